@@ -1,0 +1,74 @@
+//! Command-line arguments and help text, nothing else.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "dossier",
+    version,
+    about = "Full-text search of a folder of documents: ranked passages with exact highlights",
+    after_help = "Exit codes: 0 found (or indexed everything), 1 nothing found (or some files \
+                  skipped), 2 error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build or update the index of a corpus folder (.txt and .md files).
+    Index {
+        #[command(flatten)]
+        location: Location,
+        /// Read every file again and replace the whole index (in one atomic commit).
+        #[arg(long)]
+        rebuild: bool,
+    },
+    /// Search the corpus and print ranked passages with the matches highlighted.
+    Search(SearchArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct Location {
+    /// The folder of documents.
+    #[arg(long, value_name = "DIR", default_value = "corpus")]
+    pub corpus: PathBuf,
+    /// Where the index is kept.
+    #[arg(long, value_name = "DIR", default_value = "index")]
+    pub index: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// The query: words (ranked, any inflected form), "a phrase" (exact words in order),
+    /// "a phrase"~N, +must, -must_not, AND, OR, NOT, (groups), title:word, id:ID.
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    /// How many documents to show.
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// How many passages to show for each document.
+    #[arg(long, value_name = "K", default_value_t = 2)]
+    pub passages: usize,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// When to use colour: auto means on a terminal, unless NO_COLOR is set.
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    #[command(flatten)]
+    pub location: Location,
+    /// Search the index as it is, without checking the corpus for changes first.
+    #[arg(long)]
+    pub no_refresh: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,232 @@
+//! Walking the corpus folder and deciding which files are documents, and under which ID.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use walkdir::WalkDir;
+
+use crate::error::{Error, Result};
+
+/// The extensions of the files dossier reads as documents.
+const DOCUMENT_EXTENSIONS: &[&str] = &["txt", "md"];
+
+/// A file of the corpus that is a document candidate, as seen by the walk (not yet read).
+#[derive(Clone, Debug)]
+pub struct CorpusFile {
+    /// Where to read it.
+    pub path: PathBuf,
+    /// Its path relative to the corpus root, `/`-separated.
+    pub rel_path: String,
+    /// Its document ID: `rel_path` without extension, unless that clashes (see `assign_ids`).
+    pub id: String,
+    pub size: u64,
+    /// Modification time in nanoseconds since the Unix epoch.
+    pub mtime: i64,
+}
+
+/// A file that was not indexed, and why.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+/// The result of walking the corpus.
+#[derive(Debug, Default)]
+pub struct CorpusListing {
+    pub files: Vec<CorpusFile>,
+    /// Files that are not documents (other extensions): counted, not reported one by one.
+    pub ignored: usize,
+    /// Entries that could not be walked (permissions, broken links).
+    pub skipped: Vec<Skipped>,
+}
+
+/// Walks `root` in a stable order. Hidden files and folders (`.git`, `.DS_Store`) and the
+/// index folder, if it lies inside the corpus, are passed over; links are not followed, so the
+/// walk never leaves the corpus.
+pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
+    let metadata = std::fs::metadata(root).map_err(|e| Error::Corpus {
+        path: root.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    if !metadata.is_dir() {
+        return Err(Error::Corpus {
+            path: root.to_path_buf(),
+            reason: "it is not a folder".to_string(),
+        });
+    }
+    let index_dir = index_dir.canonicalize().ok();
+    let mut listing = CorpusListing::default();
+    let walker = WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            let hidden = entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
+            let is_index = entry.file_type().is_dir()
+                && index_dir.is_some()
+                && entry.path().canonicalize().ok() == index_dir;
+            !hidden && !is_index
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| root.display().to_string());
+                let reason = error
+                    .io_error()
+                    .map(|e| e.to_string())
+                    .unwrap_or_else(|| error.to_string());
+                listing.skipped.push(Skipped { path, reason });
+                continue;
+            }
+        };
+        let file_type = entry.file_type();
+        if file_type.is_dir() {
+            continue;
+        }
+        if !is_document_name(entry.path()) {
+            listing.ignored += 1;
+            continue;
+        }
+        let rel_path = relative(root, entry.path());
+        if file_type.is_symlink() {
+            listing.skipped.push(Skipped {
+                path: rel_path,
+                reason: "symbolic link (not followed, so the index stays inside the corpus)"
+                    .to_string(),
+            });
+            continue;
+        }
+        if !file_type.is_file() {
+            listing.skipped.push(Skipped {
+                path: rel_path,
+                reason: "not a regular file".to_string(),
+            });
+            continue;
+        }
+        let metadata = match entry.metadata() {
+            Ok(metadata) => metadata,
+            Err(error) => {
+                listing.skipped.push(Skipped {
+                    path: rel_path,
+                    reason: error.to_string(),
+                });
+                continue;
+            }
+        };
+        let mtime = metadata
+            .modified()
+            .ok()
+            .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |since| since.as_nanos() as i64);
+        listing.files.push(CorpusFile {
+            path: entry.path().to_path_buf(),
+            id: String::new(),
+            rel_path,
+            size: metadata.len(),
+            mtime,
+        });
+    }
+    assign_ids(&mut listing);
+    Ok(listing)
+}
+
+fn is_document_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|ext| ext.to_str())
+        .is_some_and(|ext| {
+            DOCUMENT_EXTENSIONS
+                .iter()
+                .any(|known| ext.eq_ignore_ascii_case(known))
+        })
+}
+
+/// The `/`-separated path of `path` below `root`; names that are not UTF-8 are shown with
+/// U+FFFD in place of the bytes that are not.
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The ID of a document is its relative path without extension. When two files share it
+/// (`notes.txt` and `notes.md`), the first in path order keeps it and the others are known
+/// by their path with extension, which is unique; a file whose every name is taken (possible
+/// only for names that are not UTF-8) is skipped.
+fn assign_ids(listing: &mut CorpusListing) {
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    let mut clashing = Vec::new();
+    for (i, file) in listing.files.iter_mut().enumerate() {
+        let id = id_for(&file.rel_path);
+        if taken.contains_key(&id) {
+            clashing.push(i);
+        } else {
+            taken.insert(id.clone(), i);
+            file.id = id;
+        }
+    }
+    let mut unnamed = Vec::new();
+    for i in clashing {
+        let rel_path = listing.files[i].rel_path.clone();
+        if taken.contains_key(&rel_path) {
+            unnamed.push(i);
+        } else {
+            taken.insert(rel_path.clone(), i);
+            listing.files[i].id = rel_path;
+        }
+    }
+    for i in unnamed.into_iter().rev() {
+        let file = listing.files.remove(i);
+        listing.skipped.push(Skipped {
+            path: file.rel_path,
+            reason: "its document ID is taken by another file; rename one of them".to_string(),
+        });
+    }
+}
+
+/// The document ID of a corpus-relative path: the path without its extension.
+pub fn id_for(rel_path: &str) -> String {
+    match rel_path.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && !stem.ends_with('/') && !ext.contains('/') => {
+            stem.to_string()
+        }
+        _ => rel_path.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_drops_only_the_extension() {
+        assert_eq!(id_for("000_eea6b4a974d0f11e.txt"), "000_eea6b4a974d0f11e");
+        assert_eq!(id_for("2025/miami/notes.v2.md"), "2025/miami/notes.v2");
+        assert_eq!(id_for("dir.d/readme"), "dir.d/readme");
+    }
+
+    #[test]
+    fn clashing_ids_fall_back_to_the_path_with_extension() {
+        let file = |rel: &str| CorpusFile {
+            path: PathBuf::from(rel),
+            rel_path: rel.to_string(),
+            id: String::new(),
+            size: 0,
+            mtime: 0,
+        };
+        let mut listing = CorpusListing {
+            files: vec![file("notes.md"), file("notes.txt")],
+            ..Default::default()
+        };
+        assign_ids(&mut listing);
+        let ids: Vec<_> = listing.files.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["notes", "notes.txt"]);
+    }
+}

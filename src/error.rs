@@ -1,0 +1,70 @@
+//! The library's error type: every failure a user can meet, with the context to act on it.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in dossier, phrased for the person at the keyboard.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("corpus folder {path} cannot be read: {reason}")]
+    Corpus { path: PathBuf, reason: String },
+
+    #[error("no index at {path}: run `dossier index` to build it")]
+    NoIndex { path: PathBuf },
+
+    #[error(
+        "the index at {path} cannot be opened ({reason}); run `dossier index --rebuild` to build it anew"
+    )]
+    BrokenIndex { path: PathBuf, reason: String },
+
+    #[error(
+        "the index at {path} is being updated by another dossier process{holder}; wait for it to finish and try again"
+    )]
+    IndexBusy { path: PathBuf, holder: String },
+
+    /// `position` is the 1-based character of the query where the problem is, 0 if nowhere.
+    #[error("query error{}: {message}", at_character(*position))]
+    Query { position: usize, message: String },
+
+    #[error("{0}")]
+    Usage(String),
+
+    #[error("index at {path}: {source}")]
+    Tantivy {
+        path: PathBuf,
+        #[source]
+        source: tantivy::TantivyError,
+    },
+
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn at_character(position: usize) -> String {
+    if position == 0 {
+        String::new()
+    } else {
+        format!(" at character {position}")
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub(crate) fn tantivy(path: impl Into<PathBuf>, source: tantivy::TantivyError) -> Error {
+        Error::Tantivy {
+            path: path.into(),
+            source,
+        }
+    }
+}

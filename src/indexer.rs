@@ -1,0 +1,354 @@
+//! Bringing the index up to date with the corpus: adding new files, replacing changed ones,
+//! removing deleted ones, all published by one atomic commit.
+//!
+//! A file whose size and modification time match what the index holds is not read again.
+//! When only the time differs, the file is read and hashed, and counted as unchanged if its
+//! content is. Files that cannot be indexed are remembered with their size and time in
+//! `skipped.json` inside the index folder, so the next run reports them without reading
+//! them again and a search does not mistake them for new files.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use tantivy::{IndexWriter, TantivyDocument, Term};
+
+use crate::corpus::{self, CorpusFile, CorpusListing, Skipped};
+use crate::error::{Error, Result};
+use crate::extract::{self, MAX_FILE_BYTES};
+use crate::index::{CommitPayload, DossierIndex, StoredState};
+use crate::schema::{Fields, SCHEMA_VERSION};
+
+const SKIPPED_FILE: &str = "skipped.json";
+
+/// Files are read and decoded in parallel, this many at a time, then handed to the writer.
+const READ_BATCH: usize = 256;
+
+/// A long run commits this often, so a crash loses at most this much work.
+const COMMIT_EVERY: Duration = Duration::from_secs(60);
+
+/// Memory for tantivy's indexing threads, per thread.
+const WRITER_MEMORY_PER_THREAD: usize = 96 * 1024 * 1024;
+
+/// What an indexing run did.
+#[derive(Debug, Default, Serialize)]
+pub struct IndexSummary {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    /// Files that are not documents (other extensions).
+    pub ignored: usize,
+    /// Document files that could not be indexed, with the reason.
+    pub skipped: Vec<Skipped>,
+    pub elapsed: Duration,
+}
+
+impl IndexSummary {
+    pub fn changed(&self) -> bool {
+        self.added + self.updated + self.removed > 0
+    }
+}
+
+/// What must be done to bring the index up to date.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Files to read: new, or possibly changed.
+    pub to_read: Vec<CorpusFile>,
+    /// IDs in the index whose file is gone.
+    pub removed: Vec<String>,
+    pub unchanged: usize,
+    /// Files skipped before and not changed since.
+    pub still_skipped: Vec<Skipped>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.to_read.is_empty() && self.removed.is_empty()
+    }
+}
+
+/// Reports the progress of a long run; the CLI draws it, tests ignore it.
+pub trait Progress: Sync {
+    fn begin(&self, _total: u64) {}
+    fn advance(&self, _done: u64) {}
+    fn finish(&self) {}
+}
+
+impl Progress for () {}
+
+/// A file remembered as not indexable, with the state it had then.
+#[derive(Serialize, Deserialize)]
+struct SkippedRecord {
+    path: String,
+    size: u64,
+    mtime: i64,
+    reason: String,
+}
+
+/// Compares the corpus with the index, reading no file.
+pub fn plan(index: &DossierIndex, listing: &CorpusListing) -> Result<Changes> {
+    let mut stored = index.stored_states()?;
+    let remembered: HashMap<String, SkippedRecord> = read_skipped(&index.dir)
+        .into_iter()
+        .map(|record| (record.path.clone(), record))
+        .collect();
+    let mut changes = Changes::default();
+    for file in &listing.files {
+        match stored.remove(&file.id) {
+            Some(state) if state.size == file.size && state.mtime == file.mtime => {
+                changes.unchanged += 1
+            }
+            Some(_) => changes.to_read.push(file.clone()),
+            None => match remembered.get(&file.rel_path) {
+                Some(record) if record.size == file.size && record.mtime == file.mtime => {
+                    changes.still_skipped.push(Skipped {
+                        path: record.path.clone(),
+                        reason: record.reason.clone(),
+                    })
+                }
+                _ => changes.to_read.push(file.clone()),
+            },
+        }
+    }
+    changes.removed = stored.into_keys().collect();
+    changes.removed.sort();
+    Ok(changes)
+}
+
+/// Whether the corpus differs from what the index holds, and how.
+pub fn pending_changes(index: &DossierIndex, corpus_dir: &Path) -> Result<Changes> {
+    let listing = corpus::list(corpus_dir, &index.dir)?;
+    plan(index, &listing)
+}
+
+/// Brings the index in `index_dir` up to date with `corpus_dir`, creating it if needed.
+/// With `rebuild`, every file is read again and the index replaced in the same commit.
+pub fn update(
+    corpus_dir: &Path,
+    index_dir: &Path,
+    rebuild: bool,
+    progress: &dyn Progress,
+) -> Result<IndexSummary> {
+    let started = Instant::now();
+    let listing = corpus::list(corpus_dir, index_dir)?;
+    let index = open_for_update(index_dir, rebuild)?;
+    let mut writer = writer(&index)?;
+    let mut changes = if rebuild {
+        writer.delete_all_documents().map_err(|e| index.error(e))?;
+        Changes {
+            to_read: listing.files.clone(),
+            ..Changes::default()
+        }
+    } else {
+        plan(&index, &listing)?
+    };
+    let stored = if rebuild {
+        HashMap::new()
+    } else {
+        index.stored_states()?
+    };
+
+    let mut summary = IndexSummary {
+        unchanged: changes.unchanged,
+        ignored: listing.ignored,
+        skipped: listing.skipped.clone(),
+        ..IndexSummary::default()
+    };
+    summary.skipped.append(&mut changes.still_skipped);
+    let mut skipped_records: Vec<SkippedRecord> = summary
+        .skipped
+        .iter()
+        .filter_map(|skipped| {
+            let file = listing.files.iter().find(|f| f.rel_path == skipped.path)?;
+            Some(SkippedRecord {
+                path: skipped.path.clone(),
+                size: file.size,
+                mtime: file.mtime,
+                reason: skipped.reason.clone(),
+            })
+        })
+        .collect();
+
+    for id in &changes.removed {
+        writer.delete_term(Term::from_field_text(index.fields.id, id));
+        summary.removed += 1;
+    }
+
+    progress.begin(changes.to_read.len() as u64);
+    let mut last_commit = Instant::now();
+    for batch in changes.to_read.chunks(READ_BATCH) {
+        let read: Vec<_> = batch.par_iter().map(read_document).collect();
+        for (file, outcome) in batch.iter().zip(read) {
+            let previous = stored.get(&file.id);
+            match outcome {
+                Ok(document) => {
+                    if previous.is_some() {
+                        writer.delete_term(Term::from_field_text(index.fields.id, &file.id));
+                    }
+                    match previous {
+                        Some(state) if state.hash == document.state.hash => summary.unchanged += 1,
+                        Some(_) => summary.updated += 1,
+                        None => summary.added += 1,
+                    }
+                    writer
+                        .add_document(to_tantivy(&index.fields, file, &document))
+                        .map_err(|e| index.error(e))?;
+                }
+                Err(reason) => {
+                    if previous.is_some() {
+                        writer.delete_term(Term::from_field_text(index.fields.id, &file.id));
+                        summary.removed += 1;
+                    }
+                    skipped_records.push(SkippedRecord {
+                        path: file.rel_path.clone(),
+                        size: file.size,
+                        mtime: file.mtime,
+                        reason: reason.clone(),
+                    });
+                    summary.skipped.push(Skipped {
+                        path: file.rel_path.clone(),
+                        reason,
+                    });
+                }
+            }
+        }
+        progress.advance(batch.len() as u64);
+        if last_commit.elapsed() > COMMIT_EVERY {
+            commit(&index, &mut writer)?;
+            last_commit = Instant::now();
+        }
+    }
+    progress.finish();
+    commit(&index, &mut writer)?;
+    writer.wait_merging_threads().map_err(|e| index.error(e))?;
+    write_skipped(&index.dir, &skipped_records)?;
+    summary.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+fn open_for_update(index_dir: &Path, rebuild: bool) -> Result<DossierIndex> {
+    if !DossierIndex::exists(index_dir) {
+        return DossierIndex::create(index_dir);
+    }
+    match DossierIndex::open(index_dir) {
+        Ok(index) => Ok(index),
+        Err(Error::BrokenIndex { .. }) if rebuild => {
+            remove_index_files(index_dir)?;
+            DossierIndex::create(index_dir)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Removes what tantivy and dossier wrote in `dir`, and nothing else the user put there.
+fn remove_index_files(dir: &Path) -> Result<()> {
+    // meta.json first: without it the folder no longer claims to hold an index.
+    let meta = dir.join("meta.json");
+    if meta.exists() {
+        std::fs::remove_file(&meta).map_err(|e| Error::io(&meta, e))?;
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = name.ends_with(".idx")
+            || name.ends_with(".pos")
+            || name.ends_with(".term")
+            || name.ends_with(".store")
+            || name.ends_with(".fast")
+            || name.ends_with(".fieldnorm")
+            || name.ends_with(".del")
+            || name == ".managed.json"
+            || name == SKIPPED_FILE;
+        if ours {
+            let path = entry.path();
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    Ok(())
+}
+
+fn writer(index: &DossierIndex) -> Result<IndexWriter> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4);
+    index
+        .index
+        .writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)
+        .map_err(|e| index.error(e))
+}
+
+fn commit(index: &DossierIndex, writer: &mut IndexWriter) -> Result<()> {
+    let payload = serde_json::to_string(&CommitPayload {
+        dossier_schema: SCHEMA_VERSION,
+    })
+    .unwrap_or_default();
+    let mut prepared = writer.prepare_commit().map_err(|e| index.error(e))?;
+    prepared.set_payload(&payload);
+    prepared.commit().map_err(|e| index.error(e))?;
+    Ok(())
+}
+
+/// A file read and decoded, with the state the index will remember.
+struct ReadDocument {
+    extracted: extract::Extracted,
+    state: StoredState,
+}
+
+fn read_document(file: &CorpusFile) -> std::result::Result<ReadDocument, String> {
+    if file.size > MAX_FILE_BYTES {
+        return Err(format!(
+            "larger than {} MiB; split it to index it",
+            MAX_FILE_BYTES / (1024 * 1024)
+        ));
+    }
+    let bytes = std::fs::read(&file.path).map_err(|e| e.to_string())?;
+    let state = StoredState {
+        size: bytes.len() as u64,
+        mtime: file.mtime,
+        hash: xxhash_rust::xxh3::xxh3_64(&bytes),
+    };
+    let extracted = extract::extract(bytes)?;
+    Ok(ReadDocument { extracted, state })
+}
+
+fn to_tantivy(fields: &Fields, file: &CorpusFile, document: &ReadDocument) -> TantivyDocument {
+    let text = &document.extracted.text;
+    let title = &document.extracted.title;
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.id, &file.id);
+    doc.add_text(fields.path, &file.rel_path);
+    doc.add_text(fields.title, title);
+    doc.add_text(fields.title_exact, title);
+    doc.add_text(fields.body, text);
+    doc.add_text(fields.body_exact, text);
+    doc.add_text(fields.text, text);
+    doc.add_u64(fields.size, document.state.size);
+    doc.add_i64(fields.mtime, document.state.mtime);
+    doc.add_u64(fields.hash, document.state.hash);
+    doc
+}
+
+fn skipped_path(index_dir: &Path) -> PathBuf {
+    index_dir.join(SKIPPED_FILE)
+}
+
+fn read_skipped(index_dir: &Path) -> Vec<SkippedRecord> {
+    std::fs::read(skipped_path(index_dir))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+/// Written to a temporary file and renamed, so a crash leaves the old list or the new one.
+fn write_skipped(index_dir: &Path, records: &[SkippedRecord]) -> Result<()> {
+    let path = skipped_path(index_dir);
+    let temporary = index_dir.join(format!("{SKIPPED_FILE}.tmp"));
+    let json = serde_json::to_vec_pretty(records).unwrap_or_default();
+    std::fs::write(&temporary, json).map_err(|e| Error::io(&temporary, e))?;
+    std::fs::rename(&temporary, &path).map_err(|e| Error::io(&path, e))
+}

@@ -1,0 +1,21 @@
+//! dossier: full-text search for people who investigate.
+//!
+//! Data flows one way: [`corpus`] walks the folder, [`extract`] turns each file into a
+//! document, [`indexer`] keeps the tantivy index ([`index`], [`schema`]) in step with the
+//! folder, [`query`] turns what the user typed into a tantivy query, [`search`] runs it and
+//! returns hits, [`matches`] and [`passage`] find the exact spans and passages to show, and
+//! [`printer`] renders the result for a person or a program.
+
+pub mod corpus;
+pub mod error;
+pub mod extract;
+pub mod index;
+pub mod indexer;
+pub mod matches;
+pub mod passage;
+pub mod printer;
+pub mod query;
+pub mod schema;
+pub mod search;
+
+pub use error::{Error, Result};

@@ -1,0 +1,345 @@
+//! Choosing the best passages of a document and the exact highlight spans inside them.
+//!
+//! A passage is one or more whole sentences (Unicode sentence boundaries), as short as the
+//! matches it shows allow and at most `MAX_PASSAGE_BYTES` unless a single match is longer. A
+//! sentence too long to show whole is cut at white space, never inside a word, and never
+//! inside a match. Passages are scored by the weight of the distinct query clauses they
+//! contain, so a passage with a rare word or a whole phrase beats one with common words.
+//! Only the text around the best groups of matches is segmented, so the cost of a passage
+//! does not grow with the size of the document.
+
+use serde::Serialize;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::matches::Match;
+
+/// The longest passage shown, unless one match alone is longer.
+pub const MAX_PASSAGE_BYTES: usize = 480;
+
+/// A passage shorter than this takes in the neighbouring sentence for context.
+const MIN_PASSAGE_BYTES: usize = 160;
+
+/// How far around a group of matches sentence boundaries are looked for.
+const SEGMENT_MARGIN: usize = 2 * MAX_PASSAGE_BYTES;
+
+/// One passage of a document, with byte offsets into the document's text.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Passage {
+    pub text: String,
+    /// 1-based line of `start`.
+    pub line: usize,
+    pub start: usize,
+    pub end: usize,
+    /// Sorted, non-overlapping byte ranges within `text`.
+    pub highlights: Vec<Highlight>,
+    #[serde(skip)]
+    pub score: f32,
+}
+
+/// A highlighted span of a passage, relative to the passage's start, and the query clause
+/// it matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Highlight {
+    pub start: usize,
+    pub end: usize,
+    pub term: usize,
+}
+
+/// Up to `limit` passages of `text`, best first. `weights[t]` is the weight of query clause
+/// `t`; `matches` must be sorted by start.
+pub fn best_passages(text: &str, matches: &[Match], weights: &[f32], limit: usize) -> Vec<Passage> {
+    if matches.is_empty() || limit == 0 {
+        return Vec::new();
+    }
+    let mut candidates: Vec<Passage> = match_groups(matches, weights, limit * 3)
+        .into_iter()
+        .map(|(start, end, anchor_end)| {
+            let (start, end) = sentence_window(text, start, end, anchor_end);
+            make_passage(text, start, end, matches, weights)
+        })
+        .collect();
+    candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
+    let mut chosen: Vec<Passage> = Vec::with_capacity(limit);
+    for candidate in candidates {
+        if chosen.len() == limit {
+            break;
+        }
+        let overlaps = chosen
+            .iter()
+            .any(|p| candidate.start < p.end && p.start < candidate.end);
+        if !overlaps && !candidate.highlights.is_empty() {
+            chosen.push(candidate);
+        }
+    }
+    chosen
+}
+
+/// The score of a set of matches: each distinct clause counts its weight once, and each
+/// repetition a little more.
+fn score<'a>(matches: impl Iterator<Item = &'a Match>, weights: &[f32]) -> f32 {
+    let mut seen = vec![false; weights.len()];
+    let mut total = 0.0;
+    for m in matches {
+        let weight = weights.get(m.term).copied().unwrap_or(1.0);
+        if seen.get(m.term).copied().unwrap_or(true) {
+            total += 0.2 * weight;
+        } else {
+            seen[m.term] = true;
+            total += weight;
+        }
+    }
+    total
+}
+
+/// The best non-overlapping spans of consecutive matches that fit in one passage, as byte
+/// ranges of the text: a cheap first pass, so sentences are looked for only around them.
+fn match_groups(matches: &[Match], weights: &[f32], wanted: usize) -> Vec<(usize, usize, usize)> {
+    let mut groups: Vec<(f32, usize, usize, usize)> = Vec::new();
+    let mut last = 0;
+    for first in 0..matches.len() {
+        last = last.max(first);
+        while last + 1 < matches.len()
+            && matches[last + 1].end - matches[first].start <= MAX_PASSAGE_BYTES
+        {
+            last += 1;
+        }
+        let end = matches[first..=last]
+            .iter()
+            .map(|m| m.end)
+            .max()
+            .unwrap_or(matches[first].end);
+        let group_score = score(matches[first..=last].iter(), weights);
+        groups.push((group_score, matches[first].start, end, matches[first].end));
+    }
+    groups.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut chosen: Vec<(usize, usize, usize)> = Vec::new();
+    for (_, start, end, anchor_end) in groups {
+        if chosen.len() == wanted {
+            break;
+        }
+        if !chosen.iter().any(|&(s, e, _)| start < e && s < end) {
+            chosen.push((start, end, anchor_end));
+        }
+    }
+    chosen
+}
+
+/// The whole sentences around a group of matches `start..end`, trimmed, within the passage
+/// budget. When they do not fit, the sentences from the group's first match (which ends at
+/// `anchor_end`) on, as many as fit; when that one sentence is too long, a window cut at
+/// white space.
+fn sentence_window(text: &str, start: usize, end: usize, anchor_end: usize) -> (usize, usize) {
+    let region_start = floor_char_boundary(text, start.saturating_sub(SEGMENT_MARGIN));
+    let region_end = ceil_char_boundary(text, (end + SEGMENT_MARGIN).min(text.len()));
+    let region = &text[region_start..region_end];
+    // Boundaries at the region's own edges are real only at the text's edges.
+    let mut bounds: Vec<usize> = region
+        .split_sentence_bound_indices()
+        .map(|(offset, _)| region_start + offset)
+        .filter(|&b| b > region_start || region_start == 0)
+        .filter(|&b| starts_sentence(text, b))
+        .collect();
+    if region_end == text.len() {
+        bounds.push(text.len());
+    }
+    let fits = |from: usize, to: usize| trimmed_len(text, from, to) <= MAX_PASSAGE_BYTES;
+    let Some(from) = bounds.iter().rev().find(|&&b| b <= start).copied() else {
+        return word_window(text, start, anchor_end);
+    };
+    let whole_group = bounds.iter().find(|&&b| b >= end).copied();
+    let anchor_sentence = bounds.iter().find(|&&b| b >= anchor_end).copied();
+    let mut to = match (whole_group, anchor_sentence) {
+        (Some(to), _) if fits(from, to) => to,
+        (_, Some(to)) if fits(from, to) => to,
+        _ => return word_window(text, start, anchor_end),
+    };
+    // Take in following sentences while they fit and either hold matches (`end`) or the
+    // passage is still short; short context stays within the paragraph.
+    while let Some(next) = bounds.iter().find(|&&b| b > to).copied() {
+        let holds_matches = to < end;
+        let short = trimmed_len(text, from, to) < MIN_PASSAGE_BYTES
+            && !text[to..next].trim_end().contains('\n');
+        if !(holds_matches || short) || !fits(from, next) {
+            break;
+        }
+        to = next;
+    }
+    trim(text, from, to)
+}
+
+/// A window of at most `MAX_PASSAGE_BYTES` around `start..end`, cut at white space.
+fn word_window(text: &str, start: usize, end: usize) -> (usize, usize) {
+    if end - start >= MAX_PASSAGE_BYTES {
+        return (start, end);
+    }
+    let spare = MAX_PASSAGE_BYTES - (end - start);
+    let mut from = floor_char_boundary(text, start.saturating_sub(spare / 2));
+    let mut to = ceil_char_boundary(text, (end + spare / 2).min(text.len()));
+    if from > 0 {
+        // Start after the first white space, so the first word is whole.
+        if let Some(space) = text[from..start].find(char::is_whitespace) {
+            from += space;
+        } else {
+            from = start;
+        }
+    }
+    if to < text.len() {
+        if let Some(space) = text[end..to].rfind(char::is_whitespace) {
+            to = end + space;
+        } else {
+            to = end;
+        }
+    }
+    trim(text, from, to)
+}
+
+/// Whether a sentence boundary really starts a sentence: Unicode's rules also break after
+/// "NATO.… Presidents" and before a lowercase continuation, which would cut a quotation.
+fn starts_sentence(text: &str, boundary: usize) -> bool {
+    match text[boundary..].trim_start().chars().next() {
+        Some(c) => !(c.is_lowercase() || matches!(c, '…' | ',' | ';' | ':' | ')' | ']' | '.')),
+        None => true,
+    }
+}
+
+fn trim(text: &str, from: usize, to: usize) -> (usize, usize) {
+    let slice = &text[from..to];
+    let leading = slice.len() - slice.trim_start().len();
+    let trailing = slice.len() - slice.trim_end().len();
+    if leading == slice.len() {
+        return (from, from);
+    }
+    (from + leading, to - trailing)
+}
+
+fn trimmed_len(text: &str, from: usize, to: usize) -> usize {
+    let (from, to) = trim(text, from, to);
+    to - from
+}
+
+fn make_passage(
+    text: &str,
+    start: usize,
+    end: usize,
+    matches: &[Match],
+    weights: &[f32],
+) -> Passage {
+    let inside: Vec<&Match> = matches
+        .iter()
+        .filter(|m| m.start >= start && m.end <= end)
+        .collect();
+    let mut highlights: Vec<Highlight> = Vec::with_capacity(inside.len());
+    for m in &inside {
+        let (s, e) = (m.start - start, m.end - start);
+        match highlights.last_mut() {
+            Some(last) if s < last.end => last.end = last.end.max(e),
+            _ => highlights.push(Highlight {
+                start: s,
+                end: e,
+                term: m.term,
+            }),
+        }
+    }
+    Passage {
+        text: text[start..end].to_string(),
+        line: line_of(text, start),
+        start,
+        end,
+        highlights,
+        score: score(inside.into_iter(), weights),
+    }
+}
+
+/// The 1-based line of byte `offset`: lines end at `\n`, `\r\n` or a lone `\r`.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    let bytes = &text.as_bytes()[..offset];
+    let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
+    let lone_returns = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'))
+        .count();
+    1 + newlines + lone_returns
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+fn ceil_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index += 1;
+    }
+    index
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str, needle: &str, term: usize) -> Match {
+        let start = text.find(needle).expect("needle in text");
+        Match {
+            start,
+            end: start + needle.len(),
+            term,
+        }
+    }
+
+    #[test]
+    fn a_passage_is_the_whole_sentence_around_the_match() {
+        let text = "First sentence here. The envoy met Putin in Moscow on Tuesday. Last one.";
+        let passages = best_passages(text, &[at(text, "Putin", 0)], &[1.0], 1);
+        assert_eq!(passages.len(), 1);
+        let p = &passages[0];
+        assert_eq!(&text[p.start..p.end], p.text);
+        assert!(p.text.contains("The envoy met Putin in Moscow on Tuesday."));
+        let h = p.highlights[0];
+        assert_eq!(&p.text[h.start..h.end], "Putin");
+    }
+
+    #[test]
+    fn a_long_sentence_is_cut_at_white_space_around_the_match() {
+        let text = format!("{} needle {}", "word ".repeat(200), "word ".repeat(200));
+        let passages = best_passages(&text, &[at(&text, "needle", 0)], &[1.0], 1);
+        let p = &passages[0];
+        assert!(p.text.len() <= MAX_PASSAGE_BYTES);
+        assert!(
+            p.text.starts_with("word") && p.text.ends_with("word"),
+            "{}",
+            p.text
+        );
+        assert!(p.text.contains("needle"));
+    }
+
+    #[test]
+    fn the_passage_with_more_distinct_terms_comes_first() {
+        let filler = "Filler words keep the two passages apart. ".repeat(20);
+        let text = format!("Alpha only here. {filler}Alpha and beta together.");
+        let second_alpha = text.rfind("Alpha").unwrap();
+        let matches = [
+            at(&text, "Alpha", 0),
+            Match {
+                start: second_alpha,
+                end: second_alpha + 5,
+                term: 0,
+            },
+            at(&text, "beta", 1),
+        ];
+        let passages = best_passages(&text, &matches, &[1.0, 1.0], 2);
+        assert_eq!(passages.len(), 2);
+        assert!(passages[0].text.ends_with("Alpha and beta together."));
+        assert!(passages[1].text.starts_with("Alpha only here."));
+    }
+
+    #[test]
+    fn lines_count_every_line_ending() {
+        assert_eq!(line_of("a\nb\r\nc\rd", 0), 1);
+        assert_eq!(line_of("a\nb\r\nc\rd", 2), 2);
+        assert_eq!(line_of("a\nb\r\nc\rd", 5), 3);
+        assert_eq!(line_of("a\nb\r\nc\rd", 7), 4);
+    }
+}

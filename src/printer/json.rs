@@ -1,0 +1,85 @@
+//! The `--json` rendering: exactly one JSON object per run, documented in the README.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::passage::Passage;
+use crate::search::{Hit, SearchResults};
+
+#[derive(Serialize)]
+struct JsonResults<'a> {
+    query: &'a str,
+    total_hits: usize,
+    hits: Vec<JsonHit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonHit<'a> {
+    rank: usize,
+    doc_id: &'a str,
+    path: &'a str,
+    title: &'a str,
+    score: f32,
+    passages: Vec<JsonPassage<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonPassage<'a> {
+    text: &'a str,
+    line: usize,
+    start: usize,
+    end: usize,
+    /// Byte ranges within `text`, sorted and non-overlapping.
+    highlights: Vec<[usize; 2]>,
+    /// For each highlight, the query clause it matched, as the user wrote it.
+    highlight_terms: Vec<&'a str>,
+}
+
+pub fn print(out: &mut dyn Write, query: &str, results: &SearchResults) -> std::io::Result<()> {
+    let document = JsonResults {
+        query,
+        total_hits: results.total_hits,
+        hits: results
+            .hits
+            .iter()
+            .map(|hit| json_hit(hit, &results.terms))
+            .collect(),
+    };
+    serde_json::to_writer(&mut *out, &document)?;
+    writeln!(out)
+}
+
+fn json_hit<'a>(hit: &'a Hit, terms: &'a [String]) -> JsonHit<'a> {
+    JsonHit {
+        rank: hit.rank,
+        doc_id: &hit.doc_id,
+        path: &hit.path,
+        title: &hit.title,
+        score: hit.score,
+        passages: hit
+            .passages
+            .iter()
+            .map(|p| json_passage(p, terms))
+            .collect(),
+    }
+}
+
+fn json_passage<'a>(passage: &'a Passage, terms: &'a [String]) -> JsonPassage<'a> {
+    JsonPassage {
+        text: &passage.text,
+        line: passage.line,
+        start: passage.start,
+        end: passage.end,
+        highlights: passage
+            .highlights
+            .iter()
+            .map(|h| [h.start, h.end])
+            .collect(),
+        highlight_terms: passage
+            .highlights
+            .iter()
+            .map(|h| terms.get(h.term).map_or("", String::as_str))
+            .collect(),
+    }
+}

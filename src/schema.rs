@@ -1,0 +1,106 @@
+//! The tantivy schema, its analyzers, and the struct of field handles that travels with it.
+//!
+//! Two analyses of the same text sit side by side: `body` is stemmed, so keywords find
+//! inflected forms, and `body_exact` keeps every word as written (only case and diacritics
+//! folded), so a quoted phrase matches exactly those words in that order. Both split on the
+//! same boundaries, so token positions and byte offsets agree between them.
+
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer, TokenizerManager,
+};
+
+/// Bumped whenever the schema or an analyzer changes, so an old index is rebuilt, not misread.
+pub const SCHEMA_VERSION: u32 = 1;
+
+pub const STEMMED_ANALYZER: &str = "dossier_stemmed";
+pub const EXACT_ANALYZER: &str = "dossier_exact";
+
+/// Words longer than this are dropped by both analyzers: they are hashes or base64, not words.
+const LONGEST_WORD_BYTES: usize = 64;
+
+/// The handles of every field, looked up once.
+#[derive(Clone, Debug)]
+pub struct Fields {
+    /// Document ID: the file's path relative to the corpus, without extension.
+    pub id: Field,
+    /// The file's path relative to the corpus, as found on disk.
+    pub path: Field,
+    pub title: Field,
+    pub title_exact: Field,
+    pub body: Field,
+    pub body_exact: Field,
+    /// The decoded text, stored so passages come from exactly what was indexed.
+    pub text: Field,
+    pub size: Field,
+    pub mtime: Field,
+    pub hash: Field,
+}
+
+pub fn build_schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let stemmed = |record| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(STEMMED_ANALYZER)
+                .set_index_option(record),
+        )
+    };
+    let exact = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(EXACT_ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        id: builder.add_text_field("id", STRING | STORED | FAST),
+        path: builder.add_text_field("path", STORED),
+        title: builder.add_text_field(
+            "title",
+            stemmed(IndexRecordOption::WithFreqsAndPositions) | STORED,
+        ),
+        title_exact: builder.add_text_field("title_exact", exact.clone()),
+        body: builder.add_text_field("body", stemmed(IndexRecordOption::WithFreqsAndPositions)),
+        body_exact: builder.add_text_field("body_exact", exact),
+        text: builder.add_text_field("text", STORED),
+        size: builder.add_u64_field("size", FAST | STORED),
+        mtime: builder.add_i64_field("mtime", FAST | STORED),
+        hash: builder.add_u64_field("hash", FAST | INDEXED),
+    };
+    (builder.build(), fields)
+}
+
+/// Case- and diacritic-folded words, unstemmed: what a quoted phrase is matched against.
+pub fn exact_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(LONGEST_WORD_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The exact analysis followed by English stemming: what keywords are matched against.
+pub fn stemmed_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(LONGEST_WORD_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+pub fn register_analyzers(tokenizers: &TokenizerManager) {
+    tokenizers.register(STEMMED_ANALYZER, stemmed_analyzer());
+    tokenizers.register(EXACT_ANALYZER, exact_analyzer());
+}
+
+/// The words of `text` as one analyzer sees them.
+pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    analyzer
+        .token_stream(text)
+        .process(&mut |token| words.push(token.text.clone()));
+    words
+}

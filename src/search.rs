@@ -1,0 +1,104 @@
+//! Running a query and returning ranked hits, with their passages, as plain data.
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::schema::{Field, Value};
+use tantivy::{Searcher, TantivyDocument, Term};
+
+use crate::error::Result;
+use crate::index::DossierIndex;
+use crate::matches::find_matches;
+use crate::passage::{Passage, best_passages};
+use crate::query::{ParsedQuery, Pattern, QueryTerm};
+
+/// How many hits and passages a search returns.
+#[derive(Clone, Copy, Debug)]
+pub struct SearchOptions {
+    pub limit: usize,
+    pub passages: usize,
+}
+
+/// One matching document.
+#[derive(Clone, Debug, Serialize)]
+pub struct Hit {
+    pub rank: usize,
+    pub doc_id: String,
+    pub path: String,
+    pub title: String,
+    pub score: f32,
+    pub passages: Vec<Passage>,
+}
+
+/// The answer to a query.
+#[derive(Clone, Debug, Serialize)]
+pub struct SearchResults {
+    pub total_hits: usize,
+    pub hits: Vec<Hit>,
+    /// The query's clauses, as written: a highlight's `term` is an index into this list.
+    pub terms: Vec<String>,
+}
+
+pub fn search(
+    index: &DossierIndex,
+    query: &ParsedQuery,
+    options: SearchOptions,
+) -> Result<SearchResults> {
+    let searcher = index.reader()?.searcher();
+    let top = TopDocs::with_limit(options.limit.max(1)).order_by_score();
+    let (total_hits, top_docs) = searcher
+        .search(query.query.as_ref(), &(Count, top))
+        .map_err(|e| index.error(e))?;
+    let weights = term_weights(&searcher, index, &query.terms);
+    let fields = &index.fields;
+    let mut hits = Vec::with_capacity(top_docs.len());
+    for (rank, (score, address)) in top_docs.into_iter().take(options.limit).enumerate() {
+        let doc: TantivyDocument = searcher.doc(address).map_err(|e| index.error(e))?;
+        let text = text_of(&doc, fields.text);
+        let matches = find_matches(text, &query.terms);
+        hits.push(Hit {
+            rank: rank + 1,
+            doc_id: text_of(&doc, fields.id).to_string(),
+            path: text_of(&doc, fields.path).to_string(),
+            title: text_of(&doc, fields.title).to_string(),
+            score,
+            passages: best_passages(text, &matches, &weights, options.passages),
+        });
+    }
+    Ok(SearchResults {
+        total_hits,
+        hits,
+        terms: query.terms.iter().map(|t| t.label.clone()).collect(),
+    })
+}
+
+fn text_of(doc: &TantivyDocument, field: Field) -> &str {
+    doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("")
+}
+
+/// How telling a match of each clause is: its inverse document frequency, summed over the
+/// words of a phrase, so rare words and whole phrases choose the passage.
+fn term_weights(searcher: &Searcher, index: &DossierIndex, terms: &[QueryTerm]) -> Vec<f32> {
+    let total = searcher.num_docs() as f32;
+    let idf = |field: Field, word: &str| {
+        let df = searcher
+            .doc_freq(&Term::from_field_text(field, word))
+            .unwrap_or(0) as f32;
+        (1.0 + (total - df + 0.5) / (df + 0.5)).ln()
+    };
+    terms
+        .iter()
+        .map(|term| match &term.pattern {
+            Pattern::Word {
+                word,
+                stemmed: true,
+            } => idf(index.fields.body, word),
+            Pattern::Word {
+                word,
+                stemmed: false,
+            } => idf(index.fields.body_exact, word),
+            Pattern::Phrase { words, .. } => {
+                words.iter().map(|w| idf(index.fields.body_exact, w)).sum()
+            }
+        })
+        .collect()
+}
