@@ -308,26 +308,67 @@ fn unsupported(what: &str) -> Error {
 
 /// Turns the grammar's terse error into a position a person can count to and a fix.
 fn describe_syntax_error(query: &str, error: &query_grammar::LenientError) -> Error {
-    let byte = error.pos.min(query.len());
-    let position = query.char_indices().take_while(|(i, _)| *i < byte).count() + 1;
-    let message = if error.message.starts_with("missing delimiter") {
+    let char_position = |byte: usize| query[..byte.min(query.len())].chars().count() + 1;
+    let (byte, message) = if error.message.starts_with("missing delimiter") {
         let quote = if error.message.ends_with('\'') {
-            "'"
+            '\''
         } else {
-            "\""
+            '"'
         };
-        format!("unclosed quote: add the closing {quote}, or remove the opening one")
+        (
+            unmatched_opening(query, quote, quote).unwrap_or(error.pos),
+            format!("unclosed quote: add the closing {quote}, or remove the opening one"),
+        )
+    } else if error.message.contains("expected ')'") || error.message.contains("missing )") {
+        (
+            unmatched_opening(query, '(', ')').unwrap_or(error.pos),
+            "unclosed bracket: add the closing ), or remove the opening (".to_string(),
+        )
+    } else if error.message.contains("missing ]") {
+        (
+            unmatched_opening(query, '[', ']').unwrap_or(error.pos),
+            "unclosed bracket: add the closing ], or remove the opening [".to_string(),
+        )
     } else if error.message.contains("expected word") {
-        "a field name or operator is not followed by a word".to_string()
-    } else if error.message.contains("missing )") || error.message.contains("missing ]") {
-        format!("{}: close the bracket", error.message)
+        (
+            error.pos,
+            "a field name or operator is not followed by a word".to_string(),
+        )
     } else {
-        format!(
-            "{} (put words with special characters such as : ( ) [ ] ^ in quotes)",
-            error.message
+        (
+            error.pos,
+            format!(
+                "{} (put words with special characters such as : ( ) [ ] ^ in quotes)",
+                error.message
+            ),
         )
     };
-    Error::Query { position, message }
+    Error::Query {
+        position: char_position(byte),
+        message,
+    }
+}
+
+/// The byte offset of the last opening delimiter that is never closed.
+fn unmatched_opening(query: &str, open: char, close: char) -> Option<usize> {
+    let mut openings = Vec::new();
+    let mut escaped = false;
+    for (i, c) in query.char_indices() {
+        if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if open == close && c == open {
+            if openings.pop().is_none() {
+                openings.push(i);
+            }
+        } else if c == open {
+            openings.push(i);
+        } else if c == close {
+            openings.pop();
+        }
+    }
+    openings.last().copied()
 }
 
 #[cfg(test)]

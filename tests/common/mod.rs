@@ -1,0 +1,171 @@
+//! Helpers shared by the integration tests: a corpus in a temporary folder, the real binary
+//! run on it, and its JSON output read back into typed values.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde::Deserialize;
+
+/// The JSON printed by `dossier search --json`, as documented in the README.
+#[derive(Debug, Deserialize)]
+pub struct Results {
+    pub query: String,
+    pub total_hits: usize,
+    pub hits: Vec<Hit>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Hit {
+    pub rank: usize,
+    pub doc_id: String,
+    pub path: String,
+    pub title: String,
+    pub score: f32,
+    pub passages: Vec<Passage>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Passage {
+    pub text: String,
+    pub line: usize,
+    pub start: usize,
+    pub end: usize,
+    pub highlights: Vec<[usize; 2]>,
+    pub highlight_terms: Vec<String>,
+}
+
+impl Passage {
+    pub fn highlighted(&self) -> Vec<&str> {
+        self.highlights
+            .iter()
+            .map(|[s, e]| &self.text[*s..*e])
+            .collect()
+    }
+}
+
+impl Results {
+    pub fn doc_ids(&self) -> Vec<&str> {
+        self.hits.iter().map(|h| h.doc_id.as_str()).collect()
+    }
+
+    pub fn highlighted(&self) -> Vec<&str> {
+        self.hits
+            .iter()
+            .flat_map(|h| h.passages.iter())
+            .flat_map(|p| p.highlighted())
+            .collect()
+    }
+}
+
+/// A corpus and an index in a temporary folder.
+pub struct Dossier {
+    pub dir: tempfile::TempDir,
+}
+
+impl Dossier {
+    /// A copy of the dossier shipped in `corpus/`.
+    pub fn shipped() -> Dossier {
+        let dossier = Dossier::empty();
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        for entry in std::fs::read_dir(shipped).expect("shipped corpus") {
+            let entry = entry.expect("corpus entry");
+            std::fs::copy(entry.path(), dossier.corpus().join(entry.file_name()))
+                .expect("copy corpus file");
+        }
+        dossier
+    }
+
+    pub fn empty() -> Dossier {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        std::fs::create_dir(dir.path().join("corpus")).expect("corpus folder");
+        Dossier { dir }
+    }
+
+    pub fn corpus(&self) -> PathBuf {
+        self.dir.path().join("corpus")
+    }
+
+    pub fn index(&self) -> PathBuf {
+        self.dir.path().join("index")
+    }
+
+    pub fn write(&self, rel_path: &str, content: impl AsRef<[u8]>) {
+        let path = self.corpus().join(rel_path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("folder");
+        }
+        std::fs::write(path, content).expect("write corpus file");
+    }
+
+    pub fn file_bytes(&self, rel_path: &str) -> Vec<u8> {
+        std::fs::read(self.corpus().join(rel_path)).expect("read corpus file")
+    }
+
+    /// `dossier ARGS --corpus C --index I`, run in the temporary folder.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::cargo_bin("dossier").expect("dossier binary");
+        command
+            .current_dir(self.dir.path())
+            .env_remove("NO_COLOR")
+            .args(args)
+            .arg("--corpus")
+            .arg(self.corpus())
+            .arg("--index")
+            .arg(self.index());
+        command
+    }
+
+    pub fn index_run(&self) -> std::process::Output {
+        self.command(&["index"])
+            .output()
+            .expect("run dossier index")
+    }
+
+    /// Runs a search with `--json` and reads the result back; checks the exit code agrees.
+    pub fn search_json(&self, query: &str, extra: &[&str]) -> Results {
+        let mut args = vec!["search", query, "--json"];
+        args.extend_from_slice(extra);
+        let output = self.command(&args).output().expect("run dossier search");
+        let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
+        let results: Results = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("one JSON object expected ({e}): {stdout}"));
+        let expected_code = if results.total_hits > 0 { 0 } else { 1 };
+        assert_eq!(output.status.code(), Some(expected_code), "exit code");
+        self.check_offsets(&results);
+        results
+    }
+
+    /// Every passage is the file's bytes `start..end`, on the line it says, with highlights
+    /// sorted, apart and inside it.
+    pub fn check_offsets(&self, results: &Results) {
+        for hit in &results.hits {
+            let bytes = self.file_bytes(&hit.path);
+            for passage in &hit.passages {
+                assert_eq!(
+                    &bytes[passage.start..passage.end],
+                    passage.text.as_bytes(),
+                    "passage bytes of {}",
+                    hit.path
+                );
+                let line = 1 + bytes[..passage.start]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                assert_eq!(passage.line, line, "line of passage in {}", hit.path);
+                assert_eq!(passage.highlights.len(), passage.highlight_terms.len());
+                let mut previous_end = 0;
+                for [start, end] in &passage.highlights {
+                    assert!(start < end && *end <= passage.text.len());
+                    assert!(*start >= previous_end, "highlights sorted and apart");
+                    previous_end = *end;
+                }
+            }
+        }
+    }
+}
+
+pub fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}

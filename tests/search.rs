@@ -1,0 +1,273 @@
+//! Searching the shipped dossier with the real binary: hits, passages, highlights, offsets,
+//! line numbers, output forms and exit codes.
+
+mod common;
+
+use common::{Dossier, stderr_of};
+
+const QUOTE_DOC: &str = "000_eea6b4a974d0f11e";
+
+fn assert_quote_found(dossier: &Dossier, query: &str) {
+    let results = dossier.search_json(query, &[]);
+    assert_eq!(results.total_hits, 1, "{query}");
+    let hit = &results.hits[0];
+    assert_eq!(hit.doc_id, QUOTE_DOC);
+    assert_eq!(hit.path, format!("{QUOTE_DOC}.txt"));
+    let passage = &hit.passages[0];
+    assert_eq!(passage.line, 14);
+    assert_eq!(
+        passage.highlighted(),
+        ["Presidents come and go"],
+        "one span, and no other word highlighted"
+    );
+    assert!(
+        passage
+            .text
+            .contains("“The United States does not currently see us in NATO.…")
+    );
+}
+
+#[test]
+fn a_quoted_phrase_finds_the_quote_on_line_14_as_one_span() {
+    let dossier = Dossier::shipped();
+    assert_quote_found(&dossier, "\"Presidents come and go\"");
+    assert_quote_found(&dossier, "“Presidents come and go”");
+    assert_quote_found(&dossier, "'presidents COME and go'");
+    assert_quote_found(&dossier, "\"presidents, come -- and go!\"");
+}
+
+#[test]
+fn the_human_output_shows_rank_id_title_score_line_and_the_highlight() {
+    let dossier = Dossier::shipped();
+    let output = dossier
+        .command(&["search", "\"Presidents come and go\""])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout.clone()).unwrap();
+    assert!(
+        stdout.starts_with(&format!("1. {QUOTE_DOC}  score ")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("US President’s Special Envoy Steve Witkoff"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("    14: Asked Thursday"), "{stdout}");
+    assert_eq!(stdout.matches("**").count(), 2, "one highlight: {stdout}");
+    assert!(stdout.contains("**Presidents come and go**"), "{stdout}");
+    assert!(!stdout.contains('\u{1b}'), "no colour when piped");
+    assert!(
+        stderr_of(&output).contains("5 added"),
+        "first search builds the index"
+    );
+}
+
+#[test]
+fn colour_is_used_when_asked_and_never_when_refused() {
+    let dossier = Dossier::shipped();
+    let coloured = dossier
+        .command(&["search", "\"Presidents come and go\"", "--color", "always"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(coloured.stdout).unwrap();
+    assert!(
+        stdout.contains("Presidents come and go\u{1b}[0m"),
+        "highlight in colour: {stdout:?}"
+    );
+    assert!(!stdout.contains("**"));
+    let plain = dossier
+        .command(&["search", "Dmitriev", "--color", "never"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8(plain.stdout).unwrap().contains('\u{1b}'));
+}
+
+#[test]
+fn words_of_a_phrase_standing_elsewhere_are_not_highlighted() {
+    let dossier = Dossier::shipped();
+    let results = dossier.search_json("\"security guarantees\"", &[]);
+    assert_eq!(results.total_hits, 4);
+    let highlighted = results.highlighted();
+    assert!(!highlighted.is_empty());
+    for text in highlighted {
+        assert_eq!(text.to_lowercase(), "security guarantees");
+    }
+}
+
+#[test]
+fn a_phrase_misses_when_its_words_are_present_but_not_in_that_order() {
+    let dossier = Dossier::shipped();
+    for word in ["presidents", "come", "and", "go"] {
+        assert!(
+            dossier.search_json(word, &[]).total_hits > 0,
+            "{word} is there"
+        );
+    }
+    let results = dossier.search_json("\"go and come presidents\"", &[]);
+    assert_eq!(results.total_hits, 0);
+    assert!(results.hits.is_empty());
+}
+
+#[test]
+fn keywords_find_inflected_forms_and_highlight_each_of_them() {
+    let dossier = Dossier::shipped();
+    let results = dossier.search_json("negotiate", &["--limit", "10", "--passages", "5"]);
+    assert_eq!(results.total_hits, 4);
+    let mut forms: Vec<String> = results
+        .highlighted()
+        .iter()
+        .map(|w| w.to_lowercase())
+        .collect();
+    forms.sort();
+    forms.dedup();
+    assert_eq!(forms, ["negotiating", "negotiation", "negotiations"]);
+    for hit in &results.hits {
+        for passage in &hit.passages {
+            assert_eq!(
+                passage
+                    .highlight_terms
+                    .iter()
+                    .filter(|t| *t != "negotiate")
+                    .count(),
+                0
+            );
+        }
+    }
+}
+
+#[test]
+fn a_rare_word_ranks_the_document_that_has_it_first() {
+    let dossier = Dossier::shipped();
+    let results = dossier.search_json("Pokrovsk", &[]);
+    assert_eq!(results.doc_ids(), ["001_66895d6541d2e960"]);
+    let results = dossier.search_json("Dimitriev Kremlin", &[]);
+    assert_eq!(
+        results.hits[0].doc_id, QUOTE_DOC,
+        "the only document with Dimitriev"
+    );
+    let scores: Vec<f32> = results.hits.iter().map(|h| h.score).collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "best first: {scores:?}"
+    );
+    let ranks: Vec<usize> = results.hits.iter().map(|h| h.rank).collect();
+    assert_eq!(ranks, (1..=results.hits.len()).collect::<Vec<_>>());
+}
+
+#[test]
+fn excluded_words_remove_documents_and_are_never_highlighted() {
+    let dossier = Dossier::shipped();
+    let with = dossier.search_json("Zelensky", &[]);
+    let without = dossier.search_json("Zelensky -Pokrovsk", &[]);
+    assert_eq!(without.total_hits, with.total_hits - 1);
+    assert!(!without.doc_ids().contains(&"001_66895d6541d2e960"));
+    let both = dossier.search_json("Witkoff NOT \"Presidents come and go\"", &[]);
+    assert!(!both.doc_ids().contains(&QUOTE_DOC));
+    for text in both.highlighted() {
+        assert_eq!(text, "Witkoff");
+    }
+}
+
+#[test]
+fn boolean_operators_and_fields_narrow_the_hits() {
+    let dossier = Dossier::shipped();
+    let all = dossier.search_json("+Dmitriev +Pokrovsk", &[]);
+    assert_eq!(all.total_hits, 0, "no document has both");
+    let title = dossier.search_json("title:Witkoff", &[]);
+    let body = dossier.search_json("Witkoff", &[]);
+    assert!(title.total_hits >= 1 && title.total_hits < body.total_hits);
+    let by_id = dossier.search_json(&format!("id:{QUOTE_DOC}"), &[]);
+    assert_eq!(by_id.doc_ids(), [QUOTE_DOC]);
+}
+
+#[test]
+fn limit_and_passages_bound_the_output_but_not_the_count() {
+    let dossier = Dossier::shipped();
+    let results = dossier.search_json("Ukraine", &["--limit", "2", "--passages", "1"]);
+    assert_eq!(results.total_hits, 5);
+    assert_eq!(results.hits.len(), 2);
+    for hit in &results.hits {
+        assert_eq!(hit.passages.len(), 1);
+        let passage = &hit.passages[0];
+        assert!(
+            passage.text.len() <= 480,
+            "a passage is a few hundred characters"
+        );
+    }
+}
+
+#[test]
+fn passages_are_whole_sentences() {
+    let dossier = Dossier::shipped();
+    let results = dossier.search_json("Kellogg", &[]);
+    let passage = &results.hits[0].passages[0];
+    assert!(
+        passage
+            .text
+            .starts_with("However, many senior U.S. officials"),
+        "{}",
+        passage.text
+    );
+    assert!(passage.text.ends_with('.'), "{}", passage.text);
+}
+
+#[test]
+fn a_malformed_query_is_one_line_with_the_position_and_exit_2() {
+    let dossier = Dossier::shipped();
+    for (query, wanted) in [
+        ("\"Presidents come", "character 1: unclosed quote"),
+        ("Dmitriev AND (Miami", "character 14: unclosed bracket"),
+        ("nosuchfield:word", "unknown field `nosuchfield`"),
+    ] {
+        let output = dossier.command(&["search", query]).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{query}");
+        let stderr = stderr_of(&output);
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.contains(wanted), "{query}: {stderr}");
+        assert!(output.stdout.is_empty());
+        assert!(
+            !dossier.index().join("meta.json").exists(),
+            "nothing indexed for a typo"
+        );
+    }
+}
+
+#[test]
+fn nothing_found_exits_1_and_a_missing_corpus_exits_2() {
+    let dossier = Dossier::shipped();
+    let output = dossier.command(&["search", "xylophone"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+
+    let missing = Dossier::empty();
+    std::fs::remove_dir(missing.corpus()).unwrap();
+    let output = missing.command(&["search", "anything"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("corpus folder") && stderr.contains("cannot be read"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"));
+}
+
+#[test]
+fn a_broken_pipe_is_not_an_error() {
+    let dossier = Dossier::shipped();
+    dossier.index_run();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["search", "Ukraine", "--passages", "5", "--corpus"])
+        .arg(dossier.corpus())
+        .arg("--index")
+        .arg(dossier.index())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close our end at once, as `head -0` would.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(output.stderr.is_empty(), "{}", stderr_of(&output));
+}
