@@ -1,0 +1,158 @@
+//! Indexing with the real binary: incremental updates, refresh before search, skipped files
+//! and document IDs.
+
+mod common;
+
+use common::{Dossier, stderr_of};
+
+fn summary(output: &std::process::Output) -> String {
+    stderr_of(output)
+        .lines()
+        .find(|line| line.contains("dossier: indexed"))
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn a_second_run_reads_only_what_changed() {
+    let dossier = Dossier::shipped();
+    let first = dossier.index_run();
+    assert_eq!(first.status.code(), Some(0), "{}", stderr_of(&first));
+    assert!(summary(&first).contains("5 added, 0 updated, 0 removed, 0 unchanged, 0 skipped"));
+
+    let again = dossier.index_run();
+    assert!(
+        summary(&again).contains("0 added, 0 updated, 0 removed, 5 unchanged"),
+        "{}",
+        summary(&again)
+    );
+
+    dossier.write(
+        "new/briefing.md",
+        "Briefing\n\nThe zebra protocol was signed.\n",
+    );
+    dossier.write(
+        "004_cfbd965501cddc54.txt",
+        "Replaced\n\nOnly a quokka is left here.\n",
+    );
+    std::fs::remove_file(dossier.corpus().join("003_66d2ee1fe4b90a87.txt")).unwrap();
+    let third = dossier.index_run();
+    assert!(
+        summary(&third).contains("1 added, 1 updated, 1 removed, 3 unchanged, 0 skipped"),
+        "{}",
+        summary(&third)
+    );
+
+    let zebra = dossier.search_json("zebra", &["--no-refresh"]);
+    assert_eq!(zebra.doc_ids(), ["new/briefing"]);
+    assert_eq!(zebra.hits[0].path, "new/briefing.md");
+    assert_eq!(zebra.hits[0].title, "Briefing");
+    assert_eq!(
+        dossier.search_json("quokka", &["--no-refresh"]).doc_ids(),
+        ["004_cfbd965501cddc54"]
+    );
+    assert_eq!(
+        dossier
+            .search_json("Thanksgiving", &["--no-refresh"])
+            .total_hits,
+        0
+    );
+    assert_eq!(
+        dossier
+            .search_json("\"great peacemaker\"", &["--no-refresh"])
+            .total_hits,
+        0,
+        "the deleted document is gone"
+    );
+}
+
+#[test]
+fn a_file_touched_but_not_changed_counts_as_unchanged() {
+    let dossier = Dossier::shipped();
+    dossier.index_run();
+    let path = dossier.corpus().join("000_eea6b4a974d0f11e.txt");
+    let file = std::fs::File::options().write(true).open(&path).unwrap();
+    file.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
+        .unwrap();
+    let output = dossier.index_run();
+    assert!(
+        summary(&output).contains("0 added, 0 updated, 0 removed, 5 unchanged"),
+        "{}",
+        summary(&output)
+    );
+}
+
+#[test]
+fn search_refreshes_a_changed_corpus_first_unless_told_not_to() {
+    let dossier = Dossier::shipped();
+    dossier.index_run();
+    dossier.write("late.txt", "Late report\n\nA pangolin was seen in Miami.\n");
+
+    let stale = dossier.search_json("pangolin", &["--no-refresh"]);
+    assert_eq!(stale.total_hits, 0);
+
+    let output = dossier
+        .command(&["search", "pangolin", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("changed since the last index"), "{stderr}");
+    assert!(stderr.contains("1 added"), "{stderr}");
+
+    let quiet = dossier.command(&["search", "pangolin"]).output().unwrap();
+    assert!(quiet.stderr.is_empty(), "no note when nothing changed");
+}
+
+#[test]
+fn a_file_that_is_not_text_is_skipped_with_its_path_and_reason() {
+    let dossier = Dossier::shipped();
+    dossier.write("scan.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR");
+    dossier.write("notes.docx", "not a document type dossier reads");
+    let output = dossier.index_run();
+    assert_eq!(output.status.code(), Some(1), "something was skipped");
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("scan.txt: binary file"),
+        "path and reason: {stderr}"
+    );
+    assert!(summary(&output).contains("5 added"));
+    assert!(summary(&output).contains("1 skipped (1 other files ignored)"));
+    assert!(!stderr.contains("panicked"));
+    assert_eq!(
+        dossier
+            .search_json("Pokrovsk", &["--no-refresh"])
+            .total_hits,
+        1
+    );
+
+    // Remembered: a search does not take the skipped file for a change.
+    let search = dossier.command(&["search", "Pokrovsk"]).output().unwrap();
+    assert!(search.stderr.is_empty(), "{}", stderr_of(&search));
+    let again = dossier.index_run();
+    assert!(stderr_of(&again).contains("scan.txt: binary file"));
+}
+
+#[test]
+fn files_that_would_share_an_id_both_stay_searchable() {
+    let dossier = Dossier::empty();
+    dossier.write("notes.md", "Markdown notes\n\nabout the walrus\n");
+    dossier.write("notes.txt", "Text notes\n\nabout the narwhal\n");
+    dossier.index_run();
+    assert_eq!(dossier.search_json("walrus", &[]).doc_ids(), ["notes"]);
+    assert_eq!(dossier.search_json("narwhal", &[]).doc_ids(), ["notes.txt"]);
+    assert_eq!(
+        dossier.search_json("id:notes.txt", &[]).doc_ids(),
+        ["notes.txt"]
+    );
+}
+
+#[test]
+fn rebuild_reads_everything_again() {
+    let dossier = Dossier::shipped();
+    dossier.index_run();
+    let output = dossier.command(&["index", "--rebuild"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(summary(&output).contains("5 added"), "{}", summary(&output));
+    assert_eq!(dossier.search_json("Ukraine", &[]).total_hits, 5);
+}
