@@ -29,6 +29,9 @@ pub enum Command {
     },
     /// Search the corpus and print ranked passages with the matches highlighted.
     Search(SearchArgs),
+    /// Check a quotation: where it is quoted verbatim, or the closest wording and how it
+    /// differs.
+    Quote(QuoteArgs),
 }
 
 #[derive(Args, Debug)]
@@ -62,6 +65,32 @@ pub struct SearchArgs {
     #[command(flatten)]
     pub location: Location,
     /// Search the index as it is, without checking the corpus for changes first.
+    #[arg(long)]
+    pub no_refresh: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct QuoteArgs {
+    /// The quotation as pasted, with or without its quotation marks. An ellipsis (…, ...,
+    /// [...]) stands for words left out; a [bracketed insertion] need not appear.
+    #[arg(value_name = "TEXT")]
+    pub text: String,
+    /// How many matches to show.
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Show near matches at least this similar (0 to 1): 1 minus the share of the
+    /// quotation's words that differ (a close spelling counts half).
+    #[arg(long, value_name = "S", default_value_t = dossier::quote::DEFAULT_MIN_SIMILARITY)]
+    pub min_similarity: f32,
+    /// When to use colour: auto means on a terminal, unless NO_COLOR is set.
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    #[command(flatten)]
+    pub location: Location,
+    /// Use the index as it is, without checking the corpus for changes first.
     #[arg(long)]
     pub no_refresh: bool,
 }

@@ -6,6 +6,7 @@
 //! returns hits, [`matches`] and [`passage`] find the exact spans and passages to show, and
 //! [`printer`] renders the result for a person or a program.
 
+pub mod align;
 pub mod corpus;
 pub mod error;
 pub mod extract;
@@ -15,6 +16,7 @@ pub mod matches;
 pub mod passage;
 pub mod printer;
 pub mod query;
+pub mod quote;
 pub mod schema;
 pub mod search;
 

@@ -10,10 +10,11 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use termcolor::{ColorChoice, StandardStream};
 
-use cli::{Cli, ColorWhen, Command, SearchArgs};
+use cli::{Cli, ColorWhen, Command, Location, QuoteArgs, SearchArgs};
 use dossier::index::DossierIndex;
 use dossier::indexer::{self, IndexSummary, Progress};
 use dossier::query::QueryBuilder;
+use dossier::quote::{QuoteOptions, check_quotation};
 use dossier::schema::build_schema;
 use dossier::search::{SearchOptions, search};
 use dossier::{Error, printer};
@@ -45,6 +46,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             })
         }
         Command::Search(args) => run_search(&args),
+        Command::Quote(args) => run_quote(&args),
     }
 }
 
@@ -52,36 +54,7 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<u8> {
     let (_, fields) = build_schema();
     // The query is read before anything is indexed, so a typo costs nothing.
     let query = QueryBuilder::new(&fields).parse(&args.query)?;
-    let (corpus, index_dir) = (&args.location.corpus, &args.location.index);
-    if !DossierIndex::exists(index_dir) {
-        eprintln!(
-            "dossier: no index at {} yet; building it from {}",
-            index_dir.display(),
-            corpus.display()
-        );
-        update_index(corpus, index_dir, false)?;
-    }
-    let mut index = DossierIndex::open(index_dir)?;
-    if !args.no_refresh {
-        let changes = indexer::pending_changes(&index, corpus)?;
-        if !changes.is_empty() {
-            eprintln!(
-                "dossier: {} changed since the last index ({} new or modified, {} removed); updating it",
-                corpus.display(),
-                changes.to_read.len(),
-                changes.removed.len()
-            );
-            match update_index(corpus, index_dir, false) {
-                Ok(_) => index = DossierIndex::open(index_dir)?,
-                Err(error) => match error.downcast_ref::<Error>() {
-                    Some(Error::IndexBusy { .. }) => eprintln!(
-                        "dossier: warning: {error}; searching the index as last committed"
-                    ),
-                    _ => return Err(error),
-                },
-            }
-        }
-    }
+    let index = open_up_to_date(&args.location, args.no_refresh)?;
     let options = SearchOptions {
         limit: args.limit,
         passages: args.passages,
@@ -102,6 +75,79 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<u8> {
     } else {
         NOT_FOUND
     })
+}
+
+fn run_quote(args: &QuoteArgs) -> anyhow::Result<u8> {
+    if !(0.0..=1.0).contains(&args.min_similarity) {
+        return Err(Error::Usage("--min-similarity takes a number from 0 to 1".to_string()).into());
+    }
+    let index = open_up_to_date(&args.location, args.no_refresh)?;
+    let options = QuoteOptions {
+        limit: args.limit,
+        min_similarity: args.min_similarity,
+    };
+    let results = check_quotation(&index, &args.text, options)?;
+    if args.json {
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        printer::json::print_quotes(&mut out, &args.text, &results)?;
+        out.flush()?;
+    } else {
+        let mut out = StandardStream::stdout(color_choice(args.color));
+        printer::human::print_quotes(&mut out, &results)?;
+        if results.verbatim_count() == 0 {
+            let nearest = if results.matches.is_empty() {
+                ", and nothing close to it"
+            } else {
+                "; the closest wordings are shown"
+            };
+            eprintln!("dossier: the quotation is not in the dossier verbatim{nearest}");
+        }
+        out.flush()?;
+    }
+    Ok(if results.verbatim_count() > 0 {
+        FOUND
+    } else {
+        NOT_FOUND
+    })
+}
+
+/// Opens the index, building it first if there is none and bringing it up to date with the
+/// corpus unless `no_refresh`. If another process is updating it, the last commit is used.
+fn open_up_to_date(location: &Location, no_refresh: bool) -> anyhow::Result<DossierIndex> {
+    let (corpus, index_dir) = (&location.corpus, &location.index);
+    if !DossierIndex::exists(index_dir) {
+        eprintln!(
+            "dossier: no index at {} yet; building it from {}",
+            index_dir.display(),
+            corpus.display()
+        );
+        update_index(corpus, index_dir, false)?;
+    }
+    let index = DossierIndex::open(index_dir)?;
+    if no_refresh {
+        return Ok(index);
+    }
+    let changes = indexer::pending_changes(&index, corpus)?;
+    if changes.is_empty() {
+        return Ok(index);
+    }
+    eprintln!(
+        "dossier: {} changed since the last index ({} new or modified, {} removed); updating it",
+        corpus.display(),
+        changes.to_read.len(),
+        changes.removed.len()
+    );
+    match update_index(corpus, index_dir, false) {
+        Ok(_) => Ok(DossierIndex::open(index_dir)?),
+        Err(error) => match error.downcast_ref::<Error>() {
+            Some(Error::IndexBusy { .. }) => {
+                eprintln!("dossier: warning: {error}; using the index as last committed");
+                Ok(index)
+            }
+            _ => Err(error),
+        },
+    }
 }
 
 /// Indexes, reporting each skipped file and a summary line on stderr.

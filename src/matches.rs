@@ -22,11 +22,11 @@ pub struct Match {
 }
 
 /// A word of the text, as the exact analyzer sees it.
-struct Word {
-    position: usize,
-    start: usize,
-    end: usize,
-    text: String,
+pub(crate) struct Word {
+    pub position: usize,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
 }
 
 /// Finds every match of `terms` in `text`, sorted by start.
@@ -73,7 +73,7 @@ pub fn find_matches(text: &str, terms: &[QueryTerm]) -> Vec<Match> {
     found
 }
 
-fn tokenize(text: &str) -> Vec<Word> {
+pub(crate) fn tokenize(text: &str) -> Vec<Word> {
     let mut analyzer = exact_analyzer();
     let mut words = Vec::new();
     analyzer.token_stream(text).process(&mut |token| {

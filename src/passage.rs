@@ -74,6 +74,28 @@ pub fn best_passages(text: &str, matches: &[Match], weights: &[f32], limit: usiz
     chosen
 }
 
+/// The passage of whole sentences around `start..end` (a quotation found in the text), with
+/// the given highlights, as absolute byte ranges of the text.
+pub fn passage_around(text: &str, start: usize, end: usize, highlights: &[Highlight]) -> Passage {
+    let (from, to) = sentence_window(text, start, end, end);
+    let (from, to) = (from.min(start), to.max(end));
+    Passage {
+        text: text[from..to].to_string(),
+        line: line_of(text, from),
+        start: from,
+        end: to,
+        highlights: highlights
+            .iter()
+            .map(|h| Highlight {
+                start: h.start - from,
+                end: h.end - from,
+                term: h.term,
+            })
+            .collect(),
+        score: 0.0,
+    }
+}
+
 /// The score of a set of matches: each distinct clause counts its weight once, and each
 /// repetition a little more.
 fn score<'a>(matches: impl Iterator<Item = &'a Match>, weights: &[f32]) -> f32 {

@@ -1,8 +1,11 @@
 //! The rendering for a person: rank, document ID, title and score, then each passage line
-//! by line with its line number, highlights in colour (or between `**` without colour).
+//! by line with its line number, highlights in colour (or between `**` without colour);
+//! for quotations, the verdict and the differences marked `[-expected-]{+found+}`.
 
 use termcolor::{Color, ColorSpec, WriteColor};
 
+use crate::passage::Passage;
+use crate::quote::{Difference, QuoteResults, Verdict};
 use crate::search::{Hit, SearchResults};
 
 /// Marks a highlight when there is no colour to show it.
@@ -43,43 +46,108 @@ fn print_hit(out: &mut dyn WriteColor, hit: &Hit) -> std::io::Result<()> {
     out.reset()?;
     writeln!(out)?;
     for passage in &hit.passages {
-        let mut line = passage.line;
-        let mut at = 0;
-        let mut highlights = passage.highlights.iter().peekable();
-        let mut in_highlight = false;
-        write_line_number(out, line)?;
-        for (offset, c) in passage.text.char_indices() {
-            if in_highlight && highlights.peek().is_some_and(|h| h.end == offset) {
-                end_highlight(out)?;
-                highlights.next();
-                in_highlight = false;
-            }
-            if !in_highlight && highlights.peek().is_some_and(|h| h.start == offset) {
-                start_highlight(out)?;
-                in_highlight = true;
-            }
-            let line_break =
-                c == '\n' || (c == '\r' && !passage.text[offset + 1..].starts_with('\n'));
-            if line_break {
-                // A highlight that spans a line break is closed and reopened on the next line.
-                if in_highlight {
-                    end_highlight(out)?;
-                }
-                line += 1;
-                writeln!(out)?;
-                write_line_number(out, line)?;
-                if in_highlight {
-                    start_highlight(out)?;
-                }
-            } else if c != '\r' {
-                write!(out, "{c}")?;
-            }
-            at = offset + c.len_utf8();
+        write_passage(out, passage, &[])?;
+    }
+    Ok(())
+}
+
+/// Prints quotation matches: verdict, similarity, document and line, then the passage with
+/// the matched words highlighted and the differences marked `[-expected-]{+found+}`.
+pub fn print_quotes(out: &mut dyn WriteColor, results: &QuoteResults) -> std::io::Result<()> {
+    for (i, found) in results.matches.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
         }
-        if in_highlight && highlights.peek().is_some_and(|h| h.end == at) {
-            end_highlight(out)?;
-        }
+        let (label, colour) = match found.verdict {
+            Verdict::Verbatim => ("verbatim".to_string(), Color::Green),
+            Verdict::Near => (
+                format!("near {:.0}%", found.similarity * 100.0),
+                Color::Yellow,
+            ),
+        };
+        out.set_color(ColorSpec::new().set_fg(Some(colour)).set_bold(true))?;
+        write!(out, "{label}")?;
+        out.reset()?;
+        write!(out, "  ")?;
+        out.set_color(ColorSpec::new().set_fg(Some(Color::Magenta)).set_bold(true))?;
+        write!(out, "{}", found.doc_id)?;
+        out.reset()?;
+        writeln!(out, "  line {}", found.passage.line)?;
+        out.set_color(ColorSpec::new().set_bold(true))?;
+        write!(out, "   {}", found.title)?;
+        out.reset()?;
         writeln!(out)?;
+        write_passage(out, &found.passage, &found.differences)?;
+    }
+    Ok(())
+}
+
+/// Writes a passage line by line with line numbers, its highlights, and `differences`
+/// (byte ranges of the passage) in their marked form.
+fn write_passage(
+    out: &mut dyn WriteColor,
+    passage: &Passage,
+    differences: &[Difference],
+) -> std::io::Result<()> {
+    let text = passage.text.as_str();
+    let mut line = passage.line;
+    let mut highlights = passage.highlights.iter().peekable();
+    let mut differences = differences.iter().peekable();
+    let mut in_highlight = false;
+    let mut skip_to = 0;
+    write_line_number(out, line)?;
+    for (offset, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), '\0')))
+    {
+        if in_highlight && highlights.peek().is_some_and(|h| h.end <= offset) {
+            end_highlight(out)?;
+            highlights.next();
+            in_highlight = false;
+        }
+        while let Some(difference) = differences.next_if(|d| d.start <= offset) {
+            write_difference(out, difference)?;
+            skip_to = skip_to.max(difference.end);
+        }
+        if offset < skip_to || offset == text.len() {
+            continue;
+        }
+        if !in_highlight && highlights.peek().is_some_and(|h| h.start == offset) {
+            start_highlight(out)?;
+            in_highlight = true;
+        }
+        let line_break = c == '\n' || (c == '\r' && !text[offset + 1..].starts_with('\n'));
+        if line_break {
+            // A highlight that spans a line break is closed and reopened on the next line.
+            if in_highlight {
+                end_highlight(out)?;
+            }
+            line += 1;
+            writeln!(out)?;
+            write_line_number(out, line)?;
+            if in_highlight {
+                start_highlight(out)?;
+            }
+        } else if c != '\r' {
+            write!(out, "{c}")?;
+        }
+    }
+    if in_highlight {
+        end_highlight(out)?;
+    }
+    writeln!(out)
+}
+
+fn write_difference(out: &mut dyn WriteColor, difference: &Difference) -> std::io::Result<()> {
+    if let Some(expected) = &difference.expected {
+        out.set_color(ColorSpec::new().set_fg(Some(Color::Red)))?;
+        write!(out, "[-{expected}-]")?;
+        out.reset()?;
+    }
+    if let Some(found) = &difference.found {
+        out.set_color(ColorSpec::new().set_fg(Some(Color::Green)).set_bold(true))?;
+        write!(out, "{{+{}+}}", found.replace(['\n', '\r'], " "))?;
+        out.reset()?;
     }
     Ok(())
 }

@@ -5,6 +5,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::passage::Passage;
+use crate::quote::{Difference, QuoteResults, Verdict};
 use crate::search::{Hit, SearchResults};
 
 #[derive(Serialize)]
@@ -82,4 +83,54 @@ fn json_passage<'a>(passage: &'a Passage, terms: &'a [String]) -> JsonPassage<'a
             .map(|h| terms.get(h.term).map_or("", String::as_str))
             .collect(),
     }
+}
+
+#[derive(Serialize)]
+struct JsonQuoteResults<'a> {
+    quote: &'a str,
+    /// The quotation's words as compared.
+    words: &'a [String],
+    verbatim_count: usize,
+    matches: Vec<JsonQuoteMatch<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonQuoteMatch<'a> {
+    verdict: Verdict,
+    similarity: f32,
+    doc_id: &'a str,
+    path: &'a str,
+    title: &'a str,
+    #[serde(flatten)]
+    passage: JsonPassage<'a>,
+    /// Byte ranges within `text`, like highlights.
+    differences: &'a [Difference],
+}
+
+pub fn print_quotes(
+    out: &mut dyn Write,
+    quote: &str,
+    results: &QuoteResults,
+) -> std::io::Result<()> {
+    let quote_terms = [quote.to_string()];
+    let document = JsonQuoteResults {
+        quote,
+        words: &results.words,
+        verbatim_count: results.verbatim_count(),
+        matches: results
+            .matches
+            .iter()
+            .map(|m| JsonQuoteMatch {
+                verdict: m.verdict,
+                similarity: m.similarity,
+                doc_id: &m.doc_id,
+                path: &m.path,
+                title: &m.title,
+                passage: json_passage(&m.passage, &quote_terms),
+                differences: &m.differences,
+            })
+            .collect(),
+    };
+    serde_json::to_writer(&mut *out, &document)?;
+    writeln!(out)
 }

@@ -1,0 +1,268 @@
+//! `dossier quote` with the real binary: verbatim quotations however they are typed, and
+//! near ones with their differences.
+
+mod common;
+
+use common::{Dossier, stderr_of};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+struct QuoteResults {
+    quote: String,
+    verbatim_count: usize,
+    matches: Vec<QuoteMatch>,
+}
+
+#[derive(Debug, Deserialize)]
+struct QuoteMatch {
+    verdict: String,
+    similarity: f32,
+    doc_id: String,
+    path: String,
+    text: String,
+    line: usize,
+    start: usize,
+    end: usize,
+    highlights: Vec<[usize; 2]>,
+    differences: Vec<Difference>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+struct Difference {
+    kind: String,
+    expected: Option<String>,
+    found: Option<String>,
+    start: usize,
+    end: usize,
+}
+
+impl QuoteMatch {
+    fn highlighted(&self) -> Vec<&str> {
+        self.highlights
+            .iter()
+            .map(|[s, e]| &self.text[*s..*e])
+            .collect()
+    }
+}
+
+const QUOTE_DOC: &str = "000_eea6b4a974d0f11e";
+
+fn quote(dossier: &Dossier, text: &str) -> QuoteResults {
+    let output = dossier
+        .command(&["quote", text, "--json"])
+        .output()
+        .expect("run dossier quote");
+    let stdout = String::from_utf8(output.stdout.clone()).expect("UTF-8");
+    let results: QuoteResults = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("one JSON object ({e}): {stdout} {}", stderr_of(&output)));
+    assert_eq!(results.quote, text);
+    let expected_code = if results.verbatim_count > 0 { 0 } else { 1 };
+    assert_eq!(output.status.code(), Some(expected_code));
+    for m in &results.matches {
+        let bytes = dossier.file_bytes(&m.path);
+        assert_eq!(&bytes[m.start..m.end], m.text.as_bytes(), "passage bytes");
+        assert_eq!(
+            m.line,
+            1 + bytes[..m.start].iter().filter(|&&b| b == b'\n').count()
+        );
+        for d in &m.differences {
+            assert!(d.start <= d.end && d.end <= m.text.len());
+            if let Some(found) = &d.found {
+                assert_eq!(&m.text[d.start..d.end], found);
+            }
+        }
+    }
+    results
+}
+
+fn only_near<'a>(results: &'a QuoteResults, doc_id: &str) -> &'a QuoteMatch {
+    assert_eq!(results.verbatim_count, 0);
+    let best = &results.matches[0];
+    assert_eq!(best.verdict, "near");
+    assert_eq!(best.doc_id, doc_id);
+    best
+}
+
+#[test]
+fn a_verbatim_quotation_is_found_with_curly_or_straight_quotes() {
+    let dossier = Dossier::shipped();
+    for text in [
+        "“Presidents come and go, and even die”",
+        "\"presidents come and go and even die\"",
+        "Presidents come and go — and even die!",
+    ] {
+        let results = quote(&dossier, text);
+        assert_eq!(results.verbatim_count, 1, "{text}");
+        let found = &results.matches[0];
+        assert_eq!(
+            (found.verdict.as_str(), found.similarity),
+            ("verbatim", 1.0)
+        );
+        assert_eq!(found.doc_id, QUOTE_DOC);
+        assert_eq!(found.line, 14);
+        assert_eq!(
+            found.highlighted(),
+            ["Presidents come and go, and even die"]
+        );
+        assert!(found.differences.is_empty());
+    }
+}
+
+#[test]
+fn an_ellipsis_and_a_bracketed_insertion_need_not_appear() {
+    let dossier = Dossier::shipped();
+    let results = quote(
+        &dossier,
+        "“The United States does not […] see us in NATO… Presidents come and go”",
+    );
+    assert_eq!(results.verbatim_count, 1);
+    assert_eq!(results.matches[0].doc_id, QUOTE_DOC);
+
+    let results = quote(
+        &dossier,
+        "“[Russia] had not changed its stance on the conflict and the achievement of its military goals”",
+    );
+    assert_eq!(results.verbatim_count, 1);
+    assert_eq!(results.matches[0].doc_id, QUOTE_DOC);
+    assert_eq!(results.matches[0].line, 16);
+
+    let far_apart = quote(&dossier, "Presidents come and go … Olga Stefanishyna");
+    assert_eq!(far_apart.verbatim_count, 0, "pieces in different documents");
+}
+
+#[test]
+fn a_quotation_across_a_line_break_is_verbatim() {
+    let dossier = Dossier::empty();
+    dossier.write(
+        "transcript.txt",
+        "Hearing, day two\n\nThe witness said that the money was moved\r\nthrough Cyprus in 2019, \"every\n‘single’ euro of it\".\n",
+    );
+    let results = quote(
+        &dossier,
+        "the money was moved through Cyprus in 2019, “every 'single' euro of it”",
+    );
+    assert_eq!(results.verbatim_count, 1);
+    let found = &results.matches[0];
+    assert_eq!(found.line, 3);
+    assert_eq!(
+        found.highlighted(),
+        ["the money was moved\r\nthrough Cyprus in 2019, \"every\n‘single’ euro of it"]
+    );
+}
+
+#[test]
+fn a_changed_word_is_a_near_match_with_the_word_marked() {
+    let dossier = Dossier::shipped();
+    let results = quote(&dossier, "Presidents come and go, and sometimes die");
+    let best = only_near(&results, QUOTE_DOC);
+    assert!(
+        (best.similarity - 6.0 / 7.0).abs() < 0.01,
+        "{}",
+        best.similarity
+    );
+    assert_eq!(
+        best.differences,
+        [Difference {
+            kind: "changed".into(),
+            expected: Some("sometimes".into()),
+            found: Some("even".into()),
+            start: best.text.find("even die").unwrap(),
+            end: best.text.find("even die").unwrap() + 4,
+        }]
+    );
+
+    let output = dossier
+        .command(&["quote", "Presidents come and go, and sometimes die"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("near 86%  000_eea6b4a974d0f11e  line 14"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("**Presidents come and go, and** [-sometimes-]{+even+} **die**"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn dropped_added_and_swapped_words_are_near_matches() {
+    let dossier = Dossier::shipped();
+    let dropped = quote(&dossier, "Presidents come and go, and die");
+    let best = only_near(&dropped, QUOTE_DOC);
+    assert_eq!(best.differences.len(), 1);
+    assert_eq!(best.differences[0].kind, "added");
+    assert_eq!(best.differences[0].found.as_deref(), Some("even"));
+
+    let added = quote(&dossier, "Presidents come and go, and even sometimes die");
+    let best = only_near(&added, QUOTE_DOC);
+    assert_eq!(best.differences.len(), 1);
+    assert_eq!(best.differences[0].kind, "missing");
+    assert_eq!(best.differences[0].expected.as_deref(), Some("sometimes"));
+    assert_eq!(best.differences[0].start, best.differences[0].end);
+
+    let swapped = quote(&dossier, "Presidents come and go, even and die");
+    let best = only_near(&swapped, QUOTE_DOC);
+    assert_eq!(best.differences.len(), 1);
+    let difference = &best.differences[0];
+    assert_eq!(difference.kind, "swapped");
+    assert_eq!(difference.expected.as_deref(), Some("even and"));
+    assert_eq!(difference.found.as_deref(), Some("and even"));
+}
+
+#[test]
+fn a_name_spelled_another_way_is_a_near_match() {
+    let dossier = Dossier::shipped();
+    let results = quote(&dossier, "Kirill Dimitriev lands in Miami this weekend");
+    let best = only_near(&results, "002_ecfde2e7f9f4abad");
+    assert_eq!(best.differences[0].kind, "spelling");
+    assert_eq!(best.differences[0].found.as_deref(), Some("Dmitriev"));
+}
+
+#[test]
+fn scattered_words_do_not_beat_a_near_match() {
+    let dossier = Dossier::empty();
+    dossier.write(
+        "scattered.txt",
+        "Notes\n\nThe sanctions were lifted. Much later the envoy said that oil prices \
+         would fall, and in another meeting the sanctions on oil were discussed; \
+         the envoy lifted nothing. Prices fell anyway, said the envoy.\n",
+    );
+    dossier.write(
+        "speech.txt",
+        "Speech\n\nThe envoy said the sanctions on oil would be eased next year.\n",
+    );
+    let results = quote(
+        &dossier,
+        "the envoy said the sanctions on oil would be lifted next year",
+    );
+    let best = only_near(&results, "speech");
+    assert_eq!(best.differences.len(), 1);
+    assert_eq!(best.differences[0].found.as_deref(), Some("eased"));
+    for m in &results.matches[1..] {
+        assert!(m.similarity < best.similarity);
+    }
+}
+
+#[test]
+fn a_quotation_found_nowhere_exits_1() {
+    let dossier = Dossier::shipped();
+    let results = quote(&dossier, "the moon is made of green cheese");
+    assert!(results.matches.iter().all(|m| m.verdict == "near"));
+    assert!(results.matches.iter().all(|m| m.similarity >= 0.6));
+    let output = dossier
+        .command(&["quote", "the moon is made of green cheese"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr_of(&output).contains("not in the dossier verbatim"));
+}
+
+#[test]
+fn a_quotation_without_words_is_an_error() {
+    let dossier = Dossier::shipped();
+    let output = dossier.command(&["quote", "“ … ”"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("no words"));
+}
