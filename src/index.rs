@@ -107,14 +107,24 @@ impl DossierIndex {
             let sizes = fast.u64("size").map_err(|e| self.error(e))?;
             let mtimes = fast.i64("mtime").map_err(|e| self.error(e))?;
             let hashes = fast.u64("hash").map_err(|e| self.error(e))?;
-            let mut id = String::new();
+            // One pass over the dictionary: looking up each ID by ordinal would decompress a
+            // block per document.
+            let mut id_of_ord = Vec::with_capacity(ids.num_terms());
+            let mut stream = ids
+                .dictionary()
+                .stream()
+                .map_err(|e| Error::io(&self.dir, e))?;
+            while stream.advance() {
+                id_of_ord.push(String::from_utf8_lossy(stream.key()).into_owned());
+            }
             for doc in segment.doc_ids_alive() {
-                let Some(ord) = ids.ords().first(doc) else {
+                let Some(id) = ids
+                    .ords()
+                    .first(doc)
+                    .and_then(|ord| id_of_ord.get(ord as usize))
+                else {
                     continue;
                 };
-                id.clear();
-                ids.ord_to_str(ord, &mut id)
-                    .map_err(|e| Error::io(&self.dir, e))?;
                 let state = StoredState {
                     size: sizes.first(doc).unwrap_or_default(),
                     mtime: mtimes.first(doc).unwrap_or_default(),
