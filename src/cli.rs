@@ -47,7 +47,8 @@ pub struct Location {
 #[derive(Args, Debug)]
 pub struct SearchArgs {
     /// The query: words (ranked, any inflected form), "a phrase" (exact words in order),
-    /// "a phrase"~N, +must, -must_not, AND, OR, NOT, (groups), title:word, id:ID.
+    /// "a phrase"~N, word~N (fuzzy), prefix*, +must, -must_not, AND, OR, NOT, (groups),
+    /// title:word, id:ID.
     #[arg(value_name = "QUERY")]
     pub query: String,
     /// How many documents to show.
@@ -59,6 +60,10 @@ pub struct SearchArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Let every plain word match close spellings: 1 edit for words of 5 to 8 letters, 2
+    /// for longer ones, none for shorter ones.
+    #[arg(long)]
+    pub fuzzy: bool,
     /// When to use colour: auto means on a terminal, unless NO_COLOR is set.
     #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,

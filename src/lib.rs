@@ -19,5 +19,6 @@ pub mod query;
 pub mod quote;
 pub mod schema;
 pub mod search;
+pub mod suggest;
 
 pub use error::{Error, Result};

@@ -53,13 +53,18 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
 fn run_search(args: &SearchArgs) -> anyhow::Result<u8> {
     let (_, fields) = build_schema();
     // The query is read before anything is indexed, so a typo costs nothing.
-    let query = QueryBuilder::new(&fields).parse(&args.query)?;
+    let query = QueryBuilder::new(&fields)
+        .fuzzy_words(args.fuzzy)
+        .parse(&args.query)?;
     let index = open_up_to_date(&args.location, args.no_refresh)?;
     let options = SearchOptions {
         limit: args.limit,
         passages: args.passages,
     };
     let results = search(&index, &query, options)?;
+    for line in printer::human::suggestion_lines(&results) {
+        eprintln!("dossier: {line}");
+    }
     if args.json {
         let stdout = std::io::stdout();
         let mut out = stdout.lock();

@@ -38,34 +38,53 @@ pub fn find_matches(text: &str, terms: &[QueryTerm]) -> Vec<Match> {
     let mut stemmer = Stemmer::new();
     let mut found = Vec::new();
     for (term_index, term) in terms.iter().enumerate() {
+        let mut push = |start, end| {
+            found.push(Match {
+                start,
+                end,
+                term: term_index,
+            })
+        };
         match &term.pattern {
-            Pattern::Word { word, stemmed } => {
+            Pattern::Word {
+                words: wanted,
+                stemmed,
+            } => {
                 for w in &words {
                     let hit = if *stemmed {
-                        stemmer.same_stem(&w.text, word)
+                        wanted.iter().any(|stem| stemmer.same_stem(&w.text, stem))
                     } else {
-                        w.text == *word
+                        wanted.contains(&w.text)
                     };
                     if hit {
-                        found.push(Match {
-                            start: w.start,
-                            end: w.end,
-                            term: term_index,
-                        });
+                        push(w.start, w.end);
                     }
+                }
+            }
+            Pattern::Fuzzy { word, distance } => {
+                let distance = *distance as usize;
+                let length = word.chars().count();
+                for w in &words {
+                    if w.text.chars().count().abs_diff(length) <= distance
+                        && strsim::osa_distance(&w.text, word) <= distance
+                    {
+                        push(w.start, w.end);
+                    }
+                }
+            }
+            Pattern::Prefix { prefix } => {
+                for w in words.iter().filter(|w| w.text.starts_with(prefix.as_str())) {
+                    push(w.start, w.end);
                 }
             }
             Pattern::Phrase {
                 words: phrase,
                 slop,
+                last_is_prefix,
             } => {
-                found.extend(
-                    phrase_matches(&words, phrase, *slop).map(|(start, end)| Match {
-                        start,
-                        end,
-                        term: term_index,
-                    }),
-                );
+                for (start, end) in phrase_matches(&words, phrase, *slop, *last_is_prefix) {
+                    push(start, end);
+                }
             }
         }
     }
@@ -87,26 +106,35 @@ pub(crate) fn tokenize(text: &str) -> Vec<Word> {
     words
 }
 
-/// Where `phrase` occurs in `words`, in order, with at most `slop` extra positions in all.
+/// Where `phrase` occurs in `words`, in order, with at most `slop` extra positions in all;
+/// with `last_is_prefix`, its last word need only start the document's word.
 fn phrase_matches<'a>(
     words: &'a [Word],
     phrase: &'a [String],
     slop: u32,
+    last_is_prefix: bool,
 ) -> impl Iterator<Item = (usize, usize)> + 'a {
     let slop = slop as usize;
+    let fits = move |index: usize, word: &Word| {
+        if last_is_prefix && index + 1 == phrase.len() {
+            word.text.starts_with(phrase[index].as_str())
+        } else {
+            word.text == phrase[index]
+        }
+    };
     (0..words.len()).filter_map(move |first| {
-        if words[first].text != phrase[0] {
+        if !fits(0, &words[first]) {
             return None;
         }
         let mut last = first;
         let mut slack = slop;
-        for expected in &phrase[1..] {
+        for index in 1..phrase.len() {
             let wanted = words[last].position + 1;
             let next = words[last + 1..]
                 .iter()
                 .enumerate()
                 .take_while(|(_, w)| w.position <= wanted + slack)
-                .find(|(_, w)| w.text == *expected)
+                .find(|(_, w)| fits(index, w))
                 .map(|(offset, _)| last + 1 + offset)?;
             slack -= words[next].position - wanted;
             last = next;
@@ -158,6 +186,7 @@ mod tests {
             pattern: Pattern::Phrase {
                 words: words.iter().map(|w| w.to_string()).collect(),
                 slop,
+                last_is_prefix: false,
             },
         }
     }
@@ -192,7 +221,7 @@ mod tests {
         let term = QueryTerm {
             label: "negotiate".into(),
             pattern: Pattern::Word {
-                word: "negoti".into(),
+                words: vec!["negoti".into()],
                 stemmed: true,
             },
         };

@@ -2,14 +2,16 @@
 //! highlight.
 //!
 //! The user's text is parsed with tantivy's own grammar (`AND`, `OR`, `NOT`, `+`, `-`,
-//! `"phrase"`, `"phrase"~N`, `field:term`, `^boost`), after typographic quotes and
+//! `"phrase"`, `"phrase"~N`, `word~N`, `prefix*`, `"phrase pre"*`, `field:term`, `^boost`),
+//! after typographic quotes and
 //! apostrophes are made plain. The query is then built here rather than by tantivy's
 //! `QueryParser`, because a phrase and a keyword go to different fields: keywords to the
 //! stemmed field, quoted phrases to the exact one.
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery,
+    PhraseQuery, Query, TermQuery,
 };
 use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -21,14 +23,38 @@ use crate::schema::{Fields, analyze, exact_analyzer, stemmed_analyzer};
 /// Title matches count a little more than body matches: a title says what a document is about.
 const TITLE_BOOST: f32 = 1.5;
 
-/// What to look for in a document's text to highlight a query's match.
+/// What to look for in a document's text to highlight a query's match. Words are folded
+/// as the exact analyzer folds them (lowercase, no diacritics).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Pattern {
-    /// One word, compared after stemming (a keyword) or as written (a quoted word).
-    Word { word: String, stemmed: bool },
-    /// Words in this order, with at most `slop` other words between them in all.
-    Phrase { words: Vec<String>, slop: u32 },
+    /// Any of these words, compared after stemming (a keyword and its name variants) or as
+    /// written (a quoted word).
+    Word { words: Vec<String>, stemmed: bool },
+    /// Words within `distance` edits of `word` (a transposition is one edit).
+    Fuzzy { word: String, distance: u8 },
+    /// Words that start with `prefix`.
+    Prefix { prefix: String },
+    /// Words in this order, with at most `slop` other words between them in all; with
+    /// `last_is_prefix`, the last word need only start the document's word.
+    Phrase {
+        words: Vec<String>,
+        slop: u32,
+        last_is_prefix: bool,
+    },
 }
+
+/// The edit distance `--fuzzy` gives a word of this many characters: none for short words,
+/// where one edit makes another common word, one up to eight characters, two beyond.
+pub fn fuzzy_distance_for(word: &str) -> u8 {
+    match word.chars().count() {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+/// The largest edit distance tantivy's automata support.
+const MAX_FUZZY_DISTANCE: u32 = 2;
 
 /// One positive clause of the query, as highlighting sees it.
 #[derive(Clone, Debug)]
@@ -95,6 +121,8 @@ enum Scope {
 
 pub struct QueryBuilder {
     fields: Fields,
+    /// Whether every plain word is fuzzy (`--fuzzy`), at the distance its length gives.
+    fuzzy_words: bool,
     stemmed: TextAnalyzer,
     exact: TextAnalyzer,
     /// The query being parsed, after quote normalization, for error positions.
@@ -105,10 +133,17 @@ impl QueryBuilder {
     pub fn new(fields: &Fields) -> QueryBuilder {
         QueryBuilder {
             fields: fields.clone(),
+            fuzzy_words: false,
             stemmed: stemmed_analyzer(),
             exact: exact_analyzer(),
             current: String::new(),
         }
+    }
+
+    /// Makes every plain word of the queries it parses fuzzy (see [`fuzzy_distance_for`]).
+    pub fn fuzzy_words(mut self, on: bool) -> QueryBuilder {
+        self.fuzzy_words = on;
+        self
     }
 
     /// Parses the user's query, or says where and why it cannot be read.
@@ -198,79 +233,184 @@ impl QueryBuilder {
             let term = Term::from_field_text(self.fields.id, &literal.phrase);
             return Ok(Box::new(TermQuery::new(term, IndexRecordOption::Basic)));
         }
-        if literal.prefix {
-            return Err(unsupported("prefix terms (word*)"));
-        }
         let quoted = literal.delimiter != Delimiter::None;
-        if !quoted && literal.slop > 0 {
-            return Err(unsupported("fuzzy terms (word~N)"));
+        // tantivy's grammar leaves `word*` and `word~N` in the word itself.
+        let mut literal = literal.clone();
+        if !quoted {
+            if let Some(stripped) = literal.phrase.strip_suffix('*') {
+                literal.phrase = stripped.to_string();
+                literal.prefix = true;
+            } else if let Some((word, distance)) = literal.phrase.rsplit_once('~') {
+                let distance = if distance.is_empty() {
+                    Some(fuzzy_distance_for(word).max(1) as u32)
+                } else {
+                    distance.parse().ok()
+                };
+                if let Some(distance) = distance {
+                    literal.slop = distance;
+                    literal.phrase = word.to_string();
+                }
+            }
         }
-        let exact_words = analyze(&mut self.exact, &literal.phrase);
-        let label = if quoted {
-            format!("\"{}\"", literal.phrase)
-        } else {
-            literal.phrase.clone()
+        let phrase_text = literal.phrase.as_str();
+        if !quoted && phrase_text.contains(['*', '?']) {
+            return Err(Error::Query {
+                position: self.position_of(phrase_text),
+                message: format!(
+                    "`{phrase_text}`: a wildcard may only end a word (negotiat*); \
+                     put the word in quotes to search for the characters"
+                ),
+            });
+        }
+        let exact_words = analyze(&mut self.exact, phrase_text);
+        let label = match (quoted, literal.prefix, literal.slop) {
+            (true, true, _) => format!("\"{phrase_text}\"*"),
+            (true, false, 0) => format!("\"{phrase_text}\""),
+            (true, false, slop) => format!("\"{phrase_text}\"~{slop}"),
+            (false, true, _) => format!("{phrase_text}*"),
+            (false, false, 0) => phrase_text.to_string(),
+            (false, false, slop) => format!("{phrase_text}~{slop}"),
         };
-        let (pattern, query): (Pattern, Box<dyn Query>) = match exact_words.len() {
-            0 => return Ok(Box::new(EmptyQuery)),
-            1 if quoted => {
-                let word = exact_words.into_iter().next().unwrap_or_default();
-                let query = self.per_field(scope, true, |field| {
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(field, &word),
-                        IndexRecordOption::WithFreqs,
-                    ))
-                });
-                (
-                    Pattern::Word {
-                        word,
-                        stemmed: false,
-                    },
-                    query,
-                )
-            }
-            1 => {
-                let stems = analyze(&mut self.stemmed, &literal.phrase);
-                let word = stems.into_iter().next().unwrap_or_default();
-                let query = self.per_field(scope, false, |field| {
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(field, &word),
-                        IndexRecordOption::WithFreqs,
-                    ))
-                });
-                (
-                    Pattern::Word {
-                        word,
-                        stemmed: true,
-                    },
-                    query,
-                )
-            }
+        if exact_words.is_empty() {
+            return Ok(Box::new(EmptyQuery));
+        }
+        let single = exact_words.len() == 1;
+        let (pattern, query) = if literal.prefix && single {
+            let prefix = exact_words[0].clone();
+            let query = self.per_field(scope, true, |field| {
+                Box::new(FuzzyTermQuery::new_prefix(
+                    Term::from_field_text(field, &prefix),
+                    0,
+                    false,
+                ))
+            });
+            (Pattern::Prefix { prefix }, query)
+        } else if literal.prefix {
+            let query = self.per_field(scope, true, |field| {
+                let terms = exact_words
+                    .iter()
+                    .map(|word| Term::from_field_text(field, word))
+                    .collect();
+                Box::new(PhrasePrefixQuery::new(terms))
+            });
+            let pattern = Pattern::Phrase {
+                words: exact_words,
+                slop: 0,
+                last_is_prefix: true,
+            };
+            (pattern, query)
+        } else if !quoted && single && (literal.slop > 0 || self.fuzzy_words) {
+            let distance = if literal.slop > 0 {
+                if literal.slop > MAX_FUZZY_DISTANCE {
+                    return Err(Error::Query {
+                        position: self.position_of(&format!("~{}", literal.slop)),
+                        message: format!(
+                            "`{label}`: a fuzzy term allows at most {MAX_FUZZY_DISTANCE} edits; \
+                             write {phrase_text}~{MAX_FUZZY_DISTANCE}"
+                        ),
+                    });
+                }
+                literal.slop as u8
+            } else {
+                fuzzy_distance_for(&exact_words[0])
+            };
+            self.fuzzy(scope, &exact_words[0], phrase_text, distance)
+        } else if !quoted && !single && literal.slop > 0 {
+            return Err(Error::Query {
+                position: self.position_of(&label),
+                message: format!(
+                    "`{label}`: ~N after a word makes it fuzzy, but `{phrase_text}` is several \
+                     words; for words near each other write \"{phrase_text}\"~{}",
+                    literal.slop
+                ),
+            });
+        } else if single {
+            let word = if quoted {
+                exact_words[0].clone()
+            } else {
+                analyze(&mut self.stemmed, phrase_text)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default()
+            };
+            let query = self.per_field(scope, quoted, |field| {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, &word),
+                    IndexRecordOption::WithFreqs,
+                ))
+            });
+            let pattern = Pattern::Word {
+                words: vec![word],
+                stemmed: !quoted,
+            };
+            (pattern, query)
+        } else {
             // Several words, quoted or not (`U.S.`, `e-mail`), must stand together.
-            _ => {
-                let slop = literal.slop;
-                let query = self.per_field(scope, true, |field| {
-                    let terms = exact_words
-                        .iter()
-                        .map(|word| Term::from_field_text(field, word))
-                        .collect();
-                    let mut phrase = PhraseQuery::new(terms);
-                    phrase.set_slop(slop);
-                    Box::new(phrase)
-                });
-                (
-                    Pattern::Phrase {
-                        words: exact_words,
-                        slop,
-                    },
-                    query,
-                )
-            }
+            let slop = literal.slop;
+            let query = self.per_field(scope, true, |field| {
+                let terms = exact_words
+                    .iter()
+                    .map(|word| Term::from_field_text(field, word))
+                    .collect();
+                let mut phrase = PhraseQuery::new(terms);
+                phrase.set_slop(slop);
+                Box::new(phrase)
+            });
+            let pattern = Pattern::Phrase {
+                words: exact_words,
+                slop,
+                last_is_prefix: false,
+            };
+            (pattern, query)
         };
         if !excluded {
             terms.push(QueryTerm { label, pattern });
         }
         Ok(query)
+    }
+
+    /// A word within `distance` edits, and the word itself ranked above its neighbours:
+    /// a fuzzy match scores a constant, an exact one its BM25 on top.
+    fn fuzzy(
+        &mut self,
+        scope: Scope,
+        exact_word: &str,
+        typed: &str,
+        distance: u8,
+    ) -> (Pattern, Box<dyn Query>) {
+        let stem = analyze(&mut self.stemmed, typed)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let exact = self.per_field(scope, false, |field| {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, &stem),
+                IndexRecordOption::WithFreqs,
+            ))
+        });
+        if distance == 0 {
+            let pattern = Pattern::Word {
+                words: vec![stem],
+                stemmed: true,
+            };
+            return (pattern, exact);
+        }
+        let near = self.per_field(scope, true, |field| {
+            Box::new(FuzzyTermQuery::new(
+                Term::from_field_text(field, exact_word),
+                distance,
+                true,
+            ))
+        });
+        let query = Box::new(BooleanQuery::new(vec![
+            (Occur::Should, exact),
+            (Occur::Should, near),
+        ]));
+        let pattern = Pattern::Fuzzy {
+            word: exact_word.to_string(),
+            distance,
+        };
+        (pattern, query)
     }
 
     /// The same clause over the title and the body, or only the field the user named.

@@ -10,6 +10,7 @@ use crate::index::DossierIndex;
 use crate::matches::find_matches;
 use crate::passage::{Passage, best_passages};
 use crate::query::{ParsedQuery, Pattern, QueryTerm};
+use crate::suggest::{Suggestion, suggest};
 
 /// How many hits and passages a search returns.
 #[derive(Clone, Copy, Debug)]
@@ -36,6 +37,8 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// The query's clauses, as written: a highlight's `term` is an index into this list.
     pub terms: Vec<String>,
+    /// Close spellings of the query's words that more documents have.
+    pub suggestions: Vec<Suggestion>,
 }
 
 pub fn search(
@@ -64,10 +67,18 @@ pub fn search(
             passages: best_passages(text, &matches, &weights, options.passages),
         });
     }
+    let keywords: Vec<String> = query
+        .terms
+        .iter()
+        .filter(|t| matches!(t.pattern, Pattern::Word { stemmed: true, .. }))
+        .map(|t| t.label.clone())
+        .collect();
+    let suggestions = suggest(&searcher, fields.body_exact, &keywords, total_hits == 0);
     Ok(SearchResults {
         total_hits,
         hits,
         terms: query.terms.iter().map(|t| t.label.clone()).collect(),
+        suggestions,
     })
 }
 
@@ -89,16 +100,26 @@ fn term_weights(searcher: &Searcher, index: &DossierIndex, terms: &[QueryTerm]) 
         .iter()
         .map(|term| match &term.pattern {
             Pattern::Word {
-                word,
+                words,
                 stemmed: true,
-            } => idf(index.fields.body, word),
+            } => words
+                .iter()
+                .map(|w| idf(index.fields.body, w))
+                .fold(0.0, f32::max),
             Pattern::Word {
-                word,
+                words,
                 stemmed: false,
-            } => idf(index.fields.body_exact, word),
-            Pattern::Phrase { words, .. } => {
-                words.iter().map(|w| idf(index.fields.body_exact, w)).sum()
-            }
+            } => words
+                .iter()
+                .map(|w| idf(index.fields.body_exact, w))
+                .fold(0.0, f32::max),
+            // What a fuzzy or prefix term matches is not known here; its own word stands in.
+            Pattern::Fuzzy { word, .. } => idf(index.fields.body_exact, word),
+            Pattern::Prefix { prefix } => idf(index.fields.body_exact, prefix).min(2.0),
+            Pattern::Phrase { words, .. } => words
+                .iter()
+                .map(|w| idf(index.fields.body_exact, w))
+                .sum(),
         })
         .collect()
 }

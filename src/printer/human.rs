@@ -32,6 +32,30 @@ pub fn print(out: &mut dyn WriteColor, results: &SearchResults) -> std::io::Resu
     Ok(())
 }
 
+/// The spelling suggestions as one line each, for stderr: `Dimitriev: 1 document;
+/// Dmitriev: 4 documents`.
+pub fn suggestion_lines(results: &SearchResults) -> Vec<String> {
+    let documents = |n: u64| format!("{n} document{}", if n == 1 { "" } else { "s" });
+    results
+        .suggestions
+        .iter()
+        .map(|s| {
+            let mut parts = vec![format!("{}: {}", s.word, documents(s.documents))];
+            parts.extend(
+                s.alternatives
+                    .iter()
+                    .map(|a| format!("{}: {}", a.word, documents(a.documents))),
+            );
+            let edits = s.alternatives.iter().map(|a| a.edits).max().unwrap_or(1);
+            format!(
+                "did you mean another spelling? {} (write {}~{edits} to find them all)",
+                parts.join("; "),
+                s.word
+            )
+        })
+        .collect()
+}
+
 fn print_hit(out: &mut dyn WriteColor, hit: &Hit) -> std::io::Result<()> {
     write!(out, "{}. ", hit.rank)?;
     out.set_color(ColorSpec::new().set_fg(Some(Color::Magenta)).set_bold(true))?;

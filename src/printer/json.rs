@@ -7,12 +7,15 @@ use serde::Serialize;
 use crate::passage::Passage;
 use crate::quote::{Difference, QuoteResults, Verdict};
 use crate::search::{Hit, SearchResults};
+use crate::suggest::Suggestion;
 
 #[derive(Serialize)]
 struct JsonResults<'a> {
     query: &'a str,
     total_hits: usize,
     hits: Vec<JsonHit<'a>>,
+    /// Close spellings of the query's words that more documents have.
+    suggestions: &'a [Suggestion],
 }
 
 #[derive(Serialize)]
@@ -46,6 +49,7 @@ pub fn print(out: &mut dyn Write, query: &str, results: &SearchResults) -> std::
             .iter()
             .map(|hit| json_hit(hit, &results.terms))
             .collect(),
+        suggestions: &results.suggestions,
     };
     serde_json::to_writer(&mut *out, &document)?;
     writeln!(out)

@@ -1,0 +1,115 @@
+//! Spelling suggestions drawn from the index's own vocabulary: when a word finds nothing,
+//! or far fewer documents than a close spelling of it would.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use tantivy::query::FuzzyTermQuery;
+use tantivy::schema::Field;
+use tantivy::{Searcher, Term};
+
+use crate::query::fuzzy_distance_for;
+
+/// A close spelling is suggested when it is in at least this many times as many documents.
+const MANY_TIMES_MORE: u64 = 2;
+const MAX_ALTERNATIVES: usize = 3;
+
+/// A word of the query, how many documents have it, and close spellings that more have.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Suggestion {
+    pub word: String,
+    pub documents: u64,
+    pub alternatives: Vec<Alternative>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Alternative {
+    pub word: String,
+    pub documents: u64,
+    /// Edits from the query's word (a transposition is one).
+    pub edits: usize,
+}
+
+/// Suggestions for `words` (as typed) against `field`'s vocabulary. With `found_nothing`, any
+/// close spelling that occurs is suggested; otherwise only one in many more documents.
+pub fn suggest(
+    searcher: &Searcher,
+    field: Field,
+    words: &[String],
+    found_nothing: bool,
+) -> Vec<Suggestion> {
+    let mut analyzer = crate::schema::exact_analyzer();
+    let mut suggestions = Vec::new();
+    for typed in words {
+        let folded = crate::schema::analyze(&mut analyzer, typed);
+        let [word] = folded.as_slice() else {
+            continue;
+        };
+        let documents = doc_freq(searcher, field, word);
+        let mut alternatives: Vec<Alternative> = close_spellings(searcher, field, word)
+            .into_iter()
+            .map(|alternative| Alternative {
+                documents: doc_freq(searcher, field, &alternative),
+                edits: strsim::osa_distance(word, &alternative),
+                word: same_case_as(typed, &alternative),
+            })
+            .filter(|a| {
+                let many_more = a.documents >= MANY_TIMES_MORE * documents
+                    && a.documents >= documents + 2;
+                a.documents > documents && (found_nothing || many_more)
+            })
+            .collect();
+        alternatives.sort_by(|a, b| b.documents.cmp(&a.documents).then(a.word.cmp(&b.word)));
+        alternatives.truncate(MAX_ALTERNATIVES);
+        if !alternatives.is_empty() {
+            suggestions.push(Suggestion {
+                word: typed.clone(),
+                documents,
+                alternatives,
+            });
+        }
+    }
+    suggestions
+}
+
+fn doc_freq(searcher: &Searcher, field: Field, word: &str) -> u64 {
+    searcher
+        .doc_freq(&Term::from_field_text(field, word))
+        .unwrap_or(0)
+}
+
+/// The words of the vocabulary within one or two edits of `word` (by its length), found by
+/// running tantivy's Levenshtein automaton over each segment's term dictionary.
+fn close_spellings(searcher: &Searcher, field: Field, word: &str) -> BTreeSet<String> {
+    let distance = fuzzy_distance_for(word).max(1);
+    let mut found = BTreeSet::new();
+    let query = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
+    for segment in searcher.segment_readers() {
+        let (Ok(inverted), Ok(automaton)) = (segment.inverted_index(field), query.automaton())
+        else {
+            continue;
+        };
+        let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else {
+            continue;
+        };
+        while stream.advance() {
+            if let Ok(term) = std::str::from_utf8(stream.key()) {
+                if term != word {
+                    found.insert(term.to_string());
+                }
+            }
+        }
+    }
+    found
+}
+
+/// `kyiv` shown as `Kyiv` when the user wrote `Kiev`.
+fn same_case_as(typed: &str, word: &str) -> String {
+    let mut chars = word.chars();
+    match (typed.chars().next(), chars.next()) {
+        (Some(first), Some(initial)) if first.is_uppercase() => {
+            initial.to_uppercase().chain(chars).collect()
+        }
+        _ => word.to_string(),
+    }
+}
