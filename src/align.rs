@@ -62,7 +62,14 @@ pub fn close_spelling(a: &str, b: &str) -> bool {
 /// Aligns all of `quote` with the best-fitting stretch of `doc`. `free_gap_before[i]` says
 /// the document may hold words before quotation word `i` at no cost (an ellipsis or a
 /// bracketed insertion stood there).
-pub fn align(quote: &[String], doc: &[&str], free_gap_before: &[bool]) -> Option<Alignment> {
+/// `same_name` says whether two different words are spellings of one name (Kiev and Kyiv),
+/// which counts as a close spelling.
+pub fn align(
+    quote: &[String],
+    doc: &[&str],
+    free_gap_before: &[bool],
+    same_name: &dyn Fn(&str, &str) -> bool,
+) -> Option<Alignment> {
     let (m, n) = (quote.len(), doc.len());
     if m == 0 || n == 0 {
         return None;
@@ -76,7 +83,7 @@ pub fn align(quote: &[String], doc: &[&str], free_gap_before: &[bool]) -> Option
     }
     for i in 1..=m {
         for j in 1..=n {
-            let (substitution, _) = substitute(quote, doc, i, j);
+            let (substitution, _) = substitute(quote, doc, i, j, same_name);
             let added = if free_gap(i) { 0.0 } else { CHANGE_COST };
             let mut best = (cost[at(i - 1, j - 1)] + substitution)
                 .min(cost[at(i - 1, j)] + CHANGE_COST)
@@ -99,7 +106,7 @@ pub fn align(quote: &[String], doc: &[&str], free_gap_before: &[bool]) -> Option
         let here = cost[at(i, j)];
         let close = |a: f32, b: f32| (a - b).abs() < 1e-4;
         if j > 0 {
-            let (step_cost, step) = substitute(quote, doc, i, j);
+            let (step_cost, step) = substitute(quote, doc, i, j, same_name);
             if close(here, cost[at(i - 1, j - 1)] + step_cost) {
                 steps.push(step);
                 i -= 1;
@@ -156,7 +163,13 @@ pub fn align(quote: &[String], doc: &[&str], free_gap_before: &[bool]) -> Option
 }
 
 /// The cost and step of aligning quotation word `i - 1` with document word `j - 1`.
-fn substitute(quote: &[String], doc: &[&str], i: usize, j: usize) -> (f32, Step) {
+fn substitute(
+    quote: &[String],
+    doc: &[&str],
+    i: usize,
+    j: usize,
+    same_name: &dyn Fn(&str, &str) -> bool,
+) -> (f32, Step) {
     let (quote_word, doc_word) = (i - 1, j - 1);
     if quote[quote_word] == doc[doc_word] {
         let step = Step::Same {
@@ -164,7 +177,9 @@ fn substitute(quote: &[String], doc: &[&str], i: usize, j: usize) -> (f32, Step)
             doc: doc_word,
         };
         (0.0, step)
-    } else if close_spelling(&quote[quote_word], doc[doc_word]) {
+    } else if close_spelling(&quote[quote_word], doc[doc_word])
+        || same_name(&quote[quote_word], doc[doc_word])
+    {
         let step = Step::Spelling {
             quote: quote_word,
             doc: doc_word,
@@ -198,7 +213,7 @@ mod tests {
     fn run(quote: &str, doc: &str) -> Alignment {
         let quote = words(quote);
         let doc: Vec<&str> = doc.split_whitespace().collect();
-        align(&quote, &doc, &vec![false; quote.len()]).expect("an alignment")
+        align(&quote, &doc, &vec![false; quote.len()], &|_, _| false).expect("an alignment")
     }
 
     #[test]
@@ -246,7 +261,7 @@ mod tests {
         let mut free = vec![false; quote.len()];
         free[3] = true;
         free[5] = true;
-        let a = align(&quote, &doc, &free).unwrap();
+        let a = align(&quote, &doc, &free, &|_, _| false).unwrap();
         assert_eq!(a.cost, 0.0, "{:?}", a.steps);
     }
 }

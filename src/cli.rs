@@ -64,6 +64,10 @@ pub struct SearchArgs {
     /// for longer ones, none for shorter ones.
     #[arg(long)]
     pub fuzzy: bool,
+    /// Search names only as spelled, not also under their other transliterations (Kiev and
+    /// Kyiv, Zelensky and Zelenskyy, and those in the corpus's .dossier-variants file).
+    #[arg(long)]
+    pub no_variants: bool,
     /// When to use colour: auto means on a terminal, unless NO_COLOR is set.
     #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
@@ -90,6 +94,10 @@ pub struct QuoteArgs {
     /// quotation's words that differ (a close spelling counts half).
     #[arg(long, value_name = "S", default_value_t = dossier::quote::DEFAULT_MIN_SIMILARITY)]
     pub min_similarity: f32,
+    /// Count other transliterations of a name (Kiev for Kyiv) as differences like any other
+    /// spelling, instead of half.
+    #[arg(long)]
+    pub no_variants: bool,
     /// When to use colour: auto means on a terminal, unless NO_COLOR is set.
     #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,

@@ -20,5 +20,6 @@ pub mod quote;
 pub mod schema;
 pub mod search;
 pub mod suggest;
+pub mod variants;
 
 pub use error::{Error, Result};

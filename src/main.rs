@@ -17,6 +17,7 @@ use dossier::query::QueryBuilder;
 use dossier::quote::{QuoteOptions, check_quotation};
 use dossier::schema::build_schema;
 use dossier::search::{SearchOptions, search};
+use dossier::variants::Variants;
 use dossier::{Error, printer};
 
 const FOUND: u8 = 0;
@@ -52,17 +53,23 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
 
 fn run_search(args: &SearchArgs) -> anyhow::Result<u8> {
     let (_, fields) = build_schema();
-    // The query is read before anything is indexed, so a typo costs nothing.
-    let query = QueryBuilder::new(&fields)
-        .fuzzy_words(args.fuzzy)
-        .parse(&args.query)?;
+    // The query is read before anything is indexed, so a typo costs nothing; it is built
+    // again once the index can say which name variants occur.
+    QueryBuilder::new(&fields).parse(&args.query)?;
     let index = open_up_to_date(&args.location, args.no_refresh)?;
+    let mut builder = QueryBuilder::new(&fields).fuzzy_words(args.fuzzy);
+    if !args.no_variants {
+        let variants = Variants::for_corpus(&args.location.corpus)?;
+        builder =
+            builder.variants(variants.in_index(index.reader()?.searcher(), fields.body_exact));
+    }
+    let query = builder.parse(&args.query)?;
     let options = SearchOptions {
         limit: args.limit,
         passages: args.passages,
     };
     let results = search(&index, &query, options)?;
-    for line in printer::human::suggestion_lines(&results) {
+    for line in printer::human::note_lines(&results) {
         eprintln!("dossier: {line}");
     }
     if args.json {
@@ -90,6 +97,11 @@ fn run_quote(args: &QuoteArgs) -> anyhow::Result<u8> {
     let options = QuoteOptions {
         limit: args.limit,
         min_similarity: args.min_similarity,
+        variants: if args.no_variants {
+            Variants::none()
+        } else {
+            Variants::for_corpus(&args.location.corpus)?
+        },
     };
     let results = check_quotation(&index, &args.text, options)?;
     if args.json {

@@ -69,7 +69,13 @@ pub struct ParsedQuery {
     pub query: Box<dyn Query>,
     /// Clauses whose matches are highlighted; excluded (`-`, `NOT`) clauses are not here.
     pub terms: Vec<QueryTerm>,
+    /// Words also searched under other spellings of a name: (as typed, the spellings).
+    pub variants: Vec<(String, Vec<String>)>,
 }
+
+/// Gives the other spellings of a folded word that the index holds; `true` when the user
+/// capitalized it (a name).
+pub type VariantLookup = Box<dyn Fn(&str, bool) -> Vec<String>>;
 
 impl std::fmt::Debug for ParsedQuery {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -123,6 +129,9 @@ pub struct QueryBuilder {
     fields: Fields,
     /// Whether every plain word is fuzzy (`--fuzzy`), at the distance its length gives.
     fuzzy_words: bool,
+    variant_lookup: Option<VariantLookup>,
+    /// The variants used by the query being parsed.
+    variants_used: Vec<(String, Vec<String>)>,
     stemmed: TextAnalyzer,
     exact: TextAnalyzer,
     /// The query being parsed, after quote normalization, for error positions.
@@ -134,6 +143,8 @@ impl QueryBuilder {
         QueryBuilder {
             fields: fields.clone(),
             fuzzy_words: false,
+            variant_lookup: None,
+            variants_used: Vec::new(),
             stemmed: stemmed_analyzer(),
             exact: exact_analyzer(),
             current: String::new(),
@@ -146,6 +157,13 @@ impl QueryBuilder {
         self
     }
 
+    /// Makes every plain word of the queries it parses also match the other spellings the
+    /// lookup gives (name variants).
+    pub fn variants(mut self, lookup: VariantLookup) -> QueryBuilder {
+        self.variant_lookup = Some(lookup);
+        self
+    }
+
     /// Parses the user's query, or says where and why it cannot be read.
     pub fn parse(&mut self, user_query: &str) -> Result<ParsedQuery> {
         let normalized = normalize_quotes(user_query);
@@ -155,8 +173,13 @@ impl QueryBuilder {
         }
         self.current = normalized;
         let mut terms = Vec::new();
+        self.variants_used.clear();
         let query = self.build(&ast, false, &mut terms)?;
-        Ok(ParsedQuery { query, terms })
+        Ok(ParsedQuery {
+            query,
+            terms,
+            variants: std::mem::take(&mut self.variants_used),
+        })
     }
 
     fn build(
@@ -325,22 +348,45 @@ impl QueryBuilder {
                 ),
             });
         } else if single {
-            let word = if quoted {
-                exact_words[0].clone()
+            let mut words = if quoted {
+                exact_words.clone()
             } else {
                 analyze(&mut self.stemmed, phrase_text)
-                    .into_iter()
-                    .next()
-                    .unwrap_or_default()
             };
+            if !quoted && !excluded {
+                let is_name = phrase_text.chars().next().is_some_and(char::is_uppercase);
+                let spellings = self
+                    .variant_lookup
+                    .as_ref()
+                    .map(|lookup| lookup(&exact_words[0], is_name))
+                    .unwrap_or_default();
+                if !spellings.is_empty() {
+                    for spelling in &spellings {
+                        words.extend(analyze(&mut self.stemmed, spelling));
+                    }
+                    words.dedup();
+                    let shown = spellings
+                        .iter()
+                        .map(|s| crate::suggest::same_case_as(phrase_text, s))
+                        .collect();
+                    self.variants_used.push((phrase_text.to_string(), shown));
+                }
+            }
             let query = self.per_field(scope, quoted, |field| {
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, &word),
-                    IndexRecordOption::WithFreqs,
-                ))
+                let alternatives = words
+                    .iter()
+                    .map(|word| {
+                        let term: Box<dyn Query> = Box::new(TermQuery::new(
+                            Term::from_field_text(field, word),
+                            IndexRecordOption::WithFreqs,
+                        ));
+                        (Occur::Should, term)
+                    })
+                    .collect();
+                Box::new(BooleanQuery::new(alternatives))
             });
             let pattern = Pattern::Word {
-                words: vec![word],
+                words,
                 stemmed: !quoted,
             };
             (pattern, query)

@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::index::DossierIndex;
 use crate::matches::{Word, tokenize};
 use crate::passage::{Highlight, Passage, passage_around};
+use crate::variants::Variants;
 
 /// Near matches below this similarity are not shown unless the user asks for them.
 pub const DEFAULT_MIN_SIMILARITY: f32 = 0.6;
@@ -35,10 +36,12 @@ const SEED_WORDS: usize = 4;
 /// At most this many stretches of one document are aligned.
 const MAX_WINDOWS_PER_DOC: usize = 64;
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct QuoteOptions {
     pub limit: usize,
     pub min_similarity: f32,
+    /// Spellings of one name count as a close spelling, not as another word.
+    pub variants: Variants,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -244,7 +247,9 @@ pub fn check_quotation(
         };
         let text = text_of(index.fields.text);
         let words = tokenize(&text);
-        for (alignment, verbatim) in best_alignments(&quote, &words, &seeds, &text) {
+        for (alignment, verbatim) in
+            best_alignments(&quote, &words, &seeds, &text, &options.variants)
+        {
             let similarity = if verbatim {
                 1.0
             } else {
@@ -326,6 +331,7 @@ fn best_alignments(
     words: &[Word],
     seeds: &HashSet<String>,
     text: &str,
+    variants: &Variants,
 ) -> Vec<(Alignment, bool)> {
     let m = quote.words.len();
     let slack = 4 + m / 4;
@@ -357,7 +363,8 @@ fn best_alignments(
             .iter()
             .map(|w| w.text.as_str())
             .collect();
-        let Some(mut alignment) = align(&quote.words, &doc_words, &free) else {
+        let same_name = |a: &str, b: &str| variants.same_name(a, b);
+        let Some(mut alignment) = align(&quote.words, &doc_words, &free, &same_name) else {
             continue;
         };
         for step in &mut alignment.steps {

@@ -39,6 +39,15 @@ pub struct SearchResults {
     pub terms: Vec<String>,
     /// Close spellings of the query's words that more documents have.
     pub suggestions: Vec<Suggestion>,
+    /// Words also searched under other spellings of a name.
+    pub variants: Vec<NameVariants>,
+}
+
+/// A word of the query and the other spellings of it that were searched too.
+#[derive(Clone, Debug, Serialize)]
+pub struct NameVariants {
+    pub word: String,
+    pub also: Vec<String>,
 }
 
 pub fn search(
@@ -67,11 +76,16 @@ pub fn search(
             passages: best_passages(text, &matches, &weights, options.passages),
         });
     }
-    let keywords: Vec<String> = query
+    let keywords: Vec<(String, Vec<String>)> = query
         .terms
         .iter()
-        .filter(|t| matches!(t.pattern, Pattern::Word { stemmed: true, .. }))
-        .map(|t| t.label.clone())
+        .filter_map(|t| match &t.pattern {
+            Pattern::Word {
+                words,
+                stemmed: true,
+            } => Some((t.label.clone(), words.clone())),
+            _ => None,
+        })
         .collect();
     let suggestions = suggest(&searcher, fields.body_exact, &keywords, total_hits == 0);
     Ok(SearchResults {
@@ -79,6 +93,14 @@ pub fn search(
         hits,
         terms: query.terms.iter().map(|t| t.label.clone()).collect(),
         suggestions,
+        variants: query
+            .variants
+            .iter()
+            .map(|(word, also)| NameVariants {
+                word: word.clone(),
+                also: also.clone(),
+            })
+            .collect(),
     })
 }
 
@@ -116,10 +138,9 @@ fn term_weights(searcher: &Searcher, index: &DossierIndex, terms: &[QueryTerm]) 
             // What a fuzzy or prefix term matches is not known here; its own word stands in.
             Pattern::Fuzzy { word, .. } => idf(index.fields.body_exact, word),
             Pattern::Prefix { prefix } => idf(index.fields.body_exact, prefix).min(2.0),
-            Pattern::Phrase { words, .. } => words
-                .iter()
-                .map(|w| idf(index.fields.body_exact, w))
-                .sum(),
+            Pattern::Phrase { words, .. } => {
+                words.iter().map(|w| idf(index.fields.body_exact, w)).sum()
+            }
         })
         .collect()
 }

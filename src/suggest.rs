@@ -30,17 +30,19 @@ pub struct Alternative {
     pub edits: usize,
 }
 
-/// Suggestions for `words` (as typed) against `field`'s vocabulary. With `found_nothing`, any
-/// close spelling that occurs is suggested; otherwise only one in many more documents.
+/// Suggestions for `words` (as typed, with the stems the query already searches for them)
+/// against `field`'s vocabulary. With `found_nothing`, any close spelling that occurs is
+/// suggested; otherwise only one in many more documents.
 pub fn suggest(
     searcher: &Searcher,
     field: Field,
-    words: &[String],
+    words: &[(String, Vec<String>)],
     found_nothing: bool,
 ) -> Vec<Suggestion> {
     let mut analyzer = crate::schema::exact_analyzer();
+    let mut stemmer = crate::schema::stemmed_analyzer();
     let mut suggestions = Vec::new();
-    for typed in words {
+    for (typed, searched) in words {
         let folded = crate::schema::analyze(&mut analyzer, typed);
         let [word] = folded.as_slice() else {
             continue;
@@ -48,14 +50,18 @@ pub fn suggest(
         let documents = doc_freq(searcher, field, word);
         let mut alternatives: Vec<Alternative> = close_spellings(searcher, field, word)
             .into_iter()
+            .filter(|alternative| {
+                let stems = crate::schema::analyze(&mut stemmer, alternative);
+                !stems.iter().all(|stem| searched.contains(stem))
+            })
             .map(|alternative| Alternative {
                 documents: doc_freq(searcher, field, &alternative),
                 edits: strsim::osa_distance(word, &alternative),
                 word: same_case_as(typed, &alternative),
             })
             .filter(|a| {
-                let many_more = a.documents >= MANY_TIMES_MORE * documents
-                    && a.documents >= documents + 2;
+                let many_more =
+                    a.documents >= MANY_TIMES_MORE * documents && a.documents >= documents + 2;
                 a.documents > documents && (found_nothing || many_more)
             })
             .collect();
@@ -104,7 +110,7 @@ fn close_spellings(searcher: &Searcher, field: Field, word: &str) -> BTreeSet<St
 }
 
 /// `kyiv` shown as `Kyiv` when the user wrote `Kiev`.
-fn same_case_as(typed: &str, word: &str) -> String {
+pub(crate) fn same_case_as(typed: &str, word: &str) -> String {
     let mut chars = word.chars();
     match (typed.chars().next(), chars.next()) {
         (Some(first), Some(initial)) if first.is_uppercase() => {

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::passage::Passage;
 use crate::quote::{Difference, QuoteResults, Verdict};
-use crate::search::{Hit, SearchResults};
+use crate::search::{Hit, NameVariants, SearchResults};
 use crate::suggest::Suggestion;
 
 #[derive(Serialize)]
@@ -16,6 +16,8 @@ struct JsonResults<'a> {
     hits: Vec<JsonHit<'a>>,
     /// Close spellings of the query's words that more documents have.
     suggestions: &'a [Suggestion],
+    /// Words also searched under other spellings of a name.
+    variants: &'a [NameVariants],
 }
 
 #[derive(Serialize)]
@@ -50,6 +52,7 @@ pub fn print(out: &mut dyn Write, query: &str, results: &SearchResults) -> std::
             .map(|hit| json_hit(hit, &results.terms))
             .collect(),
         suggestions: &results.suggestions,
+        variants: &results.variants,
     };
     serde_json::to_writer(&mut *out, &document)?;
     writeln!(out)
