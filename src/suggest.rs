@@ -99,10 +99,10 @@ fn close_spellings(searcher: &Searcher, field: Field, word: &str) -> BTreeSet<St
             continue;
         };
         while stream.advance() {
-            if let Ok(term) = std::str::from_utf8(stream.key()) {
-                if term != word {
-                    found.insert(term.to_string());
-                }
+            if let Ok(term) = std::str::from_utf8(stream.key())
+                && term != word
+            {
+                found.insert(term.to_string());
             }
         }
     }
