@@ -64,6 +64,10 @@ pub struct SearchArgs {
     /// for longer ones, none for shorter ones.
     #[arg(long)]
     pub fuzzy: bool,
+    /// Only documents whose ID matches this glob (`2025/*`, `000_*`; `*` does not cross
+    /// `/`, `**` does).
+    #[arg(long, value_name = "GLOB")]
+    pub id: Option<String>,
     /// Search names only as spelled, not also under their other transliterations (Kiev and
     /// Kyiv, Zelensky and Zelenskyy, and those in the corpus's .dossier-variants file).
     #[arg(long)]

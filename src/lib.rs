@@ -10,6 +10,7 @@ pub mod align;
 pub mod corpus;
 pub mod error;
 pub mod extract;
+pub mod filter;
 pub mod index;
 pub mod indexer;
 pub mod matches;

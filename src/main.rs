@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use termcolor::{ColorChoice, StandardStream};
 
 use cli::{Cli, ColorWhen, Command, Location, QuoteArgs, SearchArgs};
+use dossier::filter::Filters;
 use dossier::index::DossierIndex;
 use dossier::indexer::{self, IndexSummary, Progress};
 use dossier::query::QueryBuilder;
@@ -67,6 +68,9 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<u8> {
     let options = SearchOptions {
         limit: args.limit,
         passages: args.passages,
+        filters: Filters {
+            id_glob: args.id.clone(),
+        },
     };
     let results = search(&index, &query, options)?;
     for line in printer::human::note_lines(&results) {

@@ -6,6 +6,7 @@ use tantivy::schema::{Field, Value};
 use tantivy::{Searcher, TantivyDocument, Term};
 
 use crate::error::Result;
+use crate::filter::{Filters, restrict};
 use crate::index::DossierIndex;
 use crate::matches::find_matches;
 use crate::passage::{Passage, best_passages};
@@ -13,10 +14,11 @@ use crate::query::{ParsedQuery, Pattern, QueryTerm};
 use crate::suggest::{Suggestion, suggest};
 
 /// How many hits and passages a search returns.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct SearchOptions {
     pub limit: usize,
     pub passages: usize,
+    pub filters: Filters,
 }
 
 /// One matching document.
@@ -57,8 +59,15 @@ pub fn search(
 ) -> Result<SearchResults> {
     let searcher = index.reader()?.searcher();
     let top = TopDocs::with_limit(options.limit.max(1)).order_by_score();
+    let restricted;
+    let runnable: &dyn tantivy::query::Query = if options.filters.is_empty() {
+        query.query.as_ref()
+    } else {
+        restricted = restrict(query.query.box_clone(), &options.filters, index, &searcher)?;
+        restricted.as_ref()
+    };
     let (total_hits, top_docs) = searcher
-        .search(query.query.as_ref(), &(Count, top))
+        .search(runnable, &(Count, top))
         .map_err(|e| index.error(e))?;
     let weights = term_weights(&searcher, index, &query.terms);
     let fields = &index.fields;

@@ -1,0 +1,78 @@
+//! Narrowing a query to some documents: by a glob over document IDs (`--id`).
+
+use globset::{GlobBuilder, GlobMatcher};
+use tantivy::query::{BooleanQuery, Occur, Query, TermSetQuery};
+use tantivy::{Searcher, Term};
+
+use crate::error::{Error, Result};
+use crate::index::DossierIndex;
+
+/// Which documents a search may return.
+#[derive(Clone, Debug, Default)]
+pub struct Filters {
+    /// A glob over document IDs (`2025/*`, `000_*`); `*` does not cross `/`.
+    pub id_glob: Option<String>,
+}
+
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        self.id_glob.is_none()
+    }
+}
+
+/// `query`, restricted to the documents the filters allow.
+pub fn restrict(
+    query: Box<dyn Query>,
+    filters: &Filters,
+    index: &DossierIndex,
+    searcher: &Searcher,
+) -> Result<Box<dyn Query>> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+    if let Some(pattern) = &filters.id_glob {
+        let matcher = id_matcher(pattern)?;
+        let ids = matching_ids(&matcher, index, searcher)?;
+        let terms = ids
+            .iter()
+            .map(|id| Term::from_field_text(index.fields.id, id));
+        clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+    }
+    Ok(Box::new(BooleanQuery::new(clauses)))
+}
+
+fn id_matcher(pattern: &str) -> Result<GlobMatcher> {
+    GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map(|glob| glob.compile_matcher())
+        .map_err(|error| Error::Usage(format!("--id {pattern}: not a valid glob: {error}")))
+}
+
+/// The IDs in the index that the glob matches, read from the ID column's dictionary.
+fn matching_ids(
+    matcher: &GlobMatcher,
+    index: &DossierIndex,
+    searcher: &Searcher,
+) -> Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for segment in searcher.segment_readers() {
+        let Some(column) = segment
+            .fast_fields()
+            .str("id")
+            .map_err(|e| index.error(e))?
+        else {
+            continue;
+        };
+        let mut stream = column
+            .dictionary()
+            .stream()
+            .map_err(|e| Error::io(&index.dir, e))?;
+        while stream.advance() {
+            if let Ok(id) = std::str::from_utf8(stream.key())
+                && matcher.is_match(id)
+            {
+                ids.push(id.to_string());
+            }
+        }
+    }
+    Ok(ids)
+}

@@ -1,0 +1,173 @@
+//! Names spelled many ways, with the real binary: fuzzy and prefix terms, spelling
+//! suggestions, name variants and ID filters.
+
+mod common;
+
+use common::{Dossier, stderr_of};
+
+fn ids_sorted(results: &common::Results) -> Vec<&str> {
+    let mut ids = results.doc_ids();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn a_fuzzy_term_finds_every_spelling_and_highlights_what_matched() {
+    let dossier = Dossier::shipped();
+    let results = dossier.search_json("Dimitriev~1", &["--passages", "9"]);
+    assert_eq!(
+        ids_sorted(&results),
+        [
+            "000_eea6b4a974d0f11e",
+            "002_ecfde2e7f9f4abad",
+            "003_66d2ee1fe4b90a87",
+            "004_cfbd965501cddc54"
+        ]
+    );
+    let mut spellings: Vec<&str> = results.highlighted();
+    spellings.sort();
+    spellings.dedup();
+    assert_eq!(spellings, ["Dimitriev", "Dmitriev"]);
+    assert_eq!(
+        results.hits[0].doc_id, "000_eea6b4a974d0f11e",
+        "the exact spelling ranks first"
+    );
+    for hit in &results.hits {
+        for passage in &hit.passages {
+            assert!(passage.highlight_terms.iter().all(|t| t == "Dimitriev~1"));
+        }
+    }
+}
+
+#[test]
+fn fuzzy_everything_finds_the_other_spelling_of_a_long_name() {
+    let dossier = Dossier::shipped();
+    let exact = dossier.search_json("Zelenskyy", &["--no-variants"]);
+    assert_eq!(exact.doc_ids(), ["004_cfbd965501cddc54"]);
+    let fuzzy = dossier.search_json("Zelenskyy", &["--fuzzy", "--no-variants"]);
+    assert_eq!(fuzzy.total_hits, 4);
+    assert!(fuzzy.highlighted().contains(&"Zelensky"));
+    // Short words stay exact under --fuzzy: "war" must not find "was" or "far".
+    let war = dossier.search_json("war", &["--fuzzy", "--passages", "9"]);
+    assert!(war.highlighted().iter().all(|w| w.to_lowercase() == "war"));
+}
+
+#[test]
+fn a_prefix_finds_every_word_that_starts_so() {
+    let dossier = Dossier::shipped();
+    let results = dossier.search_json("negotiat*", &["--passages", "9"]);
+    let mut words: Vec<String> = results
+        .highlighted()
+        .iter()
+        .map(|w| w.to_lowercase())
+        .collect();
+    words.sort();
+    words.dedup();
+    assert_eq!(words, ["negotiating", "negotiation", "negotiations"]);
+    let phrase = dossier.search_json("\"security guar\"*", &[]);
+    assert_eq!(phrase.total_hits, 4);
+    for text in phrase.highlighted() {
+        assert_eq!(text.to_lowercase(), "security guarantees");
+    }
+}
+
+#[test]
+fn a_misspelt_word_gets_a_suggestion_and_is_not_rewritten() {
+    let dossier = Dossier::shipped();
+    let output = dossier.command(&["search", "Witkof"]).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "nothing found: the query is not rewritten"
+    );
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("Witkof: 0 documents; Witkoff: 5 documents"),
+        "{stderr}"
+    );
+
+    let output = dossier.command(&["search", "Dimitriev"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stderr_of(&output).contains("Dimitriev: 1 document; Dmitriev: 4 documents"),
+        "much less than a close spelling: {}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
+fn name_variants_are_searched_with_a_note_unless_refused() {
+    let dossier = Dossier::shipped();
+    let output = dossier
+        .command(&["search", "Kiev", "--json"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("Kiev also matches Kyiv"), "{stderr}");
+    let results: common::Results = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(results.total_hits, 4);
+    let plain = dossier.search_json("Kiev", &["--no-variants"]);
+    assert_eq!(plain.doc_ids(), ["000_eea6b4a974d0f11e"]);
+}
+
+#[test]
+fn a_dossier_declares_its_own_variants() {
+    let dossier = Dossier::shipped();
+    assert_eq!(dossier.search_json("Peskov", &[]).total_hits, 1);
+    dossier.write(".dossier-variants", "# our spellings\nPeskov, Dmitriev\n");
+    let results = dossier.search_json("Peskov", &[]);
+    assert_eq!(
+        results.total_hits, 4,
+        "Dmitriev declared a variant of Peskov"
+    );
+    let quoted = dossier.search_json("\"Peskov\"", &[]);
+    assert_eq!(quoted.total_hits, 1, "a quoted word is exact");
+
+    dossier.write(".dossier-variants", "Kirill Dmitriev, Dmitriev\n");
+    let output = dossier.command(&["search", "Peskov"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains(".dossier-variants:1"));
+}
+
+#[test]
+fn id_globs_and_title_narrow_the_hits() {
+    let dossier = Dossier::shipped();
+    let all = dossier.search_json("Ukraine", &[]);
+    assert_eq!(all.total_hits, 5);
+    let some = dossier.search_json("Ukraine", &["--id", "00[0-2]_*"]);
+    assert_eq!(
+        ids_sorted(&some),
+        [
+            "000_eea6b4a974d0f11e",
+            "001_66895d6541d2e960",
+            "002_ecfde2e7f9f4abad"
+        ]
+    );
+    let title = dossier.search_json("title:Kushner", &[]);
+    assert_eq!(title.doc_ids(), ["002_ecfde2e7f9f4abad"]);
+    assert!(dossier.search_json("Kushner", &[]).total_hits > 1);
+    let output = dossier
+        .command(&["search", "Ukraine", "--id", "["])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("not a valid glob"));
+}
+
+#[test]
+fn fuzzy_and_wildcard_mistakes_are_explained() {
+    let dossier = Dossier::shipped();
+    for (query, wanted) in [
+        ("Dmitriev~3", "at most 2 edits"),
+        ("pres*dent", "a wildcard may only end a word"),
+        ("peace plan~1 \"x", "unclosed quote"),
+    ] {
+        let output = dossier.command(&["search", query]).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{query}");
+        assert!(
+            stderr_of(&output).contains(wanted),
+            "{query}: {}",
+            stderr_of(&output)
+        );
+    }
+}
