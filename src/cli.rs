@@ -68,6 +68,13 @@ pub struct SearchArgs {
     /// `/`, `**` does).
     #[arg(long, value_name = "GLOB")]
     pub id: Option<String>,
+    /// Only documents dated on or after this day (2017-02-07, 2017-02, 2017). A document's
+    /// date comes from a metadata.tsv in the corpus, else from its file's modification time.
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub after: Option<i64>,
+    /// Only documents dated before this day.
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub before: Option<i64>,
     /// Search names only as spelled, not also under their other transliterations (Kiev and
     /// Kyiv, Zelensky and Zelenskyy, and those in the corpus's .dossier-variants file).
     #[arg(long)]
@@ -117,4 +124,9 @@ pub enum ColorWhen {
     Auto,
     Always,
     Never,
+}
+
+fn parse_day(text: &str) -> Result<i64, String> {
+    dossier::metadata::parse_date(text)
+        .ok_or_else(|| format!("`{text}` is not a date; write it as 2017-02-07, 2017-02 or 2017"))
 }

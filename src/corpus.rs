@@ -7,6 +7,7 @@ use std::time::UNIX_EPOCH;
 use walkdir::WalkDir;
 
 use crate::error::{Error, Result};
+use crate::metadata::{Dates, METADATA_FILE, read_dates};
 
 /// The extensions of the files dossier reads as documents.
 const DOCUMENT_EXTENSIONS: &[&str] = &["txt", "md"];
@@ -23,6 +24,9 @@ pub struct CorpusFile {
     pub size: u64,
     /// Modification time in nanoseconds since the Unix epoch.
     pub mtime: i64,
+    /// The document's date in seconds since the Unix epoch: from a `metadata.tsv` if one
+    /// gives it, else the modification time.
+    pub date: i64,
 }
 
 /// A file that was not indexed, and why.
@@ -58,6 +62,7 @@ pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
     }
     let index_dir = index_dir.canonicalize().ok();
     let mut listing = CorpusListing::default();
+    let mut metadata_files = Vec::new();
     let walker = WalkDir::new(root)
         .follow_links(false)
         .into_iter()
@@ -89,6 +94,9 @@ pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
             continue;
         }
         if !is_document_name(entry.path()) {
+            if file_type.is_file() && entry.file_name() == METADATA_FILE {
+                metadata_files.push(entry.path().to_path_buf());
+            }
             listing.ignored += 1;
             continue;
         }
@@ -129,7 +137,23 @@ pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
             rel_path,
             size: metadata.len(),
             mtime,
+            date: mtime.div_euclid(1_000_000_000),
         });
+    }
+    let mut dates = Dates::new();
+    for path in metadata_files {
+        let folder = relative(root, path.parent().unwrap_or(root));
+        if let Err(error) = read_dates(&path, &folder, &mut dates) {
+            listing.skipped.push(Skipped {
+                path: relative(root, &path),
+                reason: format!("document dates not read: {error}"),
+            });
+        }
+    }
+    for file in &mut listing.files {
+        if let Some(&date) = dates.get(&id_for(&file.rel_path)) {
+            file.date = date;
+        }
     }
     // Sorted once here rather than per folder during the walk: cheaper, and the order the
     // ID rule depends on.
@@ -222,6 +246,7 @@ mod tests {
             id: String::new(),
             size: 0,
             mtime: 0,
+            date: 0,
         };
         let mut listing = CorpusListing {
             files: vec![file("notes.md"), file("notes.txt")],

@@ -1,8 +1,11 @@
-//! Narrowing a query to some documents: by a glob over document IDs (`--id`).
+//! Narrowing a query to some documents: by a glob over document IDs (`--id`) and by date
+//! (`--after`, `--before`).
 
 use globset::{GlobBuilder, GlobMatcher};
-use tantivy::query::{BooleanQuery, Occur, Query, TermSetQuery};
-use tantivy::{Searcher, Term};
+use std::ops::Bound;
+
+use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermSetQuery};
+use tantivy::{DateTime, Searcher, Term};
 
 use crate::error::{Error, Result};
 use crate::index::DossierIndex;
@@ -12,11 +15,15 @@ use crate::index::DossierIndex;
 pub struct Filters {
     /// A glob over document IDs (`2025/*`, `000_*`); `*` does not cross `/`.
     pub id_glob: Option<String>,
+    /// Documents dated on or after this day (seconds since the Unix epoch).
+    pub after: Option<i64>,
+    /// Documents dated before this day.
+    pub before: Option<i64>,
 }
 
 impl Filters {
     pub fn is_empty(&self) -> bool {
-        self.id_glob.is_none()
+        self.id_glob.is_none() && self.after.is_none() && self.before.is_none()
     }
 }
 
@@ -35,6 +42,24 @@ pub fn restrict(
             .iter()
             .map(|id| Term::from_field_text(index.fields.id, id));
         clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+    }
+    if filters.after.is_some() || filters.before.is_some() {
+        let bound = |seconds: Option<i64>, inclusive: bool| match seconds {
+            None => Bound::Unbounded,
+            Some(seconds) => {
+                let term = Term::from_field_date_for_search(
+                    index.fields.date,
+                    DateTime::from_timestamp_secs(seconds),
+                );
+                if inclusive {
+                    Bound::Included(term)
+                } else {
+                    Bound::Excluded(term)
+                }
+            }
+        };
+        let range = RangeQuery::new(bound(filters.after, true), bound(filters.before, false));
+        clauses.push((Occur::Must, Box::new(range)));
     }
     Ok(Box::new(BooleanQuery::new(clauses)))
 }

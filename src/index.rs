@@ -23,6 +23,8 @@ pub struct StoredState {
     pub size: u64,
     pub mtime: i64,
     pub hash: u64,
+    /// Seconds since the Unix epoch.
+    pub date: i64,
 }
 
 /// An open dossier index.
@@ -107,6 +109,7 @@ impl DossierIndex {
             let sizes = fast.u64("size").map_err(|e| self.error(e))?;
             let mtimes = fast.i64("mtime").map_err(|e| self.error(e))?;
             let hashes = fast.u64("hash").map_err(|e| self.error(e))?;
+            let dates = fast.date("date").map_err(|e| self.error(e))?;
             // One pass over the dictionary: looking up each ID by ordinal would decompress a
             // block per document.
             let mut id_of_ord = Vec::with_capacity(ids.num_terms());
@@ -129,6 +132,9 @@ impl DossierIndex {
                     size: sizes.first(doc).unwrap_or_default(),
                     mtime: mtimes.first(doc).unwrap_or_default(),
                     hash: hashes.first(doc).unwrap_or_default(),
+                    date: dates
+                        .first(doc)
+                        .map_or(0, |date| date.into_timestamp_secs()),
                 };
                 states.insert(id.clone(), state);
             }

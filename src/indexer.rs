@@ -98,7 +98,11 @@ pub fn plan(index: &DossierIndex, listing: &CorpusListing) -> Result<Changes> {
     let mut changes = Changes::default();
     for file in &listing.files {
         match stored.remove(&file.id) {
-            Some(state) if state.size == file.size && state.mtime == file.mtime => {
+            Some(state)
+                if state.size == file.size
+                    && state.mtime == file.mtime
+                    && state.date == file.date =>
+            {
                 changes.unchanged += 1
             }
             Some(_) => changes.to_read.push(file.clone()),
@@ -188,6 +192,8 @@ pub fn update(
                     if previous.is_some() {
                         writer.delete_term(Term::from_field_text(index.fields.id, &file.id));
                     }
+                    // Same content under a new time or date is re-added, but counted as
+                    // unchanged: the user's text did not change.
                     match previous {
                         Some(state) if state.hash == document.state.hash => summary.unchanged += 1,
                         Some(_) => summary.updated += 1,
@@ -311,6 +317,7 @@ fn read_document(file: &CorpusFile) -> std::result::Result<ReadDocument, String>
         size: bytes.len() as u64,
         mtime: file.mtime,
         hash: xxhash_rust::xxh3::xxh3_64(&bytes),
+        date: file.date,
     };
     let extracted = extract::extract(bytes)?;
     Ok(ReadDocument { extracted, state })
@@ -330,6 +337,10 @@ fn to_tantivy(fields: &Fields, file: &CorpusFile, document: &ReadDocument) -> Ta
     doc.add_u64(fields.size, document.state.size);
     doc.add_i64(fields.mtime, document.state.mtime);
     doc.add_u64(fields.hash, document.state.hash);
+    doc.add_date(
+        fields.date,
+        tantivy::DateTime::from_timestamp_secs(document.state.date),
+    );
     doc
 }
 

@@ -70,6 +70,8 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<u8> {
         passages: args.passages,
         filters: Filters {
             id_glob: args.id.clone(),
+            after: args.after,
+            before: args.before,
         },
     };
     let results = search(&index, &query, options)?;

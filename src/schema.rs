@@ -14,7 +14,7 @@ use tantivy::tokenizer::{
 };
 
 /// Bumped whenever the schema or an analyzer changes, so an old index is rebuilt, not misread.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 pub const STEMMED_ANALYZER: &str = "dossier_stemmed";
 pub const EXACT_ANALYZER: &str = "dossier_exact";
@@ -38,6 +38,8 @@ pub struct Fields {
     pub size: Field,
     pub mtime: Field,
     pub hash: Field,
+    /// The document's date (see `metadata`), for `--after` and `--before`.
+    pub date: Field,
 }
 
 pub fn build_schema() -> (Schema, Fields) {
@@ -68,6 +70,7 @@ pub fn build_schema() -> (Schema, Fields) {
         size: builder.add_u64_field("size", FAST | STORED),
         mtime: builder.add_i64_field("mtime", FAST | STORED),
         hash: builder.add_u64_field("hash", FAST | INDEXED),
+        date: builder.add_date_field("date", INDEXED | FAST | STORED),
     };
     (builder.build(), fields)
 }

@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::filter::{Filters, restrict};
 use crate::index::DossierIndex;
 use crate::matches::find_matches;
+use crate::metadata::format_date;
 use crate::passage::{Passage, best_passages};
 use crate::query::{ParsedQuery, Pattern, QueryTerm};
 use crate::suggest::{Suggestion, suggest};
@@ -29,6 +30,9 @@ pub struct Hit {
     pub path: String,
     pub title: String,
     pub score: f32,
+    /// The document's date, `YYYY-MM-DD`: from the corpus's metadata.tsv, else the file's
+    /// modification time.
+    pub date: String,
     pub passages: Vec<Passage>,
 }
 
@@ -82,6 +86,11 @@ pub fn search(
             path: text_of(&doc, fields.path).to_string(),
             title: text_of(&doc, fields.title).to_string(),
             score,
+            date: doc
+                .get_first(fields.date)
+                .and_then(|v| v.as_datetime())
+                .map(|d| format_date(d.into_timestamp_secs()))
+                .unwrap_or_default(),
             passages: best_passages(text, &matches, &weights, options.passages),
         });
     }

@@ -45,10 +45,12 @@ fn the_human_output_shows_rank_id_title_score_line_and_the_highlight() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
     let stdout = String::from_utf8(output.stdout.clone()).unwrap();
+    let first_line = stdout.lines().next().unwrap_or_default();
     assert!(
-        stdout.starts_with(&format!("1. {QUOTE_DOC}  score ")),
+        first_line.starts_with(&format!("1. {QUOTE_DOC}  ")),
         "{stdout}"
     );
+    assert!(first_line.contains("  score 4."), "{stdout}");
     assert!(
         stdout.contains("US President’s Special Envoy Steve Witkoff"),
         "{stdout}"

@@ -171,3 +171,62 @@ fn fuzzy_and_wildcard_mistakes_are_explained() {
         );
     }
 }
+
+#[test]
+fn dates_come_from_metadata_tsv_or_the_file_time_and_filter_hits() {
+    let dossier = Dossier::empty();
+    dossier.write(
+        "news/0001.txt",
+        "Talks open\n\nThe envoy arrived in Miami.\n",
+    );
+    dossier.write("news/0002.txt", "Talks stall\n\nThe envoy left Miami.\n");
+    dossier.write(
+        "news/metadata.tsv",
+        "docid\tpublish_date\n0001\t2017/2/7\n0002\t2017-03-15\n",
+    );
+    dossier.write("undated.md", "Notes\n\nThe envoy, again, in Miami.\n");
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_500_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(dossier.corpus().join("undated.md"))
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+
+    let all = dossier.search_json("envoy", &[]);
+    assert_eq!(all.total_hits, 3);
+    let date_of = |id: &str| {
+        all.hits
+            .iter()
+            .find(|h| h.doc_id == id)
+            .map(|h| h.date.clone())
+            .unwrap()
+    };
+    assert_eq!(date_of("news/0001"), "2017-02-07");
+    assert_eq!(date_of("news/0002"), "2017-03-15");
+    assert_eq!(
+        date_of("undated"),
+        "2017-07-14",
+        "the file's modification time"
+    );
+
+    let february = dossier.search_json("envoy", &["--after", "2017-02-01", "--before", "2017-03"]);
+    assert_eq!(february.doc_ids(), ["news/0001"]);
+    let later = dossier.search_json("envoy", &["--after", "2017-03-15"]);
+    assert_eq!(ids_sorted(&later), ["news/0002", "undated"]);
+
+    // A corrected date in the metadata reaches the index without touching the document.
+    dossier.write(
+        "news/metadata.tsv",
+        "docid\tpublish_date\n0001\t2016-12-31\n0002\t2017-03-15\n",
+    );
+    let earlier = dossier.search_json("envoy", &["--before", "2017"]);
+    assert_eq!(earlier.doc_ids(), ["news/0001"]);
+
+    let output = dossier
+        .command(&["search", "envoy", "--after", "last week"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("is not a date"));
+}

@@ -66,7 +66,7 @@ fn print_hit(out: &mut dyn WriteColor, hit: &Hit) -> std::io::Result<()> {
     write!(out, "{}", hit.doc_id)?;
     out.reset()?;
     out.set_color(ColorSpec::new().set_dimmed(true))?;
-    write!(out, "  score {:.2}", hit.score)?;
+    write!(out, "  {}  score {:.2}", hit.date, hit.score)?;
     out.reset()?;
     writeln!(out)?;
     out.set_color(ColorSpec::new().set_bold(true))?;

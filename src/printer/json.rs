@@ -27,6 +27,7 @@ struct JsonHit<'a> {
     path: &'a str,
     title: &'a str,
     score: f32,
+    date: &'a str,
     passages: Vec<JsonPassage<'a>>,
 }
 
@@ -65,6 +66,7 @@ fn json_hit<'a>(hit: &'a Hit, terms: &'a [String]) -> JsonHit<'a> {
         path: &hit.path,
         title: &hit.title,
         score: hit.score,
+        date: &hit.date,
         passages: hit
             .passages
             .iter()

@@ -23,6 +23,7 @@ pub struct Hit {
     pub path: String,
     pub title: String,
     pub score: f32,
+    pub date: String,
     pub passages: Vec<Passage>,
 }
 
