@@ -141,7 +141,7 @@ fn open_up_to_date(location: &Location, no_refresh: bool) -> anyhow::Result<Doss
     let (corpus, index_dir) = (&location.corpus, &location.index);
     if !DossierIndex::exists(index_dir) {
         eprintln!(
-            "dossier: no index at {} yet; building it from {}",
+            "dossier: no index yet in '{}'; building it from '{}'",
             index_dir.display(),
             corpus.display()
         );
