@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::extract::{self, MAX_FILE_BYTES};
 use crate::index::{CommitPayload, DossierIndex, StoredState};
 use crate::schema::{Fields, SCHEMA_VERSION};
+use crate::source::{LONG_TEXT_BYTES, encode_checkpoints};
 
 const SKIPPED_FILE: &str = "skipped.json";
 
@@ -333,7 +334,11 @@ fn to_tantivy(fields: &Fields, file: &CorpusFile, document: &ReadDocument) -> Ta
     doc.add_text(fields.title_exact, title);
     doc.add_text(fields.body, text);
     doc.add_text(fields.body_exact, text);
-    doc.add_text(fields.text, text);
+    if text.len() < LONG_TEXT_BYTES {
+        doc.add_text(fields.text, text);
+    } else {
+        doc.add_bytes(fields.checkpoints, &encode_checkpoints(text));
+    }
     doc.add_u64(fields.size, document.state.size);
     doc.add_i64(fields.mtime, document.state.mtime);
     doc.add_u64(fields.hash, document.state.hash);

@@ -13,6 +13,7 @@ pub mod extract;
 pub mod filter;
 pub mod index;
 pub mod indexer;
+pub mod locate;
 pub mod matches;
 pub mod metadata;
 pub mod passage;
@@ -21,6 +22,7 @@ pub mod query;
 pub mod quote;
 pub mod schema;
 pub mod search;
+pub mod source;
 pub mod suggest;
 pub mod variants;
 

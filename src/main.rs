@@ -73,8 +73,12 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<u8> {
             after: args.after,
             before: args.before,
         },
+        corpus: args.location.corpus.clone(),
     };
     let results = search(&index, &query, options)?;
+    for problem in &results.problems {
+        eprintln!("dossier: warning: no passages: {problem}");
+    }
     for line in printer::human::note_lines(&results) {
         eprintln!("dossier: {line}");
     }
@@ -108,6 +112,7 @@ fn run_quote(args: &QuoteArgs) -> anyhow::Result<u8> {
         } else {
             Variants::for_corpus(&args.location.corpus)?
         },
+        corpus: args.location.corpus.clone(),
     };
     let results = check_quotation(&index, &args.text, options)?;
     if args.json {

@@ -12,7 +12,7 @@ use std::ops::Range;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::align::{Alignment, Step, align};
@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::index::DossierIndex;
 use crate::matches::{Word, tokenize};
 use crate::passage::{Highlight, Passage, passage_around};
+use crate::source::StoredDocument;
 use crate::variants::Variants;
 
 /// Near matches below this similarity are not shown unless the user asks for them.
@@ -42,6 +43,8 @@ pub struct QuoteOptions {
     pub min_similarity: f32,
     /// Spellings of one name count as a close spelling, not as another word.
     pub variants: Variants,
+    /// The corpus folder, where long documents' texts are read.
+    pub corpus: std::path::PathBuf,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -239,13 +242,11 @@ pub fn check_quotation(
     let mut matches = Vec::new();
     for address in candidates {
         let doc: TantivyDocument = searcher.doc(address).map_err(|e| index.error(e))?;
-        let text_of = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_string()
+        let stored = StoredDocument::new(&doc, &index.fields);
+        // A long document whose file changed since indexing cannot be quoted from.
+        let Ok(text) = stored.whole_text(&options.corpus) else {
+            continue;
         };
-        let text = text_of(index.fields.text);
         let words = tokenize(&text);
         for (alignment, verbatim) in
             best_alignments(&quote, &words, &seeds, &text, &options.variants)
@@ -265,11 +266,7 @@ pub fn check_quotation(
                 &alignment,
                 verbatim,
                 similarity,
-                (
-                    text_of(index.fields.id),
-                    text_of(index.fields.path),
-                    text_of(index.fields.title),
-                ),
+                (stored.id.clone(), stored.path.clone(), stored.title.clone()),
             ));
         }
     }
@@ -336,7 +333,8 @@ fn best_alignments(
     let m = quote.words.len();
     let slack = 4 + m / 4;
     let allowed_gaps: usize = quote.gap_before.iter().sum();
-    let mut windows: Vec<Range<usize>> = Vec::new();
+    // Stretches around the seeds, each with how many of the quotation's words seeded it.
+    let mut windows: Vec<(Range<usize>, HashSet<usize>)> = Vec::new();
     for (p, word) in words.iter().enumerate() {
         if !seeds.contains(&word.text) {
             continue;
@@ -350,12 +348,19 @@ fn best_alignments(
             let start = p.saturating_sub(qi + slack + allowed_gaps);
             let end = (p + (m - qi) + slack + allowed_gaps).min(words.len());
             match windows.last_mut() {
-                Some(last) if start <= last.end => last.end = last.end.max(end),
-                _ => windows.push(start..end),
+                Some((last, seeded)) if start <= last.end => {
+                    last.start = last.start.min(start);
+                    last.end = last.end.max(end);
+                    seeded.insert(qi);
+                }
+                _ => windows.push((start..end, HashSet::from([qi]))),
             }
         }
     }
+    // The stretches most of the quotation's rare words point at are aligned first.
+    windows.sort_by_key(|(range, seeded)| (std::cmp::Reverse(seeded.len()), range.start));
     windows.truncate(MAX_WINDOWS_PER_DOC);
+    let windows: Vec<Range<usize>> = windows.into_iter().map(|(range, _)| range).collect();
     let free: Vec<bool> = quote.gap_before.iter().map(|&g| g > 0).collect();
     let mut found: Vec<(Alignment, bool)> = Vec::new();
     for window in windows {

@@ -14,7 +14,7 @@ use tantivy::tokenizer::{
 };
 
 /// Bumped whenever the schema or an analyzer changes, so an old index is rebuilt, not misread.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 pub const STEMMED_ANALYZER: &str = "dossier_stemmed";
 pub const EXACT_ANALYZER: &str = "dossier_exact";
@@ -33,13 +33,17 @@ pub struct Fields {
     pub title_exact: Field,
     pub body: Field,
     pub body_exact: Field,
-    /// The decoded text, stored so passages come from exactly what was indexed.
+    /// The decoded text of short documents, stored so passages come from exactly what was
+    /// indexed; long ones are read from their file (see `source`).
     pub text: Field,
     pub size: Field,
     pub mtime: Field,
     pub hash: Field,
     /// The document's date (see `metadata`), for `--after` and `--before`.
     pub date: Field,
+    /// Byte offsets and lines of every 64th word of long texts (see `source`), to read only
+    /// the stretches around matches.
+    pub checkpoints: Field,
 }
 
 pub fn build_schema() -> (Schema, Fields) {
@@ -71,6 +75,7 @@ pub fn build_schema() -> (Schema, Fields) {
         mtime: builder.add_i64_field("mtime", FAST | STORED),
         hash: builder.add_u64_field("hash", FAST | INDEXED),
         date: builder.add_date_field("date", INDEXED | FAST | STORED),
+        checkpoints: builder.add_bytes_field("checkpoints", STORED),
     };
     (builder.build(), fields)
 }

@@ -1,17 +1,21 @@
 //! Running a query and returning ranked hits, with their passages, as plain data.
 
 use serde::Serialize;
+use std::path::PathBuf;
 use tantivy::collector::{Count, TopDocs};
+
 use tantivy::schema::{Field, Value};
-use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy::{DocId, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::error::Result;
 use crate::filter::{Filters, restrict};
 use crate::index::DossierIndex;
+use crate::locate::{Located, terms_to_locate, windows};
 use crate::matches::find_matches;
 use crate::metadata::format_date;
 use crate::passage::{Passage, best_passages};
 use crate::query::{ParsedQuery, Pattern, QueryTerm};
+use crate::source::{Checkpoint, StoredDocument};
 use crate::suggest::{Suggestion, suggest};
 
 /// How many hits and passages a search returns.
@@ -20,6 +24,8 @@ pub struct SearchOptions {
     pub limit: usize,
     pub passages: usize,
     pub filters: Filters,
+    /// The corpus folder, where long documents' texts are read.
+    pub corpus: PathBuf,
 }
 
 /// One matching document.
@@ -47,6 +53,8 @@ pub struct SearchResults {
     pub suggestions: Vec<Suggestion>,
     /// Words also searched under other spellings of a name.
     pub variants: Vec<NameVariants>,
+    /// Why some hits have no passages (a long document's file changed or vanished).
+    pub problems: Vec<String>,
 }
 
 /// A word of the query and the other spellings of it that were searched too.
@@ -75,23 +83,52 @@ pub fn search(
         .map_err(|e| index.error(e))?;
     let weights = term_weights(&searcher, index, &query.terms);
     let fields = &index.fields;
+    let mut problems = Vec::new();
+    let located = terms_to_locate(&searcher, fields, &query.terms);
     let mut hits = Vec::with_capacity(top_docs.len());
     for (rank, (score, address)) in top_docs.into_iter().take(options.limit).enumerate() {
         let doc: TantivyDocument = searcher.doc(address).map_err(|e| index.error(e))?;
-        let text = text_of(&doc, fields.text);
-        let matches = find_matches(text, &query.terms);
+        let stored = StoredDocument::new(&doc, fields);
+        let passages = if options.passages == 0 {
+            Vec::new()
+        } else {
+            let segment = searcher.segment_reader(address.segment_ord);
+            let mut passages = match (&stored.text, &located) {
+                (None, Some(located)) if !stored.checkpoints.is_empty() => long_text_passages(
+                    &stored,
+                    (segment, address.doc_id),
+                    located,
+                    (&query.terms, &weights),
+                    &options,
+                ),
+                _ => None,
+            };
+            if passages.is_none() {
+                passages = match stored.whole_text(&options.corpus) {
+                    Ok(text) => {
+                        let matches = find_matches(&text, &query.terms);
+                        Some(best_passages(&text, &matches, &weights, options.passages))
+                    }
+                    Err(reason) => {
+                        problems.push(reason);
+                        None
+                    }
+                };
+            }
+            passages.unwrap_or_default()
+        };
         hits.push(Hit {
             rank: rank + 1,
-            doc_id: text_of(&doc, fields.id).to_string(),
-            path: text_of(&doc, fields.path).to_string(),
-            title: text_of(&doc, fields.title).to_string(),
+            doc_id: stored.id,
+            path: stored.path,
+            title: stored.title,
             score,
             date: doc
                 .get_first(fields.date)
                 .and_then(|v| v.as_datetime())
                 .map(|d| format_date(d.into_timestamp_secs()))
                 .unwrap_or_default(),
-            passages: best_passages(text, &matches, &weights, options.passages),
+            passages,
         });
     }
     let keywords: Vec<(String, Vec<String>)> = query
@@ -111,6 +148,7 @@ pub fn search(
         hits,
         terms: query.terms.iter().map(|t| t.label.clone()).collect(),
         suggestions,
+        problems,
         variants: query
             .variants
             .iter()
@@ -122,8 +160,40 @@ pub fn search(
     })
 }
 
-fn text_of(doc: &TantivyDocument, field: Field) -> &str {
-    doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("")
+/// Passages of a long document, from the stretches of its file around the query's words:
+/// each stretch is read and searched on its own, and the best passages of all are kept.
+/// `None` when the stretches cannot be found or read (the caller reads the whole text).
+fn long_text_passages(
+    stored: &StoredDocument,
+    (segment, doc): (&SegmentReader, DocId),
+    located: &Located,
+    (terms, weights): (&[QueryTerm], &[f32]),
+    options: &SearchOptions,
+) -> Option<Vec<Passage>> {
+    let checkpoints = &stored.checkpoints;
+    let place = |index: usize| {
+        checkpoints.get(index).copied().unwrap_or(Checkpoint {
+            byte: stored.size as usize,
+            line: 0,
+        })
+    };
+    let mut passages = Vec::new();
+    for window in windows(segment, doc, located, checkpoints.len())? {
+        let (start, end) = (place(window.start), place(window.end));
+        let text = stored
+            .read_range(&options.corpus, start.byte..end.byte)
+            .ok()?;
+        let matches = find_matches(&text, terms);
+        for mut passage in best_passages(&text, &matches, weights, options.passages) {
+            passage.start += start.byte;
+            passage.end += start.byte;
+            passage.line += start.line - 1;
+            passages.push(passage);
+        }
+    }
+    passages.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
+    passages.truncate(options.passages);
+    Some(passages)
 }
 
 /// How telling a match of each clause is: its inverse document frequency, summed over the

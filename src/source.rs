@@ -1,0 +1,166 @@
+//! Where a document's text is read from: the index holds short texts whole; long ones are
+//! read from the corpus file, whole or in stretches, after checking that the file is still
+//! the one indexed (same size and modification time).
+//!
+//! Keeping long texts out of the index's document store means that showing a hit in a
+//! 3 MB document does not decompress 3 MB: only the stretches around the matches are read.
+
+use std::io::{Read, Seek, SeekFrom};
+use std::ops::Range;
+use std::path::Path;
+use std::time::UNIX_EPOCH;
+
+use tantivy::TantivyDocument;
+use tantivy::schema::{Field, Value};
+
+use crate::schema::Fields;
+
+/// Texts at least this long are read from the corpus file, not stored in the index.
+pub const LONG_TEXT_BYTES: usize = 64 * 1024;
+
+/// A checkpoint is kept every this many words.
+pub const CHECKPOINT_EVERY: usize = 64;
+
+/// A place in a long text: where a word starts, and on which line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub byte: usize,
+    pub line: usize,
+}
+
+/// The start and line of every `CHECKPOINT_EVERY`th word of `text`, as the index's tokenizer
+/// counts words (runs of alphanumeric characters), as little-endian u32 pairs.
+pub fn encode_checkpoints(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut words = 0usize;
+    let mut line = 1u32;
+    let mut in_word = false;
+    for (offset, c) in text.char_indices() {
+        let alphanumeric = c.is_alphanumeric();
+        if alphanumeric && !in_word {
+            if words.is_multiple_of(CHECKPOINT_EVERY) {
+                out.extend_from_slice(&(offset as u32).to_le_bytes());
+                out.extend_from_slice(&line.to_le_bytes());
+            }
+            words += 1;
+        }
+        in_word = alphanumeric;
+        // Lines end at \\n, \\r\\n or a lone \\r, as `passage::line_of` counts them.
+        if c == '\n' || (c == '\r' && bytes.get(offset + 1) != Some(&b'\n')) {
+            line += 1;
+        }
+    }
+    out
+}
+
+pub fn decode_checkpoints(bytes: &[u8]) -> Vec<Checkpoint> {
+    bytes
+        .chunks_exact(8)
+        .map(|c| Checkpoint {
+            byte: u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize,
+            line: u32::from_le_bytes([c[4], c[5], c[6], c[7]]) as usize,
+        })
+        .collect()
+}
+
+/// What the index stores of a document, enough to find its text.
+pub struct StoredDocument {
+    pub id: String,
+    pub path: String,
+    pub title: String,
+    /// The whole text, for short texts; `None` for long ones, read from the file.
+    pub text: Option<String>,
+    /// For long texts, where every 64th word starts (see [`encode_checkpoints`]).
+    pub checkpoints: Vec<Checkpoint>,
+    pub size: u64,
+    pub mtime: i64,
+}
+
+impl StoredDocument {
+    pub fn new(doc: &TantivyDocument, fields: &Fields) -> StoredDocument {
+        let text_of = |field: Field| doc.get_first(field).and_then(|v| v.as_str());
+        StoredDocument {
+            id: text_of(fields.id).unwrap_or_default().to_string(),
+            path: text_of(fields.path).unwrap_or_default().to_string(),
+            title: text_of(fields.title).unwrap_or_default().to_string(),
+            text: text_of(fields.text).map(str::to_string),
+            checkpoints: doc
+                .get_first(fields.checkpoints)
+                .and_then(|v| v.as_bytes())
+                .map(decode_checkpoints)
+                .unwrap_or_default(),
+            size: doc
+                .get_first(fields.size)
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0),
+            mtime: doc
+                .get_first(fields.mtime)
+                .and_then(|v| v.as_i64())
+                .unwrap_or(0),
+        }
+    }
+
+    /// The whole text: stored, or read from the file if it is still the one indexed.
+    pub fn whole_text(&self, corpus: &Path) -> Result<String, String> {
+        if let Some(text) = &self.text {
+            return Ok(text.clone());
+        }
+        let mut file = self.open(corpus)?;
+        let mut text = String::new();
+        file.read_to_string(&mut text).map_err(|e| e.to_string())?;
+        Ok(text)
+    }
+
+    /// Bytes `range` of a long text's file, which must start and end on characters (the
+    /// checkpoints do).
+    pub fn read_range(&self, corpus: &Path, range: Range<usize>) -> Result<String, String> {
+        let mut file = self.open(corpus)?;
+        file.seek(SeekFrom::Start(range.start as u64))
+            .map_err(|e| e.to_string())?;
+        let mut bytes = vec![0; range.len()];
+        file.read_exact(&mut bytes).map_err(|e| e.to_string())?;
+        String::from_utf8(bytes).map_err(|e| e.to_string())
+    }
+
+    fn open(&self, corpus: &Path) -> Result<std::fs::File, String> {
+        let path = corpus.join(&self.path);
+        let file = std::fs::File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let metadata = file.metadata().map_err(|e| e.to_string())?;
+        let mtime = metadata
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i64);
+        if metadata.len() != self.size || mtime != self.mtime {
+            return Err(format!(
+                "{} changed since it was indexed; run `dossier index`",
+                path.display()
+            ));
+        }
+        Ok(file)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checkpoints_mark_every_64th_word_and_its_line() {
+        let text: String = (0..200)
+            .map(|i| format!("w{i},{}", if i % 10 == 9 { "\r\n" } else { " " }))
+            .collect();
+        let marks = decode_checkpoints(&encode_checkpoints(&text));
+        assert_eq!(marks.len(), 4);
+        assert_eq!(&text[marks[1].byte..marks[1].byte + 4], "w64,");
+        assert_eq!(marks[1].line, 7);
+        assert_eq!(marks[1].line, crate::passage::line_of(&text, marks[1].byte));
+        let mut analyzer = crate::schema::exact_analyzer();
+        let mut starts = Vec::new();
+        analyzer
+            .token_stream(&text)
+            .process(&mut |t| starts.push(t.offset_from));
+        assert_eq!(marks[3].byte, starts[192]);
+    }
+}
