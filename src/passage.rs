@@ -170,17 +170,21 @@ fn sentence_window(text: &str, start: usize, end: usize, anchor_end: usize) -> (
     };
     let whole_group = bounds.iter().find(|&&b| b >= end).copied();
     let anchor_sentence = bounds.iter().find(|&&b| b >= anchor_end).copied();
-    let mut to = match (whole_group, anchor_sentence) {
-        (Some(to), _) if fits(from, to) => to,
-        (_, Some(to)) if fits(from, to) => to,
+    // When the whole group does not fit, the passage shows its first match only, and does
+    // not reach for the others with sentences that cannot get there.
+    let (mut to, end) = match (whole_group, anchor_sentence) {
+        (Some(to), _) if fits(from, to) => (to, end),
+        (_, Some(to)) if fits(from, to) => (to, anchor_end),
         _ => return word_window(text, start, anchor_end),
     };
     // Take in following sentences while they fit and either hold matches (`end`) or the
-    // passage is still short; short context stays within the paragraph.
+    // passage is still short; short context stays within the paragraph and is a sentence,
+    // not a heading or a byline standing on its own line.
     while let Some(next) = bounds.iter().find(|&&b| b > to).copied() {
         let holds_matches = to < end;
         let short = trimmed_len(text, from, to) < MIN_PASSAGE_BYTES
-            && !text[to..next].trim_end().contains('\n');
+            && !ends_paragraph(&text[from..to])
+            && is_sentence(&text[to..next]);
         if !(holds_matches || short) || !fits(from, next) {
             break;
         }
@@ -222,6 +226,30 @@ fn starts_sentence(text: &str, boundary: usize) -> bool {
         Some(c) => !(c.is_lowercase() || matches!(c, '…' | ',' | ';' | ':' | ')' | ']' | '.')),
         None => true,
     }
+}
+
+/// Whether a stretch of text ends with a blank line, or with a line break after a line that
+/// is not a sentence (a heading, a byline, a dateline).
+fn ends_paragraph(stretch: &str) -> bool {
+    let without_spaces = stretch.trim_end_matches([' ', '\t']);
+    let Some(body) = without_spaces.strip_suffix(['\n', '\r']) else {
+        return false;
+    };
+    let last_line = body
+        .trim_end_matches('\r')
+        .rsplit(['\n', '\r'])
+        .next()
+        .unwrap_or("");
+    last_line.trim().is_empty() || !is_sentence(last_line)
+}
+
+/// Whether a stretch of text ends as a sentence does: with a full stop, question or
+/// exclamation mark or ellipsis, perhaps inside closing quotation marks or brackets.
+fn is_sentence(stretch: &str) -> bool {
+    let closed = stretch
+        .trim_end()
+        .trim_end_matches(['"', '\'', '”', '’', '»', ')', ']']);
+    closed.ends_with(['.', '!', '?', '…'])
 }
 
 fn trim(text: &str, from: usize, to: usize) -> (usize, usize) {
@@ -355,6 +383,37 @@ mod tests {
         assert_eq!(passages.len(), 2);
         assert!(passages[0].text.ends_with("Alpha and beta together."));
         assert!(passages[1].text.starts_with("Alpha only here."));
+    }
+
+    #[test]
+    fn headings_and_bylines_are_not_taken_in_as_context() {
+        let text = "Envoy lands in Miami\nRussia Ukraine War\n\nBy A. Reporter\n\nTalks resume.\n";
+        let passages = best_passages(text, &[at(text, "Miami", 0)], &[1.0], 1);
+        assert_eq!(passages[0].text, "Envoy lands in Miami");
+        // A later match out of reach does not drag headings into the passage.
+        let text = format!(
+            "Envoy lands in Miami\nRussia Ukraine War\n\nBy A. Reporter\n\n{}Miami{}.",
+            "word ".repeat(80),
+            " word".repeat(40)
+        );
+        let second = text.rfind("Miami").unwrap();
+        let matches = [
+            at(&text, "Miami", 0),
+            Match {
+                start: second,
+                end: second + 5,
+                term: 0,
+            },
+        ];
+        let passages = best_passages(&text, &matches, &[1.0], 1);
+        assert_eq!(passages[0].text, "Envoy lands in Miami");
+        // Hard-wrapped prose: a line break after a sentence is not the end of a paragraph.
+        let text = "Short one here. Another sentence\nfollows it.\nNext line.\n\nApart.";
+        let passages = best_passages(text, &[at(text, "Short", 0)], &[1.0], 1);
+        assert_eq!(
+            passages[0].text,
+            "Short one here. Another sentence\nfollows it.\nNext line."
+        );
     }
 
     #[test]
