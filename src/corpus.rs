@@ -66,13 +66,7 @@ pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
     let walker = WalkDir::new(root)
         .follow_links(false)
         .into_iter()
-        .filter_entry(|entry| {
-            let hidden = entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
-            let is_index = entry.file_type().is_dir()
-                && index_dir.is_some()
-                && entry.path().canonicalize().ok() == index_dir;
-            !hidden && !is_index
-        });
+        .filter_entry(|entry| !passed_over(entry, index_dir.as_deref()));
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -160,6 +154,22 @@ pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
     listing.files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     assign_ids(&mut listing);
     Ok(listing)
+}
+
+/// Whether the walk passes over an entry and all below it: hidden files and folders, and
+/// the index folder (canonical) if it lies inside the corpus.
+pub(crate) fn passed_over(entry: &walkdir::DirEntry, index_dir: Option<&Path>) -> bool {
+    let hidden = entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
+    let is_index = entry.file_type().is_dir()
+        && index_dir.is_some()
+        && entry.path().canonicalize().ok().as_deref() == index_dir;
+    hidden || is_index
+}
+
+/// Whether a change to this file can change the index: a document, or a `metadata.tsv`
+/// giving documents their dates.
+pub(crate) fn is_looked_at(path: &Path) -> bool {
+    is_document_name(path) || path.file_name().is_some_and(|name| name == METADATA_FILE)
 }
 
 fn is_document_name(path: &Path) -> bool {

@@ -18,6 +18,7 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 use crate::corpus::{self, CorpusFile, CorpusListing, Skipped};
 use crate::error::{Error, Result};
 use crate::extract::{self, MAX_FILE_BYTES};
+use crate::freshness;
 use crate::index::{CommitPayload, DossierIndex, StoredState};
 use crate::schema::{Fields, SCHEMA_VERSION};
 use crate::source::{LONG_TEXT_BYTES, encode_checkpoints};
@@ -123,10 +124,21 @@ pub fn plan(index: &DossierIndex, listing: &CorpusListing) -> Result<Changes> {
     Ok(changes)
 }
 
-/// Whether the corpus differs from what the index holds, and how.
+/// Whether the corpus differs from what the index holds, and how. Empty at once when the
+/// corpus still has the fingerprint recorded with the last complete update.
 pub fn pending_changes(index: &DossierIndex, corpus_dir: &Path) -> Result<Changes> {
+    let fingerprint = freshness::fingerprint(corpus_dir, &index.dir)?;
+    if freshness::recorded(&index.dir) == Some(fingerprint) {
+        return Ok(Changes::default());
+    }
     let listing = corpus::list(corpus_dir, &index.dir)?;
-    plan(index, &listing)
+    let changes = plan(index, &listing)?;
+    if changes.is_empty() {
+        // Only a shortcut for the next check: an index folder that cannot be written to
+        // is still searched, just without it.
+        let _ = freshness::record(&index.dir, fingerprint);
+    }
+    Ok(changes)
 }
 
 /// Brings the index in `index_dir` up to date with `corpus_dir`, creating it if needed.
@@ -138,9 +150,12 @@ pub fn update(
     progress: &dyn Progress,
 ) -> Result<IndexSummary> {
     let started = Instant::now();
+    // Taken before anything is read, so a file changed during the run makes it stale.
+    let fingerprint = freshness::fingerprint(corpus_dir, index_dir)?;
     let listing = corpus::list(corpus_dir, index_dir)?;
     let index = open_for_update(index_dir, rebuild)?;
     let mut writer = writer(&index)?;
+    freshness::forget(index_dir)?;
     let mut changes = if rebuild {
         writer.delete_all_documents().map_err(|e| index.error(e))?;
         Changes {
@@ -232,6 +247,7 @@ pub fn update(
     commit(&index, &mut writer)?;
     writer.wait_merging_threads().map_err(|e| index.error(e))?;
     write_skipped(&index.dir, &skipped_records)?;
+    freshness::record(&index.dir, fingerprint)?;
     summary.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     summary.elapsed = started.elapsed();
     Ok(summary)

@@ -11,6 +11,7 @@ pub mod corpus;
 pub mod error;
 pub mod extract;
 pub mod filter;
+pub mod freshness;
 pub mod index;
 pub mod indexer;
 pub mod locate;
