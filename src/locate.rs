@@ -32,9 +32,18 @@ const MAX_POSITIONS: usize = 4096;
 
 /// The index terms, per query clause, whose positions show where the clause may match.
 pub struct Located {
-    terms: Vec<Term>,
+    /// The query clause each locator stands for, and the locator.
+    locators: Vec<(usize, Locator)>,
     /// Words after a match's first word that the longest clause can reach.
     reach: usize,
+}
+
+/// How a clause's places are read from the postings.
+enum Locator {
+    /// Wherever the term stands.
+    Term(Term),
+    /// Where the words stand one after the other: the places of an exact phrase.
+    Phrase(Vec<Term>),
 }
 
 /// The terms to look up for the query's clauses, or `None` when a prefix or fuzzy term
@@ -44,9 +53,10 @@ pub fn terms_to_locate(
     fields: &Fields,
     clauses: &[QueryTerm],
 ) -> Option<Located> {
-    let mut terms = Vec::new();
+    let mut locators = Vec::new();
     let mut reach = 1;
-    for clause in clauses {
+    for (index, clause) in clauses.iter().enumerate() {
+        let mut terms = Vec::new();
         match &clause.pattern {
             Pattern::Word { words, stemmed } => {
                 let field = if *stemmed {
@@ -83,6 +93,18 @@ pub fn terms_to_locate(
                 words,
                 slop,
                 last_is_prefix,
+            } if *slop == 0 && !*last_is_prefix && words.len() > 1 => {
+                let terms = words
+                    .iter()
+                    .map(|w| Term::from_field_text(fields.body_exact, w))
+                    .collect();
+                locators.push((index, Locator::Phrase(terms)));
+                reach = reach.max(words.len());
+            }
+            Pattern::Phrase {
+                words,
+                slop,
+                last_is_prefix,
             } => {
                 // The first word locates the phrase; the window reaches its end.
                 match (words.first(), last_is_prefix) {
@@ -100,8 +122,9 @@ pub fn terms_to_locate(
                 reach = reach.max(words.len() + *slop as usize);
             }
         }
+        locators.extend(terms.into_iter().map(|t| (index, Locator::Term(t))));
     }
-    Some(Located { terms, reach })
+    Some(Located { locators, reach })
 }
 
 fn prefixed(searcher: &Searcher, field: Field, prefix: &str) -> Option<Vec<Term>> {
@@ -144,46 +167,105 @@ fn expand(
 }
 
 /// Stretches of the text, as ranges of checkpoint indexes (the end one past the last, which
-/// may be the number of checkpoints: the end of the text), sorted and apart, that hold every
-/// match of the located terms in `doc` with the sentences around it. `None` when the
-/// postings cannot be read.
+/// may be the number of checkpoints: the end of the text), sorted and apart, around the
+/// places where the located clauses match in `doc`, with the sentences around them. Only
+/// the `wanted` stretches with the best clauses (by `weights`, as passages are scored) are
+/// kept, so the work does not grow with the number of matches in a long document. `None`
+/// when the postings cannot be read.
 pub fn windows(
     segment: &SegmentReader,
     doc: DocId,
     located: &Located,
     checkpoints: usize,
+    (weights, wanted): (&[f32], usize),
 ) -> Option<Vec<Range<usize>>> {
-    let mut per_term: Vec<Vec<u32>> = Vec::new();
-    for term in &located.terms {
-        let inverted = segment.inverted_index(term.field()).ok()?;
-        let Some(mut postings) = inverted
-            .read_postings(term, IndexRecordOption::WithFreqsAndPositions)
-            .ok()?
-        else {
-            continue;
+    let mut places: Vec<(u32, usize)> = Vec::new();
+    for (clause, locator) in &located.locators {
+        let found = match locator {
+            Locator::Term(term) => positions(segment, doc, term)?,
+            Locator::Phrase(terms) => phrase_positions(segment, doc, terms)?,
         };
-        if postings.seek(doc) != doc || postings.doc() == TERMINATED {
-            continue;
-        }
-        let mut positions = Vec::new();
-        postings.positions(&mut positions);
-        per_term.push(positions);
+        places.extend(found.into_iter().map(|p| (p, *clause)));
     }
-    per_term.sort_by_key(Vec::len);
-    let mut positions: Vec<u32> = per_term.into_iter().flatten().take(MAX_POSITIONS).collect();
-    positions.sort_unstable();
-    let mut ranges: Vec<Range<usize>> = Vec::new();
-    for position in positions {
+    places.sort_unstable();
+    places.truncate(MAX_POSITIONS);
+    let mut stretches: Vec<(Range<usize>, Vec<usize>)> = Vec::new();
+    for (position, clause) in places {
         let position = position as usize;
         let first = (position.saturating_sub(WORDS_BEFORE) / CHECKPOINT_EVERY)
             .saturating_sub(CONTEXT_CHECKPOINTS);
         let last =
             ((position + located.reach + WORDS_AFTER) / CHECKPOINT_EVERY + 1 + CONTEXT_CHECKPOINTS)
                 .min(checkpoints);
-        match ranges.last_mut() {
-            Some(previous) if first <= previous.end => previous.end = previous.end.max(last),
-            _ => ranges.push(first..last),
+        match stretches.last_mut() {
+            Some((previous, clauses)) if first <= previous.end => {
+                previous.end = previous.end.max(last);
+                clauses.push(clause);
+            }
+            _ => stretches.push((first..last, vec![clause])),
         }
     }
+    let score = |clauses: &[usize]| {
+        let mut seen = vec![false; weights.len()];
+        let mut total = 0.0;
+        for &clause in clauses {
+            let weight = weights.get(clause).copied().unwrap_or(1.0);
+            match seen.get_mut(clause) {
+                Some(seen) if !*seen => {
+                    *seen = true;
+                    total += weight;
+                }
+                _ => total += 0.2 * weight,
+            }
+        }
+        total
+    };
+    let mut scored: Vec<(f32, Range<usize>)> = stretches
+        .into_iter()
+        .map(|(range, clauses)| (score(&clauses), range))
+        .collect();
+    // Best first, earliest among equals; then back in text order.
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.start.cmp(&b.1.start)));
+    scored.truncate(wanted.max(1));
+    let mut ranges: Vec<Range<usize>> = scored.into_iter().map(|(_, range)| range).collect();
+    ranges.sort_by_key(|range| range.start);
     Some(ranges)
+}
+
+/// Where `term` stands in `doc` (word positions); empty when it does not.
+fn positions(segment: &SegmentReader, doc: DocId, term: &Term) -> Option<Vec<u32>> {
+    let inverted = segment.inverted_index(term.field()).ok()?;
+    let Some(mut postings) = inverted
+        .read_postings(term, IndexRecordOption::WithFreqsAndPositions)
+        .ok()?
+    else {
+        return Some(Vec::new());
+    };
+    if postings.seek(doc) != doc || postings.doc() == TERMINATED {
+        return Some(Vec::new());
+    }
+    let mut positions = Vec::new();
+    postings.positions(&mut positions);
+    Some(positions)
+}
+
+/// Where the words of an exact phrase stand one after the other in `doc`: the positions of
+/// its first word that are followed by the second, the third, and so on.
+fn phrase_positions(segment: &SegmentReader, doc: DocId, terms: &[Term]) -> Option<Vec<u32>> {
+    let mut starts: Option<Vec<u32>> = None;
+    for (offset, term) in terms.iter().enumerate() {
+        let offset = offset as u32;
+        let here: Vec<u32> = positions(segment, doc, term)?
+            .into_iter()
+            .filter_map(|p| p.checked_sub(offset))
+            .collect();
+        starts = Some(match starts {
+            None => here,
+            Some(previous) => {
+                let here: std::collections::HashSet<u32> = here.into_iter().collect();
+                previous.into_iter().filter(|p| here.contains(p)).collect()
+            }
+        });
+    }
+    Some(starts.unwrap_or_default())
 }

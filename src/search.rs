@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use tantivy::collector::{Count, TopDocs};
 
 use tantivy::schema::{Field, Value};
-use tantivy::{DocId, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::error::Result;
 use crate::filter::{Filters, restrict};
@@ -81,7 +81,44 @@ pub fn search(
     let (total_hits, top_docs) = searcher
         .search(runnable, &(Count, top))
         .map_err(|e| index.error(e))?;
-    let weights = term_weights(&searcher, index, &query.terms);
+    let keywords: Vec<(String, Vec<String>)> = query
+        .terms
+        .iter()
+        .filter_map(|t| match &t.pattern {
+            Pattern::Word {
+                words,
+                stemmed: true,
+            } => Some((t.label.clone(), words.clone())),
+            _ => None,
+        })
+        .collect();
+    // Suggestions walk the vocabulary and passages read the hits' texts: on two cores, at
+    // the same time.
+    std::thread::scope(|scope| {
+        let suggestions = scope.spawn(|| {
+            suggest(
+                &searcher,
+                index.fields.body_exact,
+                &keywords,
+                total_hits == 0,
+            )
+        });
+        let mut results = ranked_hits(index, &searcher, query, top_docs, &options)?;
+        results.total_hits = total_hits;
+        results.suggestions = suggestions.join().unwrap_or_default();
+        Ok(results)
+    })
+}
+
+/// The top documents with their passages, as plain data.
+fn ranked_hits(
+    index: &DossierIndex,
+    searcher: &Searcher,
+    query: &ParsedQuery,
+    top_docs: Vec<(f32, DocAddress)>,
+    options: &SearchOptions,
+) -> Result<SearchResults> {
+    let weights = term_weights(searcher, index, &query.terms);
     let fields = &index.fields;
     let mut problems = Vec::new();
     let located = terms_to_locate(&searcher, fields, &query.terms);
@@ -131,23 +168,11 @@ pub fn search(
             passages,
         });
     }
-    let keywords: Vec<(String, Vec<String>)> = query
-        .terms
-        .iter()
-        .filter_map(|t| match &t.pattern {
-            Pattern::Word {
-                words,
-                stemmed: true,
-            } => Some((t.label.clone(), words.clone())),
-            _ => None,
-        })
-        .collect();
-    let suggestions = suggest(&searcher, fields.body_exact, &keywords, total_hits == 0);
     Ok(SearchResults {
-        total_hits,
+        total_hits: 0,
         hits,
         terms: query.terms.iter().map(|t| t.label.clone()).collect(),
-        suggestions,
+        suggestions: Vec::new(),
         problems,
         variants: query
             .variants
@@ -178,7 +203,10 @@ fn long_text_passages(
         })
     };
     let mut passages = Vec::new();
-    for window in windows(segment, doc, located, checkpoints.len())? {
+    // Each stretch gives its best passages; a few more stretches than passages wanted
+    // leave room for stretches whose matches make no passage.
+    let wanted = options.passages * 2;
+    for window in windows(segment, doc, located, checkpoints.len(), (weights, wanted))? {
         let (start, end) = (place(window.start), place(window.end));
         let text = stored
             .read_range(&options.corpus, start.byte..end.byte)
