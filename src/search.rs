@@ -121,7 +121,7 @@ fn ranked_hits(
     let weights = term_weights(searcher, index, &query.terms);
     let fields = &index.fields;
     let mut problems = Vec::new();
-    let located = terms_to_locate(&searcher, fields, &query.terms);
+    let located = terms_to_locate(searcher, fields, &query.terms);
     let mut hits = Vec::with_capacity(top_docs.len());
     for (rank, (score, address)) in top_docs.into_iter().take(options.limit).enumerate() {
         let doc: TantivyDocument = searcher.doc(address).map_err(|e| index.error(e))?;
@@ -136,7 +136,7 @@ fn ranked_hits(
                     (segment, address.doc_id),
                     located,
                     (&query.terms, &weights),
-                    &options,
+                    options,
                 ),
                 _ => None,
             };
