@@ -39,6 +39,9 @@ pub struct Hit {
     /// The document's date, `YYYY-MM-DD`: from the corpus's metadata.tsv, else the file's
     /// modification time.
     pub date: String,
+    /// The encoding the document was decoded from, when it is not UTF-8 as it stands: the
+    /// passages' offsets are then offsets into the decoded text, not into the file.
+    pub encoding: Option<String>,
     pub passages: Vec<Passage>,
 }
 
@@ -119,6 +122,7 @@ pub fn search(
         };
         hits.push(Hit {
             rank: rank + 1,
+            encoding: stored.encoding.clone(),
             doc_id: stored.id,
             path: stored.path,
             title: stored.title,
