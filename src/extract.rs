@@ -7,7 +7,7 @@
 //! encoding, so searches say so and decode the file the same way):
 //!
 //! - UTF-16 LE or BE with a byte-order mark;
-//! - mostly UTF-8 (more valid non-ASCII characters than invalid sequences): UTF-8, with each
+//! - mostly UTF-8 (at least as many valid non-ASCII characters as invalid sequences): UTF-8, with each
 //!   invalid sequence replaced by U+FFFD and a note — a file damaged in a few places is still
 //!   the reporter's document;
 //! - anything else: the encoding `chardetng` detects (windows-1252 for Western European
@@ -140,7 +140,9 @@ fn decode_not_utf8(bytes: &[u8]) -> (String, &'static Encoding, String) {
         invalid += usize::from(!chunk.invalid().is_empty());
     }
     // A UTF-8 byte-order mark says what the file meant to be, whatever became of it.
-    if non_ascii > invalid || bytes.starts_with(b"\xef\xbb\xbf") {
+    // Valid multi-byte sequences hardly occur by chance in other encodings, while a few
+    // damaged bytes are how UTF-8 files go wrong: so a tie goes to UTF-8.
+    if non_ascii >= invalid || bytes.starts_with(b"\xef\xbb\xbf") {
         let (text, _) = decode_with(UTF_8, bytes);
         let note = format!(
             "{invalid} invalid UTF-8 sequence{} replaced with U+FFFD",
@@ -255,5 +257,7 @@ mod tests {
             Some("1 invalid UTF-8 sequence replaced with U+FFFD")
         );
         assert_eq!(decode(&damaged, "UTF-8").unwrap(), extracted.text);
+        let tie = extract(b"M\xc3\xbcller \xff ok".to_vec()).unwrap();
+        assert_eq!(tie.text, "Müller \u{fffd} ok");
     }
 }
