@@ -176,8 +176,10 @@ fn long_text_passages(
 ) -> Option<Vec<Passage>> {
     let checkpoints = &stored.checkpoints;
     let place = |index: usize| {
+        // Past the last checkpoint: the end of the text, which for a decoded text is not
+        // the end of the file (`read_range` stops there).
         checkpoints.get(index).copied().unwrap_or(Checkpoint {
-            byte: stored.size as usize,
+            byte: usize::MAX,
             line: 0,
         })
     };

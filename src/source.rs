@@ -129,13 +129,20 @@ impl StoredDocument {
     }
 
     /// Bytes `range` of a long text, which must start and end on characters (the
-    /// checkpoints do): read from the file, or from the decoded file.
+    /// checkpoints do): read from the file, or from the decoded file. A range that reaches
+    /// past the end of the text stops there: the caller need not know how long a decoded
+    /// text is.
     pub fn read_range(&self, corpus: &Path, range: Range<usize>) -> Result<String, String> {
         if self.encoding.is_some() {
             let text = self.decoded_text(corpus)?;
+            let range = range.start..range.end.min(text.len());
             return text.get(range.clone()).map(str::to_string).ok_or_else(|| {
                 format!("{}: bytes {range:?} are not in its decoded text", self.path)
             });
+        }
+        let range = range.start..range.end.min(self.size as usize);
+        if range.start > range.end {
+            return Err(format!("{}: bytes {range:?} are not in it", self.path));
         }
         let mut file = self.open(corpus)?;
         file.seek(SeekFrom::Start(range.start as u64))

@@ -807,3 +807,25 @@ fn errors_and_notes_go_to_stderr_and_results_alone_to_stdout() {
     assert!(error.stdout.is_empty());
     assert!(stderr_of(&error).starts_with("dossier: error:"));
 }
+
+#[test]
+fn the_end_of_a_long_decoded_text_is_the_end_of_the_text_not_of_the_file() {
+    // Accented words first: the decoded text is a few hundred bytes longer than the file, so
+    // the file's length falls inside the last stretch read around a match at the end.
+    let mut latin = b"Summer notes\r\n".to_vec();
+    while latin.len() < 1_500 {
+        latin.extend_from_slice(b"\xc9t\xe9 \xe0 l'\xe9cole, caf\xe9 cr\xe8me.\r\n");
+    }
+    while latin.len() < 140_000 {
+        latin.extend_from_slice(b"Plain words on a plain line.\r\n");
+    }
+    latin.extend_from_slice(b"The gnu sentence ends the file.\r\n");
+    let dossier = Dossier::empty();
+    dossier.write("summer.txt", &latin);
+    let results = finds(&dossier, "gnu", &["summer"]);
+    assert_eq!(results.hits[0].encoding.as_deref(), Some("windows-1252"));
+    assert_eq!(
+        results.hits[0].passages[0].text,
+        "The gnu sentence ends the file."
+    );
+}
