@@ -1,6 +1,7 @@
 //! Walking the corpus folder and deciding which files are documents, and under which ID.
 
 use std::collections::HashMap;
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -85,11 +86,10 @@ pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
                     .path()
                     .map(|p| relative(root, p))
                     .unwrap_or_else(|| root.display().to_string());
-                let reason = error
-                    .io_error()
-                    .map(|e| e.to_string())
-                    .unwrap_or_else(|| error.to_string());
-                listing.skipped.push(Skipped { path, reason });
+                listing.skipped.push(Skipped {
+                    path,
+                    reason: walk_problem(&error),
+                });
                 continue;
             }
         };
@@ -128,7 +128,7 @@ pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
             Err(error) => {
                 listing.skipped.push(Skipped {
                     path: rel_path,
-                    reason: error.to_string(),
+                    reason: walk_problem(&error),
                 });
                 continue;
             }
@@ -189,6 +189,22 @@ fn link_problem(root: Option<&Path>, link: &Path, document_name: bool) -> Option
             "symbolic link to a file outside the corpus (not followed: the index holds only \
              what is inside the corpus)",
         ),
+    }
+}
+
+/// Why an entry of the corpus could not be looked at, said so the reporter can act on it.
+fn walk_problem(error: &walkdir::Error) -> String {
+    match error.io_error().map(std::io::Error::kind) {
+        Some(ErrorKind::NotFound) => {
+            "it vanished while the corpus was listed (deleted or moved)".to_string()
+        }
+        Some(ErrorKind::InvalidFilename) => {
+            "its path is longer than the system allows; shorten the folder names".to_string()
+        }
+        _ => error
+            .io_error()
+            .map(ToString::to_string)
+            .unwrap_or_else(|| error.to_string()),
     }
 }
 
