@@ -1,6 +1,7 @@
 //! Walking the corpus folder and deciding which files are documents, and under which ID.
 
 use std::collections::HashMap;
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -19,6 +20,9 @@ pub struct CorpusFile {
     pub path: PathBuf,
     /// Its path relative to the corpus root, `/`-separated.
     pub rel_path: String,
+    /// Whether `rel_path` names the file exactly: false when the name is not UTF-8 and
+    /// `rel_path` shows it with U+FFFD, so the file cannot be found again by that path.
+    pub path_is_exact: bool,
     /// Its document ID: `rel_path` without extension, unless that clashes (see `assign_ids`).
     pub id: String,
     pub size: u64,
@@ -46,9 +50,9 @@ pub struct CorpusListing {
     pub skipped: Vec<Skipped>,
 }
 
-/// Walks `root` and lists its documents in path order. Hidden files and folders (`.git`, `.DS_Store`) and the
-/// index folder, if it lies inside the corpus, are passed over; links are not followed, so the
-/// walk never leaves the corpus.
+/// Walks `root` and lists its documents in path order. Hidden files and folders (`.git`,
+/// `.DS_Store`) and the index folder, if it lies inside the corpus, are passed over; links
+/// are not followed, so the walk never leaves the corpus (see `link_problem`).
 pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
     let metadata = std::fs::metadata(root).map_err(|e| Error::Corpus {
         path: root.to_path_buf(),
@@ -61,6 +65,7 @@ pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
         });
     }
     let index_dir = index_dir.canonicalize().ok();
+    let canonical_root = root.canonicalize().ok();
     let mut listing = CorpusListing::default();
     let mut metadata_files = Vec::new();
     let walker = WalkDir::new(root)
@@ -75,11 +80,10 @@ pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
                     .path()
                     .map(|p| relative(root, p))
                     .unwrap_or_else(|| root.display().to_string());
-                let reason = error
-                    .io_error()
-                    .map(|e| e.to_string())
-                    .unwrap_or_else(|| error.to_string());
-                listing.skipped.push(Skipped { path, reason });
+                listing.skipped.push(Skipped {
+                    path,
+                    reason: walk_problem(&error),
+                });
                 continue;
             }
         };
@@ -87,20 +91,23 @@ pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
         if file_type.is_dir() {
             continue;
         }
-        if !is_document_name(entry.path()) {
+        let rel_path = relative(root, entry.path());
+        let document_name = is_document_name(entry.path());
+        if file_type.is_symlink() {
+            match link_problem(canonical_root.as_deref(), entry.path(), document_name) {
+                Some(reason) => listing.skipped.push(Skipped {
+                    path: rel_path,
+                    reason: reason.to_string(),
+                }),
+                None => listing.ignored += 1,
+            }
+            continue;
+        }
+        if !document_name {
             if file_type.is_file() && entry.file_name() == METADATA_FILE {
                 metadata_files.push(entry.path().to_path_buf());
             }
             listing.ignored += 1;
-            continue;
-        }
-        let rel_path = relative(root, entry.path());
-        if file_type.is_symlink() {
-            listing.skipped.push(Skipped {
-                path: rel_path,
-                reason: "symbolic link (not followed, so the index stays inside the corpus)"
-                    .to_string(),
-            });
             continue;
         }
         if !file_type.is_file() {
@@ -115,7 +122,7 @@ pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
             Err(error) => {
                 listing.skipped.push(Skipped {
                     path: rel_path,
-                    reason: error.to_string(),
+                    reason: walk_problem(&error),
                 });
                 continue;
             }
@@ -128,6 +135,10 @@ pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
         listing.files.push(CorpusFile {
             path: entry.path().to_path_buf(),
             id: String::new(),
+            path_is_exact: entry
+                .path()
+                .strip_prefix(root)
+                .is_ok_and(|rel| rel.to_str().is_some()),
             rel_path,
             size: metadata.len(),
             mtime,
@@ -170,6 +181,41 @@ pub(crate) fn passed_over(entry: &walkdir::DirEntry, index_dir: Option<&Path>) -
 /// giving documents their dates.
 pub(crate) fn is_looked_at(path: &Path) -> bool {
     is_document_name(path) || path.file_name().is_some_and(|name| name == METADATA_FILE)
+}
+
+/// Why a link is reported, if it is. Links are never followed. One that points inside the
+/// corpus is passed over quietly: what it points to is indexed in its own place (and a
+/// folder linked into itself is no loop). One that points outside the corpus, or nowhere, is
+/// reported when it is a folder or a document, which the reporter may expect to find.
+fn link_problem(root: Option<&Path>, link: &Path, document_name: bool) -> Option<&'static str> {
+    match std::fs::canonicalize(link) {
+        Err(_) => document_name.then_some("broken symbolic link (what it points to is missing)"),
+        Ok(target) if root.is_some_and(|root| target.starts_with(root)) => None,
+        Ok(target) if target.is_dir() => Some(
+            "symbolic link to a folder outside the corpus (not followed: the index holds only \
+             what is inside the corpus)",
+        ),
+        Ok(_) => document_name.then_some(
+            "symbolic link to a file outside the corpus (not followed: the index holds only \
+             what is inside the corpus)",
+        ),
+    }
+}
+
+/// Why an entry of the corpus could not be looked at, said so the reporter can act on it.
+fn walk_problem(error: &walkdir::Error) -> String {
+    match error.io_error().map(std::io::Error::kind) {
+        Some(ErrorKind::NotFound) => {
+            "it vanished while the corpus was listed (deleted or moved)".to_string()
+        }
+        Some(ErrorKind::InvalidFilename) => {
+            "its path is longer than the system allows; shorten the folder names".to_string()
+        }
+        _ => error
+            .io_error()
+            .map(ToString::to_string)
+            .unwrap_or_else(|| error.to_string()),
+    }
 }
 
 fn is_document_name(path: &Path) -> bool {
@@ -253,6 +299,7 @@ mod tests {
         let file = |rel: &str| CorpusFile {
             path: PathBuf::from(rel),
             rel_path: rel.to_string(),
+            path_is_exact: true,
             id: String::new(),
             size: 0,
             mtime: 0,

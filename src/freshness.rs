@@ -34,14 +34,14 @@ pub fn fingerprint(root: &Path, index_dir: &Path) -> Result<u64> {
         .into_iter()
         .filter_entry(|entry| !corpus::passed_over(entry, index_dir.as_deref()));
     for entry in walker {
-        // An entry that cannot be walked is reported by the indexer; here it only has to
-        // change the fingerprint when it appears or disappears, as its path does.
-        let entry = entry.map_err(|error| Error::Corpus {
-            path: root.to_path_buf(),
-            reason: error.to_string(),
-        })?;
-        if !entry.file_type().is_dir() && corpus::is_looked_at(entry.path()) {
-            files.push(entry.into_path());
+        match entry {
+            Ok(entry) if !entry.file_type().is_dir() && corpus::is_looked_at(entry.path()) => {
+                files.push(entry.into_path())
+            }
+            Ok(_) => {}
+            // An entry that cannot be walked is reported by the indexer; here it only has to
+            // change the fingerprint when it appears or disappears, as its path does.
+            Err(error) => files.push(error.path().unwrap_or(root).to_path_buf()),
         }
     }
     let fingerprint = files

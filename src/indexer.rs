@@ -8,6 +8,7 @@
 //! them again and a search does not mistake them for new files.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -45,7 +46,16 @@ pub struct IndexSummary {
     pub ignored: usize,
     /// Document files that could not be indexed, with the reason.
     pub skipped: Vec<Skipped>,
+    /// Documents indexed with something to know (a detected encoding, replaced bytes).
+    pub notes: Vec<Note>,
     pub elapsed: Duration,
+}
+
+/// A document indexed, and what to know about how its text was read.
+#[derive(Debug, Serialize)]
+pub struct Note {
+    pub path: String,
+    pub note: String,
 }
 
 impl IndexSummary {
@@ -205,6 +215,12 @@ pub fn update(
             let previous = stored.get(&file.id);
             match outcome {
                 Ok(document) => {
+                    if let Some(note) = &document.extracted.note {
+                        summary.notes.push(Note {
+                            path: file.rel_path.clone(),
+                            note: note.clone(),
+                        });
+                    }
                     if previous.is_some() {
                         writer.delete_term(Term::from_field_text(index.fields.id, &file.id));
                     }
@@ -324,12 +340,22 @@ struct ReadDocument {
 
 fn read_document(file: &CorpusFile) -> std::result::Result<ReadDocument, String> {
     if file.size > MAX_FILE_BYTES {
-        return Err(format!(
-            "larger than {} MiB; split it to index it",
-            MAX_FILE_BYTES / (1024 * 1024)
-        ));
+        return Err(too_large());
     }
-    let bytes = std::fs::read(&file.path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::with_capacity(file.size as usize + 1);
+    // Read no more than the limit even if the file grew since the walk.
+    std::fs::File::open(&file.path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                "it vanished after the corpus was listed (deleted or moved during indexing)"
+                    .to_string()
+            }
+            _ => e.to_string(),
+        })?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
     let state = StoredState {
         size: bytes.len() as u64,
         mtime: file.mtime,
@@ -338,6 +364,13 @@ fn read_document(file: &CorpusFile) -> std::result::Result<ReadDocument, String>
     };
     let extracted = extract::extract(bytes)?;
     Ok(ReadDocument { extracted, state })
+}
+
+fn too_large() -> String {
+    format!(
+        "larger than {} MiB; split it to index it",
+        MAX_FILE_BYTES / (1024 * 1024)
+    )
 }
 
 fn to_tantivy(fields: &Fields, file: &CorpusFile, document: &ReadDocument) -> TantivyDocument {
@@ -350,10 +383,15 @@ fn to_tantivy(fields: &Fields, file: &CorpusFile, document: &ReadDocument) -> Ta
     doc.add_text(fields.title_exact, title);
     doc.add_text(fields.body, text);
     doc.add_text(fields.body_exact, text);
-    if text.len() < LONG_TEXT_BYTES {
+    // A file whose name is not UTF-8 cannot be opened again by its stored path: its text is
+    // kept whatever its length.
+    if text.len() < LONG_TEXT_BYTES || !file.path_is_exact {
         doc.add_text(fields.text, text);
     } else {
         doc.add_bytes(fields.checkpoints, &encode_checkpoints(text));
+    }
+    if let Some(encoding) = document.extracted.encoding {
+        doc.add_text(fields.encoding, encoding.name());
     }
     doc.add_u64(fields.size, document.state.size);
     doc.add_i64(fields.mtime, document.state.mtime);

@@ -182,6 +182,13 @@ fn open_up_to_date(location: &Location, no_refresh: bool) -> anyhow::Result<Doss
 fn update_index(corpus: &Path, index_dir: &Path, rebuild: bool) -> anyhow::Result<IndexSummary> {
     let progress = ProgressReporter::new();
     let summary = indexer::update(corpus, index_dir, rebuild, &progress)?;
+    for noted in &summary.notes {
+        eprintln!(
+            "dossier: note: {}: {}",
+            corpus.join(&noted.path).display(),
+            noted.note
+        );
+    }
     for skipped in &summary.skipped {
         eprintln!(
             "dossier: skipped {}: {}",

@@ -88,6 +88,8 @@ pub struct QuoteMatch {
     pub doc_id: String,
     pub path: String,
     pub title: String,
+    /// As `Hit::encoding`: set when offsets are into decoded text.
+    pub encoding: Option<String>,
     /// The sentences around the match; highlights cover the matched words.
     pub passage: Passage,
     pub differences: Vec<Difference>,
@@ -259,7 +261,7 @@ pub fn check_quotation(
             if !verbatim && similarity < options.min_similarity {
                 continue;
             }
-            matches.push(describe(
+            let mut found = describe(
                 &quote,
                 &words,
                 &text,
@@ -267,7 +269,9 @@ pub fn check_quotation(
                 verbatim,
                 similarity,
                 (stored.id.clone(), stored.path.clone(), stored.title.clone()),
-            ));
+            );
+            found.encoding = stored.encoding.clone();
+            matches.push(found);
         }
     }
     matches.sort_by(|a, b| {
@@ -534,6 +538,7 @@ fn describe(
         doc_id,
         path,
         title,
+        encoding: None,
         passage,
         differences,
     }

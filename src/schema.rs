@@ -14,7 +14,7 @@ use tantivy::tokenizer::{
 };
 
 /// Bumped whenever the schema or an analyzer changes, so an old index is rebuilt, not misread.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 pub const STEMMED_ANALYZER: &str = "dossier_stemmed";
 pub const EXACT_ANALYZER: &str = "dossier_exact";
@@ -44,6 +44,9 @@ pub struct Fields {
     /// Byte offsets and lines of every 64th word of long texts (see `source`), to read only
     /// the stretches around matches.
     pub checkpoints: Field,
+    /// The encoding a file that is not UTF-8 as it stands was decoded from (see `extract`);
+    /// absent for UTF-8 files, whose offsets are offsets into the file.
+    pub encoding: Field,
 }
 
 pub fn build_schema() -> (Schema, Fields) {
@@ -76,6 +79,7 @@ pub fn build_schema() -> (Schema, Fields) {
         hash: builder.add_u64_field("hash", FAST | INDEXED),
         date: builder.add_date_field("date", INDEXED | FAST | STORED),
         checkpoints: builder.add_bytes_field("checkpoints", STORED),
+        encoding: builder.add_text_field("encoding", STORED),
     };
     (builder.build(), fields)
 }

@@ -39,6 +39,9 @@ pub struct Hit {
     /// The document's date, `YYYY-MM-DD`: from the corpus's metadata.tsv, else the file's
     /// modification time.
     pub date: String,
+    /// The encoding the document was decoded from, when it is not UTF-8 as it stands: the
+    /// passages' offsets are then offsets into the decoded text, not into the file.
+    pub encoding: Option<String>,
     pub passages: Vec<Passage>,
 }
 
@@ -156,6 +159,7 @@ fn ranked_hits(
         };
         hits.push(Hit {
             rank: rank + 1,
+            encoding: stored.encoding.clone(),
             doc_id: stored.id,
             path: stored.path,
             title: stored.title,
@@ -197,8 +201,10 @@ fn long_text_passages(
 ) -> Option<Vec<Passage>> {
     let checkpoints = &stored.checkpoints;
     let place = |index: usize| {
+        // Past the last checkpoint: the end of the text, which for a decoded text is not
+        // the end of the file (`read_range` stops there).
         checkpoints.get(index).copied().unwrap_or(Checkpoint {
-            byte: stored.size as usize,
+            byte: usize::MAX,
             line: 0,
         })
     };

@@ -4,7 +4,13 @@
 //!
 //! Keeping long texts out of the index's document store means that showing a hit in a
 //! 3 MB document does not decompress 3 MB: only the stretches around the matches are read.
+//!
+//! A long text decoded from another encoding (see `extract`) is read the same way, except
+//! that its offsets are offsets into the decoded text, not the file: the file is decoded
+//! whole, once per search, and the stretches taken from that. Such files are rare (legacy
+//! exports, UTF-16 logs), and this keeps the index as small for them as for UTF-8 ones.
 
+use std::cell::OnceCell;
 use std::io::{Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::Path;
@@ -13,6 +19,7 @@ use std::time::UNIX_EPOCH;
 use tantivy::TantivyDocument;
 use tantivy::schema::{Field, Value};
 
+use crate::extract;
 use crate::schema::Fields;
 
 /// Texts at least this long are read from the corpus file, not stored in the index.
@@ -75,6 +82,10 @@ pub struct StoredDocument {
     pub checkpoints: Vec<Checkpoint>,
     pub size: u64,
     pub mtime: i64,
+    /// The encoding the text was decoded from; `None` when it is the file's bytes.
+    pub encoding: Option<String>,
+    /// A long decoded text, decoded once however many stretches of it are read.
+    decoded: OnceCell<String>,
 }
 
 impl StoredDocument {
@@ -98,6 +109,8 @@ impl StoredDocument {
                 .get_first(fields.mtime)
                 .and_then(|v| v.as_i64())
                 .unwrap_or(0),
+            encoding: text_of(fields.encoding).map(str::to_string),
+            decoded: OnceCell::new(),
         }
     }
 
@@ -106,21 +119,50 @@ impl StoredDocument {
         if let Some(text) = &self.text {
             return Ok(text.clone());
         }
+        if self.encoding.is_some() {
+            return self.decoded_text(corpus).map(str::to_string);
+        }
         let mut file = self.open(corpus)?;
         let mut text = String::new();
         file.read_to_string(&mut text).map_err(|e| e.to_string())?;
         Ok(text)
     }
 
-    /// Bytes `range` of a long text's file, which must start and end on characters (the
-    /// checkpoints do).
+    /// Bytes `range` of a long text, which must start and end on characters (the
+    /// checkpoints do): read from the file, or from the decoded file. A range that reaches
+    /// past the end of the text stops there: the caller need not know how long a decoded
+    /// text is.
     pub fn read_range(&self, corpus: &Path, range: Range<usize>) -> Result<String, String> {
+        if self.encoding.is_some() {
+            let text = self.decoded_text(corpus)?;
+            let range = range.start..range.end.min(text.len());
+            return text.get(range.clone()).map(str::to_string).ok_or_else(|| {
+                format!("{}: bytes {range:?} are not in its decoded text", self.path)
+            });
+        }
+        let range = range.start..range.end.min(self.size as usize);
+        if range.start > range.end {
+            return Err(format!("{}: bytes {range:?} are not in it", self.path));
+        }
         let mut file = self.open(corpus)?;
         file.seek(SeekFrom::Start(range.start as u64))
             .map_err(|e| e.to_string())?;
         let mut bytes = vec![0; range.len()];
         file.read_exact(&mut bytes).map_err(|e| e.to_string())?;
         String::from_utf8(bytes).map_err(|e| e.to_string())
+    }
+
+    /// The file decoded from `encoding`, as it was at indexing.
+    fn decoded_text(&self, corpus: &Path) -> Result<&str, String> {
+        if let Some(text) = self.decoded.get() {
+            return Ok(text);
+        }
+        let mut bytes = Vec::new();
+        self.open(corpus)?
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("{}: {e}", self.path))?;
+        let text = extract::decode(&bytes, self.encoding.as_deref().unwrap_or("UTF-8"))?;
+        Ok(self.decoded.get_or_init(|| text))
     }
 
     fn open(&self, corpus: &Path) -> Result<std::fs::File, String> {

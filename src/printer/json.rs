@@ -28,6 +28,9 @@ struct JsonHit<'a> {
     title: &'a str,
     score: f32,
     date: &'a str,
+    /// Only for documents decoded from another encoding: offsets are into the decoded text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encoding: Option<&'a str>,
     passages: Vec<JsonPassage<'a>>,
 }
 
@@ -67,6 +70,7 @@ fn json_hit<'a>(hit: &'a Hit, terms: &'a [String]) -> JsonHit<'a> {
         title: &hit.title,
         score: hit.score,
         date: &hit.date,
+        encoding: hit.encoding.as_deref(),
         passages: hit
             .passages
             .iter()
@@ -110,6 +114,9 @@ struct JsonQuoteMatch<'a> {
     doc_id: &'a str,
     path: &'a str,
     title: &'a str,
+    /// As for search hits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encoding: Option<&'a str>,
     #[serde(flatten)]
     passage: JsonPassage<'a>,
     /// Byte ranges within `text`, like highlights.
@@ -135,6 +142,7 @@ pub fn print_quotes(
                 doc_id: &m.doc_id,
                 path: &m.path,
                 title: &m.title,
+                encoding: m.encoding.as_deref(),
                 passage: json_passage(&m.passage, &quote_terms),
                 differences: &m.differences,
             })

@@ -170,3 +170,86 @@ impl Dossier {
 pub fn stderr_of(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// A hit as `Hit`, with the `encoding` that documents decoded from another encoding have.
+#[derive(Debug, Deserialize)]
+pub struct DecodedHit {
+    pub doc_id: String,
+    pub path: String,
+    pub title: String,
+    #[serde(default)]
+    pub encoding: Option<String>,
+    pub passages: Vec<Passage>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DecodedResults {
+    pub total_hits: usize,
+    pub hits: Vec<DecodedHit>,
+}
+
+impl DecodedResults {
+    pub fn doc_ids(&self) -> Vec<&str> {
+        self.hits.iter().map(|h| h.doc_id.as_str()).collect()
+    }
+}
+
+/// The 1-based line of byte `offset` of `text`, lines ending at `\n`, `\r\n` or a lone `\r`.
+pub fn line_at(text: &[u8], offset: usize) -> usize {
+    let before = &text[..offset];
+    let lone_returns = before
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\r' && text.get(i + 1) != Some(&b'\n'))
+        .count();
+    1 + before.iter().filter(|&&b| b == b'\n').count() + lone_returns
+}
+
+impl Dossier {
+    /// Like `search_json`, for corpora whose files need not be UTF-8: every passage is
+    /// checked against the file's text as its hit says to read it (the file's bytes when it
+    /// has no `encoding`, else the file decoded from it), on the line it says, counting `\n`,
+    /// `\r\n` and lone `\r`. Hits whose path is not the file's name (names that are not
+    /// UTF-8, shown with U+FFFD) are checked by the caller.
+    pub fn search_json_decoded(&self, query: &str, extra: &[&str]) -> DecodedResults {
+        let mut args = vec!["search", query, "--json"];
+        args.extend_from_slice(extra);
+        let output = self.command(&args).output().expect("run dossier search");
+        let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
+        let results: DecodedResults = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("one JSON object expected ({e}): {stdout}"));
+        let expected_code = if results.total_hits > 0 { 0 } else { 1 };
+        assert_eq!(output.status.code(), Some(expected_code), "exit code");
+        for hit in results.hits.iter().filter(|h| !h.path.contains('\u{fffd}')) {
+            let bytes = self.file_bytes(&hit.path);
+            let text: Vec<u8> = match &hit.encoding {
+                None => bytes,
+                Some(name) => encoding_rs::Encoding::for_label(name.as_bytes())
+                    .expect("a known encoding")
+                    .decode_with_bom_removal(&bytes)
+                    .0
+                    .into_owned()
+                    .into_bytes(),
+            };
+            for passage in &hit.passages {
+                assert_eq!(
+                    &text[passage.start..passage.end],
+                    passage.text.as_bytes(),
+                    "passage of {} ({:?})",
+                    hit.path,
+                    hit.encoding
+                );
+                assert_eq!(
+                    passage.line,
+                    line_at(&text, passage.start),
+                    "line of passage in {}",
+                    hit.path
+                );
+                for [start, end] in &passage.highlights {
+                    assert!(start < end && *end <= passage.text.len());
+                }
+            }
+        }
+        results
+    }
+}
