@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use tantivy::directory::error::LockError;
+use tantivy::directory::error::{LockError, OpenReadError};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyError};
 
 use crate::error::{Error, Result};
@@ -41,6 +41,9 @@ impl DossierIndex {
     }
 
     /// Opens the index in `dir`, refusing one that is missing, damaged or of another schema.
+    ///
+    /// Every segment of the last commit is opened once here, so a missing or truncated file is
+    /// reported now, as a broken index, rather than in the middle of a search.
     pub fn open(dir: &Path) -> Result<DossierIndex> {
         if !Self::exists(dir) {
             return Err(Error::NoIndex {
@@ -51,27 +54,53 @@ impl DossierIndex {
             path: dir.to_path_buf(),
             reason,
         };
-        let index = Index::open_in_dir(dir).map_err(|e| broken(short_reason(&e)))?;
-        let metas = index.load_metas().map_err(|e| broken(short_reason(&e)))?;
+        let index = Index::open_in_dir(dir).map_err(|e| broken(describe(&e)))?;
+        let metas = index.load_metas().map_err(|e| broken(describe(&e)))?;
         let written_by = metas
             .payload
             .as_deref()
             .and_then(|payload| serde_json::from_str::<CommitPayload>(payload).ok())
             .map(|payload| payload.dossier_schema);
-        // An index created but never committed has no payload yet; its schema decides.
         let (schema, fields) = build_schema();
-        if written_by.is_some_and(|version| version != SCHEMA_VERSION) || index.schema() != schema {
-            return Err(broken(format!(
-                "it was written by another version of dossier (schema {}, this one reads {SCHEMA_VERSION})",
-                written_by.map_or("unknown".to_string(), |v| v.to_string())
-            )));
+        match written_by {
+            Some(found) if found < SCHEMA_VERSION => {
+                return Err(Error::OutdatedIndex {
+                    path: dir.to_path_buf(),
+                    found,
+                    expected: SCHEMA_VERSION,
+                });
+            }
+            Some(found) if found > SCHEMA_VERSION => {
+                return Err(broken(format!(
+                    "it was written by a newer version of dossier (schema {found}, this one reads {SCHEMA_VERSION})"
+                )));
+            }
+            // An index created but never committed has no payload yet; its schema decides.
+            _ if index.schema() != schema => {
+                return Err(broken(
+                    "it was not written by this version of dossier (its fields differ)".to_string(),
+                ));
+            }
+            _ => {}
         }
         register_analyzers(index.tokenizers());
-        Ok(DossierIndex {
+        let opened = DossierIndex {
             index,
             fields,
             dir: dir.to_path_buf(),
-        })
+        };
+        opened.reader()?;
+        Ok(opened)
+    }
+
+    /// The files of the last commit in `dir` whose checksum fails, or `None` if the index
+    /// cannot even be opened. Reads every file: only for explaining a failure.
+    pub fn damaged_files(dir: &Path) -> Option<Vec<String>> {
+        let index = Index::open_in_dir(dir).ok()?;
+        let damaged = index.validate_checksum().ok()?;
+        let mut names: Vec<String> = damaged.iter().map(|path| file_name(path)).collect();
+        names.sort();
+        Some(names)
     }
 
     /// Creates an empty index in `dir`, which may hold other files (a `.gitignore`) but no index.
@@ -142,20 +171,32 @@ impl DossierIndex {
         Ok(states)
     }
 
+    /// Turns a tantivy error met while using this index into one a user can act on.
     pub(crate) fn error(&self, error: TantivyError) -> Error {
-        if let TantivyError::LockFailure(LockError::LockBusy, _) = error {
-            return Error::IndexBusy {
+        match error {
+            // Only a process that is not dossier (or an older dossier) holds tantivy's lock
+            // without holding dossier's.
+            TantivyError::LockFailure(LockError::LockBusy, _) => Error::IndexBusy {
                 path: self.dir.clone(),
-                holder: String::new(),
-            };
+                holder: None,
+            },
+            TantivyError::DataCorruption(_)
+            | TantivyError::OpenReadError(_)
+            | TantivyError::IncompatibleIndex(_) => self.broken(&describe(&error)),
+            // Decoding a damaged file; a full disk or a permission problem has another kind.
+            TantivyError::IoError(ref io)
+                if matches!(
+                    io.kind(),
+                    std::io::ErrorKind::InvalidData
+                        | std::io::ErrorKind::UnexpectedEof
+                        | std::io::ErrorKind::InvalidInput
+                        | std::io::ErrorKind::Other
+                ) =>
+            {
+                self.broken(&describe(&error))
+            }
+            error => Error::tantivy(&self.dir, error),
         }
-        if matches!(
-            error,
-            TantivyError::DataCorruption(_) | TantivyError::OpenReadError(_)
-        ) {
-            return self.broken(&short_reason(&error));
-        }
-        Error::tantivy(&self.dir, error)
     }
 
     fn broken(&self, reason: &str) -> Error {
@@ -166,9 +207,53 @@ impl DossierIndex {
     }
 }
 
-/// tantivy's errors print nested debug structures; the first line is what a user needs.
-fn short_reason(error: &TantivyError) -> String {
-    let text = error.to_string();
-    let first = text.lines().next().unwrap_or("unknown error");
-    first.chars().take(200).collect()
+/// What is wrong with the index, in a few words: tantivy's own messages nest debug
+/// structures and internal paths, which tell a reporter nothing.
+fn describe(error: &TantivyError) -> String {
+    match error {
+        TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(path)) => {
+            format!("its file {} is missing", file_name(path))
+        }
+        TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath }) => {
+            if io_error.kind() == std::io::ErrorKind::PermissionDenied {
+                format!(
+                    "its file {} cannot be read (permission denied)",
+                    file_name(filepath)
+                )
+            } else {
+                format!("its file {} is damaged or truncated", file_name(filepath))
+            }
+        }
+        TantivyError::OpenReadError(OpenReadError::IncompatibleIndex(_))
+        | TantivyError::IncompatibleIndex(_) => {
+            "it was written by an incompatible version of its search engine".to_string()
+        }
+        TantivyError::DataCorruption(corruption) => {
+            // The file is only reachable through the Debug text: "(in file `\"meta.json\"`)".
+            let text = format!("{corruption:?}");
+            match text.split('"').nth(1) {
+                Some(file) if text.contains("in file") => {
+                    format!("its file {} is damaged", file_name(Path::new(file)))
+                }
+                _ => "its data is damaged".to_string(),
+            }
+        }
+        TantivyError::OpenDirectoryError(_) => "its folder cannot be read".to_string(),
+        TantivyError::IoError(io) => format!(
+            "its data is damaged ({})",
+            io.to_string().chars().take(80).collect::<String>()
+        ),
+        other => {
+            let text = other.to_string();
+            let first = text.lines().next().unwrap_or("unknown error");
+            first.chars().take(160).collect()
+        }
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    )
 }

@@ -14,6 +14,7 @@ pub mod filter;
 pub mod index;
 pub mod indexer;
 pub mod locate;
+pub mod lock;
 pub mod matches;
 pub mod metadata;
 pub mod passage;
