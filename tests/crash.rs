@@ -1,0 +1,349 @@
+//! Crash safety and concurrent use, with the real binary: `dossier index` killed (SIGKILL) at
+//! many points of a run leaves an index that opens and holds every document of its last
+//! commit exactly once, and the next run finishes the job; a second indexer is refused with
+//! the first one's process ID, and a search meanwhile answers from the last commit.
+//!
+//! The corpus is generated from real text (the Cranfield collection in the shared data folder
+//! beside the repository, or the shipped corpus if it is absent). Every document holds the
+//! word `crashcheck` and its own `crashmarkNNNNN`. `DOSSIER_CRASH_CORPUS=DIR` runs the long
+//! version on a real corpus instead (see `scripts/crash-test.sh`).
+
+#![cfg(unix)]
+
+mod common;
+
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::{Dossier, stderr_of};
+use dossier::index::DossierIndex;
+
+/// What the last commit (meta.json) publishes, read the way tantivy writes it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Commit {
+    opstamp: u64,
+    live_docs: usize,
+}
+
+fn last_commit(index: &Path) -> Option<Commit> {
+    let bytes = std::fs::read(index.join("meta.json")).ok()?;
+    // meta.json is replaced atomically: a reader never sees half of one.
+    let meta: serde_json::Value = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|e| panic!("meta.json is not whole JSON ({e})"));
+    let live_docs = meta["segments"]
+        .as_array()
+        .expect("segments")
+        .iter()
+        .map(|segment| {
+            let max = segment["max_doc"].as_u64().expect("max_doc");
+            let deleted = segment["deletes"]["num_deleted_docs"].as_u64().unwrap_or(0);
+            (max - deleted) as usize
+        })
+        .sum();
+    Some(Commit {
+        opstamp: meta["opstamp"].as_u64().expect("opstamp"),
+        live_docs,
+    })
+}
+
+/// Real texts to build documents from.
+fn source_texts() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cranfield = root.join("../shared/data/cranfield");
+    let dir = if cranfield.is_dir() {
+        cranfield
+    } else {
+        root.join("corpus")
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("source texts")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "txt" || e == "md"))
+        .collect();
+    paths.sort();
+    let texts: Vec<String> = paths
+        .iter()
+        .map(|path| String::from_utf8_lossy(&std::fs::read(path).expect("read")).into_owned())
+        .collect();
+    assert!(!texts.is_empty(), "no texts in {}", dir.display());
+    texts
+}
+
+/// `count` documents in folders of 100, each two real texts around its marker line.
+fn generated(count: usize) -> Dossier {
+    let dossier = Dossier::empty();
+    let texts = source_texts();
+    for i in 0..count {
+        let first = &texts[i % texts.len()];
+        let second = &texts[(i * 7 + 3) % texts.len()];
+        dossier.write(
+            &format!("batch{:02}/doc{i:05}.txt", i / 100),
+            format!("{first}\n\ncrashmark{i:05} crashcheck\n\n{second}\n"),
+        );
+    }
+    dossier
+}
+
+fn spawn_index(dossier: &Dossier, extra: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("index")
+        .args(extra)
+        .arg("--corpus")
+        .arg(dossier.corpus())
+        .arg("--index")
+        .arg(dossier.index())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start dossier index")
+}
+
+fn pause() {
+    std::thread::sleep(Duration::from_millis(2));
+}
+
+/// Polls meta.json until `ready` holds for the last commit; false if the run ended first.
+fn wait_for(child: &mut Child, index: &Path, ready: impl Fn(Commit) -> bool) -> bool {
+    loop {
+        if last_commit(index).is_some_and(&ready) {
+            return true;
+        }
+        if child.try_wait().expect("child status").is_some() {
+            return false;
+        }
+        pause();
+    }
+}
+
+/// Kills `child`; true if it was still running (killed by the signal), false if it had
+/// finished on its own, which must then have been a success.
+fn kill(mut child: Child) -> bool {
+    let _ = child.kill();
+    let output = child.wait_with_output().expect("wait for dossier index");
+    if output.status.signal() == Some(9) {
+        return true;
+    }
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    false
+}
+
+/// The checks made after every kill: the index opens, holds each document at most once, each
+/// as it is on disk, and the binary finds every one of them.
+/// Returns the number of documents of the last commit.
+fn check_last_commit(dossier: &Dossier, point: &str) -> usize {
+    let index = DossierIndex::open(&dossier.index())
+        .unwrap_or_else(|e| panic!("{point}: the index does not open: {e}"));
+    let states = index.stored_states().expect("stored states");
+    let searcher = index.reader().expect("reader").searcher();
+    assert_eq!(
+        searcher.num_docs() as usize,
+        states.len(),
+        "{point}: a document is in the index twice"
+    );
+    for (id, state) in &states {
+        let bytes = std::fs::read(dossier.corpus().join(format!("{id}.txt")))
+            .unwrap_or_else(|e| panic!("{point}: {id} is indexed but its file is not there: {e}"));
+        assert_eq!(state.size, bytes.len() as u64, "{point}: size of {id}");
+        assert_eq!(
+            state.hash,
+            xxhash_rust::xxh3::xxh3_64(&bytes),
+            "{point}: content of {id}"
+        );
+    }
+    // The index as users see it: a word of every document, and the marker of the last one.
+    let every = dossier.search_json("crashcheck", &["--no-refresh", "-n", "1"]);
+    assert_eq!(every.total_hits, states.len(), "{point}: documents found");
+    if let Some(last) = states.keys().max() {
+        let marker = format!("crashmark{}", &last[last.len() - 5..]);
+        let found = dossier.search_json(&marker, &["--no-refresh"]);
+        assert_eq!(found.doc_ids(), [last.as_str()], "{point}: {marker}");
+    }
+    states.len()
+}
+
+fn corpus_ids(dossier: &Dossier, count: usize) -> Vec<String> {
+    let ids: Vec<String> = (0..count)
+        .map(|i| format!("batch{:02}/doc{i:05}", i / 100))
+        .collect();
+    assert!(dossier.corpus().join(format!("{}.txt", ids[0])).is_file());
+    ids
+}
+
+/// Runs `dossier index` to the end and checks it holds the whole corpus exactly once.
+fn finish(dossier: &Dossier, count: usize) -> String {
+    let output = dossier.index_run();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert_eq!(check_last_commit(dossier, "after the last run"), count);
+    let index = DossierIndex::open(&dossier.index()).expect("open");
+    let mut indexed: Vec<String> = index.stored_states().expect("states").into_keys().collect();
+    indexed.sort();
+    assert_eq!(indexed, corpus_ids(dossier, count));
+    stderr_of(&output)
+}
+
+const DOCUMENTS: usize = 1200;
+const COMMIT_EVERY_DOCS: &str = "30";
+/// Kills while documents are being added, spread over the first 90% of the corpus.
+const KILLS_WHILE_ADDING: usize = 22;
+
+#[test]
+fn killed_index_runs_lose_nothing_committed_and_the_next_run_finishes() {
+    let dossier = generated(DOCUMENTS);
+    let index = dossier.index();
+    let every = ["--commit-every-docs", COMMIT_EVERY_DOCS];
+    let mut killed = 0;
+    let mut log = Vec::new();
+
+    // Killed while starting: listing the corpus, creating the index.
+    for point in 0..2 {
+        let child = spawn_index(&dossier, &every);
+        std::thread::sleep(Duration::from_millis(5 * point));
+        killed += kill(child) as usize;
+        if DossierIndex::exists(&index) {
+            check_last_commit(&dossier, &format!("start {point}"));
+        }
+    }
+
+    // Killed at growing counts of committed documents, a few milliseconds after a commit
+    // was seen, so some kills land while reading, some while writing or merging segments.
+    let mut committed = 0;
+    for point in 0..KILLS_WHILE_ADDING {
+        let target = (point + 1) * DOCUMENTS * 9 / 10 / KILLS_WHILE_ADDING;
+        let mut child = spawn_index(&dossier, &every);
+        assert!(
+            wait_for(&mut child, &index, |c| c.live_docs >= target),
+            "the run ended before {target} documents were committed"
+        );
+        let seen = last_commit(&index).expect("a commit").live_docs;
+        std::thread::sleep(Duration::from_millis(point as u64 % 4 * 3));
+        killed += kill(child) as usize;
+        let after = check_last_commit(&dossier, &format!("adding {point}"));
+        assert!(
+            after >= seen && after >= committed,
+            "kill {point}: {after} documents in the index, {seen} were committed before the kill"
+        );
+        committed = after;
+        log.push(after);
+    }
+    let summary = finish(&dossier, DOCUMENTS);
+    assert!(
+        summary.contains("0 updated, 0 removed"),
+        "nothing indexed twice: {summary}"
+    );
+
+    // A rebuild killed before and after its first commits: the index still opens, and the
+    // next plain run finishes what the rebuild started.
+    for (point, commits) in [0, 1, 3].into_iter().enumerate() {
+        let before = last_commit(&index).expect("commit");
+        let mut child = spawn_index(&dossier, &["--rebuild", "--commit-every-docs", "40"]);
+        if commits > 0 {
+            assert!(wait_for(&mut child, &index, |c| c.opstamp > before.opstamp));
+            for _ in 1..commits {
+                let seen = last_commit(&index).expect("commit");
+                assert!(wait_for(&mut child, &index, |c| c.opstamp > seen.opstamp));
+            }
+        }
+        killed += kill(child) as usize;
+        let left = check_last_commit(&dossier, &format!("rebuild {point}"));
+        if commits == 0 && last_commit(&index) == Some(before) {
+            assert_eq!(
+                left, DOCUMENTS,
+                "a rebuild killed before committing changes nothing"
+            );
+        }
+        log.push(left);
+    }
+    finish(&dossier, DOCUMENTS);
+
+    eprintln!("{killed} runs killed; documents in the index after each kill: {log:?}");
+    assert!(killed >= 20, "only {killed} runs were killed while running");
+}
+
+/// Sends a job-control signal: a stopped indexer keeps its locks, as a slow one would.
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .arg(format!("-{name}"))
+        .arg(child.id().to_string())
+        .status()
+        .expect("kill");
+    assert!(status.success());
+}
+
+/// Whether some process holds tantivy's meta lock, taken for an instant to publish a commit:
+/// a reader waits for it, so the indexer must not be stopped while holding it.
+fn meta_lock_held(index: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(index.join(".tantivy-meta.lock")) else {
+        return false;
+    };
+    matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock))
+}
+
+#[test]
+fn a_second_indexer_is_refused_and_a_search_answers_from_the_last_commit() {
+    let count = 600;
+    let dossier = generated(count);
+    let index = dossier.index();
+    let mut first = spawn_index(&dossier, &["--commit-every-docs", "20"]);
+    assert!(wait_for(&mut first, &index, |c| c.live_docs >= 100));
+    signal(&first, "STOP");
+    while meta_lock_held(&index) {
+        signal(&first, "CONT");
+        pause();
+        signal(&first, "STOP");
+    }
+    let committed = last_commit(&index).expect("commit").live_docs;
+    assert!(committed < count, "the first run is not over");
+
+    for args in [&["index"][..], &["index", "--rebuild"]] {
+        let second = dossier
+            .command(args)
+            .output()
+            .expect("second dossier index");
+        assert_eq!(second.status.code(), Some(2));
+        assert_eq!(
+            stderr_of(&second),
+            format!(
+                "dossier: error: the index at {} is being updated by process {}; wait for it to finish and try again\n",
+                index.display(),
+                first.id()
+            )
+        );
+    }
+
+    // A search would refresh the index; it cannot, so it says so and uses the last commit.
+    let output = dossier
+        .command(&["search", "crashcheck", "--json", "-n", "1"])
+        .output()
+        .expect("search");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains(&format!(
+            "is being updated by process {}; answering from its last commit",
+            first.id()
+        )),
+        "{}",
+        stderr_of(&output)
+    );
+    let results: common::Results = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(results.total_hits, committed);
+    assert_eq!(
+        dossier
+            .search_json("crashmark00005", &["--no-refresh"])
+            .doc_ids(),
+        ["batch00/doc00005"]
+    );
+
+    signal(&first, "CONT");
+    let output = first.wait_with_output().expect("first run");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let again = dossier.index_run();
+    assert!(
+        stderr_of(&again).contains(&format!("0 added, 0 updated, 0 removed, {count} unchanged")),
+        "{}",
+        stderr_of(&again)
+    );
+    let results = dossier.search_json("crashcheck", &["-n", "1"]);
+    assert_eq!(results.total_hits, count);
+}
