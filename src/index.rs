@@ -2,6 +2,7 @@
 //! reading back what it holds about each document (size, time, hash) without loading texts.
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -89,18 +90,34 @@ impl DossierIndex {
             fields,
             dir: dir.to_path_buf(),
         };
-        opened.reader()?;
+        // tantivy panics on some damaged files instead of returning an error.
+        match std::panic::catch_unwind(AssertUnwindSafe(|| opened.reader())) {
+            Ok(reader) => reader?,
+            Err(_) => {
+                let reason = Self::damage(dir).unwrap_or_else(|| "its data is damaged".to_string());
+                return Err(broken(reason));
+            }
+        };
         Ok(opened)
     }
 
-    /// The files of the last commit in `dir` whose checksum fails, or `None` if the index
-    /// cannot even be opened. Reads every file: only for explaining a failure.
-    pub fn damaged_files(dir: &Path) -> Option<Vec<String>> {
-        let index = Index::open_in_dir(dir).ok()?;
-        let damaged = index.validate_checksum().ok()?;
-        let mut names: Vec<String> = damaged.iter().map(|path| file_name(path)).collect();
-        names.sort();
-        Some(names)
+    /// Which files of the last commit in `dir` fail their checksum, in a few words, or `None`
+    /// if none does (or it cannot be checked). Reads every file: only to explain a failure.
+    pub fn damage(dir: &Path) -> Option<String> {
+        let check = || -> Option<Vec<String>> {
+            let index = Index::open_in_dir(dir).ok()?;
+            let damaged = index.validate_checksum().ok()?;
+            let mut names: Vec<String> = damaged.iter().map(|path| file_name(path)).collect();
+            names.sort();
+            Some(names)
+        };
+        // Checking may meet the damage that caused the failure, and panic on it too.
+        let files = std::panic::catch_unwind(check).ok().flatten()?;
+        match files.len() {
+            0 => None,
+            1 => Some(format!("its file {} fails its checksum", files[0])),
+            n => Some(format!("{n} of its files fail their checksum")),
+        }
     }
 
     /// Creates an empty index in `dir`, which may hold other files (a `.gitignore`) but no index.

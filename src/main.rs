@@ -94,14 +94,16 @@ fn catch_panic_messages() {
                 )
             })
             .unwrap_or_default();
+        // The last one: a panic caught on the way (a damaged file found while opening the
+        // index) does not explain a later one.
         if let Ok(mut message) = PANIC_MESSAGE.lock() {
-            message.get_or_insert(format!("{payload}{place}"));
+            *message = Some(format!("{payload}{place}"));
         }
     }));
 }
 
 /// After a panic: a damaged index (tantivy panics on some corrupt files) is told apart from
-/// a bug in dossier by checking the checksums of the index's files.
+/// a bug in dossier by checking the checksums of the index's files, when they can be.
 fn explain_panic(index_dir: &Path) -> String {
     let what = PANIC_MESSAGE
         .lock()
@@ -109,23 +111,13 @@ fn explain_panic(index_dir: &Path) -> String {
         .and_then(|message| message.clone())
         .unwrap_or_default();
     let what = what.replace('\n', " ");
-    // Checking may meet the same damage: a panic there means the index is damaged too.
-    let damaged = std::panic::catch_unwind(|| DossierIndex::damaged_files(index_dir));
     let index = index_dir.display();
-    match damaged {
-        Ok(Some(files)) if files.len() == 1 => format!(
-            "the index at {index} is damaged (its file {} fails its checksum); run `dossier index --rebuild` to build it anew",
-            files[0]
+    match DossierIndex::damage(index_dir) {
+        Some(reason) => format!(
+            "the index at {index} is damaged ({reason}); run `dossier index --rebuild` to build it anew"
         ),
-        Ok(Some(files)) if files.len() > 1 => format!(
-            "the index at {index} is damaged ({} of its files fail their checksum); run `dossier index --rebuild` to build it anew",
-            files.len()
-        ),
-        Ok(Some(_)) => {
-            format!("internal failure ({what}); this is a bug in dossier, please report it")
-        }
-        _ => format!(
-            "internal failure ({what}); the index at {index} may be damaged: run `dossier index --rebuild` to build it anew"
+        None => format!(
+            "internal failure ({what}); please report it; if the index at {index} is damaged, `dossier index --rebuild` builds it anew"
         ),
     }
 }

@@ -473,3 +473,235 @@ fn a_second_indexer_is_refused_and_a_search_answers_from_the_last_commit() {
     let results = dossier.search_json("crashcheck", &["-n", "1"]);
     assert_eq!(results.total_hits, count);
 }
+
+// A damaged index, as a dying disk or an older dossier leaves it: one line on stderr saying
+// what is wrong and what to run, exit code 2, never a panic; or a rebuild when it is safe.
+
+/// Documents of the shipped corpus with the word "war".
+const WAR_HITS: usize = 4;
+
+fn indexed_shipped() -> Dossier {
+    let dossier = Dossier::shipped();
+    let output = dossier.index_run();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    dossier
+}
+
+/// The one line of an error run.
+fn error_line(output: &std::process::Output) -> String {
+    let stderr = stderr_of(output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.starts_with("dossier: error: "), "{stderr}");
+    stderr.trim_end().to_string()
+}
+
+fn search_no_refresh(dossier: &Dossier) -> std::process::Output {
+    dossier
+        .command(&["search", "war", "--no-refresh"])
+        .output()
+        .expect("search")
+}
+
+fn segment_files(dossier: &Dossier, extension: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dossier.index())
+        .expect("index folder")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == extension))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no .{extension} file");
+    files
+}
+
+/// `dossier index --rebuild` repairs it, and the search finds what it found before.
+fn rebuild_repairs(dossier: &Dossier) {
+    let output = dossier
+        .command(&["index", "--rebuild"])
+        .output()
+        .expect("rebuild");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert_eq!(
+        dossier.search_json("war", &["--no-refresh"]).total_hits,
+        WAR_HITS
+    );
+}
+
+#[test]
+fn a_damaged_meta_json_is_one_line_and_a_rebuild_repairs_it() {
+    let dossier = indexed_shipped();
+    assert_eq!(
+        dossier.search_json("war", &["--no-refresh"]).total_hits,
+        WAR_HITS
+    );
+    for content in ["", "{\"segments\": [", "garbage"] {
+        std::fs::write(dossier.index().join("meta.json"), content).expect("write");
+        let expected = format!(
+            "dossier: error: the index at {} cannot be opened: its file meta.json is damaged; run `dossier index --rebuild` to build it anew",
+            dossier.index().display()
+        );
+        assert_eq!(error_line(&search_no_refresh(&dossier)), expected);
+        assert_eq!(error_line(&dossier.index_run()), expected);
+        rebuild_repairs(&dossier);
+    }
+}
+
+#[test]
+fn a_missing_or_truncated_segment_file_is_one_line_and_a_rebuild_repairs_it() {
+    let dossier = indexed_shipped();
+    let missing = segment_files(&dossier, "idx").remove(0);
+    std::fs::remove_file(&missing).expect("remove");
+    let line = error_line(&search_no_refresh(&dossier));
+    assert!(
+        line.contains("is missing; run `dossier index --rebuild`"),
+        "{line}"
+    );
+    rebuild_repairs(&dossier);
+
+    for extension in ["store", "pos", "term", "fast", "fieldnorm", "idx"] {
+        let file = segment_files(&dossier, extension).remove(0);
+        let length = std::fs::metadata(&file).expect("metadata").len();
+        let truncated = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&file)
+            .expect("open");
+        truncated.set_len(length / 2).expect("truncate");
+        let line = error_line(&search_no_refresh(&dossier));
+        assert!(
+            line.contains("run `dossier index --rebuild`"),
+            "{extension}: {line}"
+        );
+        rebuild_repairs(&dossier);
+    }
+}
+
+/// Bytes overwritten inside segment files: tantivy decodes some without checking and may
+/// panic; what the user sees is still a result, or one line naming the damage.
+#[test]
+fn corrupt_bytes_in_segment_files_never_panic() {
+    let dossier = indexed_shipped();
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut reported = 0;
+    for extension in ["idx", "pos", "term", "store", "fast", "fieldnorm"] {
+        for share in [2, 3, 5] {
+            for file in segment_files(&dossier, extension) {
+                let mut bytes = std::fs::read(&file).expect("read");
+                let start = bytes.len() / share;
+                let end = (start + bytes.len() / 4 + 1).min(bytes.len());
+                for byte in &mut bytes[start..end] {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    *byte = seed as u8;
+                }
+                std::fs::write(&file, bytes).expect("write");
+            }
+            for args in [
+                &["search", "war OR \"united states\" OR the", "--no-refresh"][..],
+                &["quote", "the war", "--no-refresh"],
+            ] {
+                let output = dossier.command(args).output().expect("run");
+                if output.status.code() == Some(2) {
+                    let line = error_line(&output);
+                    assert!(line.contains("dossier index --rebuild"), "{line}");
+                    reported += 1;
+                } else {
+                    assert!(
+                        matches!(output.status.code(), Some(0 | 1)),
+                        "{extension}: {}",
+                        stderr_of(&output)
+                    );
+                }
+            }
+            rebuild_repairs(&dossier);
+        }
+    }
+    assert!(reported > 0, "some damage was seen");
+}
+
+fn set_schema_version(dossier: &Dossier, version: u32) {
+    let path = dossier.index().join("meta.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("JSON");
+    meta["payload"] = serde_json::Value::String(format!("{{\"dossier_schema\":{version}}}"));
+    std::fs::write(&path, serde_json::to_vec(&meta).expect("JSON")).expect("write");
+}
+
+#[test]
+fn an_index_of_an_older_dossier_is_rebuilt_automatically() {
+    let dossier = indexed_shipped();
+    let older = dossier::schema::SCHEMA_VERSION - 1;
+    set_schema_version(&dossier, older);
+    // Without refresh nothing is written: the user is told what to run.
+    assert_eq!(
+        error_line(&search_no_refresh(&dossier)),
+        format!(
+            "dossier: error: the index at {} was written by an older version of dossier (schema {older}, this one reads {}); run `dossier index` to rebuild it",
+            dossier.index().display(),
+            dossier::schema::SCHEMA_VERSION
+        )
+    );
+    let output = dossier
+        .command(&["search", "war", "--json"])
+        .output()
+        .expect("search");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains(&format!(
+            "older version of dossier (schema {older}); rebuilt it"
+        )),
+        "{}",
+        stderr_of(&output)
+    );
+    assert_eq!(
+        dossier.search_json("war", &["--no-refresh"]).total_hits,
+        WAR_HITS
+    );
+
+    set_schema_version(&dossier, older);
+    let output = dossier.index_run();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("5 added"),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
+fn an_index_of_a_newer_dossier_is_left_alone() {
+    let dossier = indexed_shipped();
+    let newer = dossier::schema::SCHEMA_VERSION + 1;
+    set_schema_version(&dossier, newer);
+    let meta = std::fs::read(dossier.index().join("meta.json")).expect("meta");
+    let expected = format!(
+        "dossier: error: the index at {} cannot be opened: it was written by a newer version of dossier (schema {newer}, this one reads {}); run `dossier index --rebuild` to build it anew",
+        dossier.index().display(),
+        dossier::schema::SCHEMA_VERSION
+    );
+    assert_eq!(error_line(&search_no_refresh(&dossier)), expected);
+    let refreshing = dossier
+        .command(&["search", "war"])
+        .output()
+        .expect("search");
+    assert_eq!(error_line(&refreshing), expected);
+    assert_eq!(error_line(&dossier.index_run()), expected);
+    assert_eq!(
+        std::fs::read(dossier.index().join("meta.json")).expect("meta"),
+        meta
+    );
+    rebuild_repairs(&dossier);
+}
+
+#[test]
+fn an_index_folder_without_meta_json_is_built_anew() {
+    // As an empty folder, or a rebuild killed after it removed meta.json.
+    let dossier = indexed_shipped();
+    std::fs::remove_file(dossier.index().join("meta.json")).expect("remove");
+    let results = dossier.search_json("war", &[]);
+    assert_eq!(results.total_hits, WAR_HITS);
+
+    let dossier = Dossier::shipped();
+    std::fs::create_dir(dossier.index()).expect("index folder");
+    assert_eq!(dossier.search_json("war", &[]).total_hits, WAR_HITS);
+}
