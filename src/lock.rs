@@ -17,7 +17,14 @@ pub const LOCK_FILE: &str = ".dossier-lock";
 
 /// Held while an update runs; dropping it releases the lock.
 pub struct UpdateLock {
-    _file: File,
+    file: File,
+}
+
+impl Drop for UpdateLock {
+    /// Clears the ID while still holding the lock, so that only a killed holder leaves one.
+    fn drop(&mut self) {
+        let _ = self.file.set_len(0);
+    }
 }
 
 impl UpdateLock {
@@ -48,26 +55,23 @@ impl UpdateLock {
             .set_len(0)
             .and_then(|()| file.seek(SeekFrom::Start(0)))
             .and_then(|_| write!(file, "{}", std::process::id()));
-        Ok(UpdateLock { _file: file })
+        Ok(UpdateLock { file })
     }
 }
 
-/// Whether another process is updating the index in `index_dir` right now.
-pub fn is_held(index_dir: &Path) -> bool {
-    let Ok(file) = OpenOptions::new().read(true).open(lock_path(index_dir)) else {
-        return false;
-    };
-    matches!(file.try_lock_shared(), Err(TryLockError::WouldBlock))
-}
-
-/// The process ID written by the lock's holder, if it can be read.
+/// The process ID written by the lock's holder, if it can be read. A holder that has just
+/// taken the lock may not have written its ID yet, and the file may still hold the ID of a
+/// killed one: on Linux, that is told by the process being gone.
 fn holder(index_dir: &Path) -> Option<u32> {
     let mut text = String::new();
-    // A holder that has just taken the lock may not have written its ID yet: then no ID.
     File::open(lock_path(index_dir))
         .and_then(|mut file| file.read_to_string(&mut text))
         .ok()?;
-    text.trim().parse().ok()
+    let pid: u32 = text.trim().parse().ok()?;
+    if cfg!(target_os = "linux") && !Path::new("/proc").join(pid.to_string()).exists() {
+        return None;
+    }
+    Some(pid)
 }
 
 fn lock_path(index_dir: &Path) -> PathBuf {
