@@ -23,15 +23,29 @@ pub enum Command {
     Index {
         #[command(flatten)]
         location: Location,
-        /// Read every file again and replace the whole index (in one atomic commit).
+        /// Read every file again and replace every document. Like any long run it commits
+        /// every minute; if it is stopped, the next `dossier index` finishes it.
         #[arg(long)]
         rebuild: bool,
+        /// Also commit after this many changed documents (for crash tests).
+        #[arg(long, value_name = "N", hide = true)]
+        commit_every_docs: Option<usize>,
     },
     /// Search the corpus and print ranked passages with the matches highlighted.
     Search(SearchArgs),
     /// Check a quotation: where it is quoted verbatim, or the closest wording and how it
     /// differs.
     Quote(QuoteArgs),
+}
+
+impl Command {
+    pub fn location(&self) -> &Location {
+        match self {
+            Command::Index { location, .. } => location,
+            Command::Search(args) => &args.location,
+            Command::Quote(args) => &args.location,
+        }
+    }
 }
 
 #[derive(Args, Debug)]

@@ -12,14 +12,26 @@ pub enum Error {
     NoIndex { path: PathBuf },
 
     #[error(
-        "the index at {path} cannot be opened ({reason}); run `dossier index --rebuild` to build it anew"
+        "the index at {path} cannot be opened: {reason}; run `dossier index --rebuild` to build it anew"
     )]
     BrokenIndex { path: PathBuf, reason: String },
 
+    /// Safe to rebuild without asking: the corpus is the source of truth, and the payload
+    /// proves dossier wrote the index.
     #[error(
-        "the index at {path} is being updated by another dossier process{holder}; wait for it to finish and try again"
+        "the index at {path} was written by an older version of dossier (schema {found}, this one reads {expected}); run `dossier index` to rebuild it"
     )]
-    IndexBusy { path: PathBuf, holder: String },
+    OutdatedIndex {
+        path: PathBuf,
+        found: u32,
+        expected: u32,
+    },
+
+    #[error(
+        "the index at {path} is being updated by {}; wait for it to finish and try again",
+        holder_name(*holder)
+    )]
+    IndexBusy { path: PathBuf, holder: Option<u32> },
 
     /// `position` is the 1-based character of the query where the problem is, 0 if nowhere.
     #[error("query error{}: {message}", at_character(*position))]
@@ -41,6 +53,14 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// "process N", or a vaguer name when the lock holder has not written its ID yet.
+pub fn holder_name(holder: Option<u32>) -> String {
+    match holder {
+        Some(pid) => format!("process {pid}"),
+        None => "another dossier process".to_string(),
+    }
 }
 
 fn at_character(position: usize) -> String {

@@ -2,10 +2,11 @@
 //! reading back what it holds about each document (size, time, hash) without loading texts.
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use tantivy::directory::error::LockError;
+use tantivy::directory::error::{LockError, OpenReadError};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyError};
 
 use crate::error::{Error, Result};
@@ -41,6 +42,9 @@ impl DossierIndex {
     }
 
     /// Opens the index in `dir`, refusing one that is missing, damaged or of another schema.
+    ///
+    /// Every segment of the last commit is opened once here, so a missing or truncated file is
+    /// reported now, as a broken index, rather than in the middle of a search.
     pub fn open(dir: &Path) -> Result<DossierIndex> {
         if !Self::exists(dir) {
             return Err(Error::NoIndex {
@@ -51,27 +55,69 @@ impl DossierIndex {
             path: dir.to_path_buf(),
             reason,
         };
-        let index = Index::open_in_dir(dir).map_err(|e| broken(short_reason(&e)))?;
-        let metas = index.load_metas().map_err(|e| broken(short_reason(&e)))?;
+        let index = Index::open_in_dir(dir).map_err(|e| broken(describe(&e)))?;
+        let metas = index.load_metas().map_err(|e| broken(describe(&e)))?;
         let written_by = metas
             .payload
             .as_deref()
             .and_then(|payload| serde_json::from_str::<CommitPayload>(payload).ok())
             .map(|payload| payload.dossier_schema);
-        // An index created but never committed has no payload yet; its schema decides.
         let (schema, fields) = build_schema();
-        if written_by.is_some_and(|version| version != SCHEMA_VERSION) || index.schema() != schema {
-            return Err(broken(format!(
-                "it was written by another version of dossier (schema {}, this one reads {SCHEMA_VERSION})",
-                written_by.map_or("unknown".to_string(), |v| v.to_string())
-            )));
+        match written_by {
+            Some(found) if found < SCHEMA_VERSION => {
+                return Err(Error::OutdatedIndex {
+                    path: dir.to_path_buf(),
+                    found,
+                    expected: SCHEMA_VERSION,
+                });
+            }
+            Some(found) if found > SCHEMA_VERSION => {
+                return Err(broken(format!(
+                    "it was written by a newer version of dossier (schema {found}, this one reads {SCHEMA_VERSION})"
+                )));
+            }
+            // An index created but never committed has no payload yet; its schema decides.
+            _ if index.schema() != schema => {
+                return Err(broken(
+                    "it was not written by this version of dossier (its fields differ)".to_string(),
+                ));
+            }
+            _ => {}
         }
         register_analyzers(index.tokenizers());
-        Ok(DossierIndex {
+        let opened = DossierIndex {
             index,
             fields,
             dir: dir.to_path_buf(),
-        })
+        };
+        // tantivy panics on some damaged files instead of returning an error.
+        match std::panic::catch_unwind(AssertUnwindSafe(|| opened.reader())) {
+            Ok(reader) => reader?,
+            Err(_) => {
+                let reason = Self::damage(dir).unwrap_or_else(|| "its data is damaged".to_string());
+                return Err(broken(reason));
+            }
+        };
+        Ok(opened)
+    }
+
+    /// Which files of the last commit in `dir` fail their checksum, in a few words, or `None`
+    /// if none does (or it cannot be checked). Reads every file: only to explain a failure.
+    pub fn damage(dir: &Path) -> Option<String> {
+        let check = || -> Option<Vec<String>> {
+            let index = Index::open_in_dir(dir).ok()?;
+            let damaged = index.validate_checksum().ok()?;
+            let mut names: Vec<String> = damaged.iter().map(|path| file_name(path)).collect();
+            names.sort();
+            Some(names)
+        };
+        // Checking may meet the damage that caused the failure, and panic on it too.
+        let files = std::panic::catch_unwind(check).ok().flatten()?;
+        match files.len() {
+            0 => None,
+            1 => Some(format!("its file {} fails its checksum", files[0])),
+            n => Some(format!("{n} of its files fail their checksum")),
+        }
     }
 
     /// Creates an empty index in `dir`, which may hold other files (a `.gitignore`) but no index.
@@ -142,20 +188,32 @@ impl DossierIndex {
         Ok(states)
     }
 
+    /// Turns a tantivy error met while using this index into one a user can act on.
     pub(crate) fn error(&self, error: TantivyError) -> Error {
-        if let TantivyError::LockFailure(LockError::LockBusy, _) = error {
-            return Error::IndexBusy {
+        match error {
+            // Only a process that is not dossier (or an older dossier) holds tantivy's lock
+            // without holding dossier's.
+            TantivyError::LockFailure(LockError::LockBusy, _) => Error::IndexBusy {
                 path: self.dir.clone(),
-                holder: String::new(),
-            };
+                holder: None,
+            },
+            TantivyError::DataCorruption(_)
+            | TantivyError::OpenReadError(_)
+            | TantivyError::IncompatibleIndex(_) => self.broken(&describe(&error)),
+            // Decoding a damaged file; a full disk or a permission problem has another kind.
+            TantivyError::IoError(ref io)
+                if matches!(
+                    io.kind(),
+                    std::io::ErrorKind::InvalidData
+                        | std::io::ErrorKind::UnexpectedEof
+                        | std::io::ErrorKind::InvalidInput
+                        | std::io::ErrorKind::Other
+                ) =>
+            {
+                self.broken(&describe(&error))
+            }
+            error => Error::tantivy(&self.dir, error),
         }
-        if matches!(
-            error,
-            TantivyError::DataCorruption(_) | TantivyError::OpenReadError(_)
-        ) {
-            return self.broken(&short_reason(&error));
-        }
-        Error::tantivy(&self.dir, error)
     }
 
     fn broken(&self, reason: &str) -> Error {
@@ -166,9 +224,53 @@ impl DossierIndex {
     }
 }
 
-/// tantivy's errors print nested debug structures; the first line is what a user needs.
-fn short_reason(error: &TantivyError) -> String {
-    let text = error.to_string();
-    let first = text.lines().next().unwrap_or("unknown error");
-    first.chars().take(200).collect()
+/// What is wrong with the index, in a few words: tantivy's own messages nest debug
+/// structures and internal paths, which tell a reporter nothing.
+fn describe(error: &TantivyError) -> String {
+    match error {
+        TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(path)) => {
+            format!("its file {} is missing", file_name(path))
+        }
+        TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath }) => {
+            if io_error.kind() == std::io::ErrorKind::PermissionDenied {
+                format!(
+                    "its file {} cannot be read (permission denied)",
+                    file_name(filepath)
+                )
+            } else {
+                format!("its file {} is damaged or truncated", file_name(filepath))
+            }
+        }
+        TantivyError::OpenReadError(OpenReadError::IncompatibleIndex(_))
+        | TantivyError::IncompatibleIndex(_) => {
+            "it was written by an incompatible version of its search engine".to_string()
+        }
+        TantivyError::DataCorruption(corruption) => {
+            // The file is only reachable through the Debug text: "(in file `\"meta.json\"`)".
+            let text = format!("{corruption:?}");
+            match text.split('"').nth(1) {
+                Some(file) if text.contains("in file") => {
+                    format!("its file {} is damaged", file_name(Path::new(file)))
+                }
+                _ => "its data is damaged".to_string(),
+            }
+        }
+        TantivyError::OpenDirectoryError(_) => "its folder cannot be read".to_string(),
+        TantivyError::IoError(io) => format!(
+            "its data is damaged ({})",
+            io.to_string().chars().take(80).collect::<String>()
+        ),
+        other => {
+            let text = other.to_string();
+            let first = text.lines().next().unwrap_or("unknown error");
+            first.chars().take(160).collect()
+        }
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    )
 }

@@ -1,5 +1,10 @@
 //! Bringing the index up to date with the corpus: adding new files, replacing changed ones,
-//! removing deleted ones, all published by one atomic commit.
+//! removing deleted ones.
+//!
+//! Work is published by atomic commits: one at the end, and one at least every minute of a
+//! long run, so a crash or a kill loses at most that minute. Each document carries the size,
+//! time and hash of its file, so the next run sees what the last commit holds and reads only
+//! the rest. Only one process updates an index at a time (see `lock`).
 //!
 //! A file whose size and modification time match what the index holds is not read again.
 //! When only the time differs, the file is read and hashed, and counted as unchanged if its
@@ -8,7 +13,7 @@
 //! them again and a search does not mistake them for new files.
 
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -21,6 +26,7 @@ use crate::error::{Error, Result};
 use crate::extract::{self, MAX_FILE_BYTES};
 use crate::freshness;
 use crate::index::{CommitPayload, DossierIndex, StoredState};
+use crate::lock::UpdateLock;
 use crate::schema::{Fields, SCHEMA_VERSION};
 use crate::source::{LONG_TEXT_BYTES, encode_checkpoints};
 
@@ -29,8 +35,33 @@ const SKIPPED_FILE: &str = "skipped.json";
 /// Files are read and decoded in parallel, this many at a time, then handed to the writer.
 const READ_BATCH: usize = 256;
 
-/// A long run commits this often, so a crash loses at most this much work.
+/// A long run commits this often, so a crash loses at most this much work. A commit costs
+/// a flush of the writer's buffers and a merge now and then, so not much more often.
 const COMMIT_EVERY: Duration = Duration::from_secs(60);
+
+/// How an update runs.
+#[derive(Clone, Debug)]
+pub struct UpdateOptions {
+    /// Read every file again and replace every document. A rebuild commits in batches like
+    /// any long run: if it is killed, the index holds the documents re-read so far and the
+    /// next run adds the others.
+    pub rebuild: bool,
+    /// The longest time between two commits.
+    pub commit_every: Duration,
+    /// Also commit after this many changed documents: crash tests use it to get many commits
+    /// out of a small corpus.
+    pub commit_every_docs: Option<usize>,
+}
+
+impl Default for UpdateOptions {
+    fn default() -> UpdateOptions {
+        UpdateOptions {
+            rebuild: false,
+            commit_every: COMMIT_EVERY,
+            commit_every_docs: None,
+        }
+    }
+}
 
 /// Memory for tantivy's indexing threads, per thread.
 const WRITER_MEMORY_PER_THREAD: usize = 96 * 1024 * 1024;
@@ -48,6 +79,8 @@ pub struct IndexSummary {
     pub skipped: Vec<Skipped>,
     /// Documents indexed with something to know (a detected encoding, replaced bytes).
     pub notes: Vec<Note>,
+    /// The schema version of an index written by an older dossier, rebuilt by this run.
+    pub rebuilt_outdated: Option<u32>,
     pub elapsed: Duration,
 }
 
@@ -152,18 +185,36 @@ pub fn pending_changes(index: &DossierIndex, corpus_dir: &Path) -> Result<Change
 }
 
 /// Brings the index in `index_dir` up to date with `corpus_dir`, creating it if needed.
-/// With `rebuild`, every file is read again and the index replaced in the same commit.
+/// With `rebuild`, every file is read again and every document replaced.
 pub fn update(
     corpus_dir: &Path,
     index_dir: &Path,
     rebuild: bool,
     progress: &dyn Progress,
 ) -> Result<IndexSummary> {
+    let options = UpdateOptions {
+        rebuild,
+        ..UpdateOptions::default()
+    };
+    update_with(corpus_dir, index_dir, &options, progress)
+}
+
+/// [`update`] with every option. Fails at once with [`Error::IndexBusy`] if another process
+/// is updating the same index.
+pub fn update_with(
+    corpus_dir: &Path,
+    index_dir: &Path,
+    options: &UpdateOptions,
+    progress: &dyn Progress,
+) -> Result<IndexSummary> {
     let started = Instant::now();
+    let _lock = UpdateLock::acquire(index_dir)?;
+    remove_stale_temporaries(index_dir)?;
     // Taken before anything is read, so a file changed during the run makes it stale.
     let fingerprint = freshness::fingerprint(corpus_dir, index_dir)?;
     let listing = corpus::list(corpus_dir, index_dir)?;
-    let index = open_for_update(index_dir, rebuild)?;
+    let (index, rebuilt_outdated) = open_for_update(index_dir, options.rebuild)?;
+    let rebuild = options.rebuild || rebuilt_outdated.is_some();
     let mut writer = writer(&index)?;
     freshness::forget(index_dir)?;
     let mut changes = if rebuild {
@@ -185,6 +236,7 @@ pub fn update(
         unchanged: changes.unchanged,
         ignored: listing.ignored,
         skipped: listing.skipped.clone(),
+        rebuilt_outdated,
         ..IndexSummary::default()
     };
     summary.skipped.append(&mut changes.still_skipped);
@@ -202,13 +254,14 @@ pub fn update(
         })
         .collect();
 
+    let mut pending = PendingCommit::new(options);
     for id in &changes.removed {
         writer.delete_term(Term::from_field_text(index.fields.id, id));
         summary.removed += 1;
+        pending.changed += 1;
     }
 
     progress.begin(changes.to_read.len() as u64);
-    let mut last_commit = Instant::now();
     for batch in changes.to_read.chunks(READ_BATCH) {
         let read: Vec<_> = batch.par_iter().map(read_document).collect();
         for (file, outcome) in batch.iter().zip(read) {
@@ -252,12 +305,13 @@ pub fn update(
                     });
                 }
             }
+            pending.changed += 1;
+            if pending.due() {
+                commit(&index, &mut writer)?;
+                pending = PendingCommit::new(options);
+            }
         }
         progress.advance(batch.len() as u64);
-        if last_commit.elapsed() > COMMIT_EVERY {
-            commit(&index, &mut writer)?;
-            last_commit = Instant::now();
-        }
     }
     progress.finish();
     commit(&index, &mut writer)?;
@@ -269,27 +323,58 @@ pub fn update(
     Ok(summary)
 }
 
-fn open_for_update(index_dir: &Path, rebuild: bool) -> Result<DossierIndex> {
+/// Counts what the writer holds that no commit has published yet.
+struct PendingCommit<'a> {
+    options: &'a UpdateOptions,
+    since: Instant,
+    changed: usize,
+}
+
+impl<'a> PendingCommit<'a> {
+    fn new(options: &'a UpdateOptions) -> PendingCommit<'a> {
+        PendingCommit {
+            options,
+            since: Instant::now(),
+            changed: 0,
+        }
+    }
+
+    fn due(&self) -> bool {
+        self.since.elapsed() >= self.options.commit_every
+            || self
+                .options
+                .commit_every_docs
+                .is_some_and(|every| self.changed >= every.max(1))
+    }
+}
+
+/// Opens the index, or creates it; a broken one is cleared first if `rebuild`, an outdated one
+/// always (its version is returned then). The caller holds the update lock.
+fn open_for_update(index_dir: &Path, rebuild: bool) -> Result<(DossierIndex, Option<u32>)> {
     if !DossierIndex::exists(index_dir) {
-        return DossierIndex::create(index_dir);
+        return Ok((DossierIndex::create(index_dir)?, None));
     }
     match DossierIndex::open(index_dir) {
-        Ok(index) => Ok(index),
+        Ok(index) => Ok((index, None)),
+        Err(Error::OutdatedIndex { found, .. }) => {
+            remove_index_files(index_dir)?;
+            Ok((DossierIndex::create(index_dir)?, Some(found)))
+        }
         Err(Error::BrokenIndex { .. }) if rebuild => {
             remove_index_files(index_dir)?;
-            DossierIndex::create(index_dir)
+            Ok((DossierIndex::create(index_dir)?, None))
         }
         Err(error) => Err(error),
     }
 }
 
 /// Removes what tantivy and dossier wrote in `dir`, and nothing else the user put there.
+/// A kill half-way leaves a folder that `update` clears or reuses next time.
 fn remove_index_files(dir: &Path) -> Result<()> {
-    // meta.json first: without it the folder no longer claims to hold an index.
-    let meta = dir.join("meta.json");
-    if meta.exists() {
-        std::fs::remove_file(&meta).map_err(|e| Error::io(&meta, e))?;
-    }
+    // meta.json first: without it the folder no longer claims to hold an index. .managed.json
+    // last: as long as it lists the segment files, tantivy's garbage collection can remove
+    // those a kill left behind.
+    remove_if_present(&dir.join("meta.json"))?;
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -300,14 +385,36 @@ fn remove_index_files(dir: &Path) -> Result<()> {
             || name.ends_with(".fast")
             || name.ends_with(".fieldnorm")
             || name.ends_with(".del")
-            || name == ".managed.json"
             || name == SKIPPED_FILE;
         if ours {
-            let path = entry.path();
-            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+            remove_if_present(&entry.path())?;
+        }
+    }
+    remove_if_present(&dir.join(".managed.json"))
+}
+
+/// Removes the temporary files of writes a kill interrupted: tantivy writes meta.json and
+/// .managed.json through `.tmp*` files, dossier skipped.json through `skipped.json.tmp`.
+/// Only the holder of the update lock writes in the index folder, so none is in use.
+fn remove_stale_temporaries(dir: &Path) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && (name.starts_with(".tmp") || name == format!("{SKIPPED_FILE}.tmp")) {
+            remove_if_present(&entry.path())?;
         }
     }
     Ok(())
+}
+
+fn remove_if_present(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, e)),
+        _ => Ok(()),
+    }
 }
 
 fn writer(index: &DossierIndex) -> Result<IndexWriter> {
@@ -414,11 +521,18 @@ fn read_skipped(index_dir: &Path) -> Vec<SkippedRecord> {
         .unwrap_or_default()
 }
 
-/// Written to a temporary file and renamed, so a crash leaves the old list or the new one.
+/// Written to a temporary file, synced and renamed, so a crash leaves the old list or the new
+/// one. The list is a cache: a file missing from it (after a kill before the end of a run) is
+/// only read again.
 fn write_skipped(index_dir: &Path, records: &[SkippedRecord]) -> Result<()> {
     let path = skipped_path(index_dir);
     let temporary = index_dir.join(format!("{SKIPPED_FILE}.tmp"));
     let json = serde_json::to_vec_pretty(records).unwrap_or_default();
-    std::fs::write(&temporary, json).map_err(|e| Error::io(&temporary, e))?;
+    let write = || -> std::io::Result<()> {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(&json)?;
+        file.sync_all()
+    };
+    write().map_err(|e| Error::io(&temporary, e))?;
     std::fs::rename(&temporary, &path).map_err(|e| Error::io(&path, e))
 }

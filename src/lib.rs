@@ -15,6 +15,7 @@ pub mod freshness;
 pub mod index;
 pub mod indexer;
 pub mod locate;
+pub mod lock;
 pub mod matches;
 pub mod metadata;
 pub mod passage;

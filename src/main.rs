@@ -3,17 +3,21 @@
 mod cli;
 
 use std::io::{IsTerminal, Write};
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use termcolor::{ColorChoice, StandardStream};
 
 use cli::{Cli, ColorWhen, Command, Location, QuoteArgs, SearchArgs};
+use dossier::error::holder_name;
 use dossier::filter::Filters;
 use dossier::index::DossierIndex;
-use dossier::indexer::{self, IndexSummary, Progress};
+use dossier::indexer::{self, IndexSummary, Progress, UpdateOptions};
+use dossier::lock::UpdateLock;
 use dossier::query::QueryBuilder;
 use dossier::quote::{QuoteOptions, check_quotation};
 use dossier::schema::build_schema;
@@ -27,11 +31,17 @@ const ERROR: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
-        Ok(code) => ExitCode::from(code),
-        Err(error) if is_broken_pipe(&error) => ExitCode::from(FOUND),
-        Err(error) => {
+    let index_dir = cli.command.location().index.clone();
+    catch_panic_messages();
+    match std::panic::catch_unwind(AssertUnwindSafe(|| run(cli))) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(error)) if is_broken_pipe(&error) => ExitCode::from(FOUND),
+        Ok(Err(error)) => {
             eprintln!("dossier: error: {}", one_line(&error));
+            ExitCode::from(ERROR)
+        }
+        Err(_) => {
+            eprintln!("dossier: error: {}", explain_panic(&index_dir));
             ExitCode::from(ERROR)
         }
     }
@@ -39,8 +49,17 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Index { location, rebuild } => {
-            let summary = update_index(&location.corpus, &location.index, rebuild)?;
+        Command::Index {
+            location,
+            rebuild,
+            commit_every_docs,
+        } => {
+            let options = UpdateOptions {
+                rebuild,
+                commit_every_docs,
+                ..UpdateOptions::default()
+            };
+            let summary = update_index(&location.corpus, &location.index, &options)?;
             Ok(if summary.skipped.is_empty() {
                 FOUND
             } else {
@@ -49,6 +68,57 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Search(args) => run_search(&args),
         Command::Quote(args) => run_quote(&args),
+    }
+}
+
+/// The last panic's message and place, kept by the panic hook for `explain_panic`.
+static PANIC_MESSAGE: Mutex<Option<String>> = Mutex::new(None);
+
+/// Replaces the printing of panics (a stack of engine internals, useless to a reporter) by
+/// keeping their message for one line at the end.
+fn catch_panic_messages() {
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".to_string());
+        let place = info
+            .location()
+            .map(|l| {
+                format!(
+                    " at {}:{}",
+                    l.file().rsplit('/').next().unwrap_or(""),
+                    l.line()
+                )
+            })
+            .unwrap_or_default();
+        // The last one: a panic caught on the way (a damaged file found while opening the
+        // index) does not explain a later one.
+        if let Ok(mut message) = PANIC_MESSAGE.lock() {
+            *message = Some(format!("{payload}{place}"));
+        }
+    }));
+}
+
+/// After a panic: a damaged index (tantivy panics on some corrupt files) is told apart from
+/// a bug in dossier by checking the checksums of the index's files, when they can be.
+fn explain_panic(index_dir: &Path) -> String {
+    let what = PANIC_MESSAGE
+        .lock()
+        .ok()
+        .and_then(|message| message.clone())
+        .unwrap_or_default();
+    let what = what.replace('\n', " ");
+    let index = index_dir.display();
+    match DossierIndex::damage(index_dir) {
+        Some(reason) => format!(
+            "the index at {index} is damaged ({reason}); run `dossier index --rebuild` to build it anew"
+        ),
+        None => format!(
+            "internal failure ({what}); please report it; if the index at {index} is damaged, `dossier index --rebuild` builds it anew"
+        ),
     }
 }
 
@@ -150,9 +220,21 @@ fn open_up_to_date(location: &Location, no_refresh: bool) -> anyhow::Result<Doss
             index_dir.display(),
             corpus.display()
         );
-        update_index(corpus, index_dir, false)?;
+        return refresh_or_last_commit(corpus, index_dir);
     }
-    let index = DossierIndex::open(index_dir)?;
+    let index = match DossierIndex::open(index_dir) {
+        Ok(index) => index,
+        // The update rebuilds it, and says so.
+        Err(Error::OutdatedIndex { .. }) if !no_refresh => {
+            return refresh_or_last_commit(corpus, index_dir);
+        }
+        // Another process may be clearing it to rebuild it: then say so, not "broken".
+        Err(error @ Error::BrokenIndex { .. }) => match UpdateLock::acquire(index_dir) {
+            Err(busy @ Error::IndexBusy { .. }) => return Err(busy.into()),
+            _ => return Err(error.into()),
+        },
+        Err(error) => return Err(error.into()),
+    };
     if no_refresh {
         return Ok(index);
     }
@@ -166,11 +248,22 @@ fn open_up_to_date(location: &Location, no_refresh: bool) -> anyhow::Result<Doss
         changes.to_read.len(),
         changes.removed.len()
     );
-    match update_index(corpus, index_dir, false) {
+    refresh_or_last_commit(corpus, index_dir)
+}
+
+/// Updates the index; if another process is updating it, answers from its last commit
+/// instead of waiting for the end of that run.
+fn refresh_or_last_commit(corpus: &Path, index_dir: &Path) -> anyhow::Result<DossierIndex> {
+    match update_index(corpus, index_dir, &UpdateOptions::default()) {
         Ok(_) => Ok(DossierIndex::open(index_dir)?),
         Err(error) => match error.downcast_ref::<Error>() {
-            Some(Error::IndexBusy { .. }) => {
-                eprintln!("dossier: warning: {error}; using the index as last committed");
+            Some(Error::IndexBusy { holder, .. }) if DossierIndex::exists(index_dir) => {
+                let index = DossierIndex::open(index_dir)?;
+                eprintln!(
+                    "dossier: the index in '{}' is being updated by {}; answering from its last commit",
+                    index_dir.display(),
+                    holder_name(*holder)
+                );
                 Ok(index)
             }
             _ => Err(error),
@@ -179,9 +272,19 @@ fn open_up_to_date(location: &Location, no_refresh: bool) -> anyhow::Result<Doss
 }
 
 /// Indexes, reporting each skipped file and a summary line on stderr.
-fn update_index(corpus: &Path, index_dir: &Path, rebuild: bool) -> anyhow::Result<IndexSummary> {
+fn update_index(
+    corpus: &Path,
+    index_dir: &Path,
+    options: &UpdateOptions,
+) -> anyhow::Result<IndexSummary> {
     let progress = ProgressReporter::new();
-    let summary = indexer::update(corpus, index_dir, rebuild, &progress)?;
+    let summary = indexer::update_with(corpus, index_dir, options, &progress)?;
+    if let Some(found) = summary.rebuilt_outdated {
+        eprintln!(
+            "dossier: the index in '{}' was written by an older version of dossier (schema {found}); rebuilt it",
+            index_dir.display()
+        );
+    }
     for noted in &summary.notes {
         eprintln!(
             "dossier: note: {}: {}",
