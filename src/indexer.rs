@@ -39,6 +39,9 @@ const READ_BATCH: usize = 256;
 /// a flush of the writer's buffers and a merge now and then, so not much more often.
 const COMMIT_EVERY: Duration = Duration::from_secs(60);
 
+/// A run also commits after handing the writer this much text, which bounds its memory.
+const COMMIT_EVERY_TEXT_BYTES: usize = 64 * 1024 * 1024;
+
 /// How an update runs.
 #[derive(Clone, Debug)]
 pub struct UpdateOptions {
@@ -284,6 +287,7 @@ pub fn update_with(
                         Some(_) => summary.updated += 1,
                         None => summary.added += 1,
                     }
+                    pending.text_bytes += document.extracted.text.len();
                     writer
                         .add_document(to_tantivy(&index.fields, file, &document))
                         .map_err(|e| index.error(e))?;
@@ -328,6 +332,9 @@ struct PendingCommit<'a> {
     options: &'a UpdateOptions,
     since: Instant,
     changed: usize,
+    /// Bytes of text handed to the writer: tantivy queues documents without a bound on
+    /// their size, and a commit is what waits for the queue to drain.
+    text_bytes: usize,
 }
 
 impl<'a> PendingCommit<'a> {
@@ -336,11 +343,13 @@ impl<'a> PendingCommit<'a> {
             options,
             since: Instant::now(),
             changed: 0,
+            text_bytes: 0,
         }
     }
 
     fn due(&self) -> bool {
         self.since.elapsed() >= self.options.commit_every
+            || self.text_bytes >= COMMIT_EVERY_TEXT_BYTES
             || self
                 .options
                 .commit_every_docs
