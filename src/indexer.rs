@@ -110,6 +110,8 @@ pub struct Changes {
     pub unchanged: usize,
     /// Files skipped before and not changed since.
     pub still_skipped: Vec<Skipped>,
+    /// What the index holds of the files to read that it holds, by ID.
+    pub previous: HashMap<String, StoredState>,
 }
 
 impl Changes {
@@ -153,7 +155,10 @@ pub fn plan(index: &DossierIndex, listing: &CorpusListing) -> Result<Changes> {
             {
                 changes.unchanged += 1
             }
-            Some(_) => changes.to_read.push(file.clone()),
+            Some(state) => {
+                changes.previous.insert(file.id.clone(), state);
+                changes.to_read.push(file.clone());
+            }
             None => match remembered.get(&file.rel_path) {
                 Some(record) if record.size == file.size && record.mtime == file.mtime => {
                     changes.still_skipped.push(Skipped {
@@ -229,11 +234,6 @@ pub fn update_with(
     } else {
         plan(&index, &listing)?
     };
-    let stored = if rebuild {
-        HashMap::new()
-    } else {
-        index.stored_states()?
-    };
 
     let mut summary = IndexSummary {
         unchanged: changes.unchanged,
@@ -268,7 +268,7 @@ pub fn update_with(
     for batch in changes.to_read.chunks(READ_BATCH) {
         let read: Vec<_> = batch.par_iter().map(read_document).collect();
         for (file, outcome) in batch.iter().zip(read) {
-            let previous = stored.get(&file.id);
+            let previous = changes.previous.get(&file.id);
             match outcome {
                 Ok(document) => {
                     if let Some(note) = &document.extracted.note {
