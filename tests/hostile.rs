@@ -837,3 +837,28 @@ fn the_end_of_a_long_decoded_text_is_the_end_of_the_text_not_of_the_file() {
         "The gnu sentence ends the file."
     );
 }
+
+#[test]
+fn escape_sequences_in_a_document_never_reach_the_terminal() {
+    let dossier = Dossier::empty();
+    // Retitles the terminal window, then clears the screen.
+    let hostile =
+        "Title \u{1b}]0;owned\u{7}here\nThe envoy \u{1b}[2J\u{1b}[31mlanded\u{9b}1m in Miami.\n";
+    dossier.write("escapes.txt", hostile);
+    for args in [
+        &["search", "envoy", "--color", "always"][..],
+        &["search", "envoy", "--color", "never"][..],
+        &["quote", "in Miami", "--color", "never"][..],
+    ] {
+        let output = dossier.command(args).output().unwrap();
+        let shown = String::from_utf8(output.stdout).unwrap();
+        assert!(shown.contains("Miami"), "{args:?}: {shown}");
+        assert!(!shown.contains("]0;owned\u{7}"), "{args:?}: {shown:?}");
+        assert!(!shown.contains("\u{1b}[2J"), "{args:?}: {shown:?}");
+        assert!(!shown.contains('\u{9b}'), "{args:?}: {shown:?}");
+        assert!(shown.contains('\u{FFFD}'), "{args:?}: {shown:?}");
+    }
+    // The JSON output keeps the text as it is, for exact citation.
+    let results = dossier.search_json("envoy", &[]);
+    assert!(results.hits[0].passages[0].text.contains("\u{1b}[2J"));
+}

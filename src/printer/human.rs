@@ -63,14 +63,14 @@ pub fn note_lines(results: &SearchResults) -> Vec<String> {
 fn print_hit(out: &mut dyn WriteColor, hit: &Hit) -> std::io::Result<()> {
     write!(out, "{}. ", hit.rank)?;
     out.set_color(ColorSpec::new().set_fg(Some(Color::Magenta)).set_bold(true))?;
-    write!(out, "{}", hit.doc_id)?;
+    write!(out, "{}", printable(&hit.doc_id))?;
     out.reset()?;
     out.set_color(ColorSpec::new().set_dimmed(true))?;
     write!(out, "  {}  score {:.2}", hit.date, hit.score)?;
     out.reset()?;
     writeln!(out)?;
     out.set_color(ColorSpec::new().set_bold(true))?;
-    write!(out, "   {}", hit.title)?;
+    write!(out, "   {}", printable(&hit.title))?;
     out.reset()?;
     writeln!(out)?;
     for passage in &hit.passages {
@@ -98,11 +98,11 @@ pub fn print_quotes(out: &mut dyn WriteColor, results: &QuoteResults) -> std::io
         out.reset()?;
         write!(out, "  ")?;
         out.set_color(ColorSpec::new().set_fg(Some(Color::Magenta)).set_bold(true))?;
-        write!(out, "{}", found.doc_id)?;
+        write!(out, "{}", printable(&found.doc_id))?;
         out.reset()?;
         writeln!(out, "  line {}", found.passage.line)?;
         out.set_color(ColorSpec::new().set_bold(true))?;
-        write!(out, "   {}", found.title)?;
+        write!(out, "   {}", printable(&found.title))?;
         out.reset()?;
         writeln!(out)?;
         write_passage(out, &found.passage, &found.differences)?;
@@ -157,7 +157,7 @@ fn write_passage(
                 start_highlight(out)?;
             }
         } else if c != '\r' {
-            write!(out, "{c}")?;
+            write!(out, "{}", printable_char(c))?;
         }
     }
     if in_highlight {
@@ -169,12 +169,16 @@ fn write_passage(
 fn write_difference(out: &mut dyn WriteColor, difference: &Difference) -> std::io::Result<()> {
     if let Some(expected) = &difference.expected {
         out.set_color(ColorSpec::new().set_fg(Some(Color::Red)))?;
-        write!(out, "[-{expected}-]")?;
+        write!(out, "[-{}-]", printable(expected))?;
         out.reset()?;
     }
     if let Some(found) = &difference.found {
         out.set_color(ColorSpec::new().set_fg(Some(Color::Green)).set_bold(true))?;
-        write!(out, "{{+{}+}}", found.replace(['\n', '\r'], " "))?;
+        write!(
+            out,
+            "{{+{}+}}",
+            printable(&found.replace(['\n', '\r'], " "))
+        )?;
         out.reset()?;
     }
     Ok(())
@@ -200,5 +204,24 @@ fn end_highlight(out: &mut dyn WriteColor) -> std::io::Result<()> {
         out.reset()
     } else {
         write!(out, "{PLAIN_MARK}")
+    }
+}
+
+/// A document's text as it may be shown on a terminal: control characters (an escape
+/// sequence in a hostile file could retitle, clear or recolour the terminal) become U+FFFD,
+/// tabs stay. Offsets in the JSON output are unaffected: this is display only.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(|c| printable_char(c) != c) {
+        text.chars().map(printable_char).collect()
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+fn printable_char(c: char) -> char {
+    if c.is_control() && c != '\t' {
+        '\u{FFFD}'
+    } else {
+        c
     }
 }
