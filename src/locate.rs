@@ -14,7 +14,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Searcher, SegmentReader, TERMINATED, Term};
 
 use crate::query::{Pattern, QueryTerm};
-use crate::schema::Fields;
+use crate::schema::{Fields, analyze, stemmed_analyzer};
 use crate::source::CHECKPOINT_EVERY;
 
 /// Words of context read before a match's first word.
@@ -58,13 +58,23 @@ pub fn terms_to_locate(
     for (index, clause) in clauses.iter().enumerate() {
         let mut terms = Vec::new();
         match &clause.pattern {
-            Pattern::Word { words, stemmed } => {
-                let field = if *stemmed {
-                    fields.body
-                } else {
-                    fields.body_exact
-                };
-                terms.extend(words.iter().map(|w| Term::from_field_text(field, w)));
+            Pattern::Word {
+                words,
+                stemmed: false,
+            } => {
+                terms.extend(
+                    words
+                        .iter()
+                        .map(|w| Term::from_field_text(fields.body_exact, w)),
+                );
+            }
+            Pattern::Word {
+                words,
+                stemmed: true,
+            } => {
+                for stem in words {
+                    terms.extend(with_stem(searcher, fields.body_exact, stem)?);
+                }
             }
             Pattern::Fuzzy { word, distance } => {
                 let query = FuzzyTermQuery::new(
@@ -125,6 +135,30 @@ pub fn terms_to_locate(
         locators.extend(terms.into_iter().map(|t| (index, Locator::Term(t))));
     }
     Some(Located { locators, reach })
+}
+
+/// The words of `field` (unstemmed) whose stem is `stem`: the stemmed field keeps no
+/// positions. English stemming keeps a word's beginning but for its last letter (`happi`
+/// from happy, `hope` from hoping), so the words are looked for among those that start with
+/// the stem less one letter. The few irregular forms this misses (dying, `die`) leave a
+/// stretch without passages, and the caller then reads the whole text.
+fn with_stem(searcher: &Searcher, field: Field, stem: &str) -> Option<Vec<Term>> {
+    let mut chars = stem.chars();
+    if stem.chars().count() >= 4 {
+        chars.next_back();
+    }
+    let candidates = prefixed(searcher, field, chars.as_str())?;
+    let mut stemmer = stemmed_analyzer();
+    Some(
+        candidates
+            .into_iter()
+            .filter(|term| {
+                term.value()
+                    .as_str()
+                    .is_some_and(|word| analyze(&mut stemmer, word) == [stem])
+            })
+            .collect(),
+    )
 }
 
 fn prefixed(searcher: &Searcher, field: Field, prefix: &str) -> Option<Vec<Term>> {

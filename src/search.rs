@@ -143,6 +143,11 @@ fn ranked_hits(
                 ),
                 _ => None,
             };
+            // Stretches without a passage (an irregular form of a keyword that locating
+            // missed) are no answer: the whole text is.
+            if passages.as_ref().is_some_and(Vec::is_empty) {
+                passages = None;
+            }
             if passages.is_none() {
                 passages = match stored.whole_text(&options.corpus) {
                     Ok(text) => {

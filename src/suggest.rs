@@ -12,6 +12,9 @@ use crate::query::fuzzy_distance_for;
 
 /// A close spelling is suggested when it is in at least this many times as many documents.
 const MANY_TIMES_MORE: u64 = 2;
+/// ... and the word as typed is rare: in at most this share of the documents (or 3), so a
+/// word of the language (`allocation`) is not doubted for its neighbour (`location`).
+const RARE_SHARE: u64 = 1000;
 const MAX_ALTERNATIVES: usize = 3;
 
 /// A word of the query, how many documents have it, and close spellings that more have.
@@ -42,12 +45,16 @@ pub fn suggest(
     let mut analyzer = crate::schema::exact_analyzer();
     let mut stemmer = crate::schema::stemmed_analyzer();
     let mut suggestions = Vec::new();
+    let rare = (searcher.num_docs() / RARE_SHARE).max(3);
     for (typed, searched) in words {
         let folded = crate::schema::analyze(&mut analyzer, typed);
         let [word] = folded.as_slice() else {
             continue;
         };
         let documents = doc_freq(searcher, field, word);
+        if !found_nothing && documents > rare {
+            continue;
+        }
         let mut alternatives: Vec<Alternative> = close_spellings(searcher, field, word)
             .into_iter()
             .filter(|alternative| {

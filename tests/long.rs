@@ -22,6 +22,7 @@ fn long_dossier() -> (Dossier, String) {
         }
     }
     text.push_str("Closing note: the quokka protocol was signed.\n");
+    text.push_str("Nobody was lying, the ombudsman said.\n");
     assert!(text.len() > 128 * 1024);
     let dossier = Dossier::empty();
     dossier.write("all.txt", &text);
@@ -55,14 +56,24 @@ fn a_phrase_in_a_long_document_is_found_everywhere_with_exact_offsets_and_lines(
 #[test]
 fn keywords_prefixes_and_fuzzy_terms_at_the_end_of_a_long_document() {
     let (dossier, _) = long_dossier();
-    for query in ["quokka", "quok*", "quokkas~1", "\"protocol was signed\""] {
+    for query in [
+        "quokka",
+        "quok*",
+        "quokkas~1",
+        "\"protocol was signed\"",
+        "signing quokkas",
+    ] {
         let results = dossier.search_json(query, &[]);
         assert_eq!(results.doc_ids(), ["all"], "{query}");
         let passage = &results.hits[0].passages[0];
-        assert_eq!(
-            passage.text, "Closing note: the quokka protocol was signed.",
-            "{query}"
+        assert!(
+            passage
+                .text
+                .starts_with("Closing note: the quokka protocol was signed."),
+            "{query}: {}",
+            passage.text
         );
+        assert!(!passage.highlights.is_empty(), "{query}");
     }
 }
 
@@ -103,4 +114,15 @@ fn a_long_document_changed_since_indexing_is_reported_not_misquoted() {
     // Without --no-refresh the index is brought up to date first.
     let fresh = dossier.search_json("quokka", &[]);
     assert_eq!(fresh.hits[0].passages.len(), 1);
+}
+
+#[test]
+fn an_irregular_form_of_a_keyword_in_a_long_document_still_gets_its_passage() {
+    let (dossier, _) = long_dossier();
+    // `lie` and `lying` share the stem `lie`, but `lying` does not start with it.
+    let results = dossier.search_json("lie", &[]);
+    assert_eq!(results.doc_ids(), ["all"]);
+    let passage = &results.hits[0].passages[0];
+    assert_eq!(passage.text, "Nobody was lying, the ombudsman said.");
+    assert_eq!(passage.highlighted(), ["lying"]);
 }

@@ -96,6 +96,37 @@ fn a_misspelt_word_gets_a_suggestion_and_is_not_rewritten() {
 }
 
 #[test]
+fn a_common_word_is_not_doubted_for_a_commoner_neighbour() {
+    let dossier = Dossier::empty();
+    for i in 0..30 {
+        dossier.write(
+            &format!("place{i}.txt"),
+            "Notes\n\nThe location was secret.\n",
+        );
+    }
+    for i in 0..10 {
+        dossier.write(
+            &format!("budget{i}.txt"),
+            "Notes\n\nThe allocation was cut.\n",
+        );
+    }
+    dossier.write("typo.txt", "Notes\n\nThe locaton was wrong.\n");
+    let output = dossier.command(&["search", "allocation"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        !stderr_of(&output).contains("did you mean"),
+        "{}",
+        stderr_of(&output)
+    );
+    let output = dossier.command(&["search", "locaton"]).output().unwrap();
+    assert!(
+        stderr_of(&output).contains("locaton: 1 document; location: 30 documents"),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
 fn name_variants_are_searched_with_a_note_unless_refused() {
     let dossier = Dossier::shipped();
     let output = dossier
