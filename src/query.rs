@@ -89,8 +89,15 @@ impl std::fmt::Debug for ParsedQuery {
 /// Makes typographic quotation marks into the grammar's quotes, and escapes apostrophes
 /// inside words, so that `“Presidents come and go”` is a phrase and `Ukraine’s` a word.
 pub fn normalize_quotes(query: &str) -> String {
+    normalize(query).0
+}
+
+/// [`normalize_quotes`], and the 0-based character indexes, in the normalized query, of the
+/// backslashes it added: what the grammar's error positions must be shifted by.
+fn normalize(query: &str) -> (String, Vec<usize>) {
     let chars: Vec<char> = query.chars().collect();
     let mut out = String::with_capacity(query.len());
+    let mut added = Vec::new();
     let mut in_double = false;
     let mut in_single = false;
     for (i, &c) in chars.iter().enumerate() {
@@ -104,6 +111,7 @@ pub fn normalize_quotes(query: &str) -> String {
             '\'' | '‘' | '’' | '‚' | '‛' if in_double => out.push(c),
             // An apostrophe inside or at the end of a word is part of the word.
             '\'' | '‘' | '’' | '‛' if prev_is_word && (next_is_word || !in_single) => {
+                added.push(i + added.len());
                 out.push_str("\\'")
             }
             '\'' | '‘' | '’' | '‚' | '‛' => {
@@ -113,7 +121,22 @@ pub fn normalize_quotes(query: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
+    (out, added)
+}
+
+/// The error with its position moved from the normalized query to the query as typed, and
+/// kept on one of its characters: the grammar reports a missing word just past the end.
+fn at_typed_position(error: Error, added: &[usize], typed_length: usize) -> Error {
+    match error {
+        Error::Query { position, message } if position > 0 => {
+            let shift = added.iter().filter(|&&i| i + 1 < position).count();
+            Error::Query {
+                position: (position - shift).min(typed_length),
+                message,
+            }
+        }
+        other => other,
+    }
 }
 
 /// Which fields a literal searches: the user may name `title`, `body` or `id`.
@@ -166,15 +189,19 @@ impl QueryBuilder {
 
     /// Parses the user's query, or says where and why it cannot be read.
     pub fn parse(&mut self, user_query: &str) -> Result<ParsedQuery> {
-        let normalized = normalize_quotes(user_query);
+        let (normalized, added) = normalize(user_query);
+        let typed_length = user_query.chars().count();
         let (ast, errors) = query_grammar::parse_query_lenient(&normalized);
         if let Some(error) = errors.first() {
-            return Err(describe_syntax_error(&normalized, error));
+            let error = describe_syntax_error(&normalized, error);
+            return Err(at_typed_position(error, &added, typed_length));
         }
         self.current = normalized;
         let mut terms = Vec::new();
         self.variants_used.clear();
-        let query = self.build(&ast, false, &mut terms)?;
+        let query = self
+            .build(&ast, false, &mut terms)
+            .map_err(|error| at_typed_position(error, &added, typed_length))?;
         Ok(ParsedQuery {
             query,
             terms,
@@ -581,5 +608,27 @@ mod tests {
             "inside a phrase the apostrophe needs no escape"
         );
         assert_eq!(normalize_quotes("'come and go'"), "'come and go'");
+    }
+
+    fn error_position(query: &str) -> usize {
+        let (_, fields) = crate::schema::build_schema();
+        match QueryBuilder::new(&fields).parse(query) {
+            Err(Error::Query { position, .. }) => position,
+            other => panic!("a query error expected for {query:?}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_error_at_the_end_points_at_the_last_character() {
+        // Found by the property tests: the grammar reported character 3 of "+ ".
+        assert_eq!(error_position("+ "), 2);
+        assert_eq!(error_position("title:"), 6);
+    }
+
+    #[test]
+    fn error_positions_count_the_characters_as_typed() {
+        // The apostrophe is escaped for the grammar; the user did not type the backslash.
+        assert_eq!(error_position("Ukraine's (bid"), 11);
+        assert_eq!(error_position("Ukraine’s and Russia’s (bid"), 24);
     }
 }
