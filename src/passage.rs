@@ -51,11 +51,12 @@ pub fn best_passages(text: &str, matches: &[Match], weights: &[f32], limit: usiz
     if matches.is_empty() || limit == 0 {
         return Vec::new();
     }
+    let lines = Lines::new(text);
     let mut candidates: Vec<Passage> = match_groups(matches, weights, limit * 3)
         .into_iter()
         .map(|(start, end, anchor_end)| {
             let (start, end) = sentence_window(text, start, end, anchor_end);
-            make_passage(text, start, end, matches, weights)
+            make_passage(text, &lines, start, end, matches, weights)
         })
         .collect();
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
@@ -75,13 +76,19 @@ pub fn best_passages(text: &str, matches: &[Match], weights: &[f32], limit: usiz
 }
 
 /// The passage of whole sentences around `start..end` (a quotation found in the text), with
-/// the given highlights, as absolute byte ranges of the text.
-pub fn passage_around(text: &str, start: usize, end: usize, highlights: &[Highlight]) -> Passage {
+/// the given highlights, as absolute byte ranges of the text. `lines` are the text's.
+pub fn passage_around(
+    text: &str,
+    lines: &Lines,
+    start: usize,
+    end: usize,
+    highlights: &[Highlight],
+) -> Passage {
     let (from, to) = sentence_window(text, start, end, end);
     let (from, to) = (from.min(start), to.max(end));
     Passage {
         text: text[from..to].to_string(),
-        line: line_of(text, from),
+        line: lines.line_of(from),
         start: from,
         end: to,
         highlights: highlights
@@ -241,6 +248,7 @@ fn trimmed_len(text: &str, from: usize, to: usize) -> usize {
 
 fn make_passage(
     text: &str,
+    lines: &Lines,
     start: usize,
     end: usize,
     matches: &[Match],
@@ -264,7 +272,7 @@ fn make_passage(
     }
     Passage {
         text: text[start..end].to_string(),
-        line: line_of(text, start),
+        line: lines.line_of(start),
         start,
         end,
         highlights,
@@ -282,6 +290,32 @@ pub fn line_of(text: &str, offset: usize) -> usize {
         .filter(|&(i, &b)| b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'))
         .count();
     1 + newlines + lone_returns
+}
+
+/// Where a text's lines start, read once, so that the line of each of many passages is
+/// found without counting lines from the text's start each time: in a long document, one
+/// count per passage made the cost grow with passages × length.
+pub struct Lines {
+    /// Byte offset of the start of every line but the first.
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    pub fn new(text: &str) -> Lines {
+        let bytes = text.as_bytes();
+        let starts = bytes
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+            .map(|(i, _)| i + 1)
+            .collect();
+        Lines { starts }
+    }
+
+    /// The 1-based line of byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        1 + self.starts.partition_point(|&start| start <= offset)
+    }
 }
 
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
@@ -363,5 +397,10 @@ mod tests {
         assert_eq!(line_of("a\nb\r\nc\rd", 2), 2);
         assert_eq!(line_of("a\nb\r\nc\rd", 5), 3);
         assert_eq!(line_of("a\nb\r\nc\rd", 7), 4);
+        let text = "a\nb\r\nc\rd\r";
+        let lines = Lines::new(text);
+        for offset in 0..=text.len() {
+            assert_eq!(lines.line_of(offset), line_of(text, offset), "at {offset}");
+        }
     }
 }

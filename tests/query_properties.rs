@@ -628,7 +628,12 @@ fn quote_text(text: &str) -> Result<(), TestCaseError> {
         variants: Variants::for_corpus(&fixture.corpus).expect("variants"),
         corpus: fixture.corpus.clone(),
     };
-    match check_quotation(&fixture.index, text, options) {
+    let t0 = std::time::Instant::now();
+    let r = check_quotation(&fixture.index, text, options);
+    if t0.elapsed().as_millis() > 300 {
+        eprintln!("SLOW {:?} {:?}", t0.elapsed(), text);
+    }
+    match r {
         Ok(results) => check_quote(&results),
         Err(Error::Usage(_)) => {
             prop_assert!(parse_quotation(text).words.is_empty());
