@@ -104,18 +104,16 @@ pub fn passage_around(
 }
 
 /// The score of a set of matches: each distinct clause counts its weight once, and each
-/// repetition a little more.
+/// repetition a little more. (Sorting the group's clauses, rather than marking them in a
+/// table of all clauses, keeps the cost to the group's size with a query of many words.)
 fn score<'a>(matches: impl Iterator<Item = &'a Match>, weights: &[f32]) -> f32 {
-    let mut seen = vec![false; weights.len()];
+    let mut terms: Vec<usize> = matches.map(|m| m.term).collect();
+    terms.sort_unstable();
     let mut total = 0.0;
-    for m in matches {
-        let weight = weights.get(m.term).copied().unwrap_or(1.0);
-        if seen.get(m.term).copied().unwrap_or(true) {
-            total += 0.2 * weight;
-        } else {
-            seen[m.term] = true;
-            total += weight;
-        }
+    for (i, &term) in terms.iter().enumerate() {
+        let weight = weights.get(term).copied().unwrap_or(1.0);
+        let repeated = i > 0 && terms[i - 1] == term;
+        total += if repeated { 0.2 * weight } else { weight };
     }
     total
 }
