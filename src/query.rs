@@ -56,6 +56,11 @@ pub fn fuzzy_distance_for(word: &str) -> u8 {
 /// The largest edit distance tantivy's automata support.
 const MAX_FUZZY_DISTANCE: u32 = 2;
 
+/// The most words a phrase may have between its words: tantivy keeps the slop a match of
+/// three words or more has spent in a byte, so beyond this it finds matches that overspend,
+/// and its search grows with the square of the word's occurrences.
+const MAX_PHRASE_SLOP: u32 = u8::MAX as u32;
+
 /// One positive clause of the query, as highlighting sees it.
 #[derive(Clone, Debug)]
 pub struct QueryTerm {
@@ -420,6 +425,15 @@ impl QueryBuilder {
         } else {
             // Several words, quoted or not (`U.S.`, `e-mail`), must stand together.
             let slop = literal.slop;
+            if slop > MAX_PHRASE_SLOP {
+                return Err(Error::Query {
+                    position: self.position_of(&format!("~{slop}")),
+                    message: format!(
+                        "`{label}`: a phrase allows at most {MAX_PHRASE_SLOP} words between its \
+                         words; for words anywhere in a document write them with AND"
+                    ),
+                });
+            }
             let query = self.per_field(scope, true, |field| {
                 let terms = exact_words
                     .iter()
@@ -623,6 +637,20 @@ mod tests {
         // Found by the property tests: the grammar reported character 3 of "+ ".
         assert_eq!(error_position("+ "), 2);
         assert_eq!(error_position("title:"), 6);
+    }
+
+    #[test]
+    fn a_phrase_slop_beyond_what_tantivy_counts_is_refused() {
+        // Found by the property tests: `"the and of"~4294967295` took seconds on a long
+        // document, and tantivy's byte-sized slop count let overspending matches through.
+        let (_, fields) = crate::schema::build_schema();
+        assert!(
+            QueryBuilder::new(&fields)
+                .parse("\"the and of\"~255")
+                .is_ok()
+        );
+        assert_eq!(error_position("peace \"the and of\"~256"), 19);
+        assert_eq!(error_position("\"the and of\"~4294967295"), 13);
     }
 
     #[test]
