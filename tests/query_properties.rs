@@ -834,3 +834,17 @@ fn quote_normalization_keeps_every_other_character() {
         Ok(())
     });
 }
+
+/// Found by the long run with debug assertions: tantivy's phrase scorer asserted that an
+/// exclusion never seeks behind it, and a debug build panicked.
+#[test]
+fn an_excluded_phrase_that_never_matches_does_not_panic() {
+    for query in [
+        "-\"13 13\"",
+        "peace -(\"13 13\")",
+        "-\"13 13\"~2",
+        "-\"13 13 13\"*",
+    ] {
+        search_query(query, false, false).unwrap_or_else(|e| panic!("{query}: {e}"));
+    }
+}
