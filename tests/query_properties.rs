@@ -844,6 +844,7 @@ fn an_excluded_phrase_that_never_matches_does_not_panic() {
         "peace -(\"13 13\")",
         "-\"13 13\"~2",
         "-\"13 13 13\"*",
+        "-(13’s)",
     ] {
         search_query(query, false, false).unwrap_or_else(|e| panic!("{query}: {e}"));
     }
