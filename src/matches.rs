@@ -30,66 +30,127 @@ pub(crate) struct Word {
 }
 
 /// Finds every match of `terms` in `text`, sorted by start.
+///
+/// The work grows with the text's words plus its distinct words times the query's clauses,
+/// never with the text's words times the clauses: a query of thousands of words, or
+/// thousands of fuzzy words, on a long document must still answer.
 pub fn find_matches(text: &str, terms: &[QueryTerm]) -> Vec<Match> {
     if terms.is_empty() {
         return Vec::new();
     }
     let words = tokenize(text);
-    let mut stemmer = Stemmer::new();
     let mut found = Vec::new();
-    for (term_index, term) in terms.iter().enumerate() {
-        let mut push = |start, end| {
+    let single = SingleWordClauses::new(terms);
+    let mut clauses_of_word: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut stemmer = Stemmer::new();
+    for w in &words {
+        let clauses = clauses_of_word
+            .entry(w.text.as_str())
+            .or_insert_with(|| single.matching(&w.text, &mut stemmer));
+        for &term in clauses.iter() {
             found.push(Match {
-                start,
-                end,
-                term: term_index,
-            })
-        };
-        match &term.pattern {
-            Pattern::Word {
-                words: wanted,
-                stemmed,
-            } => {
-                for w in &words {
-                    let hit = if *stemmed {
-                        wanted.iter().any(|stem| stemmer.same_stem(&w.text, stem))
-                    } else {
-                        wanted.contains(&w.text)
-                    };
-                    if hit {
-                        push(w.start, w.end);
-                    }
-                }
-            }
-            Pattern::Fuzzy { word, distance } => {
-                let distance = *distance as usize;
-                let length = word.chars().count();
-                for w in &words {
-                    if w.text.chars().count().abs_diff(length) <= distance
-                        && strsim::osa_distance(&w.text, word) <= distance
-                    {
-                        push(w.start, w.end);
-                    }
-                }
-            }
-            Pattern::Prefix { prefix } => {
-                for w in words.iter().filter(|w| w.text.starts_with(prefix.as_str())) {
-                    push(w.start, w.end);
-                }
-            }
-            Pattern::Phrase {
-                words: phrase,
-                slop,
-                last_is_prefix,
-            } => {
-                for (start, end) in phrase_matches(&words, phrase, *slop, *last_is_prefix) {
-                    push(start, end);
-                }
+                start: w.start,
+                end: w.end,
+                term,
+            });
+        }
+    }
+    for (term_index, term) in terms.iter().enumerate() {
+        if let Pattern::Phrase {
+            words: phrase,
+            slop,
+            last_is_prefix,
+        } = &term.pattern
+        {
+            for (start, end) in phrase_matches(&words, phrase, *slop, *last_is_prefix) {
+                found.push(Match {
+                    start,
+                    end,
+                    term: term_index,
+                });
             }
         }
     }
-    found.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+    found.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end), m.term));
     found
+}
+
+/// The clauses that match one word of the text at a time (words, fuzzy words, prefixes),
+/// arranged so that a word finds its clauses without trying every clause in turn.
+struct SingleWordClauses<'a> {
+    /// Clause indexes by the stem they want.
+    stems: HashMap<&'a str, Vec<usize>>,
+    /// Clause indexes by the word, as written, they want.
+    exact: HashMap<&'a str, Vec<usize>>,
+    fuzzy: Vec<(usize, &'a str, usize, usize)>,
+    prefixes: Vec<(usize, &'a str)>,
+}
+
+impl<'a> SingleWordClauses<'a> {
+    fn new(terms: &'a [QueryTerm]) -> Self {
+        let mut clauses = SingleWordClauses {
+            stems: HashMap::new(),
+            exact: HashMap::new(),
+            fuzzy: Vec::new(),
+            prefixes: Vec::new(),
+        };
+        for (index, term) in terms.iter().enumerate() {
+            match &term.pattern {
+                Pattern::Word { words, stemmed } => {
+                    let by = if *stemmed {
+                        &mut clauses.stems
+                    } else {
+                        &mut clauses.exact
+                    };
+                    for word in words {
+                        let list = by.entry(word.as_str()).or_default();
+                        if list.last() != Some(&index) {
+                            list.push(index);
+                        }
+                    }
+                }
+                Pattern::Fuzzy { word, distance } => {
+                    clauses
+                        .fuzzy
+                        .push((index, word, word.chars().count(), *distance as usize));
+                }
+                Pattern::Prefix { prefix } => clauses.prefixes.push((index, prefix)),
+                Pattern::Phrase { .. } => {}
+            }
+        }
+        clauses
+    }
+
+    /// The clauses that `word` (as the exact analyzer gives it) matches, in order.
+    fn matching(&self, word: &str, stemmer: &mut Stemmer) -> Vec<usize> {
+        let mut clauses: Vec<usize> = Vec::new();
+        if let Some(list) = self.exact.get(word) {
+            clauses.extend(list);
+        }
+        if !self.stems.is_empty()
+            && let Some(list) = self.stems.get(stemmer.stem(word))
+        {
+            clauses.extend(list);
+        }
+        if !self.fuzzy.is_empty() {
+            let length = word.chars().count();
+            for &(index, wanted, wanted_length, distance) in &self.fuzzy {
+                if length.abs_diff(wanted_length) <= distance
+                    && strsim::osa_distance(word, wanted) <= distance
+                {
+                    clauses.push(index);
+                }
+            }
+        }
+        for &(index, prefix) in &self.prefixes {
+            if word.starts_with(prefix) {
+                clauses.push(index);
+            }
+        }
+        clauses.sort_unstable();
+        clauses.dedup();
+        clauses
+    }
 }
 
 pub(crate) fn tokenize(text: &str) -> Vec<Word> {
@@ -108,39 +169,60 @@ pub(crate) fn tokenize(text: &str) -> Vec<Word> {
 
 /// Where `phrase` occurs in `words`, in order, with at most `slop` extra positions in all;
 /// with `last_is_prefix`, its last word need only start the document's word.
-fn phrase_matches<'a>(
-    words: &'a [Word],
-    phrase: &'a [String],
+///
+/// Each phrase word's places in the text are listed once, and the next place of a word is
+/// found by binary search: scanning ahead for it cost the text's length per start with a
+/// huge slop.
+fn phrase_matches(
+    words: &[Word],
+    phrase: &[String],
     slop: u32,
     last_is_prefix: bool,
-) -> impl Iterator<Item = (usize, usize)> + 'a {
-    let slop = slop as usize;
-    let fits = move |index: usize, word: &Word| {
-        if last_is_prefix && index + 1 == phrase.len() {
-            word.text.starts_with(phrase[index].as_str())
-        } else {
-            word.text == phrase[index]
-        }
+) -> Vec<(usize, usize)> {
+    let Some(last_index) = phrase.len().checked_sub(1) else {
+        return Vec::new();
     };
-    (0..words.len()).filter_map(move |first| {
-        if !fits(0, &words[first]) {
-            return None;
+    let mut indexes_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, word) in phrase.iter().enumerate() {
+        if !(last_is_prefix && index == last_index) {
+            indexes_of.entry(word.as_str()).or_default().push(index);
         }
+    }
+    // For each word of the phrase, the places in `words` where it fits, in order.
+    let mut places: Vec<Vec<usize>> = vec![Vec::new(); phrase.len()];
+    for (place, word) in words.iter().enumerate() {
+        if let Some(indexes) = indexes_of.get(word.text.as_str()) {
+            for &index in indexes {
+                places[index].push(place);
+            }
+        }
+        if last_is_prefix && word.text.starts_with(phrase[last_index].as_str()) {
+            places[last_index].push(place);
+        }
+    }
+    let slop = slop as usize;
+    let mut found = Vec::new();
+    'starts: for &first in &places[0] {
         let mut last = first;
         let mut slack = slop;
-        for index in 1..phrase.len() {
+        for index_places in &places[1..] {
             let wanted = words[last].position + 1;
-            let next = words[last + 1..]
-                .iter()
-                .enumerate()
-                .take_while(|(_, w)| w.position <= wanted + slack)
-                .find(|(_, w)| fits(index, w))
-                .map(|(offset, _)| last + 1 + offset)?;
-            slack -= words[next].position - wanted;
+            let after = index_places.partition_point(|&place| place <= last);
+            let Some(&next) = index_places.get(after) else {
+                continue 'starts;
+            };
+            let Some(extra) = words[next].position.checked_sub(wanted) else {
+                continue 'starts;
+            };
+            if extra > slack {
+                continue 'starts;
+            }
+            slack -= extra;
             last = next;
         }
-        Some((words[first].start, words[last].end))
-    })
+        found.push((words[first].start, words[last].end));
+    }
+    found
 }
 
 /// Stems words on demand, remembering the stems it has computed.
@@ -157,22 +239,15 @@ impl Stemmer {
         }
     }
 
-    fn same_stem(&mut self, word: &str, stem: &str) -> bool {
-        // English stemming only ever changes a word's ending, so a word whose first letter
-        // differs from the stem's cannot have that stem: no need to stem it.
-        if word.chars().next() != stem.chars().next() {
-            return false;
+    fn stem(&mut self, word: &str) -> &str {
+        if !self.stems.contains_key(word) {
+            let mut computed = String::new();
+            self.analyzer
+                .token_stream(word)
+                .process(&mut |token| computed = token.text.clone());
+            self.stems.insert(word.to_string(), computed);
         }
-        if let Some(known) = self.stems.get(word) {
-            return known == stem;
-        }
-        let mut computed = String::new();
-        self.analyzer
-            .token_stream(word)
-            .process(&mut |token| computed = token.text.clone());
-        let same = computed == stem;
-        self.stems.insert(word.to_string(), computed);
-        same
+        self.stems.get(word).map_or("", String::as_str)
     }
 }
 
@@ -214,6 +289,128 @@ mod tests {
         let text = "peace deal plan; peace and security plan";
         let found = find_matches(text, &[phrase(&["peace", "plan"], 1)]);
         assert_eq!(spans(text, &found), ["peace deal plan"]);
+    }
+
+    /// The first way of finding phrases, scanning ahead from every start: plainly right,
+    /// and the reference the faster search must agree with.
+    fn phrase_matches_by_scanning(
+        words: &[Word],
+        phrase: &[String],
+        slop: u32,
+        last_is_prefix: bool,
+    ) -> Vec<(usize, usize)> {
+        let fits = |index: usize, word: &Word| {
+            if last_is_prefix && index + 1 == phrase.len() {
+                word.text.starts_with(phrase[index].as_str())
+            } else {
+                word.text == phrase[index]
+            }
+        };
+        (0..words.len())
+            .filter_map(|first| {
+                if phrase.is_empty() || !fits(0, &words[first]) {
+                    return None;
+                }
+                let mut last = first;
+                let mut slack = slop as usize;
+                for index in 1..phrase.len() {
+                    let wanted = words[last].position + 1;
+                    let next = words[last + 1..]
+                        .iter()
+                        .enumerate()
+                        .take_while(|(_, w)| w.position <= wanted + slack)
+                        .find(|(_, w)| fits(index, w))
+                        .map(|(offset, _)| last + 1 + offset)?;
+                    slack -= words[next].position - wanted;
+                    last = next;
+                }
+                Some((words[first].start, words[last].end))
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn phrases_are_found_where_scanning_finds_them(
+            text in proptest::collection::vec(
+                proptest::sample::select(&["a", "ab", "b", "c", "abc", "x_x", "é"][..]),
+                0..60,
+            ),
+            phrase in proptest::collection::vec(
+                proptest::sample::select(&["a", "ab", "b", "c", "é"][..]),
+                1..5,
+            ),
+            slop in proptest::prop_oneof![0..4u32, proptest::strategy::Just(u32::MAX)],
+            last_is_prefix in proptest::bool::ANY,
+        ) {
+            let text = text.join(" ");
+            let words = tokenize(&text);
+            let phrase: Vec<String> = phrase.iter().map(|w| w.to_string()).collect();
+            proptest::prop_assert_eq!(
+                phrase_matches(&words, &phrase, slop, last_is_prefix),
+                phrase_matches_by_scanning(&words, &phrase, slop, last_is_prefix)
+            );
+        }
+    }
+
+    #[test]
+    fn a_huge_slop_does_not_scan_the_text_from_every_start() {
+        // Found by the property tests: `"the dossier"~999999999`, with `dossier` only at
+        // the start of a long document, scanned to its end from every `the`. Here that
+        // would be 10^10 comparisons; the search by places is immediate.
+        let text = format!("end {}", "the other words ".repeat(100_000));
+        let words = tokenize(&text);
+        let phrase = vec!["the".to_string(), "end".to_string()];
+        assert!(phrase_matches(&words, &phrase, u32::MAX, false).is_empty());
+        let phrase = vec!["end".to_string(), "words".to_string()];
+        assert_eq!(phrase_matches(&words, &phrase, u32::MAX, false).len(), 1);
+    }
+
+    #[test]
+    fn a_word_matches_every_clause_that_wants_it_once() {
+        let stem = |words: &[&str]| Pattern::Word {
+            words: words.iter().map(|w| w.to_string()).collect(),
+            stemmed: true,
+        };
+        let terms: Vec<QueryTerm> = [
+            stem(&["negoti", "negoti"]),
+            Pattern::Fuzzy {
+                word: "negotiation".into(),
+                distance: 2,
+            },
+            Pattern::Prefix {
+                prefix: "nego".into(),
+            },
+            Pattern::Word {
+                words: vec!["talks".into()],
+                stemmed: false,
+            },
+            stem(&["talk"]),
+        ]
+        .into_iter()
+        .map(|pattern| QueryTerm {
+            label: String::new(),
+            pattern,
+        })
+        .collect();
+        let text = "Negotiations, talks; negotiating.";
+        let found: Vec<(usize, usize)> = find_matches(text, &terms)
+            .iter()
+            .map(|m| (m.start, m.term))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (0, 0),
+                (0, 1),
+                (0, 2),
+                (14, 3),
+                (14, 4),
+                (21, 0),
+                (21, 1),
+                (21, 2)
+            ]
+        );
     }
 
     #[test]

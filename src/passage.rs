@@ -51,11 +51,12 @@ pub fn best_passages(text: &str, matches: &[Match], weights: &[f32], limit: usiz
     if matches.is_empty() || limit == 0 {
         return Vec::new();
     }
+    let lines = Lines::new(text);
     let mut candidates: Vec<Passage> = match_groups(matches, weights, limit * 3)
         .into_iter()
         .map(|(start, end, anchor_end)| {
             let (start, end) = sentence_window(text, start, end, anchor_end);
-            make_passage(text, start, end, matches, weights)
+            make_passage(text, &lines, start, end, matches, weights)
         })
         .collect();
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
@@ -75,13 +76,19 @@ pub fn best_passages(text: &str, matches: &[Match], weights: &[f32], limit: usiz
 }
 
 /// The passage of whole sentences around `start..end` (a quotation found in the text), with
-/// the given highlights, as absolute byte ranges of the text.
-pub fn passage_around(text: &str, start: usize, end: usize, highlights: &[Highlight]) -> Passage {
+/// the given highlights, as absolute byte ranges of the text. `lines` are the text's.
+pub fn passage_around(
+    text: &str,
+    lines: &Lines,
+    start: usize,
+    end: usize,
+    highlights: &[Highlight],
+) -> Passage {
     let (from, to) = sentence_window(text, start, end, end);
     let (from, to) = (from.min(start), to.max(end));
     Passage {
         text: text[from..to].to_string(),
-        line: line_of(text, from),
+        line: lines.line_of(from),
         start: from,
         end: to,
         highlights: highlights
@@ -97,41 +104,66 @@ pub fn passage_around(text: &str, start: usize, end: usize, highlights: &[Highli
 }
 
 /// The score of a set of matches: each distinct clause counts its weight once, and each
-/// repetition a little more.
+/// repetition a little more. (Sorting the group's clauses, rather than marking them in a
+/// table of all clauses, keeps the cost to the group's size with a query of many words.)
 fn score<'a>(matches: impl Iterator<Item = &'a Match>, weights: &[f32]) -> f32 {
-    let mut seen = vec![false; weights.len()];
+    let mut terms: Vec<usize> = matches.map(|m| m.term).collect();
+    terms.sort_unstable();
     let mut total = 0.0;
-    for m in matches {
-        let weight = weights.get(m.term).copied().unwrap_or(1.0);
-        if seen.get(m.term).copied().unwrap_or(true) {
-            total += 0.2 * weight;
-        } else {
-            seen[m.term] = true;
-            total += weight;
-        }
+    for (i, &term) in terms.iter().enumerate() {
+        let weight = weights.get(term).copied().unwrap_or(1.0);
+        let repeated = i > 0 && terms[i - 1] == term;
+        total += if repeated { 0.2 * weight } else { weight };
     }
     total
 }
 
 /// The best non-overlapping spans of consecutive matches that fit in one passage, as byte
 /// ranges of the text: a cheap first pass, so sentences are looked for only around them.
+///
+/// The span slides over the matches, its score and its furthest end kept up to date as
+/// matches enter and leave it, so the cost grows with the number of matches, not with
+/// matches times the matches a span holds (a query of thousands of words on a long
+/// document has a match at nearly every word).
 fn match_groups(matches: &[Match], weights: &[f32], wanted: usize) -> Vec<(usize, usize, usize)> {
-    let mut groups: Vec<(f32, usize, usize, usize)> = Vec::new();
-    let mut last = 0;
+    let terms = matches.iter().map(|m| m.term + 1).max().unwrap_or(0);
+    let mut window = SlidingScore {
+        counts: vec![0; terms],
+        weights,
+        total: 0.0,
+    };
+    // Indexes of the window's matches whose end no later match in it passes: the first
+    // is the window's furthest end.
+    let mut furthest: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
+    let mut groups: Vec<(f32, usize, usize, usize)> = Vec::with_capacity(matches.len());
+    let mut next = 0;
     for first in 0..matches.len() {
-        last = last.max(first);
-        while last + 1 < matches.len()
-            && matches[last + 1].end - matches[first].start <= MAX_PASSAGE_BYTES
+        while next < matches.len()
+            && (next == first || matches[next].end - matches[first].start <= MAX_PASSAGE_BYTES)
         {
-            last += 1;
+            window.add(matches[next].term);
+            while furthest
+                .back()
+                .is_some_and(|&i| matches[i].end <= matches[next].end)
+            {
+                furthest.pop_back();
+            }
+            furthest.push_back(next);
+            next += 1;
         }
-        let end = matches[first..=last]
-            .iter()
-            .map(|m| m.end)
-            .max()
-            .unwrap_or(matches[first].end);
-        let group_score = score(matches[first..=last].iter(), weights);
-        groups.push((group_score, matches[first].start, end, matches[first].end));
+        let end = furthest
+            .front()
+            .map_or(matches[first].end, |&i| matches[i].end);
+        groups.push((
+            window.total as f32,
+            matches[first].start,
+            end,
+            matches[first].end,
+        ));
+        window.remove(matches[first].term);
+        if furthest.front() == Some(&first) {
+            furthest.pop_front();
+        }
     }
     groups.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut chosen: Vec<(usize, usize, usize)> = Vec::new();
@@ -144,6 +176,40 @@ fn match_groups(matches: &[Match], weights: &[f32], wanted: usize) -> Vec<(usize
         }
     }
     chosen
+}
+
+/// The [`score`] of a sliding run of matches, kept as matches enter and leave it.
+struct SlidingScore<'a> {
+    /// How many matches of each clause the run holds.
+    counts: Vec<u32>,
+    weights: &'a [f32],
+    total: f64,
+}
+
+impl SlidingScore<'_> {
+    fn weight(&self, term: usize) -> f64 {
+        f64::from(self.weights.get(term).copied().unwrap_or(1.0))
+    }
+
+    fn add(&mut self, term: usize) {
+        let weight = self.weight(term);
+        self.total += if self.counts[term] == 0 {
+            weight
+        } else {
+            0.2 * weight
+        };
+        self.counts[term] += 1;
+    }
+
+    fn remove(&mut self, term: usize) {
+        let weight = self.weight(term);
+        self.counts[term] -= 1;
+        self.total -= if self.counts[term] == 0 {
+            weight
+        } else {
+            0.2 * weight
+        };
+    }
 }
 
 /// The whole sentences around a group of matches `start..end`, trimmed, within the passage
@@ -269,6 +335,7 @@ fn trimmed_len(text: &str, from: usize, to: usize) -> usize {
 
 fn make_passage(
     text: &str,
+    lines: &Lines,
     start: usize,
     end: usize,
     matches: &[Match],
@@ -292,7 +359,7 @@ fn make_passage(
     }
     Passage {
         text: text[start..end].to_string(),
-        line: line_of(text, start),
+        line: lines.line_of(start),
         start,
         end,
         highlights,
@@ -310,6 +377,32 @@ pub fn line_of(text: &str, offset: usize) -> usize {
         .filter(|&(i, &b)| b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'))
         .count();
     1 + newlines + lone_returns
+}
+
+/// Where a text's lines start, read once, so that the line of each of many passages is
+/// found without counting lines from the text's start each time: in a long document, one
+/// count per passage made the cost grow with passages × length.
+pub struct Lines {
+    /// Byte offset of the start of every line but the first.
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    pub fn new(text: &str) -> Lines {
+        let bytes = text.as_bytes();
+        let starts = bytes
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+            .map(|(i, _)| i + 1)
+            .collect();
+        Lines { starts }
+    }
+
+    /// The 1-based line of byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        1 + self.starts.partition_point(|&start| start <= offset)
+    }
 }
 
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
@@ -385,6 +478,48 @@ mod tests {
         assert!(passages[1].text.starts_with("Alpha only here."));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn groups_span_the_matches_that_fit_and_score_as_a_whole(
+            spans in proptest::collection::vec((0..2000usize, 1..600usize, 0..4usize), 1..60),
+            wanted in 1..6usize,
+        ) {
+            let mut matches: Vec<Match> = spans
+                .iter()
+                .map(|&(start, length, term)| Match { start, end: start + length, term })
+                .collect();
+            matches.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+            let weights = [1.0, 0.5, 2.5];
+            let groups = match_groups(&matches, &weights, wanted);
+            proptest::prop_assert!(groups.len() <= wanted);
+            for &(start, end, anchor_end) in &groups {
+                // The group of the first match starting there (the one with the furthest
+                // end, as sorted), extended as far as matches fit.
+                let first = matches
+                    .iter()
+                    .position(|m| m.start == start && m.end == anchor_end)
+                    .expect("a group starts at a match");
+                let mut last = first;
+                while last + 1 < matches.len()
+                    && matches[last + 1].end - matches[first].start <= MAX_PASSAGE_BYTES
+                {
+                    last += 1;
+                }
+                let furthest = matches[first..=last].iter().map(|m| m.end).max();
+                proptest::prop_assert_eq!(Some(end), furthest);
+                let mut sliding = SlidingScore { counts: vec![0; 4], weights: &weights, total: 0.0 };
+                for m in &matches[..=last] {
+                    sliding.add(m.term);
+                }
+                for m in &matches[..first] {
+                    sliding.remove(m.term);
+                }
+                let whole = score(matches[first..=last].iter(), &weights);
+                proptest::prop_assert!((sliding.total as f32 - whole).abs() < 1e-3);
+            }
+        }
+    }
+
     #[test]
     fn headings_and_bylines_are_not_taken_in_as_context() {
         let text = "Envoy lands in Miami\nRussia Ukraine War\n\nBy A. Reporter\n\nTalks resume.\n";
@@ -422,5 +557,10 @@ mod tests {
         assert_eq!(line_of("a\nb\r\nc\rd", 2), 2);
         assert_eq!(line_of("a\nb\r\nc\rd", 5), 3);
         assert_eq!(line_of("a\nb\r\nc\rd", 7), 4);
+        let text = "a\nb\r\nc\rd\r";
+        let lines = Lines::new(text);
+        for offset in 0..=text.len() {
+            assert_eq!(lines.line_of(offset), line_of(text, offset), "at {offset}");
+        }
     }
 }

@@ -19,6 +19,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use crate::error::{Error, Result};
 use crate::schema::{Fields, analyze, exact_analyzer, stemmed_analyzer};
+use forward_only::ForwardOnly;
 
 /// Title matches count a little more than body matches: a title says what a document is about.
 const TITLE_BOOST: f32 = 1.5;
@@ -56,6 +57,11 @@ pub fn fuzzy_distance_for(word: &str) -> u8 {
 /// The largest edit distance tantivy's automata support.
 const MAX_FUZZY_DISTANCE: u32 = 2;
 
+/// The most words a phrase may have between its words: tantivy keeps the slop a match of
+/// three words or more has spent in a byte, so beyond this it finds matches that overspend,
+/// and its search grows with the square of the word's occurrences.
+const MAX_PHRASE_SLOP: u32 = u8::MAX as u32;
+
 /// One positive clause of the query, as highlighting sees it.
 #[derive(Clone, Debug)]
 pub struct QueryTerm {
@@ -89,8 +95,15 @@ impl std::fmt::Debug for ParsedQuery {
 /// Makes typographic quotation marks into the grammar's quotes, and escapes apostrophes
 /// inside words, so that `“Presidents come and go”` is a phrase and `Ukraine’s` a word.
 pub fn normalize_quotes(query: &str) -> String {
+    normalize(query).0
+}
+
+/// [`normalize_quotes`], and the 0-based character indexes, in the normalized query, of the
+/// backslashes it added: what the grammar's error positions must be shifted by.
+fn normalize(query: &str) -> (String, Vec<usize>) {
     let chars: Vec<char> = query.chars().collect();
     let mut out = String::with_capacity(query.len());
+    let mut added = Vec::new();
     let mut in_double = false;
     let mut in_single = false;
     for (i, &c) in chars.iter().enumerate() {
@@ -104,6 +117,7 @@ pub fn normalize_quotes(query: &str) -> String {
             '\'' | '‘' | '’' | '‚' | '‛' if in_double => out.push(c),
             // An apostrophe inside or at the end of a word is part of the word.
             '\'' | '‘' | '’' | '‛' if prev_is_word && (next_is_word || !in_single) => {
+                added.push(i + added.len());
                 out.push_str("\\'")
             }
             '\'' | '‘' | '’' | '‚' | '‛' => {
@@ -113,7 +127,22 @@ pub fn normalize_quotes(query: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
+    (out, added)
+}
+
+/// The error with its position moved from the normalized query to the query as typed, and
+/// kept on one of its characters: the grammar reports a missing word just past the end.
+fn at_typed_position(error: Error, added: &[usize], typed_length: usize) -> Error {
+    match error {
+        Error::Query { position, message } if position > 0 => {
+            let shift = added.iter().filter(|&&i| i + 1 < position).count();
+            Error::Query {
+                position: (position - shift).min(typed_length),
+                message,
+            }
+        }
+        other => other,
+    }
 }
 
 /// Which fields a literal searches: the user may name `title`, `body` or `id`.
@@ -166,15 +195,19 @@ impl QueryBuilder {
 
     /// Parses the user's query, or says where and why it cannot be read.
     pub fn parse(&mut self, user_query: &str) -> Result<ParsedQuery> {
-        let normalized = normalize_quotes(user_query);
+        let (normalized, added) = normalize(user_query);
+        let typed_length = user_query.chars().count();
         let (ast, errors) = query_grammar::parse_query_lenient(&normalized);
         if let Some(error) = errors.first() {
-            return Err(describe_syntax_error(&normalized, error));
+            let error = describe_syntax_error(&normalized, error);
+            return Err(at_typed_position(error, &added, typed_length));
         }
         self.current = normalized;
         let mut terms = Vec::new();
         self.variants_used.clear();
-        let query = self.build(&ast, false, &mut terms)?;
+        let query = self
+            .build(&ast, false, &mut terms)
+            .map_err(|error| at_typed_position(error, &added, typed_length))?;
         Ok(ParsedQuery {
             query,
             terms,
@@ -314,7 +347,7 @@ impl QueryBuilder {
                     .iter()
                     .map(|word| Term::from_field_text(field, word))
                     .collect();
-                Box::new(PhrasePrefixQuery::new(terms))
+                Box::new(ForwardOnly::new(PhrasePrefixQuery::new(terms)))
             });
             let pattern = Pattern::Phrase {
                 words: exact_words,
@@ -393,6 +426,15 @@ impl QueryBuilder {
         } else {
             // Several words, quoted or not (`U.S.`, `e-mail`), must stand together.
             let slop = literal.slop;
+            if slop > MAX_PHRASE_SLOP {
+                return Err(Error::Query {
+                    position: self.position_of(&format!("~{slop}")),
+                    message: format!(
+                        "`{label}`: a phrase allows at most {MAX_PHRASE_SLOP} words between its \
+                         words; for words anywhere in a document write them with AND"
+                    ),
+                });
+            }
             let query = self.per_field(scope, true, |field| {
                 let terms = exact_words
                     .iter()
@@ -400,7 +442,7 @@ impl QueryBuilder {
                     .collect();
                 let mut phrase = PhraseQuery::new(terms);
                 phrase.set_slop(slop);
-                Box::new(phrase)
+                Box::new(ForwardOnly::new(phrase))
             });
             let pattern = Pattern::Phrase {
                 words: exact_words,
@@ -557,6 +599,116 @@ fn unmatched_opening(query: &str, open: char, close: char) -> Option<usize> {
     openings.last().copied()
 }
 
+/// A guard around tantivy 0.27's phrase scorers, which assert (in debug builds) that every
+/// seek goes forward. An excluded phrase (`-"a b"`) breaks that: the exclusion asks its
+/// scorer about document 0 after the scorer has moved to the phrase's first match, and a
+/// debug build panics. Asked about a document behind it, the guarded scorer answers that
+/// the document does not match and that nothing does before its own, which is what the
+/// scorer's position means.
+mod forward_only {
+    use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
+    use tantivy::{
+        COLLECT_BLOCK_BUFFER_LEN, DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term,
+    };
+
+    #[derive(Debug)]
+    pub struct ForwardOnly(Box<dyn Query>);
+
+    impl ForwardOnly {
+        pub fn new(query: impl Query) -> ForwardOnly {
+            ForwardOnly(Box::new(query))
+        }
+    }
+
+    impl Clone for ForwardOnly {
+        fn clone(&self) -> ForwardOnly {
+            ForwardOnly(self.0.box_clone())
+        }
+    }
+
+    impl Query for ForwardOnly {
+        fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+            Ok(Box::new(ForwardOnlyWeight(self.0.weight(scoring)?)))
+        }
+
+        fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+            self.0.query_terms(visitor)
+        }
+    }
+
+    struct ForwardOnlyWeight(Box<dyn Weight>);
+
+    impl Weight for ForwardOnlyWeight {
+        fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+            Ok(Box::new(ForwardOnlyScorer(self.0.scorer(reader, boost)?)))
+        }
+
+        fn scorer_danger(
+            &self,
+            reader: &SegmentReader,
+            target: DocId,
+            boost: Score,
+        ) -> tantivy::Result<(SeekDangerResult, Box<dyn Scorer>)> {
+            let (found, scorer) = self.0.scorer_danger(reader, target, boost)?;
+            Ok((found, Box::new(ForwardOnlyScorer(scorer))))
+        }
+
+        fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+            self.0.explain(reader, doc)
+        }
+
+        fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
+            self.0.count(reader)
+        }
+    }
+
+    struct ForwardOnlyScorer(Box<dyn Scorer>);
+
+    impl DocSet for ForwardOnlyScorer {
+        fn advance(&mut self) -> DocId {
+            self.0.advance()
+        }
+
+        fn seek(&mut self, target: DocId) -> DocId {
+            let doc = self.0.doc();
+            if target <= doc {
+                return doc;
+            }
+            self.0.seek(target)
+        }
+
+        fn seek_danger(&mut self, target: DocId) -> SeekDangerResult {
+            let doc = self.0.doc();
+            if target < doc {
+                return SeekDangerResult::SeekLowerBound(doc);
+            }
+            self.0.seek_danger(target)
+        }
+
+        fn fill_buffer(&mut self, buffer: &mut [DocId; COLLECT_BLOCK_BUFFER_LEN]) -> usize {
+            self.0.fill_buffer(buffer)
+        }
+
+        fn doc(&self) -> DocId {
+            self.0.doc()
+        }
+
+        fn size_hint(&self) -> u32 {
+            self.0.size_hint()
+        }
+
+        fn cost(&self) -> u64 {
+            self.0.cost()
+        }
+    }
+
+    impl Scorer for ForwardOnlyScorer {
+        fn score(&mut self) -> Score {
+            self.0.score()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -581,5 +733,41 @@ mod tests {
             "inside a phrase the apostrophe needs no escape"
         );
         assert_eq!(normalize_quotes("'come and go'"), "'come and go'");
+    }
+
+    fn error_position(query: &str) -> usize {
+        let (_, fields) = crate::schema::build_schema();
+        match QueryBuilder::new(&fields).parse(query) {
+            Err(Error::Query { position, .. }) => position,
+            other => panic!("a query error expected for {query:?}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_error_at_the_end_points_at_the_last_character() {
+        // Found by the property tests: the grammar reported character 3 of "+ ".
+        assert_eq!(error_position("+ "), 2);
+        assert_eq!(error_position("title:"), 6);
+    }
+
+    #[test]
+    fn a_phrase_slop_beyond_what_tantivy_counts_is_refused() {
+        // Found by the property tests: `"the and of"~4294967295` took seconds on a long
+        // document, and tantivy's byte-sized slop count let overspending matches through.
+        let (_, fields) = crate::schema::build_schema();
+        assert!(
+            QueryBuilder::new(&fields)
+                .parse("\"the and of\"~255")
+                .is_ok()
+        );
+        assert_eq!(error_position("peace \"the and of\"~256"), 19);
+        assert_eq!(error_position("\"the and of\"~4294967295"), 13);
+    }
+
+    #[test]
+    fn error_positions_count_the_characters_as_typed() {
+        // The apostrophe is escaped for the grammar; the user did not type the backslash.
+        assert_eq!(error_position("Ukraine's (bid"), 11);
+        assert_eq!(error_position("Ukraine’s and Russia’s (bid"), 24);
     }
 }

@@ -6,7 +6,7 @@
 //! for its words (near candidates). In each, only stretches around the quotation's rarest
 //! words are aligned with it (see [`crate::align`]).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use serde::Serialize;
@@ -15,11 +15,11 @@ use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use crate::align::{Alignment, Step, align};
+use crate::align::{Aligner, Alignment, Step};
 use crate::error::{Error, Result};
 use crate::index::DossierIndex;
 use crate::matches::{Word, tokenize};
-use crate::passage::{Highlight, Passage, passage_around};
+use crate::passage::{Highlight, Lines, Passage, passage_around};
 use crate::source::StoredDocument;
 use crate::variants::Variants;
 
@@ -241,6 +241,16 @@ pub fn check_quotation(
     }
 
     let seeds = rarest_words(&searcher, field, &unique_words);
+    let free: Vec<bool> = quote.gap_before.iter().map(|&g| g > 0).collect();
+    // The other spellings of each quotation word, worked out once for every document.
+    let names: HashMap<&str, Vec<String>> = quote
+        .words
+        .iter()
+        .map(|w| (w.as_str(), options.variants.of(w, true)))
+        .collect();
+    let same_name =
+        |a: &str, b: &str| a != b && names.get(a).is_some_and(|v| v.iter().any(|s| s == b));
+    let mut aligner = Aligner::new(&quote.words, &free, &same_name);
     let mut matches = Vec::new();
     for address in candidates {
         let doc: TantivyDocument = searcher.doc(address).map_err(|e| index.error(e))?;
@@ -250,9 +260,8 @@ pub fn check_quotation(
             continue;
         };
         let words = tokenize(&text);
-        for (alignment, verbatim) in
-            best_alignments(&quote, &words, &seeds, &text, &options.variants)
-        {
+        let lines = Lines::new(&text);
+        for (alignment, verbatim) in best_alignments(&quote, &words, &seeds, &text, &mut aligner) {
             let similarity = if verbatim {
                 1.0
             } else {
@@ -264,7 +273,7 @@ pub fn check_quotation(
             let mut found = describe(
                 &quote,
                 &words,
-                &text,
+                (&text, &lines),
                 &alignment,
                 verbatim,
                 similarity,
@@ -332,7 +341,7 @@ fn best_alignments(
     words: &[Word],
     seeds: &HashSet<String>,
     text: &str,
-    variants: &Variants,
+    aligner: &mut Aligner,
 ) -> Vec<(Alignment, bool)> {
     let m = quote.words.len();
     let slack = 4 + m / 4;
@@ -365,15 +374,13 @@ fn best_alignments(
     windows.sort_by_key(|(range, seeded)| (std::cmp::Reverse(seeded.len()), range.start));
     windows.truncate(MAX_WINDOWS_PER_DOC);
     let windows: Vec<Range<usize>> = windows.into_iter().map(|(range, _)| range).collect();
-    let free: Vec<bool> = quote.gap_before.iter().map(|&g| g > 0).collect();
     let mut found: Vec<(Alignment, bool)> = Vec::new();
     for window in windows {
         let doc_words: Vec<&str> = words[window.clone()]
             .iter()
             .map(|w| w.text.as_str())
             .collect();
-        let same_name = |a: &str, b: &str| variants.same_name(a, b);
-        let Some(mut alignment) = align(&quote.words, &doc_words, &free, &same_name) else {
+        let Some(mut alignment) = aligner.align(&doc_words) else {
             continue;
         };
         for step in &mut alignment.steps {
@@ -447,7 +454,7 @@ fn shift(step: &mut Step, by: usize) {
 fn describe(
     quote: &QuoteWords,
     words: &[Word],
-    text: &str,
+    (text, lines): (&str, &Lines),
     alignment: &Alignment,
     verbatim: bool,
     similarity: f32,
@@ -474,7 +481,7 @@ fn describe(
             previous_same = None;
         }
     }
-    let passage = passage_around(text, span_start, span_end, &highlights);
+    let passage = passage_around(text, lines, span_start, span_end, &highlights);
     let at = |offset: usize| offset - passage.start;
     let found = |range: Range<usize>| Some(text[range].to_string());
     let differences = alignment
