@@ -849,3 +849,32 @@ fn an_excluded_phrase_that_never_matches_does_not_panic() {
         search_query(query, false, false).unwrap_or_else(|e| panic!("{query}: {e}"));
     }
 }
+
+/// Found while running the binary on the cases above: `--limit` and `--passages` of
+/// `usize::MAX` made tantivy and the passage list reserve room for that many and panic.
+#[test]
+fn the_largest_limits_are_no_panic() {
+    let fixture = fixture();
+    let parsed = QueryBuilder::new(&fixture.fields)
+        .parse("peace")
+        .expect("a query");
+    let options = SearchOptions {
+        limit: usize::MAX,
+        passages: usize::MAX,
+        filters: Filters::default(),
+        corpus: fixture.corpus.clone(),
+    };
+    let results = search(&fixture.index, &parsed, options).expect("search");
+    assert_eq!(results.hits.len(), results.total_hits);
+    check_search(&results, usize::MAX).expect("exact passages");
+    for limit in [usize::MAX, usize::MAX / 2] {
+        let options = QuoteOptions {
+            limit,
+            min_similarity: 0.0,
+            variants: Variants::none(),
+            corpus: fixture.corpus.clone(),
+        };
+        let results = check_quotation(&fixture.index, "peace talks", options).expect("quote");
+        check_quote(&results).expect("exact passages");
+    }
+}
