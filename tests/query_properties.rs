@@ -11,8 +11,17 @@
 //! apart, inside it and on character boundaries; a quotation's differences lie inside its
 //! passage.
 //!
-//! Each property runs a few hundred cases by default; `PROPTEST_CASES=N` runs N per property
-//! (a long soak; run it with `--release` and `--nocapture` to see how many inputs were tried).
+//! Each property runs a few hundred cases by default; `PROPTEST_CASES=N` runs N per property,
+//! each run with a new random seed. A long soak is best built with overflow checks and debug
+//! assertions on (tantivy's included), in a target folder of its own:
+//!
+//! ```text
+//! CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true \
+//!   PROPTEST_CASES=2000 cargo test --release --target-dir target/checked \
+//!   --test query_properties -- --nocapture --test-threads 1
+//! ```
+//!
+//! `--nocapture` shows how many inputs each property tried.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -112,7 +121,8 @@ fn long_document(scripts: &str) -> String {
             text.push('\n');
         }
         text.push_str(scripts);
-        text.push('\n');
+        // Lone carriage returns end lines too, as old Mac files have them.
+        text.push_str("\rPresidents come\rand go.\r\n");
     }
     assert!(text.len() > 128 * 1024);
     text
