@@ -56,7 +56,12 @@ pub fn terms_to_locate(
                 };
                 terms.extend(words.iter().map(|w| Term::from_field_text(field, w)));
             }
-            Pattern::Fuzzy { word, distance } => {
+            Pattern::Fuzzy {
+                word,
+                distance,
+                stem,
+            } => {
+                terms.push(Term::from_field_text(fields.body, stem));
                 let query = FuzzyTermQuery::new(
                     Term::from_field_text(fields.body_exact, word),
                     *distance,

@@ -745,6 +745,82 @@ fn stretches_of_the_text_searched_as_phrases_have_exact_passages() {
     );
 }
 
+/// A hit is there to be cited: for words, fuzzy words, prefixes and phrases (no fields, no
+/// exclusions, no `*`), every hit shows at least one passage with a highlight.
+#[test]
+fn every_hit_of_words_has_a_highlighted_passage() {
+    let clause = prop_oneof![
+        4 => (word(), prop::sample::select(&["", "", "*", "~", "~1", "~2"][..]))
+            .prop_map(|(w, suffix)| w + suffix),
+        1 => text_stretch().prop_map(|t| format!("\"{}\"", t.replace('"', " "))),
+    ];
+    check(
+        "cited hits",
+        64,
+        (prop::collection::vec(clause, 1..4), any::<bool>()),
+        |(clauses, fuzzy)| {
+            let query = clauses.join(" ");
+            let fixture = fixture();
+            let Ok(parsed) = QueryBuilder::new(&fixture.fields)
+                .fuzzy_words(fuzzy)
+                .parse(&query)
+            else {
+                return Ok(());
+            };
+            let options = SearchOptions {
+                limit: 20,
+                passages: 1,
+                filters: Filters::default(),
+                corpus: fixture.corpus.clone(),
+            };
+            let results = search(&fixture.index, &parsed, options)
+                .map_err(|e| TestCaseError::fail(format!("search failed: {e}")))?;
+            for hit in &results.hits {
+                prop_assert!(
+                    hit.passages.iter().any(|p| !p.highlights.is_empty()),
+                    "{} has no passage for {:?} (fuzzy: {})",
+                    hit.path,
+                    query,
+                    fuzzy
+                );
+            }
+            Ok(())
+        },
+    );
+}
+
+/// Found by the check above: `--fuzzy underlying` found "under" by its stem, but only
+/// highlighted words within two edits of "underlying", so the hit had no passage.
+#[test]
+fn a_fuzzy_word_highlights_the_inflections_it_finds() {
+    let fixture = fixture();
+    for query in ["underlying", "underlying~2"] {
+        let parsed = QueryBuilder::new(&fixture.fields)
+            .fuzzy_words(true)
+            .parse(query)
+            .expect("a query");
+        let options = SearchOptions {
+            limit: 20,
+            passages: 1,
+            filters: Filters::default(),
+            corpus: fixture.corpus.clone(),
+        };
+        let results = search(&fixture.index, &parsed, options).expect("search");
+        assert!(
+            results.hits.len() >= 3,
+            "{query}: {} hits",
+            results.hits.len()
+        );
+        for hit in &results.hits {
+            assert!(
+                !hit.passages.is_empty(),
+                "{query}: no passage in {}",
+                hit.path
+            );
+        }
+    }
+}
+
 #[test]
 fn queries_of_thousands_of_words_and_huge_slops_finish() {
     check(
