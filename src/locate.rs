@@ -76,7 +76,12 @@ pub fn terms_to_locate(
                     terms.extend(with_stem(searcher, fields.body_exact, stem)?);
                 }
             }
-            Pattern::Fuzzy { word, distance } => {
+            Pattern::Fuzzy {
+                word,
+                distance,
+                stem,
+            } => {
+                terms.push(Term::from_field_text(fields.body, stem));
                 let query = FuzzyTermQuery::new(
                     Term::from_field_text(fields.body_exact, word),
                     *distance,
@@ -275,7 +280,9 @@ fn positions(segment: &SegmentReader, doc: DocId, term: &Term) -> Option<Vec<u32
     else {
         return Some(Vec::new());
     };
-    if postings.seek(doc) != doc || postings.doc() == TERMINATED {
+    // A term whose first document comes after this one is not in it; postings must
+    // only seek forward (debug builds of tantivy assert it).
+    if postings.doc() > doc || postings.seek(doc) != doc || postings.doc() == TERMINATED {
         return Some(Vec::new());
     }
     let mut positions = Vec::new();
@@ -302,4 +309,49 @@ fn phrase_positions(segment: &SegmentReader, doc: DocId, terms: &[Term]) -> Opti
         });
     }
     Some(starts.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::build_schema;
+    use tantivy::{Index, TantivyDocument};
+
+    #[test]
+    fn a_term_first_found_in_a_later_document_is_not_sought_backwards() {
+        // Found by the long property run with debug assertions: the long document came
+        // before every document holding one of the query's words, and seeking that word's
+        // postings back to it panicked. (Release builds never check, so only a run with
+        // debug assertions can catch it coming back.)
+        let (schema, fields) = build_schema();
+        let index = Index::create_in_ram(schema);
+        crate::schema::register_analyzers(index.tokenizers());
+        let mut writer = index
+            .writer_with_num_threads::<TantivyDocument>(1, 15_000_000)
+            .expect("writer");
+        for body in ["alpha words", "beta words"] {
+            let mut doc = TantivyDocument::new();
+            doc.add_text(fields.body_exact, body);
+            writer.add_document(doc).expect("add");
+        }
+        writer.commit().expect("commit");
+        let searcher = index.reader().expect("reader").searcher();
+        let located = Located {
+            locators: ["beta", "alpha"]
+                .iter()
+                .enumerate()
+                .map(|(clause, w)| {
+                    (
+                        clause,
+                        Locator::Term(Term::from_field_text(fields.body_exact, w)),
+                    )
+                })
+                .collect(),
+            reach: 1,
+        };
+        let segment = searcher.segment_reader(0);
+        let ranges = windows(segment, 0, &located, 1, (&[1.0, 1.0], 2)).expect("postings");
+        assert_eq!(ranges.len(), 1);
+        assert_eq!(ranges[0], 0..1);
+    }
 }

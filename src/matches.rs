@@ -109,10 +109,19 @@ impl<'a> SingleWordClauses<'a> {
                         }
                     }
                 }
-                Pattern::Fuzzy { word, distance } => {
+                Pattern::Fuzzy {
+                    word,
+                    distance,
+                    stem,
+                } => {
                     clauses
                         .fuzzy
                         .push((index, word, word.chars().count(), *distance as usize));
+                    // The query finds the word's inflections too: `underlying~2` finds
+                    // "under", which is more than two edits away.
+                    if !stem.is_empty() {
+                        clauses.stems.entry(stem.as_str()).or_default().push(index);
+                    }
                 }
                 Pattern::Prefix { prefix } => clauses.prefixes.push((index, prefix)),
                 Pattern::Phrase { .. } => {}
@@ -377,6 +386,7 @@ mod tests {
             Pattern::Fuzzy {
                 word: "negotiation".into(),
                 distance: 2,
+                stem: "negoti".into(),
             },
             Pattern::Prefix {
                 prefix: "nego".into(),

@@ -52,7 +52,7 @@ pub fn best_passages(text: &str, matches: &[Match], weights: &[f32], limit: usiz
         return Vec::new();
     }
     let lines = Lines::new(text);
-    let mut candidates: Vec<Passage> = match_groups(matches, weights, limit * 3)
+    let mut candidates: Vec<Passage> = match_groups(matches, weights, limit.saturating_mul(3))
         .into_iter()
         .map(|(start, end, anchor_end)| {
             let (start, end) = sentence_window(text, start, end, anchor_end);
@@ -60,7 +60,8 @@ pub fn best_passages(text: &str, matches: &[Match], weights: &[f32], limit: usiz
         })
         .collect();
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
-    let mut chosen: Vec<Passage> = Vec::with_capacity(limit);
+    // Not `with_capacity(limit)`: the limit is the user's, and may be any number.
+    let mut chosen: Vec<Passage> = Vec::new();
     for candidate in candidates {
         if chosen.len() == limit {
             break;

@@ -31,8 +31,13 @@ pub enum Pattern {
     /// Any of these words, compared after stemming (a keyword and its name variants) or as
     /// written (a quoted word).
     Word { words: Vec<String>, stemmed: bool },
-    /// Words within `distance` edits of `word` (a transposition is one edit).
-    Fuzzy { word: String, distance: u8 },
+    /// Words within `distance` edits of `word` (a transposition is one edit), and words
+    /// with its `stem`, which the query also finds.
+    Fuzzy {
+        word: String,
+        distance: u8,
+        stem: String,
+    },
     /// Words that start with `prefix`.
     Prefix { prefix: String },
     /// Words in this order, with at most `slop` other words between them in all; with
@@ -457,8 +462,8 @@ impl QueryBuilder {
         Ok(query)
     }
 
-    /// A word within `distance` edits, and the word itself ranked above its neighbours:
-    /// a fuzzy match scores a constant, an exact one its BM25 on top.
+    /// A word within `distance` edits, and the word itself, in any inflection, ranked above
+    /// its neighbours: a fuzzy match scores a constant, an exact one its BM25 on top.
     fn fuzzy(
         &mut self,
         scope: Scope,
@@ -497,6 +502,7 @@ impl QueryBuilder {
         let pattern = Pattern::Fuzzy {
             word: exact_word.to_string(),
             distance,
+            stem,
         };
         (pattern, query)
     }

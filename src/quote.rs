@@ -227,8 +227,16 @@ pub fn check_quotation(
             .collect(),
     );
     let mut candidates: Vec<DocAddress> = Vec::new();
-    let verbatim_limit = TopDocs::with_limit(options.limit.max(1) * 4).order_by_score();
-    let near_limit = TopDocs::with_limit(NEAR_CANDIDATES.max(options.limit * 2)).order_by_score();
+    // No more candidates than documents: tantivy sets room aside for as many as asked, and
+    // `--limit 9223372036854775807` overflowed it.
+    let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let candidates_at_most = |wanted: usize| wanted.min(documents).max(1);
+    let verbatim_limit =
+        TopDocs::with_limit(candidates_at_most(options.limit.saturating_mul(4))).order_by_score();
+    let near_limit = TopDocs::with_limit(candidates_at_most(
+        NEAR_CANDIDATES.max(options.limit.saturating_mul(2)),
+    ))
+    .order_by_score();
     for (query, collector) in [(&verbatim_query, verbatim_limit), (&near_query, near_limit)] {
         let top = searcher
             .search(query, &collector)

@@ -73,7 +73,10 @@ pub fn search(
     options: SearchOptions,
 ) -> Result<SearchResults> {
     let searcher = index.reader()?.searcher();
-    let top = TopDocs::with_limit(options.limit.max(1)).order_by_score();
+    // No more hits than documents: tantivy sets room aside for as many as asked, and
+    // `--limit 18446744073709551615` overflowed it.
+    let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let top = TopDocs::with_limit(options.limit.min(documents).max(1)).order_by_score();
     let restricted;
     let runnable: &dyn tantivy::query::Query = if options.filters.is_empty() {
         query.query.as_ref()

@@ -11,8 +11,17 @@
 //! apart, inside it and on character boundaries; a quotation's differences lie inside its
 //! passage.
 //!
-//! Each property runs a few hundred cases by default; `PROPTEST_CASES=N` runs N per property
-//! (a long soak; run it with `--release` and `--nocapture` to see how many inputs were tried).
+//! Each property runs a few hundred cases by default; `PROPTEST_CASES=N` runs N per property,
+//! each run with a new random seed. A long soak is best built with overflow checks and debug
+//! assertions on (tantivy's included), in a target folder of its own:
+//!
+//! ```text
+//! CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true \
+//!   PROPTEST_CASES=2000 cargo test --release --target-dir target/checked \
+//!   --test query_properties -- --nocapture --test-threads 1
+//! ```
+//!
+//! `--nocapture` shows how many inputs each property tried.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -112,7 +121,8 @@ fn long_document(scripts: &str) -> String {
             text.push('\n');
         }
         text.push_str(scripts);
-        text.push('\n');
+        // Lone carriage returns end lines too, as old Mac files have them.
+        text.push_str("\rPresidents come\rand go.\r\n");
     }
     assert!(text.len() > 128 * 1024);
     text
@@ -182,8 +192,14 @@ fn fixture() -> &'static Fixture {
 // ---------------------------------------------------------------------------------------
 // Running properties with a case count that an environment variable can raise.
 
-/// Cases per property: `PROPTEST_CASES` if set, else `default`.
+/// Cases per property: `PROPTEST_CASES` if set, else `default`, a quarter of it in an
+/// unoptimized build, where each case costs ten times more.
 fn cases(default: u32) -> u32 {
+    let default = if cfg!(debug_assertions) {
+        (default / 4).max(1)
+    } else {
+        default
+    };
     std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -729,6 +745,82 @@ fn stretches_of_the_text_searched_as_phrases_have_exact_passages() {
     );
 }
 
+/// A hit is there to be cited: for words, fuzzy words, prefixes and phrases (no fields, no
+/// exclusions, no `*`), every hit shows at least one passage with a highlight.
+#[test]
+fn every_hit_of_words_has_a_highlighted_passage() {
+    let clause = prop_oneof![
+        4 => (word(), prop::sample::select(&["", "", "*", "~", "~1", "~2"][..]))
+            .prop_map(|(w, suffix)| w + suffix),
+        1 => text_stretch().prop_map(|t| format!("\"{}\"", t.replace('"', " "))),
+    ];
+    check(
+        "cited hits",
+        64,
+        (prop::collection::vec(clause, 1..4), any::<bool>()),
+        |(clauses, fuzzy)| {
+            let query = clauses.join(" ");
+            let fixture = fixture();
+            let Ok(parsed) = QueryBuilder::new(&fixture.fields)
+                .fuzzy_words(fuzzy)
+                .parse(&query)
+            else {
+                return Ok(());
+            };
+            let options = SearchOptions {
+                limit: 20,
+                passages: 1,
+                filters: Filters::default(),
+                corpus: fixture.corpus.clone(),
+            };
+            let results = search(&fixture.index, &parsed, options)
+                .map_err(|e| TestCaseError::fail(format!("search failed: {e}")))?;
+            for hit in &results.hits {
+                prop_assert!(
+                    hit.passages.iter().any(|p| !p.highlights.is_empty()),
+                    "{} has no passage for {:?} (fuzzy: {})",
+                    hit.path,
+                    query,
+                    fuzzy
+                );
+            }
+            Ok(())
+        },
+    );
+}
+
+/// Found by the check above: `--fuzzy underlying` found "under" by its stem, but only
+/// highlighted words within two edits of "underlying", so the hit had no passage.
+#[test]
+fn a_fuzzy_word_highlights_the_inflections_it_finds() {
+    let fixture = fixture();
+    for query in ["underlying", "underlying~2"] {
+        let parsed = QueryBuilder::new(&fixture.fields)
+            .fuzzy_words(true)
+            .parse(query)
+            .expect("a query");
+        let options = SearchOptions {
+            limit: 20,
+            passages: 1,
+            filters: Filters::default(),
+            corpus: fixture.corpus.clone(),
+        };
+        let results = search(&fixture.index, &parsed, options).expect("search");
+        assert!(
+            results.hits.len() >= 3,
+            "{query}: {} hits",
+            results.hits.len()
+        );
+        for hit in &results.hits {
+            assert!(
+                !hit.passages.is_empty(),
+                "{query}: no passage in {}",
+                hit.path
+            );
+        }
+    }
+}
+
 #[test]
 fn queries_of_thousands_of_words_and_huge_slops_finish() {
     check(
@@ -847,5 +939,34 @@ fn an_excluded_phrase_that_never_matches_does_not_panic() {
         "-(13’s)",
     ] {
         search_query(query, false, false).unwrap_or_else(|e| panic!("{query}: {e}"));
+    }
+}
+
+/// Found while running the binary on the cases above: `--limit` and `--passages` of
+/// `usize::MAX` made tantivy and the passage list reserve room for that many and panic.
+#[test]
+fn the_largest_limits_are_no_panic() {
+    let fixture = fixture();
+    let parsed = QueryBuilder::new(&fixture.fields)
+        .parse("peace")
+        .expect("a query");
+    let options = SearchOptions {
+        limit: usize::MAX,
+        passages: usize::MAX,
+        filters: Filters::default(),
+        corpus: fixture.corpus.clone(),
+    };
+    let results = search(&fixture.index, &parsed, options).expect("search");
+    assert_eq!(results.hits.len(), results.total_hits);
+    check_search(&results, usize::MAX).expect("exact passages");
+    for limit in [usize::MAX, usize::MAX / 2] {
+        let options = QuoteOptions {
+            limit,
+            min_similarity: 0.0,
+            variants: Variants::none(),
+            corpus: fixture.corpus.clone(),
+        };
+        let results = check_quotation(&fixture.index, "peace talks", options).expect("quote");
+        check_quote(&results).expect("exact passages");
     }
 }
