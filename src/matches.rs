@@ -44,9 +44,11 @@ pub fn find_matches(text: &str, terms: &[QueryTerm]) -> Vec<Match> {
     let mut clauses_of_word: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut stemmer = Stemmer::new();
     for w in &words {
+        // Keyed by the word as written: its stem must come from that, as the index's did.
+        let written = &text[w.start..w.end];
         let clauses = clauses_of_word
-            .entry(w.text.as_str())
-            .or_insert_with(|| single.matching(&w.text, &mut stemmer));
+            .entry(written)
+            .or_insert_with(|| single.matching(&w.text, written, &mut stemmer));
         for &term in clauses.iter() {
             found.push(Match {
                 start: w.start,
@@ -130,14 +132,17 @@ impl<'a> SingleWordClauses<'a> {
         clauses
     }
 
-    /// The clauses that `word` (as the exact analyzer gives it) matches, in order.
-    fn matching(&self, word: &str, stemmer: &mut Stemmer) -> Vec<usize> {
+    /// The clauses that a word matches, in order: `word` as the exact analyzer gives it,
+    /// `written` as the text has it. The stem is taken from the written word, not the
+    /// folded one: folding can leave marks that split a word when it is analyzed again
+    /// (`İstanbul` folds to `i̇stanbul`, with a combining dot, which reads as `i` `stanbul`).
+    fn matching(&self, word: &str, written: &str, stemmer: &mut Stemmer) -> Vec<usize> {
         let mut clauses: Vec<usize> = Vec::new();
         if let Some(list) = self.exact.get(word) {
             clauses.extend(list);
         }
         if !self.stems.is_empty()
-            && let Some(list) = self.stems.get(stemmer.stem(word))
+            && let Some(list) = self.stems.get(stemmer.stem(written))
         {
             clauses.extend(list);
         }
@@ -421,6 +426,22 @@ mod tests {
                 (21, 2)
             ]
         );
+    }
+
+    #[test]
+    fn a_keyword_whose_folded_form_has_a_combining_mark_is_found() {
+        // Found by the long property run: `İstanbul` was found by the index but never
+        // highlighted, so its hits had no passage.
+        let term = QueryTerm {
+            label: "İstanbul".into(),
+            pattern: Pattern::Word {
+                words: crate::schema::analyze(&mut stemmed_analyzer(), "İstanbul"),
+                stemmed: true,
+            },
+        };
+        let text = "From İstanbul, and İSTANBUL.";
+        let found = find_matches(text, &[term]);
+        assert_eq!(spans(text, &found), ["İstanbul", "İSTANBUL"]);
     }
 
     #[test]

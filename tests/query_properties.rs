@@ -821,6 +821,28 @@ fn a_fuzzy_word_highlights_the_inflections_it_finds() {
     }
 }
 
+/// Found by the long run: `İstanbul` folds to `i̇stanbul`, with a combining dot, and the
+/// highlighter, stemming the folded word again, never matched it: no passage, in the long
+/// document or the short one.
+#[test]
+fn a_word_with_a_dotted_capital_i_is_highlighted() {
+    let fixture = fixture();
+    let parsed = QueryBuilder::new(&fixture.fields)
+        .parse("İstanbul")
+        .expect("a query");
+    let options = SearchOptions {
+        limit: 20,
+        passages: 1,
+        filters: Filters::default(),
+        corpus: fixture.corpus.clone(),
+    };
+    let results = search(&fixture.index, &parsed, options).expect("search");
+    assert_eq!(results.hits.len(), 2);
+    for hit in &results.hits {
+        assert!(!hit.passages.is_empty(), "no passage in {}", hit.path);
+    }
+}
+
 #[test]
 fn queries_of_thousands_of_words_and_huge_slops_finish() {
     check(
