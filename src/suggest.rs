@@ -55,7 +55,15 @@ pub fn suggest(
         if !found_nothing && documents > rare {
             continue;
         }
-        let mut alternatives: Vec<Alternative> = close_spellings(searcher, field, word)
+        // A word the index has is doubted for one edit only: the automaton for two is
+        // many times larger, and a spelling two edits away is another word more often
+        // than a slip.
+        let distance = if documents > 0 {
+            1
+        } else {
+            fuzzy_distance_for(word).max(1)
+        };
+        let mut alternatives: Vec<Alternative> = close_spellings(searcher, field, word, distance)
             .into_iter()
             .filter(|alternative| {
                 let stems = crate::schema::analyze(&mut stemmer, alternative);
@@ -91,10 +99,14 @@ fn doc_freq(searcher: &Searcher, field: Field, word: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// The words of the vocabulary within one or two edits of `word` (by its length), found by
+/// The words of the vocabulary within `distance` edits of `word`, found by
 /// running tantivy's Levenshtein automaton over each segment's term dictionary.
-fn close_spellings(searcher: &Searcher, field: Field, word: &str) -> BTreeSet<String> {
-    let distance = fuzzy_distance_for(word).max(1);
+fn close_spellings(
+    searcher: &Searcher,
+    field: Field,
+    word: &str,
+    distance: u8,
+) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     let query = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
     for segment in searcher.segment_readers() {
