@@ -12,7 +12,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 
-use common::{Dossier, line_at, stderr_of};
+use common::{Dossier, line_at, stderr_of, summary};
 
 /// `(path, reason)` of every `dossier: skipped PATH: REASON` line of an index run.
 fn skipped(dossier: &Dossier, output: &std::process::Output) -> BTreeMap<String, String> {
@@ -34,14 +34,6 @@ fn notes(dossier: &Dossier, output: &std::process::Output) -> BTreeMap<String, S
         .filter_map(|rest| rest.split_once(": "))
         .map(|(path, note)| (path.to_string(), note.to_string()))
         .collect()
-}
-
-fn summary(output: &std::process::Output) -> String {
-    stderr_of(output)
-        .lines()
-        .find(|line| line.starts_with("dossier: indexed"))
-        .unwrap_or_default()
-        .to_string()
 }
 
 #[derive(Clone, Copy)]
@@ -779,17 +771,7 @@ fn json_output_into_a_closed_pipe_is_not_an_error() {
         dossier.write(&format!("copy{i}.txt"), "Copy\n\nThe pangolin again.\n");
     }
     dossier.index_run();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .args(["search", "pangolin", "--json", "--limit", "50", "--corpus"])
-        .arg(dossier.corpus())
-        .arg("--index")
-        .arg(dossier.index())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let output = child.wait_with_output().unwrap();
+    let output = dossier.run_into_closed_pipe(&["search", "pangolin", "--json", "--limit", "50"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     assert!(output.stderr.is_empty(), "{}", stderr_of(&output));
 }

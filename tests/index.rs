@@ -3,15 +3,7 @@
 
 mod common;
 
-use common::{Dossier, stderr_of};
-
-fn summary(output: &std::process::Output) -> String {
-    stderr_of(output)
-        .lines()
-        .find(|line| line.contains("dossier: indexed"))
-        .unwrap_or_default()
-        .to_string()
-}
+use common::{Dossier, stderr_of, summary};
 
 #[test]
 fn a_second_run_reads_only_what_changed() {

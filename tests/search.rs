@@ -258,18 +258,7 @@ fn nothing_found_exits_1_and_a_missing_corpus_exits_2() {
 fn a_broken_pipe_is_not_an_error() {
     let dossier = Dossier::shipped();
     dossier.index_run();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .args(["search", "Ukraine", "--passages", "5", "--corpus"])
-        .arg(dossier.corpus())
-        .arg("--index")
-        .arg(dossier.index())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Close our end at once, as `head -0` would.
-    drop(child.stdout.take());
-    let output = child.wait_with_output().unwrap();
+    let output = dossier.run_into_closed_pipe(&["search", "Ukraine", "--passages", "5"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     assert!(output.stderr.is_empty(), "{}", stderr_of(&output));
 }

@@ -118,6 +118,23 @@ impl Dossier {
         command
     }
 
+    /// Runs dossier with `args` and its stdout closed at once, as `| head -0` would.
+    pub fn run_into_closed_pipe(&self, args: &[&str]) -> std::process::Output {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .current_dir(self.dir.path())
+            .args(args)
+            .arg("--corpus")
+            .arg(self.corpus())
+            .arg("--index")
+            .arg(self.index())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        child.wait_with_output().unwrap()
+    }
+
     pub fn index_run(&self) -> std::process::Output {
         self.command(&["index"])
             .output()
@@ -165,6 +182,15 @@ impl Dossier {
             }
         }
     }
+}
+
+/// The summary line of an indexing run (`dossier: indexed … in N s`).
+pub fn summary(output: &std::process::Output) -> String {
+    stderr_of(output)
+        .lines()
+        .find(|line| line.starts_with("dossier: indexed"))
+        .unwrap_or_default()
+        .to_string()
 }
 
 pub fn stderr_of(output: &std::process::Output) -> String {
