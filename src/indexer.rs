@@ -182,9 +182,13 @@ pub fn pending_changes(index: &DossierIndex, corpus_dir: &Path) -> Result<Change
     if freshness::recorded(&index.dir) == Some(fingerprint) {
         return Ok(Changes::default());
     }
+    // Compared under the update lock when it is free: an update forgets the fingerprint
+    // before its first commit, and one that starts (or is killed) during an unlocked
+    // comparison could leave a part-built index behind a fingerprint recorded here.
+    let lock = UpdateLock::acquire(&index.dir).ok();
     let listing = corpus::list(corpus_dir, &index.dir)?;
     let changes = plan(index, &listing)?;
-    if changes.is_empty() {
+    if changes.is_empty() && lock.is_some() {
         // Only a shortcut for the next check: an index folder that cannot be written to
         // is still searched, just without it.
         let _ = freshness::record(&index.dir, fingerprint);
