@@ -64,7 +64,13 @@ pub fn find_matches(text: &str, terms: &[QueryTerm]) -> Vec<Match> {
             last_is_prefix,
         } = &term.pattern
         {
-            for (start, end) in phrase_matches(&words, phrase, *slop, *last_is_prefix) {
+            let mut spans = phrase_matches(&words, phrase, *slop, *last_is_prefix);
+            if spans.is_empty() && *slop > 0 && !*last_is_prefix {
+                // tantivy lets a sloppy phrase's words trade places ("come presidents"~2
+                // finds "presidents come"); a hit must still show where it matched.
+                spans = unordered_phrase_matches(&words, phrase, *slop);
+            }
+            for (start, end) in spans {
                 found.push(Match {
                     start,
                     end,
@@ -239,6 +245,46 @@ fn phrase_matches(
     found
 }
 
+/// Where all the words of `phrase` stand, in any order, within its length plus `slop`
+/// positions: a sloppy phrase matched out of order. Each window holds one place per word
+/// of the phrase (a repeated word needs as many places) and windows do not overlap.
+fn unordered_phrase_matches(words: &[Word], phrase: &[String], slop: u32) -> Vec<(usize, usize)> {
+    let span = (phrase.len() - 1).saturating_add(slop as usize);
+    let mut wanted: HashMap<&str, usize> = HashMap::new();
+    for word in phrase {
+        *wanted.entry(word.as_str()).or_default() += 1;
+    }
+    let places: Vec<usize> = (0..words.len())
+        .filter(|&i| wanted.contains_key(words[i].text.as_str()))
+        .collect();
+    let mut found = Vec::new();
+    let mut next_free = 0;
+    for (k, &first) in places.iter().enumerate() {
+        if first < next_free {
+            continue;
+        }
+        let mut missing = wanted.clone();
+        let mut missing_total = phrase.len();
+        for &place in &places[k..] {
+            if words[place].position > words[first].position + span {
+                break;
+            }
+            if let Some(count) = missing.get_mut(words[place].text.as_str())
+                && *count > 0
+            {
+                *count -= 1;
+                missing_total -= 1;
+                if missing_total == 0 {
+                    found.push((words[first].start, words[place].end));
+                    next_free = place + 1;
+                    break;
+                }
+            }
+        }
+    }
+    found
+}
+
 /// Stems words on demand, remembering the stems it has computed.
 struct Stemmer {
     analyzer: TextAnalyzer,
@@ -289,6 +335,23 @@ mod tests {
         let text = "Presidents go. “Presidents come and go, and even die,” he said.";
         let found = find_matches(text, &[phrase(&["presidents", "come", "and", "go"], 0)]);
         assert_eq!(spans(text, &found), ["Presidents come and go"]);
+    }
+
+    #[test]
+    fn a_sloppy_phrase_out_of_order_shows_where_its_words_stand() {
+        let text = "Presidents come and go. They stay.";
+        let found = find_matches(text, &[phrase(&["come", "presidents"], 2)]);
+        assert_eq!(spans(text, &found), ["Presidents come"]);
+        // Matches in order, where there are any, are the ones shown; without slop, no
+        // reordering.
+        let text = "come presidents, and presidents come";
+        let found = find_matches(text, &[phrase(&["come", "presidents"], 2)]);
+        assert_eq!(spans(text, &found), ["come presidents"]);
+        assert!(find_matches("presidents come", &[phrase(&["come", "presidents"], 0)]).is_empty());
+        // A repeated word needs as many places.
+        let text = "peace now, then peace";
+        let found = find_matches(text, &[phrase(&["peace", "peace"], 3)]);
+        assert_eq!(spans(text, &found), ["peace now, then peace"]);
     }
 
     #[test]

@@ -112,6 +112,16 @@ fn a_phrase_misses_when_its_words_are_present_but_not_in_that_order() {
 }
 
 #[test]
+fn a_sloppy_phrase_found_out_of_order_still_shows_its_passage() {
+    let dossier = Dossier::shipped();
+    // tantivy lets the words of a sloppy phrase trade places within the slop.
+    let results = dossier.search_json("\"come Presidents\"~2", &[]);
+    assert_eq!(results.doc_ids(), ["000_eea6b4a974d0f11e"]);
+    assert_eq!(results.highlighted(), ["Presidents come"]);
+    assert_eq!(results.hits[0].passages[0].line, 14);
+}
+
+#[test]
 fn keywords_find_inflected_forms_and_highlight_each_of_them() {
     let dossier = Dossier::shipped();
     let results = dossier.search_json("negotiate", &["--limit", "10", "--passages", "5"]);
