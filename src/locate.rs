@@ -13,6 +13,7 @@ use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Searcher, SegmentReader, TERMINATED, Term};
 
+use crate::passage::score;
 use crate::query::{Pattern, QueryTerm};
 use crate::schema::{Fields, analyze, stemmed_analyzer};
 use crate::source::CHECKPOINT_EVERY;
@@ -81,7 +82,8 @@ pub fn terms_to_locate(
                 distance,
                 stem,
             } => {
-                terms.push(Term::from_field_text(fields.body, stem));
+                // The stemmed field keeps no positions: the words with that stem do.
+                terms.extend(with_stem(searcher, fields.body_exact, stem)?);
                 let query = FuzzyTermQuery::new(
                     Term::from_field_text(fields.body_exact, word),
                     *distance,
@@ -244,24 +246,10 @@ pub fn windows(
             _ => stretches.push((first..last, vec![clause])),
         }
     }
-    let score = |clauses: &[usize]| {
-        let mut seen = vec![false; weights.len()];
-        let mut total = 0.0;
-        for &clause in clauses {
-            let weight = weights.get(clause).copied().unwrap_or(1.0);
-            match seen.get_mut(clause) {
-                Some(seen) if !*seen => {
-                    *seen = true;
-                    total += weight;
-                }
-                _ => total += 0.2 * weight,
-            }
-        }
-        total
-    };
+    // Scored as a passage holding those matches would be.
     let mut scored: Vec<(f32, Range<usize>)> = stretches
         .into_iter()
-        .map(|(range, clauses)| (score(&clauses), range))
+        .map(|(range, clauses)| (score(clauses.into_iter(), weights), range))
         .collect();
     // Best first, earliest among equals; then back in text order.
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.start.cmp(&b.1.start)));

@@ -107,8 +107,8 @@ pub fn passage_around(
 /// The score of a set of matches: each distinct clause counts its weight once, and each
 /// repetition a little more. (Sorting the group's clauses, rather than marking them in a
 /// table of all clauses, keeps the cost to the group's size with a query of many words.)
-fn score<'a>(matches: impl Iterator<Item = &'a Match>, weights: &[f32]) -> f32 {
-    let mut terms: Vec<usize> = matches.map(|m| m.term).collect();
+pub(crate) fn score(clauses: impl Iterator<Item = usize>, weights: &[f32]) -> f32 {
+    let mut terms: Vec<usize> = clauses.collect();
     terms.sort_unstable();
     let mut total = 0.0;
     for (i, &term) in terms.iter().enumerate() {
@@ -364,7 +364,7 @@ fn make_passage(
         start,
         end,
         highlights,
-        score: score(inside.into_iter(), weights),
+        score: score(inside.into_iter().map(|m| m.term), weights),
     }
 }
 
@@ -433,6 +433,15 @@ mod tests {
         }
     }
 
+    fn at_last(text: &str, needle: &str, term: usize) -> Match {
+        let start = text.rfind(needle).expect("needle in text");
+        Match {
+            start,
+            end: start + needle.len(),
+            term,
+        }
+    }
+
     #[test]
     fn a_passage_is_the_whole_sentence_around_the_match() {
         let text = "First sentence here. The envoy met Putin in Moscow on Tuesday. Last one.";
@@ -463,14 +472,9 @@ mod tests {
     fn the_passage_with_more_distinct_terms_comes_first() {
         let filler = "Filler words keep the two passages apart. ".repeat(20);
         let text = format!("Alpha only here. {filler}Alpha and beta together.");
-        let second_alpha = text.rfind("Alpha").unwrap();
         let matches = [
             at(&text, "Alpha", 0),
-            Match {
-                start: second_alpha,
-                end: second_alpha + 5,
-                term: 0,
-            },
+            at_last(&text, "Alpha", 0),
             at(&text, "beta", 1),
         ];
         let passages = best_passages(&text, &matches, &[1.0, 1.0], 2);
@@ -515,7 +519,7 @@ mod tests {
                 for m in &matches[..first] {
                     sliding.remove(m.term);
                 }
-                let whole = score(matches[first..=last].iter(), &weights);
+                let whole = score(matches[first..=last].iter().map(|m| m.term), &weights);
                 proptest::prop_assert!((sliding.total as f32 - whole).abs() < 1e-3);
             }
         }
@@ -532,15 +536,7 @@ mod tests {
             "word ".repeat(80),
             " word".repeat(40)
         );
-        let second = text.rfind("Miami").unwrap();
-        let matches = [
-            at(&text, "Miami", 0),
-            Match {
-                start: second,
-                end: second + 5,
-                term: 0,
-            },
-        ];
+        let matches = [at(&text, "Miami", 0), at_last(&text, "Miami", 0)];
         let passages = best_passages(&text, &matches, &[1.0], 1);
         assert_eq!(passages[0].text, "Envoy lands in Miami");
         // Hard-wrapped prose: a line break after a sentence is not the end of a paragraph.
