@@ -109,21 +109,33 @@ pub fn search(
                 total_hits == 0,
             )
         });
-        let mut results = ranked_hits(index, &searcher, query, top_docs, &options)?;
-        results.total_hits = total_hits;
-        results.suggestions = suggestions.join().unwrap_or_default();
-        Ok(results)
+        let (hits, problems) = ranked_hits(index, &searcher, query, top_docs, &options)?;
+        Ok(SearchResults {
+            total_hits,
+            hits,
+            terms: query.terms.iter().map(|t| t.label.clone()).collect(),
+            suggestions: suggestions.join().unwrap_or_default(),
+            problems,
+            variants: query
+                .variants
+                .iter()
+                .map(|(word, also)| NameVariants {
+                    word: word.clone(),
+                    also: also.clone(),
+                })
+                .collect(),
+        })
     })
 }
 
-/// The top documents with their passages, as plain data.
+/// The top documents with their passages, and why some have none.
 fn ranked_hits(
     index: &DossierIndex,
     searcher: &Searcher,
     query: &ParsedQuery,
     top_docs: Vec<(f32, DocAddress)>,
     options: &SearchOptions,
-) -> Result<SearchResults> {
+) -> Result<(Vec<Hit>, Vec<String>)> {
     let weights = term_weights(searcher, index, &query.terms);
     let fields = &index.fields;
     let mut problems = Vec::new();
@@ -180,21 +192,7 @@ fn ranked_hits(
             passages,
         });
     }
-    Ok(SearchResults {
-        total_hits: 0,
-        hits,
-        terms: query.terms.iter().map(|t| t.label.clone()).collect(),
-        suggestions: Vec::new(),
-        problems,
-        variants: query
-            .variants
-            .iter()
-            .map(|(word, also)| NameVariants {
-                word: word.clone(),
-                also: also.clone(),
-            })
-            .collect(),
-    })
+    Ok((hits, problems))
 }
 
 /// Passages of a long document, from the stretches of its file around the query's words:
@@ -219,7 +217,7 @@ fn long_text_passages(
     let mut passages = Vec::new();
     // Each stretch gives its best passages; a few more stretches than passages wanted
     // leave room for stretches whose matches make no passage.
-    let wanted = options.passages * 2;
+    let wanted = options.passages.saturating_mul(2);
     for window in windows(segment, doc, located, checkpoints.len(), (weights, wanted))? {
         let (start, end) = (place(window.start), place(window.end));
         let text = stored
