@@ -17,7 +17,8 @@ use walkdir::WalkDir;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::corpus;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::files::{remove_if_present, write_atomically};
 
 /// The file in the index folder holding the fingerprint of the corpus it was last brought
 /// up to date with.
@@ -74,24 +75,18 @@ pub fn recorded(index_dir: &Path) -> Option<u64> {
 }
 
 /// Records that the index is up to date with the corpus as it was when `fingerprint` was
-/// taken (before the update read anything). Written to a temporary file and renamed, so a
-/// reader sees the old fingerprint or the new one.
+/// taken (before the update read anything), atomically.
 pub fn record(index_dir: &Path, fingerprint: u64) -> Result<()> {
-    let path = index_dir.join(FINGERPRINT_FILE);
-    let temporary = index_dir.join(format!("{FINGERPRINT_FILE}.tmp"));
-    std::fs::write(&temporary, format!("{fingerprint:016x}\n"))
-        .map_err(|e| Error::io(&temporary, e))?;
-    std::fs::rename(&temporary, &path).map_err(|e| Error::io(&path, e))
+    write_atomically(
+        &index_dir.join(FINGERPRINT_FILE),
+        format!("{fingerprint:016x}\n").as_bytes(),
+    )
 }
 
 /// Forgets the fingerprint: an update is under way, and until it completes the index may
 /// hold only part of what the corpus has.
 pub fn forget(index_dir: &Path) -> Result<()> {
-    let path = index_dir.join(FINGERPRINT_FILE);
-    match std::fs::remove_file(&path) {
-        Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&path, error)),
-        _ => Ok(()),
-    }
+    remove_if_present(&index_dir.join(FINGERPRINT_FILE))
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 //! them again and a search does not mistake them for new files.
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -24,6 +24,7 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 use crate::corpus::{self, CorpusFile, CorpusListing, Skipped};
 use crate::error::{Error, Result};
 use crate::extract::{self, MAX_FILE_BYTES};
+use crate::files::{remove_if_present, write_atomically};
 use crate::freshness;
 use crate::index::{CommitPayload, DossierIndex, StoredState};
 use crate::lock::UpdateLock;
@@ -423,13 +424,6 @@ fn remove_stale_temporaries(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn remove_if_present(path: &Path) -> Result<()> {
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, e)),
-        _ => Ok(()),
-    }
-}
-
 fn writer(index: &DossierIndex) -> Result<IndexWriter> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -538,14 +532,6 @@ fn read_skipped(index_dir: &Path) -> Vec<SkippedRecord> {
 /// one. The list is a cache: a file missing from it (after a kill before the end of a run) is
 /// only read again.
 fn write_skipped(index_dir: &Path, records: &[SkippedRecord]) -> Result<()> {
-    let path = skipped_path(index_dir);
-    let temporary = index_dir.join(format!("{SKIPPED_FILE}.tmp"));
     let json = serde_json::to_vec_pretty(records).unwrap_or_default();
-    let write = || -> std::io::Result<()> {
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(&json)?;
-        file.sync_all()
-    };
-    write().map_err(|e| Error::io(&temporary, e))?;
-    std::fs::rename(&temporary, &path).map_err(|e| Error::io(&path, e))
+    write_atomically(&skipped_path(index_dir), &json)
 }

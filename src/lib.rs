@@ -10,6 +10,7 @@ pub mod align;
 pub mod corpus;
 pub mod error;
 pub mod extract;
+mod files;
 pub mod filter;
 pub mod freshness;
 pub mod index;
