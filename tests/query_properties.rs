@@ -149,6 +149,18 @@ struct Fixture {
     vocabulary: Vec<String>,
 }
 
+impl Fixture {
+    /// Search options for the fixture's corpus, without filters.
+    fn options(&self, limit: usize, passages: usize) -> SearchOptions {
+        SearchOptions {
+            limit,
+            passages,
+            filters: Filters::default(),
+            corpus: self.corpus.clone(),
+        }
+    }
+}
+
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
@@ -691,12 +703,7 @@ fn search_query(query: &str, fuzzy: bool, variants: bool) -> Result<(), TestCase
     };
     SEARCHED.fetch_add(1, Ordering::Relaxed);
     let passages = 3;
-    let options = SearchOptions {
-        limit: 20,
-        passages,
-        filters: Filters::default(),
-        corpus: fixture.corpus.clone(),
-    };
+    let options = fixture.options(20, passages);
     let results = search(&fixture.index, &parsed, options)
         .map_err(|e| TestCaseError::fail(format!("search failed: {e}")))?;
     check_search(&results, passages)
@@ -767,12 +774,7 @@ fn every_hit_of_words_has_a_highlighted_passage() {
             else {
                 return Ok(());
             };
-            let options = SearchOptions {
-                limit: 20,
-                passages: 1,
-                filters: Filters::default(),
-                corpus: fixture.corpus.clone(),
-            };
+            let options = fixture.options(20, 1);
             let results = search(&fixture.index, &parsed, options)
                 .map_err(|e| TestCaseError::fail(format!("search failed: {e}")))?;
             for hit in &results.hits {
@@ -799,12 +801,7 @@ fn a_fuzzy_word_highlights_the_inflections_it_finds() {
             .fuzzy_words(true)
             .parse(query)
             .expect("a query");
-        let options = SearchOptions {
-            limit: 20,
-            passages: 1,
-            filters: Filters::default(),
-            corpus: fixture.corpus.clone(),
-        };
+        let options = fixture.options(20, 1);
         let results = search(&fixture.index, &parsed, options).expect("search");
         assert!(
             results.hits.len() >= 3,
@@ -830,12 +827,7 @@ fn a_word_with_a_dotted_capital_i_is_highlighted() {
     let parsed = QueryBuilder::new(&fixture.fields)
         .parse("İstanbul")
         .expect("a query");
-    let options = SearchOptions {
-        limit: 20,
-        passages: 1,
-        filters: Filters::default(),
-        corpus: fixture.corpus.clone(),
-    };
+    let options = fixture.options(20, 1);
     let results = search(&fixture.index, &parsed, options).expect("search");
     assert_eq!(results.hits.len(), 2);
     for hit in &results.hits {
@@ -972,12 +964,7 @@ fn the_largest_limits_are_no_panic() {
     let parsed = QueryBuilder::new(&fixture.fields)
         .parse("peace")
         .expect("a query");
-    let options = SearchOptions {
-        limit: usize::MAX,
-        passages: usize::MAX,
-        filters: Filters::default(),
-        corpus: fixture.corpus.clone(),
-    };
+    let options = fixture.options(usize::MAX, usize::MAX);
     let results = search(&fixture.index, &parsed, options).expect("search");
     assert_eq!(results.hits.len(), results.total_hits);
     check_search(&results, usize::MAX).expect("exact passages");

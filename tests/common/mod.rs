@@ -143,15 +143,27 @@ impl Dossier {
 
     /// Runs a search with `--json` and reads the result back; checks the exit code agrees.
     pub fn search_json(&self, query: &str, extra: &[&str]) -> Results {
+        let results: Results = self.search_json_as(query, extra, |r: &Results| r.total_hits);
+        self.check_offsets(&results);
+        results
+    }
+
+    /// Runs a search with `--json`, reads the one object back as `T`, and checks the exit
+    /// code agrees with its `total_hits`.
+    fn search_json_as<T: serde::de::DeserializeOwned>(
+        &self,
+        query: &str,
+        extra: &[&str],
+        total_hits: impl Fn(&T) -> usize,
+    ) -> T {
         let mut args = vec!["search", query, "--json"];
         args.extend_from_slice(extra);
         let output = self.command(&args).output().expect("run dossier search");
         let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
-        let results: Results = serde_json::from_str(&stdout)
+        let results: T = serde_json::from_str(&stdout)
             .unwrap_or_else(|e| panic!("one JSON object expected ({e}): {stdout}"));
-        let expected_code = if results.total_hits > 0 { 0 } else { 1 };
+        let expected_code = if total_hits(&results) > 0 { 0 } else { 1 };
         assert_eq!(output.status.code(), Some(expected_code), "exit code");
-        self.check_offsets(&results);
         results
     }
 
@@ -238,14 +250,8 @@ impl Dossier {
     /// `\r\n` and lone `\r`. Hits whose path is not the file's name (names that are not
     /// UTF-8, shown with U+FFFD) are checked by the caller.
     pub fn search_json_decoded(&self, query: &str, extra: &[&str]) -> DecodedResults {
-        let mut args = vec!["search", query, "--json"];
-        args.extend_from_slice(extra);
-        let output = self.command(&args).output().expect("run dossier search");
-        let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
-        let results: DecodedResults = serde_json::from_str(&stdout)
-            .unwrap_or_else(|e| panic!("one JSON object expected ({e}): {stdout}"));
-        let expected_code = if results.total_hits > 0 { 0 } else { 1 };
-        assert_eq!(output.status.code(), Some(expected_code), "exit code");
+        let results: DecodedResults =
+            self.search_json_as(query, extra, |r: &DecodedResults| r.total_hits);
         for hit in results.hits.iter().filter(|h| !h.path.contains('\u{fffd}')) {
             let bytes = self.file_bytes(&hit.path);
             let text: Vec<u8> = match &hit.encoding {
