@@ -495,7 +495,6 @@ fn to_tantivy(fields: &Fields, file: &CorpusFile, document: &ReadDocument) -> Ta
     doc.add_text(fields.path, &file.rel_path);
     doc.add_text(fields.title, title);
     doc.add_text(fields.title_exact, title);
-    doc.add_text(fields.body, text);
     doc.add_text(fields.body_exact, text);
     // A file whose name is not UTF-8 cannot be opened again by its stored path: its text is
     // kept whatever its length.

@@ -26,6 +26,7 @@ pub mod quote;
 pub mod schema;
 pub mod search;
 pub mod source;
+pub mod stems;
 pub mod suggest;
 pub mod variants;
 

@@ -15,8 +15,9 @@ use tantivy::{DocId, DocSet, Searcher, SegmentReader, TERMINATED, Term};
 
 use crate::passage::score;
 use crate::query::{Pattern, QueryTerm};
-use crate::schema::{Fields, analyze, stemmed_analyzer};
+use crate::schema::Fields;
 use crate::source::CHECKPOINT_EVERY;
+use crate::stems::terms_with_stem;
 
 /// Words of context read before a match's first word.
 const WORDS_BEFORE: usize = 8;
@@ -74,7 +75,7 @@ pub fn terms_to_locate(
                 stemmed: true,
             } => {
                 for stem in words {
-                    terms.extend(with_stem(searcher, fields.body_exact, stem)?);
+                    terms.extend(terms_with_stem(searcher, fields.body_exact, stem));
                 }
             }
             Pattern::Fuzzy {
@@ -82,8 +83,7 @@ pub fn terms_to_locate(
                 distance,
                 stem,
             } => {
-                // The stemmed field keeps no positions: the words with that stem do.
-                terms.extend(with_stem(searcher, fields.body_exact, stem)?);
+                terms.extend(terms_with_stem(searcher, fields.body_exact, stem));
                 let query = FuzzyTermQuery::new(
                     Term::from_field_text(fields.body_exact, word),
                     *distance,
@@ -142,30 +142,6 @@ pub fn terms_to_locate(
         locators.extend(terms.into_iter().map(|t| (index, Locator::Term(t))));
     }
     Some(Located { locators, reach })
-}
-
-/// The words of `field` (unstemmed) whose stem is `stem`: the stemmed field keeps no
-/// positions. English stemming keeps a word's beginning but for its last letter (`happi`
-/// from happy, `hope` from hoping), so the words are looked for among those that start with
-/// the stem less one letter. The few irregular forms this misses (dying, `die`) leave a
-/// stretch without passages, and the caller then reads the whole text.
-fn with_stem(searcher: &Searcher, field: Field, stem: &str) -> Option<Vec<Term>> {
-    let mut chars = stem.chars();
-    if stem.chars().count() >= 4 {
-        chars.next_back();
-    }
-    let candidates = prefixed(searcher, field, chars.as_str())?;
-    let mut stemmer = stemmed_analyzer();
-    Some(
-        candidates
-            .into_iter()
-            .filter(|term| {
-                term.value()
-                    .as_str()
-                    .is_some_and(|word| analyze(&mut stemmer, word) == [stem])
-            })
-            .collect(),
-    )
 }
 
 fn prefixed(searcher: &Searcher, field: Field, prefix: &str) -> Option<Vec<Term>> {

@@ -5,8 +5,8 @@
 //! `"phrase"`, `"phrase"~N`, `word~N`, `prefix*`, `"phrase pre"*`, `field:term`, `^boost`),
 //! after typographic quotes and
 //! apostrophes are made plain. The query is then built here rather than by tantivy's
-//! `QueryParser`, because a phrase and a keyword go to different fields: keywords to the
-//! stemmed field, quoted phrases to the exact one.
+//! `QueryParser`, because a phrase and a keyword are found differently: a keyword by its
+//! stem ([`crate::stems`]), a quoted phrase by its exact words.
 
 use tantivy::Term;
 use tantivy::query::{
@@ -19,6 +19,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use crate::error::{Error, Result};
 use crate::schema::{Fields, analyze, exact_analyzer, stemmed_analyzer};
+use crate::stems::StemQuery;
 use forward_only::ForwardOnly;
 
 /// Title matches count a little more than body matches: a title says what a document is about.
@@ -413,13 +414,7 @@ impl QueryBuilder {
             let query = self.per_field(scope, quoted, |field| {
                 let alternatives = words
                     .iter()
-                    .map(|word| {
-                        let term: Box<dyn Query> = Box::new(TermQuery::new(
-                            Term::from_field_text(field, word),
-                            IndexRecordOption::WithFreqs,
-                        ));
-                        (Occur::Should, term)
-                    })
+                    .map(|word| (Occur::Should, self.word_query(field, word, !quoted)))
                     .collect();
                 Box::new(BooleanQuery::new(alternatives))
             });
@@ -475,12 +470,7 @@ impl QueryBuilder {
             .into_iter()
             .next()
             .unwrap_or_default();
-        let exact = self.per_field(scope, false, |field| {
-            Box::new(TermQuery::new(
-                Term::from_field_text(field, &stem),
-                IndexRecordOption::WithFreqs,
-            ))
-        });
+        let exact = self.per_field(scope, false, |field| self.word_query(field, &stem, true));
         if distance == 0 {
             let pattern = Pattern::Word {
                 words: vec![stem],
@@ -507,7 +497,20 @@ impl QueryBuilder {
         (pattern, query)
     }
 
-    /// The same clause over the title and the body, or only the field the user named.
+    /// A word of `field`: with `stemmed`, the word is a stem, found in the body through the
+    /// exact words that share it and in the title in its stemmed field.
+    fn word_query(&self, field: Field, word: &str, stemmed: bool) -> Box<dyn Query> {
+        if stemmed && field == self.fields.body_exact {
+            return Box::new(StemQuery::new(field, word));
+        }
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, word),
+            IndexRecordOption::WithFreqs,
+        ))
+    }
+
+    /// The same clause over the title and the body, or only the field the user named. The
+    /// body has only an exact field: `make` finds stems there with [`Self::word_query`].
     fn per_field(
         &self,
         scope: Scope,
@@ -517,7 +520,7 @@ impl QueryBuilder {
         let (title, body) = if exact {
             (self.fields.title_exact, self.fields.body_exact)
         } else {
-            (self.fields.title, self.fields.body)
+            (self.fields.title, self.fields.body_exact)
         };
         match scope {
             Scope::Title => make(title),

@@ -1,22 +1,20 @@
 //! The tantivy schema, its analyzers, and the struct of field handles that travels with it.
 //!
-//! Two analyses of the same text sit side by side: `body` is stemmed, so keywords find
-//! inflected forms, and `body_exact` keeps every word as written (only case and diacritics
-//! folded), so a quoted phrase matches exactly those words in that order. Both split on the
-//! same boundaries, so token positions and byte offsets agree between them. Only the exact
-//! fields keep word positions: phrases are matched there, and the stemmed fields, which only
-//! rank keywords, are a third smaller without them.
+//! A text is analyzed once: `body_exact` keeps every word as written (only case and
+//! diacritics folded), with its positions, so a quoted phrase matches exactly those words in
+//! that order, and a keyword finds its inflections through the words of that field that
+//! share its stem ([`crate::stems`]). Titles, short, also have a stemmed field of their own.
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, TokenizerManager,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, TextAnalyzer, TokenizerManager,
 };
 
 /// Bumped whenever the schema or an analyzer changes, so an old index is rebuilt, not misread.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 pub const STEMMED_ANALYZER: &str = "dossier_stemmed";
 pub const EXACT_ANALYZER: &str = "dossier_exact";
@@ -33,7 +31,6 @@ pub struct Fields {
     pub path: Field,
     pub title: Field,
     pub title_exact: Field,
-    pub body: Field,
     pub body_exact: Field,
     /// The decoded text of short documents, stored so passages come from exactly what was
     /// indexed; long ones are read from their file (see `source`).
@@ -70,7 +67,6 @@ pub fn build_schema() -> (Schema, Fields) {
         path: builder.add_text_field("path", STORED),
         title: builder.add_text_field("title", stemmed(IndexRecordOption::WithFreqs) | STORED),
         title_exact: builder.add_text_field("title_exact", exact.clone()),
-        body: builder.add_text_field("body", stemmed(IndexRecordOption::WithFreqs)),
         body_exact: builder.add_text_field("body_exact", exact),
         text: builder.add_text_field("text", STORED),
         size: builder.add_u64_field("size", FAST | STORED),
@@ -98,6 +94,15 @@ pub fn stemmed_analyzer() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(LONGEST_WORD_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// English stemming alone, for a word the exact analyzer has already folded: analyzing it
+/// again could split it (`i̇stanbul`, from İstanbul, holds a combining dot, which the
+/// tokenizer splits on).
+pub fn folded_word_stemmer() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
         .filter(Stemmer::new(Language::English))
         .build()
 }

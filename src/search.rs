@@ -16,6 +16,7 @@ use crate::metadata::format_date;
 use crate::passage::{Passage, best_passages};
 use crate::query::{ParsedQuery, Pattern, QueryTerm};
 use crate::source::{Checkpoint, StoredDocument};
+use crate::stems;
 use crate::suggest::{Suggestion, suggest};
 
 /// How many hits and passages a search returns.
@@ -240,11 +241,16 @@ fn long_text_passages(
 /// words of a phrase, so rare words and whole phrases choose the passage.
 fn term_weights(searcher: &Searcher, index: &DossierIndex, terms: &[QueryTerm]) -> Vec<f32> {
     let total = searcher.num_docs() as f32;
-    let idf = |field: Field, word: &str| {
-        let df = searcher
-            .doc_freq(&Term::from_field_text(field, word))
-            .unwrap_or(0) as f32;
+    let idf_of = |df: u64| {
+        let df = df as f32;
         (1.0 + (total - df + 0.5) / (df + 0.5)).ln()
+    };
+    let idf = |field: Field, word: &str| {
+        idf_of(
+            searcher
+                .doc_freq(&Term::from_field_text(field, word))
+                .unwrap_or(0),
+        )
     };
     terms
         .iter()
@@ -254,7 +260,7 @@ fn term_weights(searcher: &Searcher, index: &DossierIndex, terms: &[QueryTerm]) 
                 stemmed: true,
             } => words
                 .iter()
-                .map(|w| idf(index.fields.body, w))
+                .map(|stem| idf_of(stems::doc_freq(searcher, index.fields.body_exact, stem)))
                 .fold(0.0, f32::max),
             Pattern::Word {
                 words,
