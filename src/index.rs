@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::{LockError, OpenReadError};
-use tantivy::{Index, IndexReader, ReloadPolicy, TantivyError};
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyError};
 
 use crate::error::{Error, Result};
 use crate::schema::{Fields, SCHEMA_VERSION, build_schema, register_analyzers};
@@ -33,6 +33,9 @@ pub struct DossierIndex {
     pub index: Index,
     pub fields: Fields,
     pub dir: PathBuf,
+    /// The last commit as it was opened: opening every segment again for each part of a
+    /// search (variants, hits, passages) cost more than the search of a rare word.
+    opened: Option<Searcher>,
 }
 
 impl DossierIndex {
@@ -85,19 +88,21 @@ impl DossierIndex {
             _ => {}
         }
         register_analyzers(index.tokenizers());
-        let opened = DossierIndex {
+        let mut opened = DossierIndex {
             index,
             fields,
             dir: dir.to_path_buf(),
+            opened: None,
         };
         // tantivy panics on some damaged files instead of returning an error.
-        match std::panic::catch_unwind(AssertUnwindSafe(|| opened.reader())) {
+        let reader = match std::panic::catch_unwind(AssertUnwindSafe(|| opened.reader())) {
             Ok(reader) => reader?,
             Err(_) => {
                 let reason = Self::damage(dir).unwrap_or_else(|| "its data is damaged".to_string());
                 return Err(broken(reason));
             }
         };
+        opened.opened = Some(reader.searcher());
         Ok(opened)
     }
 
@@ -130,7 +135,17 @@ impl DossierIndex {
             index,
             fields,
             dir: dir.to_path_buf(),
+            opened: None,
         })
+    }
+
+    /// A searcher of the commit the index was opened at, or of the last commit for an index
+    /// this process created.
+    pub fn searcher(&self) -> Result<Searcher> {
+        match &self.opened {
+            Some(searcher) => Ok(searcher.clone()),
+            None => Ok(self.reader()?.searcher()),
+        }
     }
 
     /// A reader of the last commit; searches never see a half-done update.

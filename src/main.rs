@@ -131,8 +131,7 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<u8> {
     let mut builder = QueryBuilder::new(&fields).fuzzy_words(args.fuzzy);
     if !args.no_variants {
         let variants = Variants::for_corpus(&args.location.corpus)?;
-        builder =
-            builder.variants(variants.in_index(index.reader()?.searcher(), fields.body_exact));
+        builder = builder.variants(variants.in_index(index.searcher()?, fields.body_exact));
     }
     let query = builder.parse(&args.query)?;
     let options = SearchOptions {

@@ -5,12 +5,13 @@
 //! positions (or within its slop), and yields one range from its first word to its last;
 //! its words elsewhere are not matches. A keyword matches every word with the same stem.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use tantivy::tokenizer::TextAnalyzer;
 
 use crate::query::{Pattern, QueryTerm};
 use crate::schema::{exact_analyzer, stemmed_analyzer};
+use crate::stems::{is_irregular, shared_beginning};
 
 /// One match of one query clause in the text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,6 +89,11 @@ pub fn find_matches(text: &str, terms: &[QueryTerm]) -> Vec<Match> {
 struct SingleWordClauses<'a> {
     /// Clause indexes by the stem they want.
     stems: HashMap<&'a str, Vec<usize>>,
+    /// The beginnings a word must have to have one of those stems ([`shared_beginning`]),
+    /// and their lengths in bytes: stemming every distinct word of a text cost more than
+    /// the rest of finding its matches.
+    stem_beginnings: HashSet<&'a str>,
+    stem_beginning_lengths: Vec<usize>,
     /// Clause indexes by the word, as written, they want.
     exact: HashMap<&'a str, Vec<usize>>,
     fuzzy: Vec<(usize, &'a str, usize, usize)>,
@@ -98,6 +104,8 @@ impl<'a> SingleWordClauses<'a> {
     fn new(terms: &'a [QueryTerm]) -> Self {
         let mut clauses = SingleWordClauses {
             stems: HashMap::new(),
+            stem_beginnings: HashSet::new(),
+            stem_beginning_lengths: Vec::new(),
             exact: HashMap::new(),
             fuzzy: Vec::new(),
             prefixes: Vec::new(),
@@ -135,7 +143,24 @@ impl<'a> SingleWordClauses<'a> {
                 Pattern::Phrase { .. } => {}
             }
         }
+        for stem in clauses.stems.keys() {
+            let beginning = shared_beginning(stem);
+            clauses.stem_beginnings.insert(beginning);
+            clauses.stem_beginning_lengths.push(beginning.len());
+        }
+        clauses.stem_beginning_lengths.sort_unstable();
+        clauses.stem_beginning_lengths.dedup();
         clauses
+    }
+
+    /// Whether `word` (folded) begins as a word with one of the wanted stems must.
+    fn may_have_a_stem(&self, word: &str) -> bool {
+        !self.stems.is_empty()
+            && (is_irregular(word)
+                || self.stem_beginning_lengths.iter().any(|&length| {
+                    word.get(..length)
+                        .is_some_and(|beginning| self.stem_beginnings.contains(beginning))
+                }))
     }
 
     /// The clauses that a word matches, in order: `word` as the exact analyzer gives it,
@@ -147,7 +172,7 @@ impl<'a> SingleWordClauses<'a> {
         if let Some(list) = self.exact.get(word) {
             clauses.extend(list);
         }
-        if !self.stems.is_empty()
+        if self.may_have_a_stem(word)
             && let Some(list) = self.stems.get(stemmer.stem(written))
         {
             clauses.extend(list);
@@ -352,6 +377,28 @@ mod tests {
         let text = "peace now, then peace";
         let found = find_matches(text, &[phrase(&["peace", "peace"], 3)]);
         assert_eq!(spans(text, &found), ["peace now, then peace"]);
+    }
+
+    #[test]
+    fn a_keyword_matches_every_inflection_the_index_finds_it_by() {
+        let keyword = |word: &str| QueryTerm {
+            label: word.to_string(),
+            pattern: Pattern::Word {
+                words: crate::schema::analyze(&mut stemmed_analyzer(), word),
+                stemmed: true,
+            },
+        };
+        let text = "He cries; a cry. The dying man dies. İstanbul's trials, Istanbul, tried.";
+        let found = find_matches(
+            text,
+            &[keyword("cried"), keyword("die"), keyword("İstanbul")],
+        );
+        // `İstanbul` folds to `i̇stanbul`, with a combining dot: another word than `istanbul`,
+        // in the index as here.
+        assert_eq!(
+            spans(text, &found),
+            ["cries", "cry", "dying", "dies", "İstanbul"]
+        );
     }
 
     #[test]

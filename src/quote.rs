@@ -196,7 +196,7 @@ pub fn check_quotation(
             "the quotation has no words to look for".to_string(),
         ));
     }
-    let searcher = index.reader()?.searcher();
+    let searcher = index.searcher()?;
     let field = index.fields.body_exact;
     let term = |word: &str| Term::from_field_text(field, word);
 

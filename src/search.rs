@@ -73,7 +73,7 @@ pub fn search(
     query: &ParsedQuery,
     options: SearchOptions,
 ) -> Result<SearchResults> {
-    let searcher = index.reader()?.searcher();
+    let searcher = index.searcher()?;
     // No more hits than documents: tantivy sets room aside for as many as asked, and
     // `--limit 18446744073709551615` overflowed it.
     let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);

@@ -34,6 +34,21 @@ const IRREGULAR: [(&str, &str); 3] = [("die", "dying"), ("lie", "lying"), ("tie"
 /// words under the prefix are not stemmed to be checked.
 const LONGEST_SUFFIX_CHARS: usize = 14;
 
+/// The beginning that every word with `stem` has, but for the irregular forms: the stem
+/// less its last letter (a one-letter stem is only its own word's).
+pub fn shared_beginning(stem: &str) -> &str {
+    let mut beginning = stem.chars();
+    if stem.chars().count() > 1 {
+        beginning.next_back();
+    }
+    beginning.as_str()
+}
+
+/// Whether `word` (folded) is one of the irregular forms whose stem is not its beginning.
+pub fn is_irregular(word: &str) -> bool {
+    IRREGULAR.iter().any(|&(_, irregular)| irregular == word)
+}
+
 /// The words of one segment's dictionary whose stem is `stem`, in dictionary order.
 pub fn words_with_stem(dictionary: &TermDictionary, stem: &str) -> Vec<String> {
     let mut stemmer = folded_word_stemmer();
@@ -57,12 +72,7 @@ pub fn words_with_stem(dictionary: &TermDictionary, stem: &str) -> Vec<String> {
             }
         }
     };
-    // Words of one or two letters are their own stems; a one-letter stem has no other word.
-    let mut prefix = stem.chars();
-    if stem_chars > 1 {
-        prefix.next_back();
-    }
-    look_under(prefix.as_str());
+    look_under(shared_beginning(stem));
     for (irregular_stem, word) in IRREGULAR {
         if stem == irregular_stem {
             look_under(word);
