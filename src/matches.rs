@@ -5,7 +5,7 @@
 //! positions (or within its slop), and yields one range from its first word to its last;
 //! its words elsewhere are not matches. A keyword matches every word with the same stem.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use tantivy::tokenizer::TextAnalyzer;
 

@@ -19,8 +19,10 @@ pub const MAX_PASSAGE_BYTES: usize = 480;
 /// A passage shorter than this takes in the neighbouring sentence for context.
 const MIN_PASSAGE_BYTES: usize = 160;
 
-/// How far around a group of matches sentence boundaries are looked for.
-const SEGMENT_MARGIN: usize = 2 * MAX_PASSAGE_BYTES;
+/// How far around a group of matches sentence boundaries are looked for: a passage holding
+/// the group is no longer than `MAX_PASSAGE_BYTES`, and the rest lets the segmenter see the
+/// text before the first boundary it may need.
+const SEGMENT_MARGIN: usize = MAX_PASSAGE_BYTES + 64;
 
 /// One passage of a document, with byte offsets into the document's text.
 #[derive(Clone, Debug, PartialEq, Serialize)]
