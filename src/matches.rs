@@ -5,6 +5,8 @@
 //! positions (or within its slop), and yields one range from its first word to its last;
 //! its words elsewhere are not matches. A keyword matches every word with the same stem.
 
+use std::borrow::Cow;
+
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use tantivy::tokenizer::TextAnalyzer;
@@ -22,12 +24,13 @@ pub struct Match {
     pub term: usize,
 }
 
-/// A word of the text, as the exact analyzer sees it.
-pub(crate) struct Word {
+/// A word of the text, as the exact analyzer sees it: borrowed from the text when folding
+/// left it as written (most words), so a long text is not copied word by word.
+pub(crate) struct Word<'a> {
     pub position: usize,
     pub start: usize,
     pub end: usize,
-    pub text: String,
+    pub text: Cow<'a, str>,
 }
 
 /// Finds every match of `terms` in `text`, sorted by start.
@@ -44,7 +47,13 @@ pub fn find_matches(text: &str, terms: &[QueryTerm]) -> Vec<Match> {
     let single = SingleWordClauses::new(terms);
     let mut clauses_of_word: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut stemmer = Stemmer::new();
-    for w in &words {
+    // A query of phrases only has nothing to look up word by word.
+    let by_word = if single.is_empty() {
+        &[][..]
+    } else {
+        &words[..]
+    };
+    for w in by_word {
         // Keyed by the word as written: its stem must come from that, as the index's did.
         let written = &text[w.start..w.end];
         let clauses = clauses_of_word
@@ -153,6 +162,13 @@ impl<'a> SingleWordClauses<'a> {
         clauses
     }
 
+    fn is_empty(&self) -> bool {
+        self.stems.is_empty()
+            && self.exact.is_empty()
+            && self.fuzzy.is_empty()
+            && self.prefixes.is_empty()
+    }
+
     /// Whether `word` (folded) begins as a word with one of the wanted stems must.
     fn may_have_a_stem(&self, word: &str) -> bool {
         !self.stems.is_empty()
@@ -198,15 +214,20 @@ impl<'a> SingleWordClauses<'a> {
     }
 }
 
-pub(crate) fn tokenize(text: &str) -> Vec<Word> {
+pub(crate) fn tokenize(text: &str) -> Vec<Word<'_>> {
     let mut analyzer = exact_analyzer();
     let mut words = Vec::new();
     analyzer.token_stream(text).process(&mut |token| {
+        let written = &text[token.offset_from..token.offset_to];
         words.push(Word {
             position: token.position,
             start: token.offset_from,
             end: token.offset_to,
-            text: token.text.clone(),
+            text: if written == token.text {
+                Cow::Borrowed(written)
+            } else {
+                Cow::Owned(token.text.clone())
+            },
         })
     });
     words
@@ -236,7 +257,7 @@ fn phrase_matches(
     // For each word of the phrase, the places in `words` where it fits, in order.
     let mut places: Vec<Vec<usize>> = vec![Vec::new(); phrase.len()];
     for (place, word) in words.iter().enumerate() {
-        if let Some(indexes) = indexes_of.get(word.text.as_str()) {
+        if let Some(indexes) = indexes_of.get(&*word.text) {
             for &index in indexes {
                 places[index].push(place);
             }
@@ -280,7 +301,7 @@ fn unordered_phrase_matches(words: &[Word], phrase: &[String], slop: u32) -> Vec
         *wanted.entry(word.as_str()).or_default() += 1;
     }
     let places: Vec<usize> = (0..words.len())
-        .filter(|&i| wanted.contains_key(words[i].text.as_str()))
+        .filter(|&i| wanted.contains_key(&*words[i].text))
         .collect();
     let mut found = Vec::new();
     let mut next_free = 0;
@@ -294,7 +315,7 @@ fn unordered_phrase_matches(words: &[Word], phrase: &[String], slop: u32) -> Vec
             if words[place].position > words[first].position + span {
                 break;
             }
-            if let Some(count) = missing.get_mut(words[place].text.as_str())
+            if let Some(count) = missing.get_mut(&*words[place].text)
                 && *count > 0
             {
                 *count -= 1;

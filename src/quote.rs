@@ -357,7 +357,7 @@ fn best_alignments(
     // Stretches around the seeds, each with how many of the quotation's words seeded it.
     let mut windows: Vec<(Range<usize>, HashSet<usize>)> = Vec::new();
     for (p, word) in words.iter().enumerate() {
-        if !seeds.contains(&word.text) {
+        if !seeds.contains(&*word.text) {
             continue;
         }
         for (qi, _) in quote
@@ -384,10 +384,7 @@ fn best_alignments(
     let windows: Vec<Range<usize>> = windows.into_iter().map(|(range, _)| range).collect();
     let mut found: Vec<(Alignment, bool)> = Vec::new();
     for window in windows {
-        let doc_words: Vec<&str> = words[window.clone()]
-            .iter()
-            .map(|w| w.text.as_str())
-            .collect();
+        let doc_words: Vec<&str> = words[window.clone()].iter().map(|w| &*w.text).collect();
         let Some(mut alignment) = aligner.align(&doc_words) else {
             continue;
         };
