@@ -55,31 +55,34 @@ pub fn suggest(
         if !found_nothing && documents > rare {
             continue;
         }
-        // A word the index has is doubted for one edit only: the automaton for two is
-        // many times larger, and a spelling two edits away is another word more often
-        // than a slip.
-        let distance = if documents > 0 {
-            1
+        // A word the index has is doubted for one edit only, past its first letter: the
+        // automaton for two is many times larger, a spelling two edits away is another
+        // word more often than a slip, and keeping the first letter walks one branch of the
+        // vocabulary, not all of it (this walk was the slowest part of a search for a rare
+        // word). A word the index lacks is looked for everywhere.
+        let (distance, first_letter_kept) = if documents > 0 {
+            (1, true)
         } else {
-            fuzzy_distance_for(word).max(1)
+            (fuzzy_distance_for(word).max(1), false)
         };
-        let mut alternatives: Vec<Alternative> = close_spellings(searcher, field, word, distance)
-            .into_iter()
-            .filter(|alternative| {
-                let stems = crate::schema::analyze(&mut stemmer, alternative);
-                !stems.iter().all(|stem| searched.contains(stem))
-            })
-            .map(|alternative| Alternative {
-                documents: doc_freq(searcher, field, &alternative),
-                edits: strsim::osa_distance(word, &alternative),
-                word: same_case_as(typed, &alternative),
-            })
-            .filter(|a| {
-                let many_more =
-                    a.documents >= MANY_TIMES_MORE * documents && a.documents >= documents + 2;
-                a.documents > documents && (found_nothing || many_more)
-            })
-            .collect();
+        let mut alternatives: Vec<Alternative> =
+            close_spellings(searcher, field, word, distance, first_letter_kept)
+                .into_iter()
+                .filter(|alternative| {
+                    let stems = crate::schema::analyze(&mut stemmer, alternative);
+                    !stems.iter().all(|stem| searched.contains(stem))
+                })
+                .map(|alternative| Alternative {
+                    documents: doc_freq(searcher, field, &alternative),
+                    edits: strsim::osa_distance(word, &alternative),
+                    word: same_case_as(typed, &alternative),
+                })
+                .filter(|a| {
+                    let many_more =
+                        a.documents >= MANY_TIMES_MORE * documents && a.documents >= documents + 2;
+                    a.documents > documents && (found_nothing || many_more)
+                })
+                .collect();
         alternatives.sort_by(|a, b| b.documents.cmp(&a.documents).then(a.word.cmp(&b.word)));
         alternatives.truncate(MAX_ALTERNATIVES);
         if !alternatives.is_empty() {
@@ -99,22 +102,35 @@ fn doc_freq(searcher: &Searcher, field: Field, word: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// The words of the vocabulary within `distance` edits of `word`, found by
-/// running tantivy's Levenshtein automaton over each segment's term dictionary.
+/// The words of the vocabulary within `distance` edits of `word` (and, with
+/// `first_letter_kept`, starting with its first letter), found by running tantivy's
+/// Levenshtein automaton over each segment's term dictionary.
 fn close_spellings(
     searcher: &Searcher,
     field: Field,
     word: &str,
     distance: u8,
+    first_letter_kept: bool,
 ) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     let query = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
+    let first_letter = match word.chars().next() {
+        Some(letter) if first_letter_kept => letter.to_string(),
+        _ => String::new(),
+    };
+    let past_first_letter = format!("{first_letter}\u{10FFFF}");
     for segment in searcher.segment_readers() {
         let (Ok(inverted), Ok(automaton)) = (segment.inverted_index(field), query.automaton())
         else {
             continue;
         };
-        let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else {
+        let Ok(mut stream) = inverted
+            .terms()
+            .search(automaton)
+            .ge(&first_letter)
+            .lt(&past_first_letter)
+            .into_stream()
+        else {
             continue;
         };
         while stream.advance() {

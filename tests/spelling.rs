@@ -126,6 +126,47 @@ fn a_common_word_is_not_doubted_for_a_commoner_neighbour() {
     );
 }
 
+/// A word the index has is doubted only for spellings with its first letter (walking the
+/// whole vocabulary cost more than the rest of the search); a word it lacks, for any.
+#[test]
+fn a_rare_word_is_doubted_for_spellings_with_its_first_letter() {
+    let dossier = Dossier::empty();
+    for i in 0..10 {
+        dossier.write(&format!("common{i}.txt"), "Notes
+
+Korolev and Dorolev met.
+");
+    }
+    dossier.write("rare.txt", "Notes
+
+Borolev was there.
+");
+    dossier.write("rarer.txt", "Notes
+
+Korolov was there.
+");
+    let output = dossier.command(&["search", "Korolov"]).output().unwrap();
+    assert!(
+        stderr_of(&output).contains("Korolov: 1 document; Korolev: 10 documents"),
+        "{}",
+        stderr_of(&output)
+    );
+    let output = dossier.command(&["search", "Borolev"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        !stderr_of(&output).contains("did you mean"),
+        "{}",
+        stderr_of(&output)
+    );
+    let output = dossier.command(&["search", "Zorolev"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr_of(&output).contains("Zorolev: 0 documents; Dorolev: 10 documents"),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
 #[test]
 fn name_variants_are_searched_with_a_note_unless_refused() {
     let dossier = Dossier::shipped();
