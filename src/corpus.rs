@@ -169,7 +169,7 @@ pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
 
 /// Whether the walk passes over an entry and all below it: hidden files and folders, and
 /// the index folder (canonical) if it lies inside the corpus.
-pub(crate) fn passed_over(entry: &walkdir::DirEntry, index_dir: Option<&Path>) -> bool {
+fn passed_over(entry: &walkdir::DirEntry, index_dir: Option<&Path>) -> bool {
     let hidden = entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
     let is_index = entry.file_type().is_dir()
         && index_dir.is_some()

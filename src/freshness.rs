@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::corpus;
@@ -29,26 +28,16 @@ const FINGERPRINT_FILE: &str = "corpus.fingerprint";
 /// indexer does), combined in an order-independent way so the walk need not be sorted.
 pub fn fingerprint(root: &Path, index_dir: &Path) -> Result<u64> {
     let index_dir = index_dir.canonicalize().ok();
-    let mut files: Vec<PathBuf> = Vec::new();
-    let walker = WalkDir::new(root)
-        .follow_links(false)
-        .into_iter()
-        .filter_entry(|entry| !corpus::passed_over(entry, index_dir.as_deref()));
-    for entry in walker {
-        match entry {
-            Ok(entry) if !entry.file_type().is_dir() && corpus::is_looked_at(entry.path()) => {
-                files.push(entry.into_path())
-            }
-            Ok(_) => {}
-            // An entry that cannot be walked is reported by the indexer; here it only has to
-            // change the fingerprint when it appears or disappears, as its path does.
-            Err(error) => files.push(error.path().unwrap_or(root).to_path_buf()),
-        }
-    }
+    let files = listed(root, Path::new(""), index_dir.as_deref());
     let fingerprint = files
         .par_iter()
-        .map(|path| {
-            let (size, mtime) = std::fs::symlink_metadata(path)
+        .map(|file| {
+            // Through the folder's open handle, by name: looking every file up by its whole
+            // path again was a fifth of the time.
+            let (size, mtime) = file
+                .entry
+                .as_ref()
+                .and_then(|entry| entry.metadata().ok())
                 .map(|m| {
                     let mtime = m
                         .modified()
@@ -58,14 +47,65 @@ pub fn fingerprint(root: &Path, index_dir: &Path) -> Result<u64> {
                     (m.len(), mtime)
                 })
                 .unwrap_or((u64::MAX, 0));
-            let rel = path.strip_prefix(root).unwrap_or(path);
-            let mut key = rel.as_os_str().as_encoded_bytes().to_vec();
+            let mut key = file.rel.as_os_str().as_encoded_bytes().to_vec();
             key.extend_from_slice(&size.to_le_bytes());
             key.extend_from_slice(&mtime.to_le_bytes());
             xxh3_64(&key)
         })
         .reduce(|| 0, u64::wrapping_add);
     Ok(fingerprint ^ files.len() as u64)
+}
+
+/// A file the fingerprint covers, by its path relative to the corpus; `entry` is `None` for
+/// what could not be read, which counts by its path alone.
+struct Listed {
+    rel: PathBuf,
+    entry: Option<std::fs::DirEntry>,
+}
+
+/// The files under `dir` (at `rel` in the corpus) that the indexer looks at, subfolders
+/// listed in parallel. Links are not followed: a link is listed as itself.
+fn listed(dir: &Path, rel: &Path, index_dir: Option<&Path>) -> Vec<Listed> {
+    let unreadable = |rel: &Path| Listed {
+        rel: rel.to_path_buf(),
+        entry: None,
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return vec![unreadable(rel)];
+    };
+    let mut files = Vec::new();
+    let mut folders = Vec::new();
+    for entry in entries {
+        let Ok(entry) = entry else {
+            files.push(unreadable(rel));
+            continue;
+        };
+        let name = entry.file_name();
+        if name.as_encoded_bytes().starts_with(b".") {
+            continue;
+        }
+        let rel = rel.join(&name);
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => {
+                let path = entry.path();
+                if index_dir.is_none() || path.canonicalize().ok().as_deref() != index_dir {
+                    folders.push((path, rel));
+                }
+            }
+            Ok(_) if corpus::is_looked_at(&rel) => files.push(Listed {
+                rel,
+                entry: Some(entry),
+            }),
+            Ok(_) => {}
+            Err(_) => files.push(unreadable(&rel)),
+        }
+    }
+    let nested: Vec<Vec<Listed>> = folders
+        .par_iter()
+        .map(|(path, rel)| listed(path, rel, index_dir))
+        .collect();
+    files.extend(nested.into_iter().flatten());
+    files
 }
 
 /// The fingerprint recorded with the last complete update, if any.
@@ -107,6 +147,8 @@ mod tests {
         std::fs::write(corpus.path().join("photo.jpg"), "x").unwrap();
         std::fs::write(index.join("meta.json"), "{}").unwrap();
         std::fs::write(corpus.path().join(".hidden.txt"), "x").unwrap();
+        std::fs::create_dir_all(corpus.path().join(".git/deep")).unwrap();
+        std::fs::write(corpus.path().join(".git/deep/c.txt"), "x").unwrap();
         assert_eq!(fingerprint(corpus.path(), &index).unwrap(), first);
         // Any change to a document does.
         std::fs::write(corpus.path().join("sub/b.md"), "three").unwrap();
@@ -114,6 +156,10 @@ mod tests {
         assert_ne!(changed, first);
         std::fs::rename(corpus.path().join("a.txt"), corpus.path().join("c.txt")).unwrap();
         assert_ne!(fingerprint(corpus.path(), &index).unwrap(), changed);
+        let renamed = fingerprint(corpus.path(), &index).unwrap();
+        std::fs::create_dir_all(corpus.path().join("sub/deeper")).unwrap();
+        std::fs::write(corpus.path().join("sub/deeper/d.txt"), "four").unwrap();
+        assert_ne!(fingerprint(corpus.path(), &index).unwrap(), renamed);
         std::fs::write(corpus.path().join("metadata.tsv"), "id\tdate\n").unwrap();
         let with_dates = fingerprint(corpus.path(), &index).unwrap();
         std::fs::remove_file(corpus.path().join("metadata.tsv")).unwrap();

@@ -132,19 +132,28 @@ fn a_common_word_is_not_doubted_for_a_commoner_neighbour() {
 fn a_rare_word_is_doubted_for_spellings_with_its_first_letter() {
     let dossier = Dossier::empty();
     for i in 0..10 {
-        dossier.write(&format!("common{i}.txt"), "Notes
+        dossier.write(
+            &format!("common{i}.txt"),
+            "Notes
 
 Korolev and Dorolev met.
-");
+",
+        );
     }
-    dossier.write("rare.txt", "Notes
+    dossier.write(
+        "rare.txt",
+        "Notes
 
 Borolev was there.
-");
-    dossier.write("rarer.txt", "Notes
+",
+    );
+    dossier.write(
+        "rarer.txt",
+        "Notes
 
 Korolov was there.
-");
+",
+    );
     let output = dossier.command(&["search", "Korolov"]).output().unwrap();
     assert!(
         stderr_of(&output).contains("Korolov: 1 document; Korolev: 10 documents"),
