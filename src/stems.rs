@@ -7,9 +7,9 @@
 //! stem's last letter (`happi` from happy, `hope` from hoping, `possibl` from
 //! possibility), so the words with a stem are among the few that start with the stem less
 //! one letter. Checked on the vocabularies of the news and Debian benchmark corpora (290,000
-//! and 590,000 words): the only other words are three irregular forms, listed below, and a
-//! hundred phonetic transcriptions that folding leaves with capitals (`bIl`, whose stem is
-//! `bil`): a keyword misses those, a quoted word finds them.
+//! and 590,000 words): the only other words are three irregular forms, listed below. (Words
+//! that folding leaves with capitals, from phonetic transcriptions, are stemmed as folded,
+//! with their capitals, on both sides: `bɪl` finds `bIl`.)
 //!
 //! The words of a stem are scored as Lucene scores synonyms: BM25 of their summed frequency
 //! in the document, with the document frequency of the commonest of them, so a document
