@@ -3,21 +3,24 @@
 //! vocabulary, and scored together as one word.
 //!
 //! Indexing a second, stemmed analysis of every text took more than half of indexing's CPU
-//! time and a quarter of its memory. English (Snowball) stemming keeps a word's beginning but for the
-//! stem's last letter (`happi` from happy, `hope` from hoping, `possibl` from
-//! possibility), so the words with a stem are among the few that start with the stem less
-//! one letter. Checked on the vocabularies of the news and Debian benchmark corpora (290,000
-//! and 590,000 words): the only other words are three irregular forms, listed below. (Words
-//! that folding leaves with capitals, from phonetic transcriptions, are stemmed as folded,
-//! with their capitals, on both sides: `bɪl` finds `bIl`.)
+//! time and a quarter of its memory. English (Snowball) stemming keeps a word's beginning:
+//! the whole stem, but when the stem ends in e, i, y or l that letter may be the stemmer's
+//! (`happi` from happy, `hope` from hoping, `possibl` from possibility). So the words with a
+//! stem are among the few that start with the stem, or with the stem less such a letter.
+//! Checked on the vocabularies of the news and Debian benchmark corpora (290,000 and 590,000
+//! words): the only other words are irregular forms such as dying and vying, listed below.
+//! (Words that folding leaves with capitals, from phonetic transcriptions, are stemmed as
+//! folded, with their capitals, on both sides: `bɪl` finds `bIl`.)
 //!
 //! The words of a stem are scored as Lucene scores synonyms: BM25 of their summed frequency
 //! in the document, with the document frequency of the commonest of them, so a document
 //! that uses a rare inflection is not ranked above one that uses the keyword itself.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use tantivy::fieldnorm::FieldNormReader;
+use tantivy::index::SegmentId;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{
     Bm25StatisticsProvider, Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer,
@@ -27,20 +30,32 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::termdict::TermDictionary;
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
-use crate::schema::{analyze, folded_word_stemmer};
+use crate::schema::folded_word_stemmer;
 
-/// Words whose stem does not start with their own beginning.
-const IRREGULAR: [(&str, &str); 3] = [("die", "dying"), ("lie", "lying"), ("tie", "tying")];
+/// Words whose stem does not start with their own beginning: a letter and -ying.
+const IRREGULAR: [(&str, &str); 5] = [
+    ("die", "dying"),
+    ("hie", "hying"),
+    ("lie", "lying"),
+    ("tie", "tying"),
+    ("vie", "vying"),
+];
 
 /// A word is at most 12 letters longer than its stem in both benchmark vocabularies
 /// (representativeness, `repres`); words longer still than this are not stemmed to check.
 const LONGEST_SUFFIX_CHARS: usize = 14;
 
-/// The beginning that every word with `stem` has, but for the irregular forms: the stem
-/// less its last letter (a one-letter stem is only its own word's).
+/// A one-letter stem is what is left of a word after `-s`, `-ed`, `-ing` or `-ingly` at most
+/// (`aed`, `a`): the later steps only remove endings past the word's second letter.
+const LONGEST_SUFFIX_OF_ONE_LETTER_STEM: usize = 6;
+
+/// The beginning that every word with `stem` has, but for the irregular forms: the stem,
+/// less its last letter when the stemmer may have written that one (see above). Looking
+/// under the stem less any last letter made `of` or `the` look through thousands of words.
 pub fn shared_beginning(stem: &str) -> &str {
     let mut beginning = stem.chars();
-    if stem.chars().count() > 1 {
+    let last = beginning.clone().next_back();
+    if stem.chars().count() > 1 && matches!(last, Some('e' | 'i' | 'y' | 'l')) {
         beginning.next_back();
     }
     beginning.as_str()
@@ -51,10 +66,50 @@ pub fn is_irregular(word: &str) -> bool {
     IRREGULAR.iter().any(|&(_, irregular)| irregular == word)
 }
 
-/// The words of one segment's dictionary whose stem is `stem`, in dictionary order.
-pub fn words_with_stem(dictionary: &TermDictionary, stem: &str) -> Vec<String> {
+/// Expansions made so far in this process, by segment (segments never change), field and
+/// stem: one search asks for the same ones to score its keywords, weigh them and locate
+/// them, and a short stem (`the`) has thousands of words to look through.
+static EXPANSIONS: LazyLock<Mutex<Expansions>> = LazyLock::new(Mutex::default);
+
+type Expansions = HashMap<(SegmentId, Field, String), Arc<[String]>>;
+
+/// Past this many, the expansions kept are forgotten: segments are replaced as an index is
+/// updated, and a long-running program must not keep theirs.
+const MAX_KEPT_EXPANSIONS: usize = 10_000;
+
+/// The words of `field` in `segment` whose stem is `stem`, in dictionary order.
+pub fn words_with_stem(segment: &SegmentReader, field: Field, stem: &str) -> Arc<[String]> {
+    let key = (segment.segment_id(), field, stem.to_string());
+    if let Some(words) = EXPANSIONS
+        .lock()
+        .ok()
+        .and_then(|kept| kept.get(&key).cloned())
+    {
+        return words;
+    }
+    let words: Arc<[String]> = match segment.inverted_index(field) {
+        Ok(inverted) => dictionary_words_with_stem(inverted.terms(), stem).into(),
+        Err(_) => Arc::new([]),
+    };
+    if let Ok(mut kept) = EXPANSIONS.lock() {
+        if kept.len() >= MAX_KEPT_EXPANSIONS {
+            kept.clear();
+        }
+        kept.insert(key, words.clone());
+    }
+    words
+}
+
+/// The words of one dictionary whose stem is `stem`, in dictionary order.
+fn dictionary_words_with_stem(dictionary: &TermDictionary, stem: &str) -> Vec<String> {
     let mut stemmer = folded_word_stemmer();
     let stem_chars = stem.chars().count();
+    let longest = stem_chars
+        + if stem_chars == 1 {
+            LONGEST_SUFFIX_OF_ONE_LETTER_STEM
+        } else {
+            LONGEST_SUFFIX_CHARS
+        };
     let mut candidates: Vec<String> = Vec::new();
     let mut look_under = |prefix: &str| {
         let upper = format!("{prefix}\u{10FFFF}");
@@ -68,7 +123,7 @@ pub fn words_with_stem(dictionary: &TermDictionary, stem: &str) -> Vec<String> {
         };
         while stream.advance() {
             if let Ok(word) = std::str::from_utf8(stream.key())
-                && word.chars().count() <= stem_chars + LONGEST_SUFFIX_CHARS
+                && word.chars().count() <= longest
             {
                 candidates.push(word.to_string());
             }
@@ -80,7 +135,13 @@ pub fn words_with_stem(dictionary: &TermDictionary, stem: &str) -> Vec<String> {
             look_under(word);
         }
     }
-    candidates.retain(|word| analyze(&mut stemmer, word) == [stem]);
+    candidates.retain(|word| {
+        let mut same = false;
+        stemmer
+            .token_stream(word)
+            .process(&mut |token| same = token.text == stem);
+        same
+    });
     candidates.sort();
     candidates.dedup();
     candidates
@@ -90,9 +151,7 @@ pub fn words_with_stem(dictionary: &TermDictionary, stem: &str) -> Vec<String> {
 pub fn terms_with_stem(searcher: &Searcher, field: Field, stem: &str) -> Vec<Term> {
     let mut words = BTreeSet::new();
     for segment in searcher.segment_readers() {
-        if let Ok(inverted) = segment.inverted_index(field) {
-            words.extend(words_with_stem(inverted.terms(), stem));
-        }
+        words.extend(words_with_stem(segment, field, stem).iter().cloned());
     }
     words
         .into_iter()
@@ -175,8 +234,8 @@ impl Weight for StemWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let inverted = reader.inverted_index(self.field)?;
         let mut postings = Vec::new();
-        for word in words_with_stem(inverted.terms(), &self.stem) {
-            let term = Term::from_field_text(self.field, &word);
+        for word in words_with_stem(reader, self.field, &self.stem).iter() {
+            let term = Term::from_field_text(self.field, word);
             if let Some(found) = inverted.read_postings(&term, IndexRecordOption::WithFreqs)? {
                 postings.push(found);
             }
@@ -296,7 +355,7 @@ impl Scorer for StemScorer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{build_schema, stemmed_analyzer};
+    use crate::schema::{analyze, build_schema, stemmed_analyzer};
     use tantivy::collector::{Count, TopDocs};
     use tantivy::{Index, TantivyDocument};
 
@@ -334,6 +393,9 @@ mod tests {
             "they run",
             "running late",
             "a rune",
+            "vying for it",
+            "of an offer, often",
+            "aed abbreviated",
         ]);
         let searcher = index.reader().unwrap().searcher();
         let words = |word: &str| -> Vec<String> {
@@ -345,6 +407,9 @@ mod tests {
         assert_eq!(words("sanctions"), ["sanction", "sanctioned", "sanctions"]);
         assert_eq!(words("happy"), ["happiness", "happy"]);
         assert_eq!(words("die"), ["dies", "dying"]);
+        assert_eq!(words("vie"), ["vying"]);
+        assert_eq!(words("of"), ["of"]);
+        assert_eq!(words("a"), ["a", "aed"]);
         assert_eq!(words("cry"), ["cries", "cry"]);
         assert_eq!(words("runs"), ["run", "running"]);
     }
