@@ -1,6 +1,7 @@
 //! Walking the corpus folder and deciding which files are documents, and under which ID.
 
 use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -127,11 +128,7 @@ pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
                 continue;
             }
         };
-        let mtime = metadata
-            .modified()
-            .ok()
-            .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |since| since.as_nanos() as i64);
+        let mtime = mtime_nanos(&metadata);
         listing.files.push(CorpusFile {
             path: entry.path().to_path_buf(),
             id: String::new(),
@@ -170,11 +167,29 @@ pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
 /// Whether the walk passes over an entry and all below it: hidden files and folders, and
 /// the index folder (canonical) if it lies inside the corpus.
 fn passed_over(entry: &walkdir::DirEntry, index_dir: Option<&Path>) -> bool {
-    let hidden = entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
-    let is_index = entry.file_type().is_dir()
-        && index_dir.is_some()
-        && entry.path().canonicalize().ok().as_deref() == index_dir;
-    hidden || is_index
+    let hidden = entry.depth() > 0 && is_hidden(entry.file_name());
+    hidden || (entry.file_type().is_dir() && is_index_folder(entry.path(), index_dir))
+}
+
+/// Whether a file or folder is hidden (`.git`, `.dossier-variants`): passed over.
+pub(crate) fn is_hidden(name: &OsStr) -> bool {
+    name.as_encoded_bytes().starts_with(b".")
+}
+
+/// Whether the folder at `path` is the index folder (`index_dir`, canonical), which the
+/// corpus may hold: passed over.
+pub(crate) fn is_index_folder(path: &Path, index_dir: Option<&Path>) -> bool {
+    index_dir.is_some() && path.canonicalize().ok().as_deref() == index_dir
+}
+
+/// A file's modification time in nanoseconds since the Unix epoch (0 if unknown), as the
+/// index records it: what later tells whether the file changed.
+pub(crate) fn mtime_nanos(metadata: &std::fs::Metadata) -> i64 {
+    metadata
+        .modified()
+        .ok()
+        .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |since| since.as_nanos() as i64)
 }
 
 /// Whether a change to this file can change the index: a document, or a `metadata.tsv`

@@ -10,7 +10,6 @@
 //! to the full comparison, so the fingerprint can make a check cheaper but never wrong.
 
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
@@ -39,12 +38,10 @@ pub fn fingerprint(root: &Path, index_dir: &Path) -> Result<u64> {
                 .as_ref()
                 .and_then(|entry| entry.metadata().ok())
                 .map(|m| {
-                    let mtime = m
-                        .modified()
-                        .ok()
-                        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                        .map_or(0, |d| d.as_nanos());
-                    (m.len(), mtime)
+                    (
+                        m.len(),
+                        u128::try_from(corpus::mtime_nanos(&m)).unwrap_or(0),
+                    )
                 })
                 .unwrap_or((u64::MAX, 0));
             let mut key = file.rel.as_os_str().as_encoded_bytes().to_vec();
@@ -81,14 +78,14 @@ fn listed(dir: &Path, rel: &Path, index_dir: Option<&Path>) -> Vec<Listed> {
             continue;
         };
         let name = entry.file_name();
-        if name.as_encoded_bytes().starts_with(b".") {
+        if corpus::is_hidden(&name) {
             continue;
         }
         let rel = rel.join(&name);
         match entry.file_type() {
             Ok(kind) if kind.is_dir() => {
                 let path = entry.path();
-                if index_dir.is_none() || path.canonicalize().ok().as_deref() != index_dir {
+                if !corpus::is_index_folder(&path, index_dir) {
                     folders.push((path, rel));
                 }
             }

@@ -14,13 +14,12 @@ use std::cell::OnceCell;
 use std::io::{Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::Path;
-use std::time::UNIX_EPOCH;
 
 use tantivy::TantivyDocument;
 use tantivy::schema::{Field, Value};
 
-use crate::extract;
 use crate::schema::Fields;
+use crate::{corpus, extract};
 
 /// Texts at least this long are read from the corpus file, not stored in the index.
 pub const LONG_TEXT_BYTES: usize = 64 * 1024;
@@ -169,12 +168,7 @@ impl StoredDocument {
         let path = corpus.join(&self.path);
         let file = std::fs::File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let metadata = file.metadata().map_err(|e| e.to_string())?;
-        let mtime = metadata
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos() as i64);
-        if metadata.len() != self.size || mtime != self.mtime {
+        if metadata.len() != self.size || corpus::mtime_nanos(&metadata) != self.mtime {
             return Err(format!(
                 "{} changed since it was indexed; run `dossier index`",
                 path.display()
