@@ -12,6 +12,13 @@ use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyError};
 use crate::error::{Error, Result};
 use crate::schema::{Fields, SCHEMA_VERSION, build_schema, register_analyzers};
 
+/// The end (excluded) of the dictionary range, from `prefix` on, that holds the words starting
+/// with `prefix`: no character sorts after U+10FFFF, so only words going on with that
+/// noncharacter are left out.
+pub fn past_prefix(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
+}
+
 /// Written with every commit, so a reader knows which version of dossier wrote the index.
 #[derive(Serialize, Deserialize)]
 pub(crate) struct CommitPayload {

@@ -13,6 +13,7 @@ use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Searcher, SegmentReader, TERMINATED, Term};
 
+use crate::index::past_prefix;
 use crate::passage::score;
 use crate::query::{Pattern, QueryTerm};
 use crate::schema::Fields;
@@ -145,7 +146,7 @@ pub fn terms_to_locate(
 }
 
 fn prefixed(searcher: &Searcher, field: Field, prefix: &str) -> Option<Vec<Term>> {
-    let upper = format!("{prefix}\u{10FFFF}");
+    let upper = past_prefix(prefix);
     expand(searcher, field, |dict| {
         let mut stream = dict
             .range()

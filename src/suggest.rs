@@ -8,6 +8,7 @@ use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
+use crate::index::past_prefix;
 use crate::query::fuzzy_distance_for;
 
 /// A close spelling is suggested when it is in at least this many times as many documents.
@@ -118,7 +119,7 @@ fn close_spellings(
         Some(letter) if first_letter_kept => letter.to_string(),
         _ => String::new(),
     };
-    let past_first_letter = format!("{first_letter}\u{10FFFF}");
+    let past_first_letter = past_prefix(&first_letter);
     for segment in searcher.segment_readers() {
         let (Ok(inverted), Ok(automaton)) = (segment.inverted_index(field), query.automaton())
         else {
