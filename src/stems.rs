@@ -163,11 +163,21 @@ pub fn terms_with_stem(searcher: &Searcher, field: Field, stem: &str) -> Vec<Ter
 /// How many documents the commonest word with `stem` is in: the document frequency the
 /// stem is scored with.
 pub fn doc_freq(searcher: &Searcher, field: Field, stem: &str) -> u64 {
-    terms_with_stem(searcher, field, stem)
-        .iter()
-        .map(|term| searcher.doc_freq(term).unwrap_or(0))
-        .max()
-        .unwrap_or(0)
+    commonest_doc_freq(searcher, searcher, field, stem).unwrap_or(0)
+}
+
+/// [`doc_freq`], counted by `statistics` (which a search may gather over several indexes).
+fn commonest_doc_freq(
+    searcher: &Searcher,
+    statistics: &dyn Bm25StatisticsProvider,
+    field: Field,
+    stem: &str,
+) -> tantivy::Result<u64> {
+    let mut most = 0;
+    for term in terms_with_stem(searcher, field, stem) {
+        most = most.max(statistics.doc_freq(&term)?);
+    }
+    Ok(most)
 }
 
 /// Documents with any word of `field` whose stem is `stem`, scored as one word.
@@ -209,10 +219,7 @@ impl StemQuery {
         searcher: &Searcher,
         statistics: &dyn Bm25StatisticsProvider,
     ) -> tantivy::Result<Bm25Weight> {
-        let mut doc_freq = 0;
-        for term in terms_with_stem(searcher, self.field, &self.stem) {
-            doc_freq = doc_freq.max(statistics.doc_freq(&term)?);
-        }
+        let doc_freq = commonest_doc_freq(searcher, statistics, self.field, &self.stem)?;
         let documents = statistics.total_num_docs()?;
         let tokens = statistics.total_num_tokens(self.field)?;
         let average_length = tokens as Score / documents.max(1) as Score;
