@@ -33,6 +33,12 @@ pub enum Command {
     },
     /// Search the corpus and print ranked passages with the matches highlighted.
     Search(SearchArgs),
+    /// Watch the corpus for changes while this runs, so that searches need not check it
+    /// (Linux). Stop it with Ctrl-C.
+    Watch {
+        #[command(flatten)]
+        location: Location,
+    },
     /// Check a quotation: where it is quoted verbatim, or the closest wording and how it
     /// differs.
     Quote(QuoteArgs),
@@ -42,6 +48,7 @@ impl Command {
     pub fn location(&self) -> &Location {
         match self {
             Command::Index { location, .. } => location,
+            Command::Watch { location } => location,
             Command::Search(args) => &args.location,
             Command::Quote(args) => &args.location,
         }

@@ -29,5 +29,6 @@ pub mod source;
 pub mod stems;
 pub mod suggest;
 pub mod variants;
+pub mod watch;
 
 pub use error::{Error, Result};

@@ -23,7 +23,7 @@ use dossier::quote::{QuoteOptions, check_quotation};
 use dossier::schema::build_schema;
 use dossier::search::{SearchOptions, search};
 use dossier::variants::Variants;
-use dossier::{Error, printer};
+use dossier::{Error, freshness, printer, watch};
 
 const FOUND: u8 = 0;
 const NOT_FOUND: u8 = 1;
@@ -68,7 +68,36 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Search(args) => run_search(&args),
         Command::Quote(args) => run_quote(&args),
+        Command::Watch { location } => run_watch(&location),
     }
+}
+
+/// Watches the corpus until stopped, or until its socket goes with the index folder.
+#[cfg(target_os = "linux")]
+fn run_watch(location: &Location) -> anyhow::Result<u8> {
+    let (corpus, index_dir) = (&location.corpus, &location.index);
+    dossier::watch::watch(corpus, index_dir, |folders| {
+        let plural = if folders == 1 { "" } else { "s" };
+        eprintln!(
+            "dossier: watching {folders} folder{plural} of '{}' for the index in '{}'; searches skip \
+             the corpus check while this runs (Ctrl-C stops it)",
+            corpus.display(),
+            index_dir.display()
+        );
+    })?;
+    eprintln!(
+        "dossier: the watcher's socket in '{}' was removed; stopped watching",
+        index_dir.display()
+    );
+    Ok(FOUND)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn run_watch(_: &Location) -> anyhow::Result<u8> {
+    Err(Error::Usage(
+        "`dossier watch` needs Linux (inotify); searches check the corpus themselves".to_string(),
+    )
+    .into())
 }
 
 /// The last panic's message and place, kept by the panic hook for `explain_panic`.
@@ -212,19 +241,26 @@ fn run_quote(args: &QuoteArgs) -> anyhow::Result<u8> {
 /// corpus unless `no_refresh`. If another process is updating it, the last commit is used.
 fn open_up_to_date(location: &Location, no_refresh: bool) -> anyhow::Result<DossierIndex> {
     let (corpus, index_dir) = (&location.corpus, &location.index);
+    // Asked before anything is checked, so a change the check might miss is counted after
+    // the answer.
+    let watcher = if no_refresh {
+        None
+    } else {
+        watch::ask(index_dir, corpus)
+    };
     if !DossierIndex::exists(index_dir) {
         eprintln!(
             "dossier: no index yet in '{}'; building it from '{}'",
             index_dir.display(),
             corpus.display()
         );
-        return refresh_or_last_commit(corpus, index_dir);
+        return refresh_or_last_commit(corpus, index_dir, watcher);
     }
     let index = match DossierIndex::open(index_dir) {
         Ok(index) => index,
         // The update rebuilds it, and says so.
         Err(Error::OutdatedIndex { .. }) if !no_refresh => {
-            return refresh_or_last_commit(corpus, index_dir);
+            return refresh_or_last_commit(corpus, index_dir, watcher);
         }
         // Another process may be clearing it to rebuild it: then say so, not "broken".
         Err(error @ Error::BrokenIndex { .. }) => match UpdateLock::acquire(index_dir) {
@@ -233,11 +269,14 @@ fn open_up_to_date(location: &Location, no_refresh: bool) -> anyhow::Result<Doss
         },
         Err(error) => return Err(error.into()),
     };
-    if no_refresh {
+    if no_refresh
+        || watcher.is_some_and(|answer| answer.vouches_for(freshness::recorded(index_dir)))
+    {
         return Ok(index);
     }
     let changes = indexer::pending_changes(&index, corpus)?;
     if changes.is_empty() {
+        tell_watcher_current(index_dir, corpus, watcher);
         return Ok(index);
     }
     eprintln!(
@@ -246,14 +285,28 @@ fn open_up_to_date(location: &Location, no_refresh: bool) -> anyhow::Result<Doss
         changes.to_read.len(),
         changes.removed.len()
     );
-    refresh_or_last_commit(corpus, index_dir)
+    refresh_or_last_commit(corpus, index_dir, watcher)
+}
+
+/// Tells the watcher, if one answered, that the index is now current with the corpus.
+fn tell_watcher_current(index_dir: &Path, corpus: &Path, watcher: Option<watch::Answer>) {
+    if let (Some(answer), Some(fingerprint)) = (watcher, freshness::recorded(index_dir)) {
+        watch::tell_current(index_dir, corpus, &answer, fingerprint);
+    }
 }
 
 /// Updates the index; if another process is updating it, answers from its last commit
 /// instead of waiting for the end of that run.
-fn refresh_or_last_commit(corpus: &Path, index_dir: &Path) -> anyhow::Result<DossierIndex> {
+fn refresh_or_last_commit(
+    corpus: &Path,
+    index_dir: &Path,
+    watcher: Option<watch::Answer>,
+) -> anyhow::Result<DossierIndex> {
     match update_index(corpus, index_dir, &UpdateOptions::default()) {
-        Ok(_) => Ok(DossierIndex::open(index_dir)?),
+        Ok(_) => {
+            tell_watcher_current(index_dir, corpus, watcher);
+            Ok(DossierIndex::open(index_dir)?)
+        }
         Err(error) => match error.downcast_ref::<Error>() {
             Some(Error::IndexBusy { holder, .. }) if DossierIndex::exists(index_dir) => {
                 let index = DossierIndex::open(index_dir)?;

@@ -1,0 +1,382 @@
+//! Watching the corpus so that searches can skip the corpus check: `dossier watch` keeps an
+//! inotify watch on every folder of the corpus and tells each search, over a socket in the
+//! index folder, whether anything changed since the index was last found current.
+//!
+//! The corpus check stats every file, about a microsecond each: 70 ms on 57,000 files, more
+//! than the search. The watcher makes the same promise for the price of one message. A
+//! search asks; the watcher first reads every event the kernel has queued (a change that
+//! finished before the search asked is queued by then, since the kernel queues it before
+//! the writing call returns) and answers with the number of changes seen so far, the
+//! *generation*, and the generation and fingerprint at which a search last found the index
+//! current. The search trusts the index only if nothing changed since then and the index
+//! still records that fingerprint. Otherwise it checks the corpus as without a watcher and,
+//! once the index is current, says so with the generation it was given before it checked:
+//! a change during the check has a later generation, so it is never taken as seen.
+//!
+//! What inotify cannot see, the watcher cannot: a write through a hard link from outside
+//! the corpus, or a change made by another machine on a network drive.
+
+use std::path::Path;
+use std::time::Duration;
+
+/// The watcher's socket, in the index folder.
+pub const SOCKET_FILE: &str = ".dossier-watch";
+
+/// How long a search waits for the watcher before checking the corpus itself.
+const PATIENCE: Duration = Duration::from_secs(1);
+
+/// What the watcher answered a search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Answer {
+    /// How many changes the watcher has seen.
+    pub generation: u64,
+    /// The generation and fingerprint at which the index was last found current.
+    pub current: Option<(u64, u64)>,
+}
+
+impl Answer {
+    /// Whether the index, which records the corpus fingerprint `recorded`, is current
+    /// without checking the corpus: nothing changed since a search found it current with
+    /// that very fingerprint.
+    pub fn vouches_for(&self, recorded: Option<u64>) -> bool {
+        match (self.current, recorded) {
+            (Some((generation, fingerprint)), Some(recorded)) => {
+                generation == self.generation && fingerprint == recorded
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Asks the watcher of the index in `index_dir`, if one runs for `corpus`. `None` (check
+/// the corpus) when there is none, it watches another corpus, or it does not answer.
+pub fn ask(index_dir: &Path, corpus: &Path) -> Option<Answer> {
+    let reply = exchange(index_dir, &format!("ask\t{}", corpus_key(corpus)?))?;
+    let mut fields = reply.split('\t');
+    let (Some("watching"), Some(generation), Some(current)) =
+        (fields.next(), fields.next(), fields.next())
+    else {
+        return None;
+    };
+    Some(Answer {
+        generation: generation.parse().ok()?,
+        current: parse_current(current),
+    })
+}
+
+/// Tells the watcher that the index, recording `fingerprint`, was found current by a check
+/// that began after the watcher answered `answer`.
+pub fn tell_current(index_dir: &Path, corpus: &Path, answer: &Answer, fingerprint: u64) {
+    if let Some(corpus) = corpus_key(corpus) {
+        let generation = answer.generation;
+        exchange(
+            index_dir,
+            &format!("current\t{corpus}\t{generation}:{fingerprint:016x}"),
+        );
+    }
+}
+
+/// The corpus as both sides name it: its canonical path, if that fits on a line.
+fn corpus_key(corpus: &Path) -> Option<String> {
+    let path = corpus.canonicalize().ok()?;
+    let path = path.to_str()?;
+    (!path.contains(['\t', '\n'])).then(|| path.to_string())
+}
+
+/// `generation:fingerprint`, or `-` for none.
+fn parse_current(text: &str) -> Option<(u64, u64)> {
+    let (generation, fingerprint) = text.split_once(':')?;
+    Some((
+        generation.parse().ok()?,
+        u64::from_str_radix(fingerprint, 16).ok()?,
+    ))
+}
+
+/// One request line to the watcher and its one reply line, or `None` if that fails.
+#[cfg(unix)]
+fn exchange(index_dir: &Path, request: &str) -> Option<String> {
+    use std::io::{BufRead, BufReader, Write};
+    use std::os::unix::net::UnixStream;
+
+    let mut stream = UnixStream::connect(index_dir.join(SOCKET_FILE)).ok()?;
+    stream.set_read_timeout(Some(PATIENCE)).ok()?;
+    stream.set_write_timeout(Some(PATIENCE)).ok()?;
+    stream.write_all(format!("{request}\n").as_bytes()).ok()?;
+    let mut reply = String::new();
+    BufReader::new(stream).read_line(&mut reply).ok()?;
+    Some(reply.trim_end().to_string())
+}
+
+/// No watcher runs where there are no Unix sockets.
+#[cfg(not(unix))]
+fn exchange(_: &Path, _: &str) -> Option<String> {
+    None
+}
+
+#[cfg(target_os = "linux")]
+pub use watcher::watch;
+
+#[cfg(target_os = "linux")]
+mod watcher {
+    use std::collections::HashMap;
+    use std::fs::{File, OpenOptions, TryLockError};
+    use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+    use std::os::unix::net::{UnixListener, UnixStream};
+    use std::path::{Path, PathBuf};
+
+    use inotify::{EventMask, Inotify, WatchDescriptor, WatchMask};
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+
+    use super::{PATIENCE, SOCKET_FILE, corpus_key, parse_current};
+    use crate::corpus;
+    use crate::error::{Error, Result};
+
+    /// Every change to a folder's entries or to their contents, times or names.
+    const CHANGES: WatchMask = WatchMask::CREATE
+        .union(WatchMask::DELETE)
+        .union(WatchMask::MODIFY)
+        .union(WatchMask::ATTRIB)
+        .union(WatchMask::MOVED_FROM)
+        .union(WatchMask::MOVED_TO)
+        .union(WatchMask::DELETE_SELF)
+        .union(WatchMask::MOVE_SELF)
+        .union(WatchMask::DONT_FOLLOW)
+        .union(WatchMask::ONLYDIR);
+
+    /// Watches `corpus` for the index in `index_dir` until the socket is removed (with the
+    /// index folder, say), answering searches. `ready` is told how many folders are watched.
+    pub fn watch(corpus: &Path, index_dir: &Path, ready: impl FnOnce(usize)) -> Result<()> {
+        std::fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
+        let _only_watcher = lock(index_dir)?;
+        let socket = index_dir.join(SOCKET_FILE);
+        // Left by a watcher that was stopped: nothing listens on it.
+        let _ = std::fs::remove_file(&socket);
+        let listener = UnixListener::bind(&socket).map_err(|e| Error::io(&socket, e))?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| Error::io(&socket, e))?;
+        let mut watcher = Watcher::new(corpus, index_dir)?;
+        ready(watcher.folders.len());
+        let tick = Timespec {
+            tv_sec: 1,
+            tv_nsec: 0,
+        };
+        while socket.exists() {
+            let mut ready = [
+                PollFd::new(&watcher.inotify, PollFlags::IN),
+                PollFd::new(&listener, PollFlags::IN),
+            ];
+            match poll(&mut ready, Some(&tick)) {
+                Ok(_) | Err(rustix::io::Errno::INTR) => {}
+                Err(e) => return Err(Error::io(&socket, e.into())),
+            }
+            // Drained whether or not events woke the loop: a search may have, and its
+            // answer must count what happened before it asked.
+            watcher.drain();
+            while let Ok((stream, _)) = listener.accept() {
+                watcher.serve(stream);
+            }
+        }
+        Ok(())
+    }
+
+    /// One watcher per index: a second would be told of changes the first then misses.
+    fn lock(index_dir: &Path) -> Result<File> {
+        let path = index_dir.join(format!("{SOCKET_FILE}.lock"));
+        let file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(file),
+            Err(TryLockError::WouldBlock) => Err(Error::Usage(format!(
+                "the index at {} is already watched by another `dossier watch`",
+                index_dir.display()
+            ))),
+            Err(TryLockError::Error(e)) => Err(Error::io(&path, e)),
+        }
+    }
+
+    struct Watcher {
+        inotify: Inotify,
+        root: PathBuf,
+        /// The corpus as searches name it.
+        key: Option<String>,
+        index_dir: Option<PathBuf>,
+        /// The watched folders, to name the folders created in them.
+        folders: HashMap<WatchDescriptor, PathBuf>,
+        generation: u64,
+        current: Option<(u64, u64)>,
+        /// Set when a folder could not be watched: from then on nothing is vouched for.
+        blind: bool,
+        buffer: Vec<u8>,
+    }
+
+    impl Watcher {
+        fn new(corpus: &Path, index_dir: &Path) -> Result<Watcher> {
+            let unreadable = |e: std::io::Error| Error::Corpus {
+                path: corpus.to_path_buf(),
+                reason: e.to_string(),
+            };
+            let root = corpus.canonicalize().map_err(unreadable)?;
+            let mut watcher = Watcher {
+                inotify: Inotify::init().map_err(unreadable)?,
+                root: root.clone(),
+                key: corpus_key(&root),
+                index_dir: index_dir.canonicalize().ok(),
+                folders: HashMap::new(),
+                generation: 0,
+                current: None,
+                blind: false,
+                buffer: vec![0; 64 * 1024],
+            };
+            watcher.watch_tree(&root).map_err(|e| Error::Corpus {
+                path: corpus.to_path_buf(),
+                reason: format!(
+                    "cannot watch every folder ({e}); if the system's limit is reached, raise \
+                     fs.inotify.max_user_watches"
+                ),
+            })?;
+            Ok(watcher)
+        }
+
+        /// Watches `top` and every folder under it that the indexer walks into.
+        fn watch_tree(&mut self, top: &Path) -> std::io::Result<()> {
+            let index_dir = self.index_dir.clone();
+            let folders = walkdir::WalkDir::new(top)
+                .into_iter()
+                .filter_entry(|entry| {
+                    entry.file_type().is_dir()
+                        && !(entry.depth() > 0 && corpus::is_hidden(entry.file_name()))
+                        && !corpus::is_index_folder(entry.path(), index_dir.as_deref())
+                });
+            for folder in folders {
+                // A folder removed meanwhile has been counted as a change already.
+                let Ok(folder) = folder else { continue };
+                match self.inotify.watches().add(folder.path(), CHANGES) {
+                    Ok(watch) => {
+                        self.folders.insert(watch, folder.into_path());
+                    }
+                    Err(e) if e.kind() == ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(())
+        }
+
+        /// Reads every queued event, counting those that can change the index and watching
+        /// the folders that appear.
+        fn drain(&mut self) {
+            let mut appeared = Vec::new();
+            let mut overflowed = false;
+            loop {
+                let events = match self.inotify.read_events(&mut self.buffer) {
+                    Ok(events) => events,
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                    Err(e) => {
+                        self.go_blind(&format!("cannot read its events: {e}"));
+                        return;
+                    }
+                };
+                for event in events {
+                    if event.mask.contains(EventMask::Q_OVERFLOW) {
+                        overflowed = true;
+                        self.generation += 1;
+                        continue;
+                    }
+                    if event.mask.contains(EventMask::IGNORED) {
+                        self.folders.remove(&event.wd);
+                        continue;
+                    }
+                    let is_folder = event.mask.contains(EventMask::ISDIR);
+                    if let Some(name) = event.name {
+                        if corpus::is_hidden(name)
+                            || !(is_folder || corpus::is_looked_at(Path::new(name)))
+                        {
+                            continue;
+                        }
+                        if is_folder
+                            && event
+                                .mask
+                                .intersects(EventMask::CREATE | EventMask::MOVED_TO)
+                            && let Some(parent) = self.folders.get(&event.wd)
+                        {
+                            appeared.push(parent.join(name));
+                        }
+                    }
+                    self.generation += 1;
+                }
+            }
+            // What was written in a new folder before it was watched is not missed: the
+            // folder's own appearance made the generation move on, so the next search
+            // checks the corpus, after the folder is watched.
+            let mut tops = appeared;
+            if overflowed {
+                tops = vec![self.root.clone()];
+            }
+            for top in tops {
+                if let Err(e) = self.watch_tree(&top) {
+                    self.go_blind(&format!("cannot watch {}: {e}", top.display()));
+                }
+            }
+        }
+
+        fn go_blind(&mut self, why: &str) {
+            if !self.blind {
+                eprintln!(
+                    "dossier: warning: the watcher {why}; searches check the corpus themselves"
+                );
+            }
+            self.blind = true;
+        }
+
+        /// Answers one search: first every change queued so far, then the reply.
+        fn serve(&mut self, stream: UnixStream) {
+            let _ = stream.set_nonblocking(false);
+            let _ = stream.set_read_timeout(Some(PATIENCE));
+            let _ = stream.set_write_timeout(Some(PATIENCE));
+            let mut request = String::new();
+            let Ok(mut writer) = stream.try_clone() else {
+                return;
+            };
+            if BufReader::new(stream.take(64 * 1024))
+                .read_line(&mut request)
+                .is_err()
+            {
+                return;
+            }
+            self.drain();
+            let reply = self.reply(request.trim_end());
+            let _ = writer.write_all(format!("{reply}\n").as_bytes());
+        }
+
+        fn reply(&mut self, request: &str) -> String {
+            let fields: Vec<&str> = request.split('\t').collect();
+            if fields.get(1).copied() != self.key.as_deref() {
+                return "elsewhere".to_string();
+            }
+            match fields.as_slice() {
+                ["ask", _] => {
+                    let current = match self.current {
+                        Some((generation, fingerprint)) if !self.blind => {
+                            format!("{generation}:{fingerprint:016x}")
+                        }
+                        _ => "-".to_string(),
+                    };
+                    format!("watching\t{}\t{current}", self.generation)
+                }
+                ["current", _, current] => {
+                    if let Some(found) = parse_current(current)
+                        && self.current.is_none_or(|(seen, _)| found.0 >= seen)
+                    {
+                        self.current = Some(found);
+                    }
+                    "ok".to_string()
+                }
+                _ => "unknown request".to_string(),
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! `dossier watch` with the real binary: what it vouches for, what makes it stop vouching,
+//! and that searches then skip the corpus check.
+#![cfg(target_os = "linux")]
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, ChildStderr, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Dossier, stderr_of};
+use dossier::{freshness, watch};
+
+/// A running `dossier watch`, stopped when dropped.
+struct Watcher {
+    child: Child,
+    /// Kept open: what the watcher says when it stops must have somewhere to go.
+    _stderr: BufReader<ChildStderr>,
+}
+
+impl Watcher {
+    /// Starts a watcher and waits until it says it is watching.
+    fn start(dossier: &Dossier) -> Watcher {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .arg("watch")
+            .arg("--corpus")
+            .arg(dossier.corpus())
+            .arg("--index")
+            .arg(dossier.index())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start dossier watch");
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        assert!(line.contains("watching"), "watcher did not start: {line}");
+        Watcher {
+            child,
+            _stderr: stderr,
+        }
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Whether the watcher vouches for the index as it is now.
+fn vouched(dossier: &Dossier) -> bool {
+    let answer = watch::ask(&dossier.index(), &dossier.corpus()).expect("the watcher answers");
+    answer.vouches_for(freshness::recorded(&dossier.index()))
+}
+
+#[test]
+fn the_watcher_vouches_for_the_index_until_a_document_changes() {
+    let dossier = Dossier::shipped();
+    assert_eq!(dossier.index_run().status.code(), Some(0));
+    let _watcher = Watcher::start(&dossier);
+    assert!(
+        !vouched(&dossier),
+        "nothing is vouched for before a search checked"
+    );
+
+    assert_eq!(dossier.search_json("Witkoff", &[]).total_hits, 5);
+    assert!(
+        vouched(&dossier),
+        "a search that checked the corpus says it is current"
+    );
+
+    // What the indexer passes over does not count.
+    dossier.write(".notes.txt", "private");
+    dossier.write("photo.jpg", "not a document");
+    assert!(vouched(&dossier));
+
+    // A document appended to does, and the next search finds what was added.
+    let mut text = dossier.file_bytes("001_66895d6541d2e960.txt");
+    text.extend_from_slice(b"\nThe quokka accord was initialled.\n");
+    dossier.write("001_66895d6541d2e960.txt", &text);
+    assert!(!vouched(&dossier));
+    let quokka = dossier.search_json("quokka", &[]);
+    assert_eq!(quokka.doc_ids(), ["001_66895d6541d2e960"]);
+    assert!(vouched(&dossier));
+
+    // So do new folders, and what is written in them afterwards.
+    dossier.write("new/deeper/memo.md", "The wombat memo.\n");
+    assert!(!vouched(&dossier));
+    assert_eq!(
+        dossier.search_json("wombat", &[]).doc_ids(),
+        ["new/deeper/memo"]
+    );
+    assert!(vouched(&dossier));
+    dossier.write("new/deeper/second.md", "The numbat memo.\n");
+    assert!(!vouched(&dossier), "a new folder is watched too");
+    assert_eq!(
+        dossier.search_json("numbat", &[]).doc_ids(),
+        ["new/deeper/second"]
+    );
+
+    // And a removed document.
+    std::fs::remove_file(dossier.corpus().join("new/deeper/memo.md")).unwrap();
+    assert!(!vouched(&dossier));
+    assert_eq!(dossier.search_json("wombat", &[]).total_hits, 0);
+}
+
+#[test]
+fn while_watched_a_search_skips_the_corpus_check() {
+    // A write through a hard link from outside the corpus is the one change inotify does
+    // not report: the watcher vouches, the search believes it, and the change waits until
+    // the watcher stops and the corpus check sees the file's new size.
+    let dossier = Dossier::empty();
+    dossier.write("memo.txt", "The first draft.\n");
+    let outside = dossier.dir.path().join("outside-link.txt");
+    std::fs::hard_link(dossier.corpus().join("memo.txt"), &outside).unwrap();
+    assert_eq!(dossier.index_run().status.code(), Some(0));
+    let watcher = Watcher::start(&dossier);
+    assert_eq!(dossier.search_json("draft", &[]).total_hits, 1);
+
+    std::fs::write(&outside, "The platypus clause was added.\n").unwrap();
+    assert!(vouched(&dossier));
+    assert_eq!(dossier.search_json("platypus", &[]).total_hits, 0);
+
+    drop(watcher);
+    assert_eq!(dossier.search_json("platypus", &[]).total_hits, 1);
+}
+
+#[test]
+fn one_watcher_per_index_and_a_stopped_one_can_be_replaced() {
+    let dossier = Dossier::shipped();
+    assert_eq!(dossier.index_run().status.code(), Some(0));
+    let first = Watcher::start(&dossier);
+
+    let second = dossier.command(&["watch"]).output().unwrap();
+    assert_eq!(second.status.code(), Some(2));
+    let message = stderr_of(&second);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(message.contains("already watched"), "{message}");
+
+    // Killed, it leaves its socket behind; nothing answers there, and a search checks the
+    // corpus itself.
+    drop(first);
+    assert_eq!(watch::ask(&dossier.index(), &dossier.corpus()), None);
+    assert_eq!(dossier.search_json("Witkoff", &[]).total_hits, 5);
+    let _replacement = Watcher::start(&dossier);
+    assert_eq!(dossier.search_json("Witkoff", &[]).total_hits, 5);
+    assert!(vouched(&dossier));
+}
+
+#[test]
+fn a_watcher_of_another_corpus_is_not_believed() {
+    let dossier = Dossier::shipped();
+    assert_eq!(dossier.index_run().status.code(), Some(0));
+    let _watcher = Watcher::start(&dossier);
+    let elsewhere = tempfile::tempdir().unwrap();
+    assert_eq!(watch::ask(&dossier.index(), elsewhere.path()), None);
+}
+
+#[test]
+fn removing_the_index_folder_stops_the_watcher() {
+    let dossier = Dossier::shipped();
+    assert_eq!(dossier.index_run().status.code(), Some(0));
+    let mut watcher = Watcher::start(&dossier);
+    std::fs::remove_dir_all(dossier.index()).unwrap();
+    // Not a timing of dossier: only how long to wait before calling it hung.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = watcher.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the watcher did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(0));
+}
