@@ -180,7 +180,7 @@ mod watcher {
         Ok(())
     }
 
-    /// One watcher per index: a second would be told of changes the first then misses.
+    /// One watcher per index: a second would take the socket from under the first.
     fn lock(index_dir: &Path) -> Result<File> {
         let path = index_dir.join(format!("{SOCKET_FILE}.lock"));
         let file = OpenOptions::new()
