@@ -86,6 +86,8 @@ pub struct IndexSummary {
     /// The schema version of an index written by an older dossier, rebuilt by this run.
     pub rebuilt_outdated: Option<u32>,
     pub elapsed: Duration,
+    /// The corpus fingerprint recorded with the run, taken before it read anything.
+    pub fingerprint: u64,
 }
 
 /// A document indexed, and what to know about how its text was read.
@@ -176,12 +178,24 @@ pub fn plan(index: &DossierIndex, listing: &CorpusListing) -> Result<Changes> {
     Ok(changes)
 }
 
+/// What checking the corpus against the index found.
+#[derive(Debug, Default)]
+pub struct CorpusCheck {
+    pub changes: Changes,
+    /// The fingerprint this check took of the corpus, when it found the index current and
+    /// that fingerprint is the one the index records.
+    pub current_with: Option<u64>,
+}
+
 /// Whether the corpus differs from what the index holds, and how. Empty at once when the
 /// corpus still has the fingerprint recorded with the last complete update.
-pub fn pending_changes(index: &DossierIndex, corpus_dir: &Path) -> Result<Changes> {
+pub fn pending_changes(index: &DossierIndex, corpus_dir: &Path) -> Result<CorpusCheck> {
     let fingerprint = freshness::fingerprint(corpus_dir, &index.dir)?;
     if freshness::recorded(&index.dir) == Some(fingerprint) {
-        return Ok(Changes::default());
+        return Ok(CorpusCheck {
+            changes: Changes::default(),
+            current_with: Some(fingerprint),
+        });
     }
     // Compared under the update lock when it is free: an update forgets the fingerprint
     // before its first commit, and one that starts (or is killed) during an unlocked
@@ -189,12 +203,14 @@ pub fn pending_changes(index: &DossierIndex, corpus_dir: &Path) -> Result<Change
     let lock = UpdateLock::acquire(&index.dir).ok();
     let listing = corpus::list(corpus_dir, &index.dir)?;
     let changes = plan(index, &listing)?;
-    if changes.is_empty() && lock.is_some() {
-        // Only a shortcut for the next check: an index folder that cannot be written to
-        // is still searched, just without it.
-        let _ = freshness::record(&index.dir, fingerprint);
-    }
-    Ok(changes)
+    // Only a shortcut for the next check: an index folder that cannot be written to is
+    // still searched, just without it.
+    let recorded =
+        changes.is_empty() && lock.is_some() && freshness::record(&index.dir, fingerprint).is_ok();
+    Ok(CorpusCheck {
+        changes,
+        current_with: recorded.then_some(fingerprint),
+    })
 }
 
 /// Brings the index in `index_dir` up to date with `corpus_dir`, creating it if needed.
@@ -327,6 +343,7 @@ pub fn update_with(
     writer.wait_merging_threads().map_err(|e| index.error(e))?;
     write_skipped(&index.dir, &skipped_records)?;
     freshness::record(&index.dir, fingerprint)?;
+    summary.fingerprint = fingerprint;
     summary.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     summary.elapsed = started.elapsed();
     Ok(summary)

@@ -59,7 +59,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 commit_every_docs,
                 ..UpdateOptions::default()
             };
-            let summary = update_index(&location.corpus, &location.index, &options)?;
+            let (corpus, index_dir) = (&location.corpus, &location.index);
+            let watcher = watch::ask(index_dir, corpus);
+            let summary = update_index(corpus, index_dir, &options)?;
+            tell_watcher_current(index_dir, corpus, watcher, Some(summary.fingerprint));
             Ok(if summary.skipped.is_empty() {
                 FOUND
             } else {
@@ -274,9 +277,10 @@ fn open_up_to_date(location: &Location, no_refresh: bool) -> anyhow::Result<Doss
     {
         return Ok(index);
     }
-    let changes = indexer::pending_changes(&index, corpus)?;
+    let check = indexer::pending_changes(&index, corpus)?;
+    let changes = check.changes;
     if changes.is_empty() {
-        tell_watcher_current(index_dir, corpus, watcher);
+        tell_watcher_current(index_dir, corpus, watcher, check.current_with);
         return Ok(index);
     }
     eprintln!(
@@ -288,9 +292,15 @@ fn open_up_to_date(location: &Location, no_refresh: bool) -> anyhow::Result<Doss
     refresh_or_last_commit(corpus, index_dir, watcher)
 }
 
-/// Tells the watcher, if one answered, that the index is now current with the corpus.
-fn tell_watcher_current(index_dir: &Path, corpus: &Path, watcher: Option<watch::Answer>) {
-    if let (Some(answer), Some(fingerprint)) = (watcher, freshness::recorded(index_dir)) {
+/// Tells the watcher, if one answered, that the index is current with the corpus as this
+/// process found it (with `fingerprint`, taken after the watcher answered), if it did.
+fn tell_watcher_current(
+    index_dir: &Path,
+    corpus: &Path,
+    watcher: Option<watch::Answer>,
+    fingerprint: Option<u64>,
+) {
+    if let (Some(answer), Some(fingerprint)) = (watcher, fingerprint) {
         watch::tell_current(index_dir, corpus, &answer, fingerprint);
     }
 }
@@ -303,8 +313,8 @@ fn refresh_or_last_commit(
     watcher: Option<watch::Answer>,
 ) -> anyhow::Result<DossierIndex> {
     match update_index(corpus, index_dir, &UpdateOptions::default()) {
-        Ok(_) => {
-            tell_watcher_current(index_dir, corpus, watcher);
+        Ok(summary) => {
+            tell_watcher_current(index_dir, corpus, watcher, Some(summary.fingerprint));
             Ok(DossierIndex::open(index_dir)?)
         }
         Err(error) => match error.downcast_ref::<Error>() {

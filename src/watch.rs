@@ -10,8 +10,10 @@
 //! *generation*, and the generation and fingerprint at which a search last found the index
 //! current. The search trusts the index only if nothing changed since then and the index
 //! still records that fingerprint. Otherwise it checks the corpus as without a watcher and,
-//! once the index is current, says so with the generation it was given before it checked:
-//! a change during the check has a later generation, so it is never taken as seen.
+//! once the index is current, says so with the generation it was given before it checked
+//! and the fingerprint it took itself after that: a change during the check has a later
+//! generation, so it is never taken as seen, and an update another process started earlier
+//! is never vouched for by its older fingerprint.
 //!
 //! What inotify cannot see, the watcher cannot: a write through a hard link from outside
 //! the corpus, or a change made by another machine on a network drive.

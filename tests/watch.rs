@@ -99,9 +99,11 @@ fn the_watcher_vouches_for_the_index_until_a_document_changes() {
         ["new/deeper/second"]
     );
 
-    // And a removed document.
+    // And a removed document. `dossier index` tells the watcher too.
     std::fs::remove_file(dossier.corpus().join("new/deeper/memo.md")).unwrap();
     assert!(!vouched(&dossier));
+    assert_eq!(dossier.index_run().status.code(), Some(0));
+    assert!(vouched(&dossier));
     assert_eq!(dossier.search_json("wombat", &[]).total_hits, 0);
 }
 
