@@ -148,16 +148,17 @@ mod watcher {
     /// Watches `corpus` for the index in `index_dir` until the socket is removed (with the
     /// index folder, say), answering searches. `ready` is told how many folders are watched.
     pub fn watch(corpus: &Path, index_dir: &Path, ready: impl FnOnce(usize)) -> Result<()> {
+        // Before anything is created: a mistyped corpus leaves no index folder behind.
+        let root = corpus.canonicalize().map_err(|e| Error::Corpus {
+            path: corpus.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        let socket = index_dir.join(SOCKET_FILE);
+        fits_in_an_address(&socket)?;
         std::fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
         let _only_watcher = lock(index_dir)?;
-        let socket = index_dir.join(SOCKET_FILE);
-        // Left by a watcher that was stopped: nothing listens on it.
-        let _ = std::fs::remove_file(&socket);
-        let listener = UnixListener::bind(&socket).map_err(|e| Error::io(&socket, e))?;
-        listener
-            .set_nonblocking(true)
-            .map_err(|e| Error::io(&socket, e))?;
-        let mut watcher = Watcher::new(corpus, index_dir)?;
+        let listener = listen(&socket)?;
+        let mut watcher = Watcher::new(corpus, root, index_dir)?;
         ready(watcher.folders.len());
         let tick = Timespec {
             tv_sec: 1,
@@ -180,6 +181,31 @@ mod watcher {
             }
         }
         Ok(())
+    }
+
+    /// A socket's path must fit in its address.
+    fn fits_in_an_address(socket: &Path) -> Result<()> {
+        // What the address holds, less the final NUL.
+        const LONGEST: usize = 107;
+        let length = socket.as_os_str().len();
+        if length > LONGEST {
+            return Err(Error::Usage(format!(
+                "the watcher's socket {} would be {length} bytes long, and the system takes at \
+                 most {LONGEST}: give the index folder a shorter path",
+                socket.display()
+            )));
+        }
+        Ok(())
+    }
+
+    /// The socket searches ask, in place of one a stopped watcher left (nothing listens on it).
+    fn listen(socket: &Path) -> Result<UnixListener> {
+        let _ = std::fs::remove_file(socket);
+        let listener = UnixListener::bind(socket).map_err(|e| Error::io(socket, e))?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| Error::io(socket, e))?;
+        Ok(listener)
     }
 
     /// One watcher per index: a second would take the socket from under the first.
@@ -217,14 +243,13 @@ mod watcher {
     }
 
     impl Watcher {
-        fn new(corpus: &Path, index_dir: &Path) -> Result<Watcher> {
-            let unreadable = |e: std::io::Error| Error::Corpus {
+        fn new(corpus: &Path, root: PathBuf, index_dir: &Path) -> Result<Watcher> {
+            let unwatchable = |reason: String| Error::Corpus {
                 path: corpus.to_path_buf(),
-                reason: e.to_string(),
+                reason,
             };
-            let root = corpus.canonicalize().map_err(unreadable)?;
             let mut watcher = Watcher {
-                inotify: Inotify::init().map_err(unreadable)?,
+                inotify: Inotify::init().map_err(|e| unwatchable(e.to_string()))?,
                 root: root.clone(),
                 key: corpus_key(&root),
                 index_dir: index_dir.canonicalize().ok(),
@@ -234,12 +259,11 @@ mod watcher {
                 blind: false,
                 buffer: vec![0; 64 * 1024],
             };
-            watcher.watch_tree(&root).map_err(|e| Error::Corpus {
-                path: corpus.to_path_buf(),
-                reason: format!(
+            watcher.watch_tree(&root).map_err(|e| {
+                unwatchable(format!(
                     "cannot watch every folder ({e}); if the system's limit is reached, raise \
                      fs.inotify.max_user_watches"
-                ),
+                ))
             })?;
             Ok(watcher)
         }
@@ -299,10 +323,11 @@ mod watcher {
                         {
                             continue;
                         }
+                        // Watched anew after a change of permissions too: a folder that could
+                        // not be read at first may be readable now.
+                        let appears = EventMask::CREATE | EventMask::MOVED_TO | EventMask::ATTRIB;
                         if is_folder
-                            && event
-                                .mask
-                                .intersects(EventMask::CREATE | EventMask::MOVED_TO)
+                            && event.mask.intersects(appears)
                             && let Some(parent) = self.folders.get(&event.wd)
                         {
                             appeared.push(parent.join(name));

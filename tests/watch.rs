@@ -176,3 +176,15 @@ fn removing_the_index_folder_stops_the_watcher() {
     };
     assert_eq!(status.code(), Some(0));
 }
+
+#[test]
+fn a_missing_corpus_is_one_line_and_leaves_nothing_behind() {
+    let dossier = Dossier::empty();
+    std::fs::remove_dir(dossier.corpus()).unwrap();
+    let output = dossier.command(&["watch"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr_of(&output);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(message.contains("cannot be read"), "{message}");
+    assert!(!dossier.index().exists());
+}
