@@ -99,33 +99,29 @@ pub fn search(
             _ => None,
         })
         .collect();
-    // Suggestions walk the vocabulary and passages read the hits' texts: on two cores, at
-    // the same time.
-    std::thread::scope(|scope| {
-        let suggestions = scope.spawn(|| {
-            suggest(
-                &searcher,
-                index.fields.body_exact,
-                &keywords,
-                total_hits == 0,
-            )
-        });
-        let (hits, problems) = ranked_hits(index, &searcher, query, top_docs, &options)?;
-        Ok(SearchResults {
-            total_hits,
-            hits,
-            terms: query.terms.iter().map(|t| t.label.clone()).collect(),
-            suggestions: suggestions.join().unwrap_or_default(),
-            problems,
-            variants: query
-                .variants
-                .iter()
-                .map(|(word, also)| NameVariants {
-                    word: word.clone(),
-                    also: also.clone(),
-                })
-                .collect(),
-        })
+    let (hits, problems) = ranked_hits(index, &searcher, query, top_docs, &options)?;
+    // Not on a thread of their own beside the passages: a thread took up to a millisecond to
+    // start, more than either part of the work for a rare word.
+    let suggestions = suggest(
+        &searcher,
+        index.fields.body_exact,
+        &keywords,
+        total_hits == 0,
+    );
+    Ok(SearchResults {
+        total_hits,
+        hits,
+        terms: query.terms.iter().map(|t| t.label.clone()).collect(),
+        suggestions,
+        problems,
+        variants: query
+            .variants
+            .iter()
+            .map(|(word, also)| NameVariants {
+                word: word.clone(),
+                also: also.clone(),
+            })
+            .collect(),
     })
 }
 
