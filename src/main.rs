@@ -79,7 +79,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
 #[cfg(target_os = "linux")]
 fn run_watch(location: &Location) -> anyhow::Result<u8> {
     let (corpus, index_dir) = (&location.corpus, &location.index);
-    dossier::watch::watch(corpus, index_dir, |folders| {
+    watch::watch(corpus, index_dir, |folders| {
         let plural = if folders == 1 { "" } else { "s" };
         eprintln!(
             "dossier: watching {folders} folder{plural} of '{}' for the index in '{}'; searches skip \
