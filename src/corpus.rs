@@ -9,6 +9,7 @@ use std::time::UNIX_EPOCH;
 use walkdir::WalkDir;
 
 use crate::error::{Error, Result};
+use crate::freshness::Stats;
 use crate::metadata::{Dates, METADATA_FILE, read_dates};
 
 /// The extensions of the files dossier reads as documents.
@@ -53,8 +54,9 @@ pub struct CorpusListing {
 
 /// Walks `root` and lists its documents in path order. Hidden files and folders (`.git`,
 /// `.DS_Store`) and the index folder, if it lies inside the corpus, are passed over; links
-/// are not followed, so the walk never leaves the corpus (see `link_problem`).
-pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
+/// are not followed, so the walk never leaves the corpus (see `link_problem`). A file's size
+/// and time are taken from `known` (the fingerprint's, a moment ago) when it has them.
+pub fn list(root: &Path, index_dir: &Path, known: &Stats) -> Result<CorpusListing> {
     let metadata = std::fs::metadata(root).map_err(|e| Error::Corpus {
         path: root.to_path_buf(),
         reason: e.to_string(),
@@ -118,17 +120,24 @@ pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
             });
             continue;
         }
-        let metadata = match entry.metadata() {
-            Ok(metadata) => metadata,
-            Err(error) => {
-                listing.skipped.push(Skipped {
-                    path: rel_path,
-                    reason: walk_problem(&error),
-                });
-                continue;
-            }
+        let known = entry
+            .path()
+            .strip_prefix(root)
+            .ok()
+            .and_then(|rel| known.get(rel));
+        let (size, mtime) = match known {
+            Some(&stat) => stat,
+            None => match entry.metadata() {
+                Ok(metadata) => (metadata.len(), mtime_nanos(&metadata)),
+                Err(error) => {
+                    listing.skipped.push(Skipped {
+                        path: rel_path,
+                        reason: walk_problem(&error),
+                    });
+                    continue;
+                }
+            },
         };
-        let mtime = mtime_nanos(&metadata);
         listing.files.push(CorpusFile {
             path: entry.path().to_path_buf(),
             id: String::new(),
@@ -137,7 +146,7 @@ pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
                 .strip_prefix(root)
                 .is_ok_and(|rel| rel.to_str().is_some()),
             rel_path,
-            size: metadata.len(),
+            size,
             mtime,
             date: mtime.div_euclid(1_000_000_000),
         });

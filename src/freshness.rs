@@ -9,6 +9,7 @@
 //! being sure it is unchanged. Any difference, or no fingerprint at all, sends the caller
 //! to the full comparison, so the fingerprint can make a check cheaper but never wrong.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -29,34 +30,73 @@ const FINGERPRINT_FILE: &str = "corpus.fingerprint";
 /// The fingerprint of the corpus as it is now: every file the indexer would look at
 /// (documents and `metadata.tsv` files, hidden ones and the index folder passed over as the
 /// indexer does), combined in an order-independent way so the walk need not be sorted.
-pub fn fingerprint(root: &Path, index_dir: &Path) -> Result<u64> {
+pub struct Fingerprint {
+    pub value: u64,
+    files: Vec<Stated>,
+}
+
+/// The size and modification time of each file a fingerprint covered, by its path
+/// relative to the corpus: what the walk of an update would otherwise look up again.
+pub type Stats = HashMap<PathBuf, (u64, i64)>;
+
+impl Fingerprint {
+    /// Takes the fingerprint of the corpus in `root`, whose index is in `index_dir`.
+    pub fn take(root: &Path, index_dir: &Path) -> Result<Fingerprint> {
+        let files = stat_all(root, index_dir);
+        Ok(Fingerprint {
+            value: combine(&files),
+            files,
+        })
+    }
+
+    /// What the fingerprint was taken from. (Only on demand: a search that finds the
+    /// fingerprint unchanged needs none of it.)
+    pub fn into_stats(self) -> Stats {
+        self.files
+            .into_iter()
+            .filter_map(|file| Some((file.rel, file.stat?)))
+            .collect()
+    }
+}
+
+/// A file the fingerprint covers, by its path relative to the corpus, with its size and
+/// modification time; `None` for what could not be read, which counts by its path alone.
+struct Stated {
+    rel: PathBuf,
+    stat: Option<(u64, i64)>,
+}
+
+fn stat_all(root: &Path, index_dir: &Path) -> Vec<Stated> {
     let index_dir = index_dir.canonicalize().ok();
     let files = listed(root, Path::new(""), index_dir.as_deref());
-    let hash = |file: &Listed| {
+    let stat = |file: Listed| Stated {
         // Through the folder's open handle, by name: looking every file up by its whole
         // path again was a fifth of the time.
-        let (size, mtime) = file
+        stat: file
             .entry
-            .as_ref()
             .and_then(|entry| entry.metadata().ok())
-            .map(|m| {
-                (
-                    m.len(),
-                    u128::try_from(corpus::mtime_nanos(&m)).unwrap_or(0),
-                )
-            })
-            .unwrap_or((u64::MAX, 0));
+            .map(|m| (m.len(), corpus::mtime_nanos(&m))),
+        rel: file.rel,
+    };
+    if files.len() < PARALLEL_FROM {
+        files.into_iter().map(stat).collect()
+    } else {
+        files.into_par_iter().map(stat).collect()
+    }
+}
+
+fn combine(files: &[Stated]) -> u64 {
+    let hash = |file: &Stated| {
+        let (size, mtime) = file.stat.map_or((u64::MAX, 0), |(size, mtime)| {
+            (size, u128::try_from(mtime).unwrap_or(0))
+        });
         let mut key = file.rel.as_os_str().as_encoded_bytes().to_vec();
         key.extend_from_slice(&size.to_le_bytes());
         key.extend_from_slice(&mtime.to_le_bytes());
         xxh3_64(&key)
     };
-    let fingerprint = if files.len() < PARALLEL_FROM {
-        files.iter().map(hash).fold(0, u64::wrapping_add)
-    } else {
-        files.par_iter().map(hash).reduce(|| 0, u64::wrapping_add)
-    };
-    Ok(fingerprint ^ files.len() as u64)
+    let fingerprint = files.iter().map(hash).fold(0, u64::wrapping_add);
+    fingerprint ^ files.len() as u64
 }
 
 /// A file the fingerprint covers, by its path relative to the corpus; `entry` is `None` for
@@ -153,29 +193,44 @@ mod tests {
         std::fs::write(corpus.path().join("a.txt"), "one").unwrap();
         std::fs::create_dir(corpus.path().join("sub")).unwrap();
         std::fs::write(corpus.path().join("sub/b.md"), "two").unwrap();
-        let first = fingerprint(corpus.path(), &index).unwrap();
-        assert_eq!(fingerprint(corpus.path(), &index).unwrap(), first);
+        let first = Fingerprint::take(corpus.path(), &index).unwrap().value;
+        assert_eq!(
+            Fingerprint::take(corpus.path(), &index).unwrap().value,
+            first
+        );
         // Files the indexer does not look at do not count.
         std::fs::write(corpus.path().join("photo.jpg"), "x").unwrap();
         std::fs::write(index.join("meta.json"), "{}").unwrap();
         std::fs::write(corpus.path().join(".hidden.txt"), "x").unwrap();
         std::fs::create_dir_all(corpus.path().join(".git/deep")).unwrap();
         std::fs::write(corpus.path().join(".git/deep/c.txt"), "x").unwrap();
-        assert_eq!(fingerprint(corpus.path(), &index).unwrap(), first);
+        assert_eq!(
+            Fingerprint::take(corpus.path(), &index).unwrap().value,
+            first
+        );
         // Any change to a document does.
         std::fs::write(corpus.path().join("sub/b.md"), "three").unwrap();
-        let changed = fingerprint(corpus.path(), &index).unwrap();
+        let changed = Fingerprint::take(corpus.path(), &index).unwrap().value;
         assert_ne!(changed, first);
         std::fs::rename(corpus.path().join("a.txt"), corpus.path().join("c.txt")).unwrap();
-        assert_ne!(fingerprint(corpus.path(), &index).unwrap(), changed);
-        let renamed = fingerprint(corpus.path(), &index).unwrap();
+        assert_ne!(
+            Fingerprint::take(corpus.path(), &index).unwrap().value,
+            changed
+        );
+        let renamed = Fingerprint::take(corpus.path(), &index).unwrap().value;
         std::fs::create_dir_all(corpus.path().join("sub/deeper")).unwrap();
         std::fs::write(corpus.path().join("sub/deeper/d.txt"), "four").unwrap();
-        assert_ne!(fingerprint(corpus.path(), &index).unwrap(), renamed);
+        assert_ne!(
+            Fingerprint::take(corpus.path(), &index).unwrap().value,
+            renamed
+        );
         std::fs::write(corpus.path().join("metadata.tsv"), "id\tdate\n").unwrap();
-        let with_dates = fingerprint(corpus.path(), &index).unwrap();
+        let with_dates = Fingerprint::take(corpus.path(), &index).unwrap().value;
         std::fs::remove_file(corpus.path().join("metadata.tsv")).unwrap();
-        assert_ne!(fingerprint(corpus.path(), &index).unwrap(), with_dates);
+        assert_ne!(
+            Fingerprint::take(corpus.path(), &index).unwrap().value,
+            with_dates
+        );
     }
 
     #[test]
@@ -188,10 +243,16 @@ mod tests {
                 std::fs::write(corpus.path().join(format!("{folder}/{n}.txt")), "x").unwrap();
             }
         }
-        let first = fingerprint(corpus.path(), &index).unwrap();
-        assert_eq!(fingerprint(corpus.path(), &index).unwrap(), first);
+        let first = Fingerprint::take(corpus.path(), &index).unwrap().value;
+        assert_eq!(
+            Fingerprint::take(corpus.path(), &index).unwrap().value,
+            first
+        );
         std::fs::write(corpus.path().join("b/7.txt"), "xy").unwrap();
-        assert_ne!(fingerprint(corpus.path(), &index).unwrap(), first);
+        assert_ne!(
+            Fingerprint::take(corpus.path(), &index).unwrap().value,
+            first
+        );
     }
 
     #[test]

@@ -25,7 +25,7 @@ use crate::corpus::{self, CorpusFile, CorpusListing, Skipped};
 use crate::error::{Error, Result};
 use crate::extract::{self, MAX_FILE_BYTES};
 use crate::files::{remove_if_present, write_atomically};
-use crate::freshness;
+use crate::freshness::{self, Fingerprint};
 use crate::index::{CommitPayload, DossierIndex, StoredState};
 use crate::lock::UpdateLock;
 use crate::schema::{Fields, SCHEMA_VERSION};
@@ -190,7 +190,8 @@ pub struct CorpusCheck {
 /// Whether the corpus differs from what the index holds, and how. Empty at once when the
 /// corpus still has the fingerprint recorded with the last complete update.
 pub fn pending_changes(index: &DossierIndex, corpus_dir: &Path) -> Result<CorpusCheck> {
-    let fingerprint = freshness::fingerprint(corpus_dir, &index.dir)?;
+    let taken = Fingerprint::take(corpus_dir, &index.dir)?;
+    let fingerprint = taken.value;
     if freshness::recorded(&index.dir) == Some(fingerprint) {
         return Ok(CorpusCheck {
             changes: Changes::default(),
@@ -201,7 +202,7 @@ pub fn pending_changes(index: &DossierIndex, corpus_dir: &Path) -> Result<Corpus
     // before its first commit, and one that starts (or is killed) during an unlocked
     // comparison could leave a part-built index behind a fingerprint recorded here.
     let lock = UpdateLock::acquire(&index.dir).ok();
-    let listing = corpus::list(corpus_dir, &index.dir)?;
+    let listing = corpus::list(corpus_dir, &index.dir, &taken.into_stats())?;
     let changes = plan(index, &listing)?;
     // Only a shortcut for the next check: an index folder that cannot be written to is
     // still searched, just without it.
@@ -240,8 +241,9 @@ pub fn update_with(
     let _lock = UpdateLock::acquire(index_dir)?;
     remove_stale_temporaries(index_dir)?;
     // Taken before anything is read, so a file changed during the run makes it stale.
-    let fingerprint = freshness::fingerprint(corpus_dir, index_dir)?;
-    let listing = corpus::list(corpus_dir, index_dir)?;
+    let taken = Fingerprint::take(corpus_dir, index_dir)?;
+    let fingerprint = taken.value;
+    let listing = corpus::list(corpus_dir, index_dir, &taken.into_stats())?;
     let (index, rebuilt_outdated) = open_for_update(index_dir, options.rebuild)?;
     let rebuild = options.rebuild || rebuilt_outdated.is_some();
     let mut writer = writer(&index)?;
