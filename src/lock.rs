@@ -6,6 +6,7 @@
 //! `.dossier-lock` in the index folder, and writes its process ID into it. The OS releases the
 //! lock when the process ends, even by SIGKILL, so a crash never leaves the index locked; the
 //! file itself stays (deleting a lock file lets two processes lock two different files).
+//! [`try_lock`], the OS lock alone, also keeps a second `dossier watch` off an index.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -32,30 +33,35 @@ impl UpdateLock {
     /// [`Error::IndexBusy`] naming the process that holds it.
     pub fn acquire(index_dir: &Path) -> Result<UpdateLock> {
         std::fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
-        let path = lock_path(index_dir);
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| Error::io(&path, e))?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                return Err(Error::IndexBusy {
-                    path: index_dir.to_path_buf(),
-                    holder: holder(index_dir),
-                });
-            }
-            Err(TryLockError::Error(e)) => return Err(Error::io(&path, e)),
-        }
+        let Some(mut file) = try_lock(&lock_path(index_dir))? else {
+            return Err(Error::IndexBusy {
+                path: index_dir.to_path_buf(),
+                holder: holder(index_dir),
+            });
+        };
         // The ID only names the holder in messages; failing to write it is no reason to stop.
         let _ = file
             .set_len(0)
             .and_then(|()| file.seek(SeekFrom::Start(0)))
             .and_then(|_| write!(file, "{}", std::process::id()));
         Ok(UpdateLock { file })
+    }
+}
+
+/// Opens (creating it) the lock file at `path` and takes its OS lock at once: `None` when
+/// another process holds it. The lock lasts as long as the file is open.
+pub(crate) fn try_lock(path: &Path) -> Result<Option<File>> {
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(TryLockError::WouldBlock) => Ok(None),
+        Err(TryLockError::Error(e)) => Err(Error::io(path, e)),
     }
 }
 

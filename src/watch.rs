@@ -121,7 +121,7 @@ pub use watcher::watch;
 #[cfg(target_os = "linux")]
 mod watcher {
     use std::collections::HashMap;
-    use std::fs::{File, OpenOptions, TryLockError};
+    use std::fs::File;
     use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
     use std::os::unix::net::{UnixListener, UnixStream};
     use std::path::{Path, PathBuf};
@@ -132,6 +132,7 @@ mod watcher {
     use super::{PATIENCE, SOCKET_FILE, corpus_key, parse_current};
     use crate::corpus;
     use crate::error::{Error, Result};
+    use crate::lock;
 
     /// Every change to a folder's entries or to their contents, times or names.
     const CHANGES: WatchMask = WatchMask::CREATE
@@ -210,21 +211,12 @@ mod watcher {
 
     /// One watcher per index: a second would take the socket from under the first.
     fn lock(index_dir: &Path) -> Result<File> {
-        let path = index_dir.join(format!("{SOCKET_FILE}.lock"));
-        let file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| Error::io(&path, e))?;
-        match file.try_lock() {
-            Ok(()) => Ok(file),
-            Err(TryLockError::WouldBlock) => Err(Error::Usage(format!(
+        lock::try_lock(&index_dir.join(format!("{SOCKET_FILE}.lock")))?.ok_or_else(|| {
+            Error::Usage(format!(
                 "the index at {} is already watched by another `dossier watch`",
                 index_dir.display()
-            ))),
-            Err(TryLockError::Error(e)) => Err(Error::io(&path, e)),
-        }
+            ))
+        })
     }
 
     struct Watcher {
