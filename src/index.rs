@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::{LockError, OpenReadError};
+use tantivy::termdict::{TermDictionary, TermStreamer};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyError};
 
 use crate::error::{Error, Result};
@@ -17,6 +18,20 @@ use crate::schema::{Fields, SCHEMA_VERSION, build_schema, register_analyzers};
 /// noncharacter are left out.
 pub fn past_prefix(prefix: &str) -> String {
     format!("{prefix}\u{10FFFF}")
+}
+
+/// The words of `dictionary` that start with `prefix`, in dictionary order; `None` if the
+/// dictionary cannot be read.
+pub fn words_starting_with<'a>(
+    dictionary: &'a TermDictionary,
+    prefix: &str,
+) -> Option<TermStreamer<'a>> {
+    dictionary
+        .range()
+        .ge(prefix.as_bytes())
+        .lt(past_prefix(prefix).as_bytes())
+        .into_stream()
+        .ok()
 }
 
 /// Written with every commit, so a reader knows which version of dossier wrote the index.

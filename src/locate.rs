@@ -13,7 +13,7 @@ use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Searcher, SegmentReader, TERMINATED, Term};
 
-use crate::index::past_prefix;
+use crate::index::words_starting_with;
 use crate::passage::score;
 use crate::query::{Pattern, QueryTerm};
 use crate::schema::Fields;
@@ -146,14 +146,8 @@ pub fn terms_to_locate(
 }
 
 fn prefixed(searcher: &Searcher, field: Field, prefix: &str) -> Option<Vec<Term>> {
-    let upper = past_prefix(prefix);
     expand(searcher, field, |dict| {
-        let mut stream = dict
-            .range()
-            .ge(prefix.as_bytes())
-            .lt(upper.as_bytes())
-            .into_stream()
-            .ok()?;
+        let mut stream = words_starting_with(dict, prefix)?;
         let mut keys = Vec::new();
         while stream.advance() && keys.len() <= MAX_EXPANSIONS {
             keys.push(stream.key().to_vec());

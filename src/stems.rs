@@ -30,7 +30,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::termdict::TermDictionary;
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
-use crate::index::past_prefix;
+use crate::index::words_starting_with;
 use crate::schema::folded_word_stemmer;
 
 /// Words whose stem does not start with their own beginning: a letter and -ying.
@@ -113,13 +113,7 @@ fn dictionary_words_with_stem(dictionary: &TermDictionary, stem: &str) -> Vec<St
         };
     let mut candidates: Vec<String> = Vec::new();
     let mut look_under = |prefix: &str| {
-        let upper = past_prefix(prefix);
-        let Ok(mut stream) = dictionary
-            .range()
-            .ge(prefix.as_bytes())
-            .lt(upper.as_bytes())
-            .into_stream()
-        else {
+        let Some(mut stream) = words_starting_with(dictionary, prefix) else {
             return;
         };
         while stream.advance() {
