@@ -185,6 +185,10 @@ pub fn forget(index_dir: &Path) -> Result<()> {
 mod tests {
     use super::*;
 
+    fn fingerprint(corpus: &Path, index: &Path) -> u64 {
+        Fingerprint::take(corpus, index).unwrap().value
+    }
+
     #[test]
     fn the_fingerprint_changes_with_any_document_and_only_then() {
         let corpus = tempfile::tempdir().unwrap();
@@ -193,44 +197,29 @@ mod tests {
         std::fs::write(corpus.path().join("a.txt"), "one").unwrap();
         std::fs::create_dir(corpus.path().join("sub")).unwrap();
         std::fs::write(corpus.path().join("sub/b.md"), "two").unwrap();
-        let first = Fingerprint::take(corpus.path(), &index).unwrap().value;
-        assert_eq!(
-            Fingerprint::take(corpus.path(), &index).unwrap().value,
-            first
-        );
+        let first = fingerprint(corpus.path(), &index);
+        assert_eq!(fingerprint(corpus.path(), &index), first);
         // Files the indexer does not look at do not count.
         std::fs::write(corpus.path().join("photo.jpg"), "x").unwrap();
         std::fs::write(index.join("meta.json"), "{}").unwrap();
         std::fs::write(corpus.path().join(".hidden.txt"), "x").unwrap();
         std::fs::create_dir_all(corpus.path().join(".git/deep")).unwrap();
         std::fs::write(corpus.path().join(".git/deep/c.txt"), "x").unwrap();
-        assert_eq!(
-            Fingerprint::take(corpus.path(), &index).unwrap().value,
-            first
-        );
+        assert_eq!(fingerprint(corpus.path(), &index), first);
         // Any change to a document does.
         std::fs::write(corpus.path().join("sub/b.md"), "three").unwrap();
-        let changed = Fingerprint::take(corpus.path(), &index).unwrap().value;
+        let changed = fingerprint(corpus.path(), &index);
         assert_ne!(changed, first);
         std::fs::rename(corpus.path().join("a.txt"), corpus.path().join("c.txt")).unwrap();
-        assert_ne!(
-            Fingerprint::take(corpus.path(), &index).unwrap().value,
-            changed
-        );
-        let renamed = Fingerprint::take(corpus.path(), &index).unwrap().value;
+        assert_ne!(fingerprint(corpus.path(), &index), changed);
+        let renamed = fingerprint(corpus.path(), &index);
         std::fs::create_dir_all(corpus.path().join("sub/deeper")).unwrap();
         std::fs::write(corpus.path().join("sub/deeper/d.txt"), "four").unwrap();
-        assert_ne!(
-            Fingerprint::take(corpus.path(), &index).unwrap().value,
-            renamed
-        );
+        assert_ne!(fingerprint(corpus.path(), &index), renamed);
         std::fs::write(corpus.path().join("metadata.tsv"), "id\tdate\n").unwrap();
-        let with_dates = Fingerprint::take(corpus.path(), &index).unwrap().value;
+        let with_dates = fingerprint(corpus.path(), &index);
         std::fs::remove_file(corpus.path().join("metadata.tsv")).unwrap();
-        assert_ne!(
-            Fingerprint::take(corpus.path(), &index).unwrap().value,
-            with_dates
-        );
+        assert_ne!(fingerprint(corpus.path(), &index), with_dates);
     }
 
     #[test]
@@ -243,16 +232,10 @@ mod tests {
                 std::fs::write(corpus.path().join(format!("{folder}/{n}.txt")), "x").unwrap();
             }
         }
-        let first = Fingerprint::take(corpus.path(), &index).unwrap().value;
-        assert_eq!(
-            Fingerprint::take(corpus.path(), &index).unwrap().value,
-            first
-        );
+        let first = fingerprint(corpus.path(), &index);
+        assert_eq!(fingerprint(corpus.path(), &index), first);
         std::fs::write(corpus.path().join("b/7.txt"), "xy").unwrap();
-        assert_ne!(
-            Fingerprint::take(corpus.path(), &index).unwrap().value,
-            first
-        );
+        assert_ne!(fingerprint(corpus.path(), &index), first);
     }
 
     #[test]

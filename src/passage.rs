@@ -427,16 +427,15 @@ mod tests {
     use super::*;
 
     fn at(text: &str, needle: &str, term: usize) -> Match {
-        let start = text.find(needle).expect("needle in text");
-        Match {
-            start,
-            end: start + needle.len(),
-            term,
-        }
+        spanning(text.find(needle), needle, term)
     }
 
     fn at_last(text: &str, needle: &str, term: usize) -> Match {
-        let start = text.rfind(needle).expect("needle in text");
+        spanning(text.rfind(needle), needle, term)
+    }
+
+    fn spanning(start: Option<usize>, needle: &str, term: usize) -> Match {
+        let start = start.expect("needle in text");
         Match {
             start,
             end: start + needle.len(),

@@ -5,6 +5,12 @@ mod common;
 
 use common::{Dossier, stderr_of};
 
+/// `dossier search WORD`: its exit code, and what it said on stderr.
+fn search_stderr(dossier: &Dossier, word: &str) -> (Option<i32>, String) {
+    let output = dossier.command(&["search", word]).output().unwrap();
+    (output.status.code(), stderr_of(&output))
+}
+
 fn ids_sorted(results: &common::Results) -> Vec<&str> {
     let mut ids = results.doc_ids();
     ids.sort();
@@ -111,18 +117,13 @@ fn a_common_word_is_not_doubted_for_a_commoner_neighbour() {
         );
     }
     dossier.write("typo.txt", "Notes\n\nThe locaton was wrong.\n");
-    let output = dossier.command(&["search", "allocation"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(0));
+    let (code, stderr) = search_stderr(&dossier, "allocation");
+    assert_eq!(code, Some(0));
+    assert!(!stderr.contains("did you mean"), "{stderr}");
+    let (_, stderr) = search_stderr(&dossier, "locaton");
     assert!(
-        !stderr_of(&output).contains("did you mean"),
-        "{}",
-        stderr_of(&output)
-    );
-    let output = dossier.command(&["search", "locaton"]).output().unwrap();
-    assert!(
-        stderr_of(&output).contains("locaton: 1 document; location: 30 documents"),
-        "{}",
-        stderr_of(&output)
+        stderr.contains("locaton: 1 document; location: 30 documents"),
+        "{stderr}"
     );
 }
 
@@ -134,45 +135,24 @@ fn a_rare_word_is_doubted_for_spellings_with_its_first_letter() {
     for i in 0..10 {
         dossier.write(
             &format!("common{i}.txt"),
-            "Notes
-
-Korolev and Dorolev met.
-",
+            "Notes\n\nKorolev and Dorolev met.\n",
         );
     }
-    dossier.write(
-        "rare.txt",
-        "Notes
-
-Borolev was there.
-",
-    );
-    dossier.write(
-        "rarer.txt",
-        "Notes
-
-Korolov was there.
-",
-    );
-    let output = dossier.command(&["search", "Korolov"]).output().unwrap();
+    dossier.write("rare.txt", "Notes\n\nBorolev was there.\n");
+    dossier.write("rarer.txt", "Notes\n\nKorolov was there.\n");
+    let (_, stderr) = search_stderr(&dossier, "Korolov");
     assert!(
-        stderr_of(&output).contains("Korolov: 1 document; Korolev: 10 documents"),
-        "{}",
-        stderr_of(&output)
+        stderr.contains("Korolov: 1 document; Korolev: 10 documents"),
+        "{stderr}"
     );
-    let output = dossier.command(&["search", "Borolev"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(0));
+    let (code, stderr) = search_stderr(&dossier, "Borolev");
+    assert_eq!(code, Some(0));
+    assert!(!stderr.contains("did you mean"), "{stderr}");
+    let (code, stderr) = search_stderr(&dossier, "Zorolev");
+    assert_eq!(code, Some(1));
     assert!(
-        !stderr_of(&output).contains("did you mean"),
-        "{}",
-        stderr_of(&output)
-    );
-    let output = dossier.command(&["search", "Zorolev"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr_of(&output).contains("Zorolev: 0 documents; Dorolev: 10 documents"),
-        "{}",
-        stderr_of(&output)
+        stderr.contains("Zorolev: 0 documents; Dorolev: 10 documents"),
+        "{stderr}"
     );
 }
 
