@@ -90,11 +90,11 @@ pub fn terms_to_locate(
                     *distance,
                     true,
                 );
+                let automaton = query.automaton().ok()?;
                 terms.extend(expand(searcher, fields.body_exact, |dict| {
-                    query
-                        .automaton()
+                    dict.search(&automaton)
+                        .into_stream()
                         .ok()
-                        .and_then(|automaton| dict.search(automaton).into_stream().ok())
                         .map(|mut stream| {
                             let mut keys = Vec::new();
                             while stream.advance() && keys.len() <= MAX_EXPANSIONS {

@@ -120,14 +120,17 @@ fn close_spellings(
         _ => String::new(),
     };
     let past_first_letter = past_prefix(&first_letter);
+    // Built once, not once per segment.
+    let Ok(automaton) = query.automaton() else {
+        return found;
+    };
     for segment in searcher.segment_readers() {
-        let (Ok(inverted), Ok(automaton)) = (segment.inverted_index(field), query.automaton())
-        else {
+        let Ok(inverted) = segment.inverted_index(field) else {
             continue;
         };
         let Ok(mut stream) = inverted
             .terms()
-            .search(automaton)
+            .search(&automaton)
             .ge(&first_letter)
             .lt(&past_first_letter)
             .into_stream()
