@@ -8,6 +8,8 @@
 //! Only the text around the best groups of matches is segmented, so the cost of a passage
 //! does not grow with the size of the document.
 
+use std::ops::Range;
+
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -23,6 +25,11 @@ const MIN_PASSAGE_BYTES: usize = 160;
 /// the group is no longer than `MAX_PASSAGE_BYTES`, and the rest lets the segmenter see the
 /// text before the first boundary it may need.
 const SEGMENT_MARGIN: usize = MAX_PASSAGE_BYTES + 64;
+
+/// How far before a group of matches its sentence's start is looked for first: most
+/// sentences start closer than this, and each byte segmented costs (segmenting was the
+/// largest part of a passage's cost).
+const FIRST_LOOK_BACK: usize = 128;
 
 /// One passage of a document, with byte offsets into the document's text.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -219,47 +226,103 @@ impl SlidingScore<'_> {
 /// budget. When they do not fit, the sentences from the group's first match (which ends at
 /// `anchor_end`) on, as many as fit; when that one sentence is too long, a window cut at
 /// white space.
+///
+/// Segmenting is most of a passage's cost, so the text is segmented only as far as the
+/// passage needs: from a little before the group (further back only when no sentence starts
+/// there) to the sentence that ends the passage.
 fn sentence_window(text: &str, start: usize, end: usize, anchor_end: usize) -> (usize, usize) {
-    let region_start = floor_char_boundary(text, start.saturating_sub(SEGMENT_MARGIN));
     let region_end = ceil_char_boundary(text, (end + SEGMENT_MARGIN).min(text.len()));
-    let region = &text[region_start..region_end];
-    // Boundaries at the region's own edges are real only at the text's edges.
-    let mut bounds: Vec<usize> = region
-        .split_sentence_bound_indices()
-        .map(|(offset, _)| region_start + offset)
-        .filter(|&b| b > region_start || region_start == 0)
-        .filter(|&b| starts_sentence(text, b))
-        .collect();
-    if region_end == text.len() {
-        bounds.push(text.len());
+    for look_back in [FIRST_LOOK_BACK, SEGMENT_MARGIN] {
+        let region_start = floor_char_boundary(text, start.saturating_sub(look_back));
+        let mut starts = sentence_starts(text, region_start..region_end).peekable();
+        let mut from = None;
+        while let Some(b) = starts.next_if(|&b| b <= start) {
+            from = Some(b);
+        }
+        if let Some(from) = from {
+            let ahead = Ahead {
+                starts,
+                seen: Vec::new(),
+            };
+            return sentences_from(text, from, ahead, (end, anchor_end))
+                .unwrap_or_else(|| word_window(text, start, anchor_end));
+        }
+        if region_start == 0 {
+            break;
+        }
     }
-    let fits = |from: usize, to: usize| trimmed_len(text, from, to) <= MAX_PASSAGE_BYTES;
-    let Some(from) = bounds.iter().rev().find(|&&b| b <= start).copied() else {
-        return word_window(text, start, anchor_end);
-    };
-    let whole_group = bounds.iter().find(|&&b| b >= end).copied();
-    let anchor_sentence = bounds.iter().find(|&&b| b >= anchor_end).copied();
+    word_window(text, start, anchor_end)
+}
+
+/// The passage that starts with the sentence at `from`, holding the group of matches ending
+/// at `end` (or, when that does not fit, its first match, ending at `anchor_end`); `None`
+/// when not even that fits.
+fn sentences_from(
+    text: &str,
+    from: usize,
+    mut ahead: Ahead<impl Iterator<Item = usize>>,
+    (end, anchor_end): (usize, usize),
+) -> Option<(usize, usize)> {
+    let fits = |to: usize| trimmed_len(text, from, to) <= MAX_PASSAGE_BYTES;
     // When the whole group does not fit, the passage shows its first match only, and does
     // not reach for the others with sentences that cannot get there.
-    let (mut to, end) = match (whole_group, anchor_sentence) {
-        (Some(to), _) if fits(from, to) => (to, end),
-        (_, Some(to)) if fits(from, to) => (to, anchor_end),
-        _ => return word_window(text, start, anchor_end),
+    let (mut to, end) = match ahead.first_from(end) {
+        Some(to) if fits(to) => (to, end),
+        _ => match ahead.first_from(anchor_end) {
+            Some(to) if fits(to) => (to, anchor_end),
+            _ => return None,
+        },
     };
     // Take in following sentences while they fit and either hold matches (`end`) or the
     // passage is still short; short context stays within the paragraph and is a sentence,
     // not a heading or a byline standing on its own line.
-    while let Some(next) = bounds.iter().find(|&&b| b > to).copied() {
+    while let Some(next) = ahead.first_from(to + 1) {
         let holds_matches = to < end;
         let short = trimmed_len(text, from, to) < MIN_PASSAGE_BYTES
             && !ends_paragraph(&text[from..to])
             && is_sentence(&text[to..next]);
-        if !(holds_matches || short) || !fits(from, next) {
+        if !(holds_matches || short) || !fits(next) {
             break;
         }
         to = next;
     }
-    trim(text, from, to)
+    Some(trim(text, from, to))
+}
+
+/// Where sentences start in `region` of `text`, in order, as the segmenter finds them; the
+/// end of the text counts as one when the region reaches it.
+fn sentence_starts(text: &str, region: Range<usize>) -> impl Iterator<Item = usize> + '_ {
+    let (region_start, region_end) = (region.start, region.end);
+    text[region]
+        .split_sentence_bound_indices()
+        .map(move |(offset, _)| region_start + offset)
+        // Boundaries at the region's own edges are real only at the text's edges.
+        .filter(move |&b| b > region_start || region_start == 0)
+        .filter(|&b| starts_sentence(text, b))
+        .chain((region_end == text.len()).then_some(text.len()))
+}
+
+/// The sentence starts after a passage's first, read from the segmenter only as far as
+/// they are asked for.
+struct Ahead<I> {
+    starts: I,
+    seen: Vec<usize>,
+}
+
+impl<I: Iterator<Item = usize>> Ahead<I> {
+    /// The first sentence start at or after `offset`.
+    fn first_from(&mut self, offset: usize) -> Option<usize> {
+        if let Some(&b) = self.seen.iter().find(|&&b| b >= offset) {
+            return Some(b);
+        }
+        for b in self.starts.by_ref() {
+            self.seen.push(b);
+            if b >= offset {
+                return Some(b);
+            }
+        }
+        None
+    }
 }
 
 /// A window of at most `MAX_PASSAGE_BYTES` around `start..end`, cut at white space.
@@ -467,6 +530,30 @@ mod tests {
             p.text
         );
         assert!(p.text.contains("needle"));
+    }
+
+    #[test]
+    fn a_sentence_that_starts_further_back_than_the_first_look_is_still_shown_whole() {
+        // The sentence starts ~300 bytes before the match: past the first look back, within
+        // the passage budget.
+        let long = format!(
+            "The minister said {} and then named Scaparrotti as the envoy.",
+            "that the talks would go on ".repeat(11)
+        );
+        let text = format!("Short opener. {long} Next sentence.");
+        let needle = at(&text, "Scaparrotti", 0);
+        assert!(needle.start - text.find("The minister").unwrap() > FIRST_LOOK_BACK);
+        let passages = best_passages(&text, &[needle], &[1.0], 1);
+        assert_eq!(passages[0].text, long);
+    }
+
+    #[test]
+    fn a_match_with_no_sentence_start_in_reach_gets_a_word_window() {
+        let text = format!("{}needle and more words.", "word ".repeat(150));
+        let passages = best_passages(&text, &[at(&text, "needle", 0)], &[1.0], 1);
+        let p = &passages[0];
+        assert!(p.text.len() <= MAX_PASSAGE_BYTES);
+        assert!(p.text.starts_with("word") && p.text.ends_with("more words."));
     }
 
     #[test]
