@@ -17,7 +17,7 @@ use crate::index::words_starting_with;
 use crate::passage::score;
 use crate::query::{Pattern, QueryTerm};
 use crate::schema::Fields;
-use crate::source::CHECKPOINT_EVERY;
+use crate::source::{CHECKPOINT_EVERY, word_starts};
 use crate::stems::terms_with_stem;
 
 /// Words of context read before a match's first word.
@@ -191,15 +191,7 @@ pub fn windows(
     checkpoints: usize,
     (weights, wanted): (&[f32], usize),
 ) -> Option<Vec<Range<usize>>> {
-    let mut places: Vec<(u32, usize)> = Vec::new();
-    for (clause, locator) in &located.locators {
-        let found = match locator {
-            Locator::Term(term) => positions(segment, doc, term)?,
-            Locator::Phrase(terms) => phrase_positions(segment, doc, terms)?,
-        };
-        places.extend(found.into_iter().map(|p| (p, *clause)));
-    }
-    places.sort_unstable();
+    let mut places = places(segment, doc, located)?;
     places.truncate(MAX_POSITIONS);
     let mut stretches: Vec<(Range<usize>, Vec<usize>)> = Vec::new();
     for (position, clause) in places {
@@ -228,6 +220,64 @@ pub fn windows(
     let mut ranges: Vec<Range<usize>> = scored.into_iter().map(|(_, range)| range).collect();
     ranges.sort_by_key(|range| range.start);
     Some(ranges)
+}
+
+/// The byte ranges of `text`, `doc`'s whole text, that hold the located clauses' matches:
+/// a few words around each place the postings give, sorted and apart. Analyzing only these
+/// finds the same matches as analyzing the whole text, at a fraction of the cost when the
+/// text is long and the matches few. `None` when the postings cannot be read, or there are
+/// too many places for this to pay.
+pub fn stretches_in_text(
+    segment: &SegmentReader,
+    doc: DocId,
+    located: &Located,
+    text: &str,
+) -> Option<Vec<Range<usize>>> {
+    let places = places(segment, doc, located)?;
+    if places.len() > MAX_POSITIONS {
+        return None;
+    }
+    // Word ranges, first word and one past the last, merged where they touch.
+    let mut words: Vec<Range<usize>> = Vec::new();
+    for (position, _) in places {
+        let position = position as usize;
+        let range = position.saturating_sub(WORDS_BEFORE)..position + located.reach + WORDS_AFTER;
+        match words.last_mut() {
+            Some(previous) if range.start <= previous.end => {
+                previous.end = previous.end.max(range.end)
+            }
+            _ => words.push(range),
+        }
+    }
+    // One pass over the word starts, stopping at the last word needed.
+    let mut bytes = Vec::with_capacity(words.len() * 2);
+    let mut wanted = words.iter().flat_map(|r| [r.start, r.end]).peekable();
+    for (word, offset) in word_starts(text).enumerate() {
+        while wanted.next_if_eq(&word).is_some() {
+            bytes.push(offset);
+        }
+        if wanted.peek().is_none() {
+            break;
+        }
+    }
+    // Ranges that end (or start) past the last word reach the end of the text.
+    bytes.resize(words.len() * 2, text.len());
+    Some(bytes.chunks_exact(2).map(|b| b[0]..b[1]).collect())
+}
+
+/// Every place (word position, query clause) where a located clause matches in `doc`,
+/// sorted.
+fn places(segment: &SegmentReader, doc: DocId, located: &Located) -> Option<Vec<(u32, usize)>> {
+    let mut places: Vec<(u32, usize)> = Vec::new();
+    for (clause, locator) in &located.locators {
+        let found = match locator {
+            Locator::Term(term) => positions(segment, doc, term)?,
+            Locator::Phrase(terms) => phrase_positions(segment, doc, terms)?,
+        };
+        places.extend(found.into_iter().map(|p| (p, *clause)));
+    }
+    places.sort_unstable();
+    Some(places)
 }
 
 /// Where `term` stands in `doc` (word positions); empty when it does not.

@@ -6,6 +6,7 @@
 //! its words elsewhere are not matches. A keyword matches every word with the same stem.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
@@ -39,53 +40,66 @@ pub(crate) struct Word<'a> {
 /// never with the text's words times the clauses: a query of thousands of words, or
 /// thousands of fuzzy words, on a long document must still answer.
 pub fn find_matches(text: &str, terms: &[QueryTerm]) -> Vec<Match> {
+    find_matches_in(text, std::slice::from_ref(&(0..text.len())), terms)
+}
+
+/// Finds every match of `terms` inside `stretches` of `text` (sorted, apart, each starting
+/// on a word), as byte ranges of the whole text, sorted by start. A phrase matches within
+/// one stretch, never across two. The set-up (the query's clauses, the stems and
+/// clauses of each distinct word) is shared by all the stretches.
+pub fn find_matches_in(text: &str, stretches: &[Range<usize>], terms: &[QueryTerm]) -> Vec<Match> {
     if terms.is_empty() {
         return Vec::new();
     }
-    let words = tokenize(text);
-    let mut found = Vec::new();
+    let mut analyzer = exact_analyzer();
     let single = SingleWordClauses::new(terms);
     let mut clauses_of_word: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut stemmer = Stemmer::new();
-    // A query of phrases only has nothing to look up word by word.
-    let by_word = if single.is_empty() {
-        &[][..]
-    } else {
-        &words[..]
-    };
-    for w in by_word {
-        // Keyed by the word as written: its stem must come from that, as the index's did.
-        let written = &text[w.start..w.end];
-        let clauses = clauses_of_word
-            .entry(written)
-            .or_insert_with(|| single.matching(&w.text, written, &mut stemmer));
-        for &term in clauses.iter() {
-            found.push(Match {
-                start: w.start,
-                end: w.end,
-                term,
-            });
-        }
-    }
-    for (term_index, term) in terms.iter().enumerate() {
-        if let Pattern::Phrase {
-            words: phrase,
-            slop,
-            last_is_prefix,
-        } = &term.pattern
-        {
-            let mut spans = phrase_matches(&words, phrase, *slop, *last_is_prefix);
-            if spans.is_empty() && *slop > 0 && !*last_is_prefix {
-                // tantivy lets a sloppy phrase's words trade places ("come presidents"~2
-                // finds "presidents come"); a hit must still show where it matched.
-                spans = unordered_phrase_matches(&words, phrase, *slop);
-            }
-            for (start, end) in spans {
+    let mut found = Vec::new();
+    for stretch in stretches {
+        let base = stretch.start;
+        let part = &text[stretch.clone()];
+        let words = tokenize_with(&mut analyzer, part);
+        // A query of phrases only has nothing to look up word by word.
+        let by_word = if single.is_empty() {
+            &[][..]
+        } else {
+            &words[..]
+        };
+        for w in by_word {
+            // Keyed by the word as written: its stem must come from that, as the index's did.
+            let written = &part[w.start..w.end];
+            let clauses = clauses_of_word
+                .entry(written)
+                .or_insert_with(|| single.matching(&w.text, written, &mut stemmer));
+            for &term in clauses.iter() {
                 found.push(Match {
-                    start,
-                    end,
-                    term: term_index,
+                    start: base + w.start,
+                    end: base + w.end,
+                    term,
                 });
+            }
+        }
+        for (term_index, term) in terms.iter().enumerate() {
+            if let Pattern::Phrase {
+                words: phrase,
+                slop,
+                last_is_prefix,
+            } = &term.pattern
+            {
+                let mut spans = phrase_matches(&words, phrase, *slop, *last_is_prefix);
+                if spans.is_empty() && *slop > 0 && !*last_is_prefix {
+                    // tantivy lets a sloppy phrase's words trade places ("come presidents"~2
+                    // finds "presidents come"); a hit must still show where it matched.
+                    spans = unordered_phrase_matches(&words, phrase, *slop);
+                }
+                for (start, end) in spans {
+                    found.push(Match {
+                        start: base + start,
+                        end: base + end,
+                        term: term_index,
+                    });
+                }
             }
         }
     }
@@ -215,7 +229,10 @@ impl<'a> SingleWordClauses<'a> {
 }
 
 pub(crate) fn tokenize(text: &str) -> Vec<Word<'_>> {
-    let mut analyzer = exact_analyzer();
+    tokenize_with(&mut exact_analyzer(), text)
+}
+
+fn tokenize_with<'a>(analyzer: &mut TextAnalyzer, text: &'a str) -> Vec<Word<'a>> {
     let mut words = Vec::new();
     analyzer.token_stream(text).process(&mut |token| {
         let written = &text[token.offset_from..token.offset_to];

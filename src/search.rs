@@ -10,14 +10,19 @@ use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TantivyDocument, Term}
 use crate::error::Result;
 use crate::filter::{Filters, restrict};
 use crate::index::DossierIndex;
-use crate::locate::{Located, terms_to_locate, windows};
-use crate::matches::find_matches;
+use crate::locate::{Located, stretches_in_text, terms_to_locate, windows};
+use crate::matches::{Match, find_matches, find_matches_in};
 use crate::metadata::format_date;
 use crate::passage::{Passage, best_passages};
 use crate::query::{ParsedQuery, Pattern, QueryTerm};
 use crate::source::{Checkpoint, StoredDocument};
 use crate::stems;
 use crate::suggest::{Suggestion, suggest};
+
+/// A stored text at least this long is analyzed again only around the places where the
+/// postings put the query's words; a shorter one is analyzed whole, which costs less than
+/// reading the postings.
+const LOCATE_FROM_BYTES: usize = 4 * 1024;
 
 /// How many hits and passages a search returns.
 #[derive(Clone, Debug)]
@@ -163,8 +168,26 @@ fn ranked_hits(
             if passages.is_none() {
                 passages = match stored.whole_text(&options.corpus) {
                     Ok(text) => {
-                        let matches = find_matches(&text, &query.terms);
-                        Some(best_passages(&text, &matches, &weights, options.passages))
+                        let located = located.as_ref().filter(|_| text.len() >= LOCATE_FROM_BYTES);
+                        let mut found = located
+                            .and_then(|located| {
+                                matches_around_places(
+                                    &text,
+                                    (segment, address.doc_id),
+                                    located,
+                                    &query.terms,
+                                )
+                            })
+                            .map(|matches| {
+                                best_passages(&text, &matches, &weights, options.passages)
+                            })
+                            .unwrap_or_default();
+                        // As for long texts: no passage from the places is no answer.
+                        if found.is_empty() {
+                            let matches = find_matches(&text, &query.terms);
+                            found = best_passages(&text, &matches, &weights, options.passages);
+                        }
+                        Some(found)
                     }
                     Err(reason) => {
                         problems.push(reason);
@@ -190,6 +213,19 @@ fn ranked_hits(
         });
     }
     Ok((hits, problems))
+}
+
+/// The matches of `terms` in `text`, a document's whole text, found by analyzing only the
+/// stretches around the places the postings give for the located clauses. `None` when the
+/// postings cannot be read (the caller analyzes the whole text).
+fn matches_around_places(
+    text: &str,
+    (segment, doc): (&SegmentReader, DocId),
+    located: &Located,
+    terms: &[QueryTerm],
+) -> Option<Vec<Match>> {
+    let stretches = stretches_in_text(segment, doc, located, text)?;
+    Some(find_matches_in(text, &stretches, terms))
 }
 
 /// Passages of a long document, from the stretches of its file around the query's words:

@@ -35,29 +35,53 @@ pub struct Checkpoint {
 }
 
 /// The start and line of every `CHECKPOINT_EVERY`th word of `text`, as the index's tokenizer
-/// counts words (runs of alphanumeric characters), as little-endian u32 pairs.
+/// counts words (see [`word_starts`]), as little-endian u32 pairs.
 pub fn encode_checkpoints(text: &str) -> Vec<u8> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut words = 0usize;
     let mut line = 1u32;
-    let mut in_word = false;
-    for (offset, c) in text.char_indices() {
-        let alphanumeric = c.is_alphanumeric();
-        if alphanumeric && !in_word {
-            if words.is_multiple_of(CHECKPOINT_EVERY) {
-                out.extend_from_slice(&(offset as u32).to_le_bytes());
-                out.extend_from_slice(&line.to_le_bytes());
+    let mut counted_to = 0;
+    for offset in word_starts(text).step_by(CHECKPOINT_EVERY) {
+        // Lines end at \n, \r\n or a lone \r, as `passage::line_of` counts them.
+        for (i, &b) in bytes[counted_to..offset].iter().enumerate() {
+            let lone_return = b == b'\r' && bytes.get(counted_to + i + 1) != Some(&b'\n');
+            if b == b'\n' || lone_return {
+                line += 1;
             }
-            words += 1;
         }
-        in_word = alphanumeric;
-        // Lines end at \\n, \\r\\n or a lone \\r, as `passage::line_of` counts them.
-        if c == '\n' || (c == '\r' && bytes.get(offset + 1) != Some(&b'\n')) {
-            line += 1;
-        }
+        counted_to = offset;
+        out.extend_from_slice(&(offset as u32).to_le_bytes());
+        out.extend_from_slice(&line.to_le_bytes());
     }
     out
+}
+
+/// Where each word of `text` starts, as the index's tokenizer counts words: runs of
+/// alphanumeric characters. The n-th start is the byte offset of word position n. ASCII is
+/// classified byte by byte, without decoding: this runs over whole texts at search time.
+pub fn word_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    let mut in_word = false;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            let offset = at;
+            let alphanumeric = if bytes[at].is_ascii() {
+                at += 1;
+                bytes[offset].is_ascii_alphanumeric()
+            } else {
+                let c = text[at..].chars().next().unwrap_or_default();
+                at += c.len_utf8().max(1);
+                c.is_alphanumeric()
+            };
+            let starts = alphanumeric && !in_word;
+            in_word = alphanumeric;
+            if starts {
+                return Some(offset);
+            }
+        }
+        None
+    })
 }
 
 pub fn decode_checkpoints(bytes: &[u8]) -> Vec<Checkpoint> {
@@ -198,5 +222,22 @@ mod tests {
             .token_stream(&text)
             .process(&mut |t| starts.push(t.offset_from));
         assert_eq!(marks[3].byte, starts[192]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_starts_are_where_the_index_tokenizer_puts_each_position(
+            text in "[a-zA-Z0-9 .,'\\-\n\réßЖ中’😀\u{301}]{0,80}",
+        ) {
+            let starts: Vec<usize> = word_starts(&text).collect();
+            let mut analyzer = crate::schema::exact_analyzer();
+            let mut tokens = Vec::new();
+            analyzer
+                .token_stream(&text)
+                .process(&mut |t| tokens.push((t.position, t.offset_from)));
+            for (position, offset) in tokens {
+                proptest::prop_assert_eq!(starts.get(position), Some(&offset));
+            }
+        }
     }
 }

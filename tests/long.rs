@@ -1,5 +1,7 @@
 //! Long documents (64 KiB and more), whose text is read from the corpus file in stretches
-//! around the matches: the same hits, passages, offsets and lines as for short ones.
+//! around the matches, and middling ones (4 to 64 KiB), whose stored text is analyzed only
+//! around the places the postings give: the same hits, passages, offsets and lines as for
+//! short ones.
 
 mod common;
 
@@ -8,9 +10,22 @@ use common::{Dossier, stderr_of};
 /// The shipped dossier, twenty times over in one file, with CRLF line ends in every other
 /// copy, and a marker sentence at the very end.
 fn long_dossier() -> (Dossier, String) {
+    let (dossier, text) = dossier_of_copies(20);
+    assert!(text.len() > 128 * 1024);
+    (dossier, text)
+}
+
+/// The same, twice over: a text kept whole in the index.
+fn middling_dossier() -> (Dossier, String) {
+    let (dossier, text) = dossier_of_copies(2);
+    assert!((4 * 1024..64 * 1024).contains(&text.len()));
+    (dossier, text)
+}
+
+fn dossier_of_copies(copies: usize) -> (Dossier, String) {
     let shipped = Dossier::shipped();
     let mut text = String::new();
-    for copy in 0..20 {
+    for copy in 0..copies {
         for entry in std::fs::read_dir(shipped.corpus()).unwrap() {
             let part = std::fs::read_to_string(entry.unwrap().path()).unwrap();
             if copy % 2 == 1 {
@@ -23,7 +38,6 @@ fn long_dossier() -> (Dossier, String) {
     }
     text.push_str("Closing note: the quokka protocol was signed.\n");
     text.push_str("Nobody was lying, the ombudsman said.\n");
-    assert!(text.len() > 128 * 1024);
     let dossier = Dossier::empty();
     dossier.write("all.txt", &text);
     dossier.write(
@@ -35,27 +49,47 @@ fn long_dossier() -> (Dossier, String) {
 
 #[test]
 fn a_phrase_in_a_long_document_is_found_everywhere_with_exact_offsets_and_lines() {
-    let (dossier, text) = long_dossier();
+    phrase_found_everywhere_with_exact_offsets_and_lines(long_dossier());
+}
+
+#[test]
+fn a_phrase_in_a_middling_document_is_found_everywhere_with_exact_offsets_and_lines() {
+    phrase_found_everywhere_with_exact_offsets_and_lines(middling_dossier());
+}
+
+fn phrase_found_everywhere_with_exact_offsets_and_lines((dossier, text): (Dossier, String)) {
     let results = dossier.search_json("\"Presidents come and go\"", &["--passages", "50"]);
     assert_eq!(results.total_hits, 2);
     let long = results.hits.iter().find(|h| h.doc_id == "all").unwrap();
-    assert_eq!(long.passages.len(), 20, "one passage for each copy");
+    let expected: Vec<usize> = text
+        .match_indices("Presidents come and go")
+        .map(|(at, _)| 1 + text[..at].matches('\n').count())
+        .collect();
+    assert_eq!(
+        long.passages.len(),
+        expected.len(),
+        "one passage for each copy"
+    );
     for passage in &long.passages {
         assert_eq!(passage.highlighted(), ["Presidents come and go"]);
     }
     // check_offsets (in search_json) compared every passage with the file's bytes and line.
     let mut lines: Vec<usize> = long.passages.iter().map(|p| p.line).collect();
     lines.sort();
-    let expected: Vec<usize> = text
-        .match_indices("Presidents come and go")
-        .map(|(at, _)| 1 + text[..at].matches('\n').count())
-        .collect();
     assert_eq!(lines, expected);
 }
 
 #[test]
 fn keywords_prefixes_and_fuzzy_terms_at_the_end_of_a_long_document() {
-    let (dossier, _) = long_dossier();
+    terms_found_at_the_end(long_dossier());
+}
+
+#[test]
+fn keywords_prefixes_and_fuzzy_terms_at_the_end_of_a_middling_document() {
+    terms_found_at_the_end(middling_dossier());
+}
+
+fn terms_found_at_the_end((dossier, _): (Dossier, String)) {
     for query in [
         "quokka",
         "quok*",
@@ -118,7 +152,15 @@ fn a_long_document_changed_since_indexing_is_reported_not_misquoted() {
 
 #[test]
 fn an_irregular_form_of_a_keyword_in_a_long_document_still_gets_its_passage() {
-    let (dossier, _) = long_dossier();
+    irregular_form_gets_its_passage(long_dossier());
+}
+
+#[test]
+fn an_irregular_form_of_a_keyword_in_a_middling_document_still_gets_its_passage() {
+    irregular_form_gets_its_passage(middling_dossier());
+}
+
+fn irregular_form_gets_its_passage((dossier, _): (Dossier, String)) {
     // `lie` and `lying` share the stem `lie`, but `lying` does not start with it.
     let results = dossier.search_json("lie", &[]);
     assert_eq!(results.doc_ids(), ["all"]);
