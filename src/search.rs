@@ -158,6 +158,10 @@ fn ranked_hits(
                     (&query.terms, &weights),
                     options,
                 ),
+                (Some(text), Some(located)) if text.len() >= LOCATE_FROM_BYTES => {
+                    matches_around_places(text, (segment, address.doc_id), located, &query.terms)
+                        .map(|matches| best_passages(text, &matches, &weights, options.passages))
+                }
                 _ => None,
             };
             // Stretches without a passage (an irregular form of a keyword that locating
@@ -168,26 +172,8 @@ fn ranked_hits(
             if passages.is_none() {
                 passages = match stored.whole_text(&options.corpus) {
                     Ok(text) => {
-                        let located = located.as_ref().filter(|_| text.len() >= LOCATE_FROM_BYTES);
-                        let mut found = located
-                            .and_then(|located| {
-                                matches_around_places(
-                                    &text,
-                                    (segment, address.doc_id),
-                                    located,
-                                    &query.terms,
-                                )
-                            })
-                            .map(|matches| {
-                                best_passages(&text, &matches, &weights, options.passages)
-                            })
-                            .unwrap_or_default();
-                        // As for long texts: no passage from the places is no answer.
-                        if found.is_empty() {
-                            let matches = find_matches(&text, &query.terms);
-                            found = best_passages(&text, &matches, &weights, options.passages);
-                        }
-                        Some(found)
+                        let matches = find_matches(&text, &query.terms);
+                        Some(best_passages(&text, &matches, &weights, options.passages))
                     }
                     Err(reason) => {
                         problems.push(reason);
