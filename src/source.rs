@@ -18,6 +18,7 @@ use std::path::Path;
 use tantivy::TantivyDocument;
 use tantivy::schema::{Field, Value};
 
+use crate::passage::Lines;
 use crate::schema::Fields;
 use crate::{corpus, extract};
 
@@ -37,21 +38,11 @@ pub struct Checkpoint {
 /// The start and line of every `CHECKPOINT_EVERY`th word of `text`, as the index's tokenizer
 /// counts words (see [`word_starts`]), as little-endian u32 pairs.
 pub fn encode_checkpoints(text: &str) -> Vec<u8> {
-    let bytes = text.as_bytes();
+    let lines = Lines::new(text);
     let mut out = Vec::new();
-    let mut line = 1u32;
-    let mut counted_to = 0;
     for offset in word_starts(text).step_by(CHECKPOINT_EVERY) {
-        // Lines end at \n, \r\n or a lone \r, as `passage::line_of` counts them.
-        for (i, &b) in bytes[counted_to..offset].iter().enumerate() {
-            let lone_return = b == b'\r' && bytes.get(counted_to + i + 1) != Some(&b'\n');
-            if b == b'\n' || lone_return {
-                line += 1;
-            }
-        }
-        counted_to = offset;
         out.extend_from_slice(&(offset as u32).to_le_bytes());
-        out.extend_from_slice(&line.to_le_bytes());
+        out.extend_from_slice(&(lines.line_of(offset) as u32).to_le_bytes());
     }
     out
 }
