@@ -193,26 +193,22 @@ pub fn windows(
 ) -> Option<Vec<Range<usize>>> {
     let mut places = places(segment, doc, located)?;
     places.truncate(MAX_POSITIONS);
-    let mut stretches: Vec<(Range<usize>, Vec<usize>)> = Vec::new();
-    for (position, clause) in places {
+    let stretches = merge_touching(places.iter().map(|&(position, _)| {
         let position = position as usize;
         let first = (position.saturating_sub(WORDS_BEFORE) / CHECKPOINT_EVERY)
             .saturating_sub(CONTEXT_CHECKPOINTS);
         let last =
             ((position + located.reach + WORDS_AFTER) / CHECKPOINT_EVERY + 1 + CONTEXT_CHECKPOINTS)
                 .min(checkpoints);
-        match stretches.last_mut() {
-            Some((previous, clauses)) if first <= previous.end => {
-                previous.end = previous.end.max(last);
-                clauses.push(clause);
-            }
-            _ => stretches.push((first..last, vec![clause])),
-        }
-    }
+        first..last
+    }));
     // Scored as a passage holding those matches would be.
     let mut scored: Vec<(f32, Range<usize>)> = stretches
         .into_iter()
-        .map(|(range, clauses)| (score(clauses.into_iter(), weights), range))
+        .map(|(range, held)| {
+            let clauses = places[held].iter().map(|&(_, clause)| clause);
+            (score(clauses, weights), range)
+        })
         .collect();
     // Best first, earliest among equals; then back in text order.
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.start.cmp(&b.1.start)));
@@ -238,17 +234,13 @@ pub fn stretches_in_text(
         return None;
     }
     // Word ranges, first word and one past the last, merged where they touch.
-    let mut words: Vec<Range<usize>> = Vec::new();
-    for (position, _) in places {
+    let words: Vec<Range<usize>> = merge_touching(places.iter().map(|&(position, _)| {
         let position = position as usize;
-        let range = position.saturating_sub(WORDS_BEFORE)..position + located.reach + WORDS_AFTER;
-        match words.last_mut() {
-            Some(previous) if range.start <= previous.end => {
-                previous.end = previous.end.max(range.end)
-            }
-            _ => words.push(range),
-        }
-    }
+        position.saturating_sub(WORDS_BEFORE)..position + located.reach + WORDS_AFTER
+    }))
+    .into_iter()
+    .map(|(range, _)| range)
+    .collect();
     // One pass over the word starts, stopping at the last word needed.
     let mut bytes = Vec::with_capacity(words.len() * 2);
     let mut wanted = words.iter().flat_map(|r| [r.start, r.end]).peekable();
@@ -263,6 +255,22 @@ pub fn stretches_in_text(
     // Ranges that end (or start) past the last word reach the end of the text.
     bytes.resize(words.len() * 2, text.len());
     Some(bytes.chunks_exact(2).map(|b| b[0]..b[1]).collect())
+}
+
+/// `ranges`, sorted by start, merged where they touch: each merged range with the indexes
+/// of the ranges it took in.
+fn merge_touching(ranges: impl Iterator<Item = Range<usize>>) -> Vec<(Range<usize>, Range<usize>)> {
+    let mut merged: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+    for (index, range) in ranges.enumerate() {
+        match merged.last_mut() {
+            Some((previous, held)) if range.start <= previous.end => {
+                previous.end = previous.end.max(range.end);
+                held.end = index + 1;
+            }
+            _ => merged.push((range, index..index + 1)),
+        }
+    }
+    merged
 }
 
 /// Every place (word position, query clause) where a located clause matches in `doc`,
