@@ -28,6 +28,7 @@ pub mod search;
 pub mod source;
 pub mod stems;
 pub mod suggest;
+pub mod synonyms;
 pub mod variants;
 pub mod watch;
 

@@ -19,7 +19,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use crate::error::{Error, Result};
 use crate::schema::{Fields, analyze, exact_analyzer, stemmed_analyzer};
-use crate::stems::StemQuery;
+use crate::synonyms::{SynonymQuery, Words};
 use forward_only::ForwardOnly;
 
 /// Title matches count a little more than body matches: a title says what a document is about.
@@ -340,11 +340,7 @@ impl QueryBuilder {
         let (pattern, query) = if literal.prefix && single {
             let prefix = exact_words[0].clone();
             let query = self.per_field(scope, true, |field| {
-                Box::new(FuzzyTermQuery::new_prefix(
-                    Term::from_field_text(field, &prefix),
-                    0,
-                    false,
-                ))
+                Box::new(SynonymQuery::new(field, Words::Prefix(prefix.clone())))
             });
             (Pattern::Prefix { prefix }, query)
         } else if literal.prefix {
@@ -501,7 +497,7 @@ impl QueryBuilder {
     /// exact words that share it and in the title in its stemmed field.
     fn word_query(&self, field: Field, word: &str, stemmed: bool) -> Box<dyn Query> {
         if stemmed && field == self.fields.body_exact {
-            return Box::new(StemQuery::new(field, word));
+            return Box::new(SynonymQuery::new(field, Words::Stem(word.to_string())));
         }
         Box::new(TermQuery::new(
             Term::from_field_text(field, word),

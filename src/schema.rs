@@ -120,3 +120,19 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
         .process(&mut |token| words.push(token.text.clone()));
     words
 }
+
+/// An index in memory of documents with these bodies, for tests of what is found in it.
+#[cfg(test)]
+pub(crate) fn index_of_bodies(texts: &[&str]) -> (tantivy::Index, Field) {
+    let (schema, fields) = build_schema();
+    let index = tantivy::Index::create_in_ram(schema);
+    register_analyzers(index.tokenizers());
+    let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+    for text in texts {
+        let mut doc = tantivy::TantivyDocument::new();
+        doc.add_text(fields.body_exact, text);
+        writer.add_document(doc).unwrap();
+    }
+    writer.commit().unwrap();
+    (index, fields.body_exact)
+}

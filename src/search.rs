@@ -16,8 +16,8 @@ use crate::metadata::format_date;
 use crate::passage::{Passage, best_passages};
 use crate::query::{ParsedQuery, Pattern, QueryTerm};
 use crate::source::{Checkpoint, StoredDocument};
-use crate::stems;
 use crate::suggest::{Suggestion, suggest};
+use crate::synonyms::Words;
 
 /// A stored text at least this long is analyzed again only around the places where the
 /// postings put the query's words; a shorter one is analyzed whole, which costs less than
@@ -259,6 +259,7 @@ fn long_text_passages(
 /// words of a phrase, so rare words and whole phrases choose the passage.
 fn term_weights(searcher: &Searcher, index: &DossierIndex, terms: &[QueryTerm]) -> Vec<f32> {
     let total = searcher.num_docs() as f32;
+    let body = index.fields.body_exact;
     let idf_of = |df: u64| {
         let df = df as f32;
         (1.0 + (total - df + 0.5) / (df + 0.5)).ln()
@@ -278,21 +279,18 @@ fn term_weights(searcher: &Searcher, index: &DossierIndex, terms: &[QueryTerm]) 
                 stemmed: true,
             } => words
                 .iter()
-                .map(|stem| idf_of(stems::doc_freq(searcher, index.fields.body_exact, stem)))
+                .map(|stem| idf_of(Words::Stem(stem.clone()).doc_freq(searcher, body)))
                 .fold(0.0, f32::max),
             Pattern::Word {
                 words,
                 stemmed: false,
-            } => words
-                .iter()
-                .map(|w| idf(index.fields.body_exact, w))
-                .fold(0.0, f32::max),
-            // What a fuzzy or prefix term matches is not known here; its own word stands in.
-            Pattern::Fuzzy { word, .. } => idf(index.fields.body_exact, word),
-            Pattern::Prefix { prefix } => idf(index.fields.body_exact, prefix).min(2.0),
-            Pattern::Phrase { words, .. } => {
-                words.iter().map(|w| idf(index.fields.body_exact, w)).sum()
+            } => words.iter().map(|w| idf(body, w)).fold(0.0, f32::max),
+            // What a fuzzy term matches is not known here; its own word stands in.
+            Pattern::Fuzzy { word, .. } => idf(body, word),
+            Pattern::Prefix { prefix } => {
+                idf_of(Words::Prefix(prefix.clone()).doc_freq(searcher, body))
             }
+            Pattern::Phrase { words, .. } => words.iter().map(|w| idf(body, w)).sum(),
         })
         .collect()
 }

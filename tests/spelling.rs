@@ -78,6 +78,33 @@ fn a_prefix_finds_every_word_that_starts_so() {
 }
 
 #[test]
+fn a_prefix_ranks_documents_by_how_much_they_use_its_words() {
+    let dossier = Dossier::empty();
+    let filler = "The talks went on through the night in the hotel by the bay.";
+    for name in ["a", "b", "c"] {
+        dossier.write(
+            &format!("{name}.txt"),
+            format!("Notes {name}\n\n{filler} Sanctions were mentioned once. {filler}\n"),
+        );
+    }
+    dossier.write(
+        "d.txt",
+        format!("Notes d\n\n{filler} Sanctionable was said once. {filler}\n"),
+    );
+    dossier.write(
+        "z.txt",
+        "Notes z\n\nSanctions, sanctioned, sanctioning: the sanctions regime.\n",
+    );
+    let results = dossier.search_json("sanction*", &[]);
+    assert_eq!(results.total_hits, 5);
+    assert_eq!(results.hits[0].doc_id, "z", "{:?}", results.doc_ids());
+    assert!(results.hits[0].score > results.hits[1].score);
+    // A rare word of the prefix counts as much as a common one, not more.
+    let score_of = |id: &str| results.hits.iter().find(|h| h.doc_id == id).unwrap().score;
+    assert_eq!(score_of("d"), score_of("a"));
+}
+
+#[test]
 fn a_misspelt_word_gets_a_suggestion_and_is_not_rewritten() {
     let dossier = Dossier::shipped();
     let output = dossier.command(&["search", "Witkof"]).output().unwrap();

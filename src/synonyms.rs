@@ -1,0 +1,384 @@
+//! Scoring a group of words of one field as one word: the inflections of a keyword
+//! (`sanctions` finds sanction, sanctioned; see [`crate::stems`]) or the words a prefix
+//! starts (`sanction*`).
+//!
+//! A group is scored as Lucene scores synonyms: BM25 of the words' summed frequency in the
+//! document, with the document frequency of the commonest of them, so a document that uses
+//! a rare word of the group is not ranked above one that uses the common one. (tantivy's
+//! prefix query, like Lucene's and Elasticsearch's by default, gives every match the same
+//! score, which left the hits of `sanction*` in the order they were indexed.)
+
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{Postings, SegmentPostings, TermInfo};
+use tantivy::query::{
+    Bm25StatisticsProvider, Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer,
+    Weight,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
+
+use crate::index::words_starting_with;
+use crate::stems::{terms_with_stem, words_with_stem};
+
+/// Up to this many words of a group in a segment, their postings are merged as the scorer
+/// advances, so a conjunction with a rarer clause can skip through them; past it, merging
+/// costs a comparison per word at every document (`a*` has tens of thousands of words), and
+/// each document's frequency is counted up front instead.
+const MERGED_AT_MOST: usize = 16;
+
+/// Which words of the field make the group.
+#[derive(Clone, Debug)]
+pub enum Words {
+    /// The words whose stem is this (folded, as [`crate::stems`] expects).
+    Stem(String),
+    /// The words that start with this (folded).
+    Prefix(String),
+}
+
+impl Words {
+    /// How many documents the commonest word of the group is in: the document frequency
+    /// the group is scored with.
+    pub fn doc_freq(&self, searcher: &Searcher, field: Field) -> u64 {
+        self.commonest_doc_freq(searcher, searcher, field)
+            .unwrap_or(0)
+    }
+
+    /// [`Self::doc_freq`], counted by `statistics` where it can be (a search may gather
+    /// them over several indexes). A prefix's words are counted from the dictionaries as
+    /// they are listed: looking each of thousands up again by name would cost more than
+    /// the search.
+    fn commonest_doc_freq(
+        &self,
+        searcher: &Searcher,
+        statistics: &dyn Bm25StatisticsProvider,
+        field: Field,
+    ) -> tantivy::Result<u64> {
+        match self {
+            Words::Stem(stem) => {
+                let mut most = 0;
+                for term in terms_with_stem(searcher, field, stem) {
+                    most = most.max(statistics.doc_freq(&term)?);
+                }
+                Ok(most)
+            }
+            Words::Prefix(prefix) => {
+                // Summed over segments, the commonest word of each: the same word in each
+                // unless the segments differ in kind, and no word need be kept by name
+                // (keeping the words of `a*` in a map cost more than finding them).
+                let mut sum_of_most = 0;
+                for segment in searcher.segment_readers() {
+                    let inverted = segment.inverted_index(field)?;
+                    let Some(mut stream) = words_starting_with(inverted.terms(), prefix) else {
+                        continue;
+                    };
+                    let mut most = 0;
+                    while stream.advance() {
+                        most = most.max(stream.value().doc_freq);
+                    }
+                    sum_of_most += u64::from(most);
+                }
+                Ok(sum_of_most)
+            }
+        }
+    }
+
+    /// The documents of the group's words in one segment, with their frequencies; `None`
+    /// when the segment has none of the words.
+    fn union(&self, segment: &SegmentReader, field: Field) -> tantivy::Result<Option<Union>> {
+        let inverted = segment.inverted_index(field)?;
+        let mut found: Vec<TermInfo> = Vec::new();
+        match self {
+            Words::Stem(stem) => {
+                for word in words_with_stem(segment, field, stem).iter() {
+                    let term = Term::from_field_text(field, word);
+                    found.extend(inverted.get_term_info(&term)?);
+                }
+            }
+            Words::Prefix(prefix) => {
+                if let Some(mut stream) = words_starting_with(inverted.terms(), prefix) {
+                    while stream.advance() {
+                        found.push(stream.value().clone());
+                    }
+                }
+            }
+        }
+        if found.is_empty() {
+            return Ok(None);
+        }
+        if found.len() <= MERGED_AT_MOST {
+            let postings = found
+                .iter()
+                .map(|info| {
+                    inverted.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)
+                })
+                .collect::<std::io::Result<_>>()?;
+            return Ok(Some(Union::Merged(postings)));
+        }
+        let mut frequencies = vec![0u32; segment.max_doc() as usize];
+        for info in &found {
+            let mut blocks =
+                inverted.read_block_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
+            while !blocks.docs().is_empty() {
+                for (&doc, &frequency) in blocks.docs().iter().zip(blocks.freqs()) {
+                    frequencies[doc as usize] += frequency;
+                }
+                blocks.advance();
+            }
+        }
+        Ok(Some(Union::Counted(frequencies)))
+    }
+}
+
+/// Documents with any word of a group in `field`, scored as one word.
+#[derive(Clone, Debug)]
+pub struct SynonymQuery {
+    field: Field,
+    words: Words,
+}
+
+impl SynonymQuery {
+    pub fn new(field: Field, words: Words) -> SynonymQuery {
+        SynonymQuery { field, words }
+    }
+}
+
+impl Query for SynonymQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let bm25 = match scoring {
+            EnableScoring::Enabled {
+                searcher,
+                statistics_provider,
+            } => {
+                let doc_freq =
+                    self.words
+                        .commonest_doc_freq(searcher, statistics_provider, self.field)?;
+                let documents = statistics_provider.total_num_docs()?;
+                let tokens = statistics_provider.total_num_tokens(self.field)?;
+                let average_length = tokens as Score / documents.max(1) as Score;
+                Some(Bm25Weight::for_one_term_without_explain(
+                    doc_freq,
+                    documents,
+                    average_length,
+                ))
+            }
+            EnableScoring::Disabled { .. } => None,
+        };
+        Ok(Box::new(SynonymWeight {
+            field: self.field,
+            words: self.words.clone(),
+            bm25,
+        }))
+    }
+}
+
+struct SynonymWeight {
+    field: Field,
+    words: Words,
+    /// `None` when the caller does not score.
+    bm25: Option<Bm25Weight>,
+}
+
+impl Weight for SynonymWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let Some(union) = self.words.union(reader, self.field)? else {
+            return Ok(Box::new(EmptyScorer));
+        };
+        Ok(Box::new(SynonymScorer::new(
+            union,
+            reader.get_fieldnorms_reader(self.field)?,
+            self.bm25.as_ref().map(|bm25| bm25.boost_by(boost)),
+        )))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} has no word of {:?}",
+                self.words
+            )));
+        }
+        Ok(Explanation::new(
+            "BM25 of a group of words scored as one",
+            scorer.score(),
+        ))
+    }
+}
+
+/// The documents of a group's postings, each once, with the words' summed frequency.
+enum Union {
+    /// Merged as the scorer advances.
+    Merged(Vec<SegmentPostings>),
+    /// Counted up front: each document's summed frequency, by document.
+    Counted(Vec<u32>),
+}
+
+impl Union {
+    /// The first document at or past `target`.
+    fn first_from(&mut self, target: DocId) -> DocId {
+        match self {
+            Union::Merged(postings) => {
+                for postings in postings.iter_mut() {
+                    if postings.doc() < target {
+                        postings.seek(target);
+                    }
+                }
+                postings.iter().map(|p| p.doc()).min().unwrap_or(TERMINATED)
+            }
+            Union::Counted(frequencies) => frequencies
+                .get(target as usize..)
+                .and_then(|rest| rest.iter().position(|&frequency| frequency > 0))
+                .map_or(TERMINATED, |offset| target + offset as DocId),
+        }
+    }
+
+    fn frequency(&self, doc: DocId) -> u32 {
+        match self {
+            Union::Merged(postings) => postings
+                .iter()
+                .filter(|p| p.doc() == doc)
+                .map(|p| p.term_freq())
+                .sum(),
+            Union::Counted(frequencies) => frequencies[doc as usize],
+        }
+    }
+
+    fn size_hint(&self) -> u32 {
+        match self {
+            Union::Merged(postings) => postings
+                .iter()
+                .map(|p| p.size_hint())
+                .fold(0, u32::saturating_add),
+            Union::Counted(frequencies) => frequencies.len() as u32,
+        }
+    }
+}
+
+struct SynonymScorer {
+    union: Union,
+    fieldnorms: FieldNormReader,
+    bm25: Option<Bm25Weight>,
+    doc: DocId,
+}
+
+impl SynonymScorer {
+    fn new(union: Union, fieldnorms: FieldNormReader, bm25: Option<Bm25Weight>) -> SynonymScorer {
+        let mut scorer = SynonymScorer {
+            union,
+            fieldnorms,
+            bm25,
+            doc: TERMINATED,
+        };
+        scorer.doc = scorer.union.first_from(0);
+        scorer
+    }
+}
+
+impl DocSet for SynonymScorer {
+    fn advance(&mut self) -> DocId {
+        if self.doc == TERMINATED {
+            return TERMINATED;
+        }
+        self.doc = self.union.first_from(self.doc + 1);
+        self.doc
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if target <= self.doc {
+            return self.doc;
+        }
+        self.doc = self.union.first_from(target);
+        self.doc
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.union.size_hint()
+    }
+}
+
+impl Scorer for SynonymScorer {
+    fn score(&mut self) -> Score {
+        let Some(bm25) = &self.bm25 else {
+            return 1.0;
+        };
+        bm25.score(
+            self.fieldnorms.fieldnorm_id(self.doc),
+            self.union.frequency(self.doc),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::index_of_bodies;
+    use tantivy::collector::{Count, TopDocs};
+
+    fn top(texts: &[&str], words: Words) -> (usize, Vec<(Score, DocId)>) {
+        let (index, field) = index_of_bodies(texts);
+        let searcher = index.reader().unwrap().searcher();
+        let query = SynonymQuery::new(field, words);
+        let (count, top) = searcher
+            .search(&query, &(Count, TopDocs::with_limit(10).order_by_score()))
+            .unwrap();
+        let top = top.into_iter().map(|(s, a)| (s, a.doc_id)).collect();
+        (count, top)
+    }
+
+    #[test]
+    fn a_document_counts_once_and_is_scored_by_its_inflections_together() {
+        let (count, top) = top(
+            &[
+                "sanction sanctions sanctioned and nothing else here at all",
+                "sanctions and nothing else here at all or anywhere",
+                "nothing at all",
+            ],
+            Words::Stem("sanction".into()),
+        );
+        assert_eq!(count, 2);
+        assert_eq!(top.len(), 2);
+        // Three occurrences beat one in a document of about the same length.
+        assert_eq!(top[0].1, 0);
+        assert!(top[0].0 > top[1].0);
+    }
+
+    #[test]
+    fn a_prefix_ranks_by_its_words_together_and_a_rare_word_does_not_win() {
+        let (count, top) = top(
+            &[
+                "sanctionable once, and nothing else here at all",
+                "sanctions sanctions sanctioned here and nothing else at all",
+                "sanctity is not a word of the prefix sanctio",
+                "sanctions imposed, and nothing else here at all",
+                "sanctions lifted, and nothing else here at all",
+            ],
+            Words::Prefix("sanction".into()),
+        );
+        assert_eq!(count, 4);
+        // Three words of the prefix beat one; the rare `sanctionable` scores as the
+        // common `sanctions` does, not above it.
+        assert_eq!(top[0].1, 1);
+        let score_of = |doc| top.iter().find(|&&(_, d)| d == doc).unwrap().0;
+        assert_eq!(score_of(0), score_of(3));
+        assert!(score_of(1) > score_of(3));
+    }
+
+    #[test]
+    fn a_prefix_of_many_words_counts_each_document_once() {
+        // More words than are merged as the scorer advances.
+        let words: Vec<String> = (0..MERGED_AT_MOST + 5)
+            .map(|n| format!("word{n}"))
+            .collect();
+        let mut texts: Vec<String> = words.iter().map(|w| format!("{w} filler")).collect();
+        texts.push(words.join(" "));
+        texts.push("nothing here".into());
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let (count, top) = top(&texts, Words::Prefix("word".into()));
+        assert_eq!(count, MERGED_AT_MOST + 6);
+        assert_eq!(top[0].1, (MERGED_AT_MOST + 5) as DocId);
+    }
+}
