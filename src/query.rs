@@ -10,8 +10,8 @@
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery,
-    PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query,
+    TermQuery,
 };
 use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -24,6 +24,10 @@ use forward_only::ForwardOnly;
 
 /// Title matches count a little more than body matches: a title says what a document is about.
 const TITLE_BOOST: f32 = 1.5;
+
+/// A near spelling of a fuzzy word counts for less than the word as typed, so documents that
+/// have the word itself come first unless they barely mention it.
+const NEAR_SPELLING_BOOST: f32 = 0.5;
 
 /// What to look for in a document's text to highlight a query's match. Words are folded
 /// as the exact analyzer folds them (lowercase, no diacritics).
@@ -454,7 +458,8 @@ impl QueryBuilder {
     }
 
     /// A word within `distance` edits, and the word itself, in any inflection, ranked above
-    /// its neighbours: a fuzzy match scores a constant, an exact one its BM25 on top.
+    /// its neighbours: the spellings within reach score together as one word (see
+    /// [`crate::synonyms`]), at a discount, and the word itself its BM25 on top.
     fn fuzzy(
         &mut self,
         scope: Scope,
@@ -475,10 +480,13 @@ impl QueryBuilder {
             return (pattern, exact);
         }
         let near = self.per_field(scope, true, |field| {
-            Box::new(FuzzyTermQuery::new(
-                Term::from_field_text(field, exact_word),
+            let words = Words::Near {
+                word: exact_word.to_string(),
                 distance,
-                true,
+            };
+            Box::new(BoostQuery::new(
+                Box::new(SynonymQuery::new(field, words)),
+                NEAR_SPELLING_BOOST,
             ))
         });
         let query = Box::new(BooleanQuery::new(vec![

@@ -1,18 +1,19 @@
 //! Scoring a group of words of one field as one word: the inflections of a keyword
-//! (`sanctions` finds sanction, sanctioned; see [`crate::stems`]) or the words a prefix
-//! starts (`sanction*`).
+//! (`sanctions` finds sanction, sanctioned; see [`crate::stems`]), the words a prefix
+//! starts (`sanction*`), or the spellings near a word (`Dimitriev~1`).
 //!
 //! A group is scored as Lucene scores synonyms: BM25 of the words' summed frequency in the
 //! document, with the document frequency of the commonest of them, so a document that uses
 //! a rare word of the group is not ranked above one that uses the common one. (tantivy's
 //! prefix query, like Lucene's and Elasticsearch's by default, gives every match the same
-//! score, which left the hits of `sanction*` in the order they were indexed.)
+//! score, which left the hits of `sanction*` in the order they were indexed, and so did their
+//! fuzzy query for the documents that have only a near spelling.)
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings, TermInfo};
 use tantivy::query::{
-    Bm25StatisticsProvider, Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer,
-    Weight,
+    Bm25StatisticsProvider, Bm25Weight, DfaWrapper, EmptyScorer, EnableScoring, Explanation,
+    FuzzyTermQuery, Query, Scorer, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
@@ -33,78 +34,124 @@ pub enum Words {
     Stem(String),
     /// The words that start with this (folded).
     Prefix(String),
+    /// The words within `distance` edits of `word` (folded; a transposition is one edit),
+    /// `word` itself among them.
+    Near { word: String, distance: u8 },
 }
 
 impl Words {
     /// How many documents the commonest word of the group is in: the document frequency
     /// the group is scored with.
     pub fn doc_freq(&self, searcher: &Searcher, field: Field) -> u64 {
-        self.commonest_doc_freq(searcher, searcher, field)
+        Lister::new(self, field)
+            .and_then(|lister| lister.commonest_doc_freq(searcher, searcher))
             .unwrap_or(0)
     }
+}
 
-    /// [`Self::doc_freq`], counted by `statistics` where it can be (a search may gather
-    /// them over several indexes). A prefix's words are counted from the dictionaries as
-    /// they are listed: looking each of thousands up again by name would cost more than
-    /// the search.
+/// What lists a group's words in a segment's dictionary; built once per search (a
+/// Levenshtein automaton is costly to build).
+enum Lister {
+    Stem { field: Field, stem: String },
+    Prefix { field: Field, prefix: String },
+    Near { field: Field, automaton: DfaWrapper },
+}
+
+impl Lister {
+    fn new(words: &Words, field: Field) -> tantivy::Result<Lister> {
+        Ok(match words {
+            Words::Stem(stem) => Lister::Stem {
+                field,
+                stem: stem.clone(),
+            },
+            Words::Prefix(prefix) => Lister::Prefix {
+                field,
+                prefix: prefix.clone(),
+            },
+            Words::Near { word, distance } => {
+                let term = Term::from_field_text(field, word);
+                Lister::Near {
+                    field,
+                    automaton: FuzzyTermQuery::new(term, *distance, true).automaton()?,
+                }
+            }
+        })
+    }
+
+    fn field(&self) -> Field {
+        match self {
+            Lister::Stem { field, .. }
+            | Lister::Prefix { field, .. }
+            | Lister::Near { field, .. } => *field,
+        }
+    }
+
+    /// [`Words::doc_freq`], counted by `statistics` where it can be (a search may gather
+    /// them over several indexes). The words of a prefix or a spelling are counted from
+    /// the dictionaries as they are listed, summing over segments the commonest word of
+    /// each: the same word in each unless the segments differ in kind, and no word need be
+    /// kept by name (looking each of the thousands of words of `a*` up again, or keeping
+    /// them in a map, cost more than the search).
     fn commonest_doc_freq(
         &self,
         searcher: &Searcher,
         statistics: &dyn Bm25StatisticsProvider,
-        field: Field,
     ) -> tantivy::Result<u64> {
-        match self {
-            Words::Stem(stem) => {
-                let mut most = 0;
-                for term in terms_with_stem(searcher, field, stem) {
-                    most = most.max(statistics.doc_freq(&term)?);
-                }
-                Ok(most)
+        if let Lister::Stem { field, stem } = self {
+            let mut most = 0;
+            for term in terms_with_stem(searcher, *field, stem) {
+                most = most.max(statistics.doc_freq(&term)?);
             }
-            Words::Prefix(prefix) => {
-                // Summed over segments, the commonest word of each: the same word in each
-                // unless the segments differ in kind, and no word need be kept by name
-                // (keeping the words of `a*` in a map cost more than finding them).
-                let mut sum_of_most = 0;
-                for segment in searcher.segment_readers() {
-                    let inverted = segment.inverted_index(field)?;
-                    let Some(mut stream) = words_starting_with(inverted.terms(), prefix) else {
-                        continue;
-                    };
-                    let mut most = 0;
-                    while stream.advance() {
-                        most = most.max(stream.value().doc_freq);
-                    }
-                    sum_of_most += u64::from(most);
-                }
-                Ok(sum_of_most)
-            }
+            return Ok(most);
         }
+        let mut sum_of_most = 0;
+        for segment in searcher.segment_readers() {
+            let most = self
+                .term_infos(segment)?
+                .iter()
+                .map(|info| info.doc_freq)
+                .max();
+            sum_of_most += u64::from(most.unwrap_or(0));
+        }
+        Ok(sum_of_most)
     }
 
-    /// The documents of the group's words in one segment, with their frequencies; `None`
-    /// when the segment has none of the words.
-    fn union(&self, segment: &SegmentReader, field: Field) -> tantivy::Result<Option<Union>> {
-        let inverted = segment.inverted_index(field)?;
-        let mut found: Vec<TermInfo> = Vec::new();
+    /// Where the group's words are in one segment's postings.
+    fn term_infos(&self, segment: &SegmentReader) -> tantivy::Result<Vec<TermInfo>> {
+        let inverted = segment.inverted_index(self.field())?;
+        let mut found = Vec::new();
         match self {
-            Words::Stem(stem) => {
-                for word in words_with_stem(segment, field, stem).iter() {
-                    let term = Term::from_field_text(field, word);
+            Lister::Stem { field, stem } => {
+                for word in words_with_stem(segment, *field, stem).iter() {
+                    let term = Term::from_field_text(*field, word);
                     found.extend(inverted.get_term_info(&term)?);
                 }
             }
-            Words::Prefix(prefix) => {
+            Lister::Prefix { prefix, .. } => {
                 if let Some(mut stream) = words_starting_with(inverted.terms(), prefix) {
                     while stream.advance() {
                         found.push(stream.value().clone());
                     }
                 }
             }
+            Lister::Near { automaton, .. } => {
+                let mut stream = inverted.terms().search(automaton).into_stream()?;
+                while stream.advance() {
+                    found.push(stream.value().clone());
+                }
+            }
         }
+        Ok(found)
+    }
+
+    /// The documents of the group's words in one segment, with their frequencies; `None`
+    /// when the segment has none of the words.
+    fn union(&self, segment: &SegmentReader) -> tantivy::Result<Option<Union>> {
+        let found = self.term_infos(segment)?;
         if found.is_empty() {
             return Ok(None);
         }
+        let inverted = segment.inverted_index(self.field())?;
         if found.len() <= MERGED_AT_MOST {
             let postings = found
                 .iter()
@@ -144,14 +191,13 @@ impl SynonymQuery {
 
 impl Query for SynonymQuery {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let lister = Lister::new(&self.words, self.field)?;
         let bm25 = match scoring {
             EnableScoring::Enabled {
                 searcher,
                 statistics_provider,
             } => {
-                let doc_freq =
-                    self.words
-                        .commonest_doc_freq(searcher, statistics_provider, self.field)?;
+                let doc_freq = lister.commonest_doc_freq(searcher, statistics_provider)?;
                 let documents = statistics_provider.total_num_docs()?;
                 let tokens = statistics_provider.total_num_tokens(self.field)?;
                 let average_length = tokens as Score / documents.max(1) as Score;
@@ -164,7 +210,7 @@ impl Query for SynonymQuery {
             EnableScoring::Disabled { .. } => None,
         };
         Ok(Box::new(SynonymWeight {
-            field: self.field,
+            lister,
             words: self.words.clone(),
             bm25,
         }))
@@ -172,7 +218,8 @@ impl Query for SynonymQuery {
 }
 
 struct SynonymWeight {
-    field: Field,
+    lister: Lister,
+    /// For explanations.
     words: Words,
     /// `None` when the caller does not score.
     bm25: Option<Bm25Weight>,
@@ -180,12 +227,12 @@ struct SynonymWeight {
 
 impl Weight for SynonymWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let Some(union) = self.words.union(reader, self.field)? else {
+        let Some(union) = self.lister.union(reader)? else {
             return Ok(Box::new(EmptyScorer));
         };
         Ok(Box::new(SynonymScorer::new(
             union,
-            reader.get_fieldnorms_reader(self.field)?,
+            reader.get_fieldnorms_reader(self.lister.field())?,
             self.bm25.as_ref().map(|bm25| bm25.boost_by(boost)),
         )))
     }

@@ -36,7 +36,7 @@ fn a_fuzzy_term_finds_every_spelling_and_highlights_what_matched() {
     assert_eq!(spellings, ["Dimitriev", "Dmitriev"]);
     assert_eq!(
         results.hits[0].doc_id, "000_eea6b4a974d0f11e",
-        "the exact spelling ranks first"
+        "the spelling as typed counts more"
     );
     for hit in &results.hits {
         for passage in &hit.passages {
@@ -102,6 +102,26 @@ fn a_prefix_ranks_documents_by_how_much_they_use_its_words() {
     // A rare word of the prefix counts as much as a common one, not more.
     let score_of = |id: &str| results.hits.iter().find(|h| h.doc_id == id).unwrap().score;
     assert_eq!(score_of("d"), score_of("a"));
+}
+
+#[test]
+fn documents_with_only_a_near_spelling_are_ranked_by_how_much_they_use_it() {
+    let dossier = Dossier::empty();
+    let filler = "The talks went on through the night in the hotel by the bay.";
+    for name in ["a", "b", "c"] {
+        dossier.write(
+            &format!("{name}.txt"),
+            format!("Notes {name}\n\n{filler} Dmitriev was there. {filler}\n"),
+        );
+    }
+    dossier.write(
+        "z.txt",
+        "Notes z\n\nDmitriev spoke; Dmitriev left; Dmitriev came back.\n",
+    );
+    let results = dossier.search_json("Dimitriev~1", &[]);
+    assert_eq!(results.total_hits, 4);
+    assert_eq!(results.hits[0].doc_id, "z", "{:?}", results.doc_ids());
+    assert!(results.hits[0].score > results.hits[1].score);
 }
 
 #[test]
