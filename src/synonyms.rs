@@ -10,6 +10,7 @@
 //! fuzzy query for the documents that have only a near spelling.)
 
 use tantivy::fieldnorm::FieldNormReader;
+use tantivy::index::InvertedIndexReader;
 use tantivy::postings::{Postings, SegmentPostings, TermInfo};
 use tantivy::query::{
     Bm25StatisticsProvider, Bm25Weight, DfaWrapper, EmptyScorer, EnableScoring, Explanation,
@@ -106,8 +107,9 @@ impl Lister {
         }
         let mut sum_of_most = 0;
         for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.field())?;
             let most = self
-                .term_infos(segment)?
+                .term_infos(segment, &inverted)?
                 .iter()
                 .map(|info| info.doc_freq)
                 .max();
@@ -116,9 +118,13 @@ impl Lister {
         Ok(sum_of_most)
     }
 
-    /// Where the group's words are in one segment's postings.
-    fn term_infos(&self, segment: &SegmentReader) -> tantivy::Result<Vec<TermInfo>> {
-        let inverted = segment.inverted_index(self.field())?;
+    /// Where the group's words are in one segment's postings (`inverted`, the segment's
+    /// index of the group's field).
+    fn term_infos(
+        &self,
+        segment: &SegmentReader,
+        inverted: &InvertedIndexReader,
+    ) -> tantivy::Result<Vec<TermInfo>> {
         let mut found = Vec::new();
         match self {
             Lister::Stem { field, stem } => {
@@ -147,11 +153,11 @@ impl Lister {
     /// The documents of the group's words in one segment, with their frequencies; `None`
     /// when the segment has none of the words.
     fn union(&self, segment: &SegmentReader) -> tantivy::Result<Option<Union>> {
-        let found = self.term_infos(segment)?;
+        let inverted = segment.inverted_index(self.field())?;
+        let found = self.term_infos(segment, &inverted)?;
         if found.is_empty() {
             return Ok(None);
         }
-        let inverted = segment.inverted_index(self.field())?;
         if found.len() <= MERGED_AT_MOST {
             let postings = found
                 .iter()
@@ -209,18 +215,12 @@ impl Query for SynonymQuery {
             }
             EnableScoring::Disabled { .. } => None,
         };
-        Ok(Box::new(SynonymWeight {
-            lister,
-            words: self.words.clone(),
-            bm25,
-        }))
+        Ok(Box::new(SynonymWeight { lister, bm25 }))
     }
 }
 
 struct SynonymWeight {
     lister: Lister,
-    /// For explanations.
-    words: Words,
     /// `None` when the caller does not score.
     bm25: Option<Bm25Weight>,
 }
@@ -241,8 +241,7 @@ impl Weight for SynonymWeight {
         let mut scorer = self.scorer(reader, 1.0)?;
         if scorer.seek(doc) != doc {
             return Err(tantivy::TantivyError::InvalidArgument(format!(
-                "document {doc} has no word of {:?}",
-                self.words
+                "document {doc} has no word of the group"
             )));
         }
         Ok(Explanation::new(

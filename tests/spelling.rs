@@ -77,24 +77,30 @@ fn a_prefix_finds_every_word_that_starts_so() {
     }
 }
 
+/// A dossier of documents `a`, `b` and `c` that say `once` among filler, and `z`, which says
+/// only `often`: the document a ranking by use must put first.
+fn dossier_of_one_mention_each_and_one_of_many(once: &str, often: &str) -> Dossier {
+    let dossier = Dossier::empty();
+    for name in ["a", "b", "c"] {
+        dossier.write(&format!("{name}.txt"), document_saying(name, once));
+    }
+    dossier.write("z.txt", format!("Notes z\n\n{often}\n"));
+    dossier
+}
+
+/// A document titled `Notes NAME` whose body says `sentence` between two of filler.
+fn document_saying(name: &str, sentence: &str) -> String {
+    let filler = "The talks went on through the night in the hotel by the bay.";
+    format!("Notes {name}\n\n{filler} {sentence} {filler}\n")
+}
+
 #[test]
 fn a_prefix_ranks_documents_by_how_much_they_use_its_words() {
-    let dossier = Dossier::empty();
-    let filler = "The talks went on through the night in the hotel by the bay.";
-    for name in ["a", "b", "c"] {
-        dossier.write(
-            &format!("{name}.txt"),
-            format!("Notes {name}\n\n{filler} Sanctions were mentioned once. {filler}\n"),
-        );
-    }
-    dossier.write(
-        "d.txt",
-        format!("Notes d\n\n{filler} Sanctionable was said once. {filler}\n"),
+    let dossier = dossier_of_one_mention_each_and_one_of_many(
+        "Sanctions were mentioned once.",
+        "Sanctions, sanctioned, sanctioning: the sanctions regime.",
     );
-    dossier.write(
-        "z.txt",
-        "Notes z\n\nSanctions, sanctioned, sanctioning: the sanctions regime.\n",
-    );
+    dossier.write("d.txt", document_saying("d", "Sanctionable was said once."));
     let results = dossier.search_json("sanction*", &[]);
     assert_eq!(results.total_hits, 5);
     assert_eq!(results.hits[0].doc_id, "z", "{:?}", results.doc_ids());
@@ -106,17 +112,9 @@ fn a_prefix_ranks_documents_by_how_much_they_use_its_words() {
 
 #[test]
 fn documents_with_only_a_near_spelling_are_ranked_by_how_much_they_use_it() {
-    let dossier = Dossier::empty();
-    let filler = "The talks went on through the night in the hotel by the bay.";
-    for name in ["a", "b", "c"] {
-        dossier.write(
-            &format!("{name}.txt"),
-            format!("Notes {name}\n\n{filler} Dmitriev was there. {filler}\n"),
-        );
-    }
-    dossier.write(
-        "z.txt",
-        "Notes z\n\nDmitriev spoke; Dmitriev left; Dmitriev came back.\n",
+    let dossier = dossier_of_one_mention_each_and_one_of_many(
+        "Dmitriev was there.",
+        "Dmitriev spoke; Dmitriev left; Dmitriev came back.",
     );
     let results = dossier.search_json("Dimitriev~1", &[]);
     assert_eq!(results.total_hits, 4);
