@@ -245,11 +245,12 @@ fn run_quote(args: &QuoteArgs) -> anyhow::Result<u8> {
 fn open_up_to_date(location: &Location, no_refresh: bool) -> anyhow::Result<DossierIndex> {
     let (corpus, index_dir) = (&location.corpus, &location.index);
     // Asked before anything is checked, so a change the check might miss is counted after
-    // the answer.
-    let watcher = if no_refresh {
+    // the answer; the answer is read once the index is open, so the watcher works it out
+    // while the index opens.
+    let question = if no_refresh {
         None
     } else {
-        watch::ask(index_dir, corpus)
+        watch::Question::send(index_dir, corpus)
     };
     if !DossierIndex::exists(index_dir) {
         eprintln!(
@@ -257,9 +258,20 @@ fn open_up_to_date(location: &Location, no_refresh: bool) -> anyhow::Result<Doss
             index_dir.display(),
             corpus.display()
         );
-        return refresh_or_last_commit(corpus, index_dir, watcher);
+        return refresh_or_last_commit(
+            corpus,
+            index_dir,
+            question.and_then(watch::Question::answer),
+        );
     }
-    let index = match DossierIndex::open(index_dir) {
+    // Read before the index opens: a fingerprint recorded by then was recorded after the
+    // commit it describes, so the index opened holds at least that commit.
+    let recorded = question
+        .as_ref()
+        .and_then(|_| freshness::recorded(index_dir));
+    let index = DossierIndex::open(index_dir);
+    let watcher = question.and_then(watch::Question::answer);
+    let index = match index {
         Ok(index) => index,
         // The update rebuilds it, and says so.
         Err(Error::OutdatedIndex { .. }) if !no_refresh => {
@@ -272,9 +284,7 @@ fn open_up_to_date(location: &Location, no_refresh: bool) -> anyhow::Result<Doss
         },
         Err(error) => return Err(error.into()),
     };
-    if no_refresh
-        || watcher.is_some_and(|answer| answer.vouches_for(freshness::recorded(index_dir)))
-    {
+    if no_refresh || watcher.is_some_and(|answer| answer.vouches_for(recorded)) {
         return Ok(index);
     }
     let check = indexer::pending_changes(&index, corpus)?;

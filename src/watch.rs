@@ -53,17 +53,35 @@ impl Answer {
 /// Asks the watcher of the index in `index_dir`, if one runs for `corpus`. `None` (check
 /// the corpus) when there is none, it watches another corpus, or it does not answer.
 pub fn ask(index_dir: &Path, corpus: &Path) -> Option<Answer> {
-    let reply = exchange(index_dir, &format!("ask\t{}", corpus_key(corpus)?))?;
-    let mut fields = reply.split('\t');
-    let (Some("watching"), Some(generation), Some(current)) =
-        (fields.next(), fields.next(), fields.next())
-    else {
-        return None;
-    };
-    Some(Answer {
-        generation: generation.parse().ok()?,
-        current: parse_current(current),
-    })
+    Question::send(index_dir, corpus)?.answer()
+}
+
+/// A question sent to the watcher whose answer has not been read yet: the watcher works
+/// out its answer on its own while the search opens the index.
+pub struct Question(Connection);
+
+impl Question {
+    /// Asks the watcher of the index in `index_dir`, if one runs, about `corpus`.
+    pub fn send(index_dir: &Path, corpus: &Path) -> Option<Question> {
+        let request = format!("ask\t{}", corpus_key(corpus)?);
+        Some(Question(Connection::send(index_dir, &request)?))
+    }
+
+    /// The watcher's answer; `None` (check the corpus) when it watches another corpus or
+    /// does not answer.
+    pub fn answer(self) -> Option<Answer> {
+        let reply = self.0.reply()?;
+        let mut fields = reply.split('\t');
+        let (Some("watching"), Some(generation), Some(current)) =
+            (fields.next(), fields.next(), fields.next())
+        else {
+            return None;
+        };
+        Some(Answer {
+            generation: generation.parse().ok()?,
+            current: parse_current(current),
+        })
+    }
 }
 
 /// Tells the watcher that the index, recording `fingerprint`, was found current by a check
@@ -71,10 +89,9 @@ pub fn ask(index_dir: &Path, corpus: &Path) -> Option<Answer> {
 pub fn tell_current(index_dir: &Path, corpus: &Path, answer: &Answer, fingerprint: u64) {
     if let Some(corpus) = corpus_key(corpus) {
         let generation = answer.generation;
-        exchange(
-            index_dir,
-            &format!("current\t{corpus}\t{generation}:{fingerprint:016x}"),
-        );
+        let request = format!("current\t{corpus}\t{generation}:{fingerprint:016x}");
+        // Waits for the reply: the watcher has taken the news in once it answers.
+        Connection::send(index_dir, &request).and_then(Connection::reply);
     }
 }
 
@@ -94,25 +111,45 @@ fn parse_current(text: &str) -> Option<(u64, u64)> {
     ))
 }
 
-/// One request line to the watcher and its one reply line, or `None` if that fails.
+/// One request line sent to the watcher, its one reply line still to be read.
 #[cfg(unix)]
-fn exchange(index_dir: &Path, request: &str) -> Option<String> {
-    use std::io::{BufRead, BufReader, Write};
-    use std::os::unix::net::UnixStream;
+struct Connection(std::os::unix::net::UnixStream);
 
-    let mut stream = UnixStream::connect(index_dir.join(SOCKET_FILE)).ok()?;
-    stream.set_read_timeout(Some(PATIENCE)).ok()?;
-    stream.set_write_timeout(Some(PATIENCE)).ok()?;
-    stream.write_all(format!("{request}\n").as_bytes()).ok()?;
-    let mut reply = String::new();
-    BufReader::new(stream).read_line(&mut reply).ok()?;
-    Some(reply.trim_end().to_string())
+#[cfg(unix)]
+impl Connection {
+    fn send(index_dir: &Path, request: &str) -> Option<Connection> {
+        use std::io::Write;
+
+        let mut stream =
+            std::os::unix::net::UnixStream::connect(index_dir.join(SOCKET_FILE)).ok()?;
+        stream.set_read_timeout(Some(PATIENCE)).ok()?;
+        stream.set_write_timeout(Some(PATIENCE)).ok()?;
+        stream.write_all(format!("{request}\n").as_bytes()).ok()?;
+        Some(Connection(stream))
+    }
+
+    fn reply(self) -> Option<String> {
+        use std::io::{BufRead, BufReader};
+
+        let mut reply = String::new();
+        BufReader::new(self.0).read_line(&mut reply).ok()?;
+        Some(reply.trim_end().to_string())
+    }
 }
 
 /// No watcher runs where there are no Unix sockets.
 #[cfg(not(unix))]
-fn exchange(_: &Path, _: &str) -> Option<String> {
-    None
+struct Connection;
+
+#[cfg(not(unix))]
+impl Connection {
+    fn send(_: &Path, _: &str) -> Option<Connection> {
+        None
+    }
+
+    fn reply(self) -> Option<String> {
+        None
+    }
 }
 
 #[cfg(target_os = "linux")]
