@@ -25,6 +25,7 @@ pub mod query;
 pub mod quote;
 pub mod schema;
 pub mod search;
+mod sentences;
 pub mod source;
 pub mod stems;
 pub mod suggest;

@@ -11,7 +11,6 @@
 use std::ops::Range;
 
 use serde::Serialize;
-use unicode_segmentation::UnicodeSegmentation;
 
 use crate::matches::Match;
 
@@ -293,9 +292,8 @@ fn sentences_from(
 /// end of the text counts as one when the region reaches it.
 fn sentence_starts(text: &str, region: Range<usize>) -> impl Iterator<Item = usize> + '_ {
     let (region_start, region_end) = (region.start, region.end);
-    text[region]
-        .split_sentence_bound_indices()
-        .map(move |(offset, _)| region_start + offset)
+    crate::sentences::sentence_starts(&text[region])
+        .map(move |offset| region_start + offset)
         // Boundaries at the region's own edges are real only at the text's edges.
         .filter(move |&b| b > region_start || region_start == 0)
         .filter(|&b| starts_sentence(text, b))
