@@ -331,8 +331,7 @@ fn phrase_positions(segment: &SegmentReader, doc: DocId, terms: &[Term]) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::build_schema;
-    use tantivy::{Index, TantivyDocument};
+    use crate::schema::index_of_bodies;
 
     #[test]
     fn a_term_first_found_in_a_later_document_is_not_sought_backwards() {
@@ -340,29 +339,13 @@ mod tests {
         // before every document holding one of the query's words, and seeking that word's
         // postings back to it panicked. (Release builds never check, so only a run with
         // debug assertions can catch it coming back.)
-        let (schema, fields) = build_schema();
-        let index = Index::create_in_ram(schema);
-        crate::schema::register_analyzers(index.tokenizers());
-        let mut writer = index
-            .writer_with_num_threads::<TantivyDocument>(1, 15_000_000)
-            .expect("writer");
-        for body in ["alpha words", "beta words"] {
-            let mut doc = TantivyDocument::new();
-            doc.add_text(fields.body_exact, body);
-            writer.add_document(doc).expect("add");
-        }
-        writer.commit().expect("commit");
+        let (index, body) = index_of_bodies(&["alpha words", "beta words"]);
         let searcher = index.reader().expect("reader").searcher();
         let located = Located {
             locators: ["beta", "alpha"]
                 .iter()
                 .enumerate()
-                .map(|(clause, w)| {
-                    (
-                        clause,
-                        Locator::Term(Term::from_field_text(fields.body_exact, w)),
-                    )
-                })
+                .map(|(clause, w)| (clause, Locator::Term(Term::from_field_text(body, w))))
                 .collect(),
             reach: 1,
         };

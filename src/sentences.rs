@@ -58,6 +58,11 @@ const CATEGORIES: [Category; 128] = {
     table
 };
 
+/// The category of an ASCII byte (the high bit, never set in ASCII text, is ignored).
+fn category(byte: u8) -> Category {
+    CATEGORIES[usize::from(byte & 0x7f)]
+}
+
 /// What the rules remember of the text before a position: the crate's state parts, runs
 /// of `Close` and of `Sp` each counting as one.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -122,20 +127,16 @@ impl State {
     /// terminator before a lower-case letter.
     fn continues_in_lower_case(self, ahead: &[u8]) -> bool {
         self.terminator_before_spaces() == Part::ATerm
-            && ahead
-                .iter()
-                .map(|&byte| CATEGORIES[usize::from(byte)])
-                .find(|category| {
-                    !matches!(
-                        category,
-                        Category::Other
-                            | Category::Sp
-                            | Category::Close
-                            | Category::SContinue
-                            | Category::Numeric
-                    )
-                })
-                == Some(Category::Lower)
+            && ahead.iter().map(|&byte| category(byte)).find(|category| {
+                !matches!(
+                    category,
+                    Category::Other
+                        | Category::Sp
+                        | Category::Close
+                        | Category::SContinue
+                        | Category::Numeric
+                )
+            }) == Some(Category::Lower)
     }
 
     /// SB9's `SATerm Close*`.
@@ -187,7 +188,7 @@ impl Iterator for AsciiBreaks<'_> {
         while self.at < self.bytes.len() {
             let before = self.state;
             let here = self.at;
-            let category = CATEGORIES[usize::from(self.bytes[here] & 0x7f)];
+            let category = category(self.bytes[here]);
             self.at += 1;
             self.state = before.next(category);
             let breaks = match category {
