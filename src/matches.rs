@@ -13,7 +13,7 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use tantivy::tokenizer::TextAnalyzer;
 
 use crate::query::{Pattern, QueryTerm};
-use crate::schema::{exact_analyzer, stemmed_analyzer};
+use crate::schema::{LONGEST_WORD_BYTES, exact_analyzer, stemmed_analyzer};
 use crate::stems::{is_irregular, shared_beginning};
 
 /// One match of one query clause in the text.
@@ -55,31 +55,36 @@ pub fn find_matches_in(text: &str, stretches: &[Range<usize>], terms: &[QueryTer
     let single = SingleWordClauses::new(terms);
     let mut clauses_of_word: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut stemmer = Stemmer::new();
+    let has_phrases = terms
+        .iter()
+        .any(|term| matches!(term.pattern, Pattern::Phrase { .. }));
     let mut found = Vec::new();
+    let mut words = Vec::new();
     for stretch in stretches {
         let base = stretch.start;
         let part = &text[stretch.clone()];
-        let words = tokenize_with(&mut analyzer, part);
-        // A query of phrases only has nothing to look up word by word.
-        let by_word = if single.is_empty() {
-            &[][..]
-        } else {
-            &words[..]
-        };
-        for w in by_word {
-            // Keyed by the word as written: its stem must come from that, as the index's did.
-            let written = &part[w.start..w.end];
-            let clauses = clauses_of_word
-                .entry(written)
-                .or_insert_with(|| single.matching(&w.text, written, &mut stemmer));
-            for &term in clauses.iter() {
-                found.push(Match {
-                    start: base + w.start,
-                    end: base + w.end,
-                    term,
-                });
+        words.clear();
+        for_each_word(&mut analyzer, part, |w| {
+            if single.may_match(&w.text) {
+                // Keyed by the word as written: its stem must come from that, as the
+                // index's did.
+                let written = &part[w.start..w.end];
+                let clauses = clauses_of_word
+                    .entry(written)
+                    .or_insert_with(|| single.matching(&w.text, written, &mut stemmer));
+                for &term in clauses.iter() {
+                    found.push(Match {
+                        start: base + w.start,
+                        end: base + w.end,
+                        term,
+                    });
+                }
             }
-        }
+            // Only phrases need the words kept: a query of keywords looks at each once.
+            if has_phrases {
+                words.push(w);
+            }
+        });
         for (term_index, term) in terms.iter().enumerate() {
             if let Pattern::Phrase {
                 words: phrase,
@@ -121,6 +126,9 @@ struct SingleWordClauses<'a> {
     exact: HashMap<&'a str, Vec<usize>>,
     fuzzy: Vec<(usize, &'a str, usize, usize)>,
     prefixes: Vec<(usize, &'a str)>,
+    /// The first bytes a (folded) word must start with to match any clause, or `None` when
+    /// any word may: most words of a text are passed over without a table lookup.
+    first_bytes: Option<[bool; 256]>,
 }
 
 impl<'a> SingleWordClauses<'a> {
@@ -132,6 +140,7 @@ impl<'a> SingleWordClauses<'a> {
             exact: HashMap::new(),
             fuzzy: Vec::new(),
             prefixes: Vec::new(),
+            first_bytes: None,
         };
         for (index, term) in terms.iter().enumerate() {
             match &term.pattern {
@@ -173,7 +182,36 @@ impl<'a> SingleWordClauses<'a> {
         }
         clauses.stem_beginning_lengths.sort_unstable();
         clauses.stem_beginning_lengths.dedup();
+        clauses.first_bytes = clauses.wanted_first_bytes();
         clauses
+    }
+
+    fn wanted_first_bytes(&self) -> Option<[bool; 256]> {
+        // A near spelling may differ in its first letter.
+        if !self.fuzzy.is_empty() {
+            return None;
+        }
+        // The irregular forms (`dying`) start with their stem's first letter, so the stems'
+        // beginnings cover them (a test in stems.rs keeps it so).
+        let beginnings = (self.exact.keys().copied())
+            .chain(self.stem_beginnings.iter().copied())
+            .chain(self.prefixes.iter().map(|&(_, prefix)| prefix));
+        let mut first_bytes = [false; 256];
+        for beginning in beginnings {
+            // An empty beginning (a prefix `*`) lets any word through.
+            first_bytes[usize::from(*beginning.as_bytes().first()?)] = true;
+        }
+        Some(first_bytes)
+    }
+
+    /// Whether `word` (folded) may match a clause: false rules it out, true does not
+    /// rule it in.
+    fn may_match(&self, word: &str) -> bool {
+        match (&self.first_bytes, word.as_bytes().first()) {
+            (None, _) => !self.is_empty(),
+            (Some(first_bytes), Some(&first)) => first_bytes[usize::from(first)],
+            (Some(_), None) => false,
+        }
     }
 
     fn is_empty(&self) -> bool {
@@ -232,14 +270,74 @@ pub(crate) fn tokenize(text: &str) -> Vec<Word<'_>> {
     tokenize_with(&mut exact_analyzer(), text)
 }
 
+/// The words of `text` as the exact analyzer gives them. Runs of ASCII letters and digits
+/// (most words of most texts) are taken without the analyzer's chain of boxed token filters,
+/// which was the largest part of finding a common word's many matches: such a run is one
+/// word, lowercased, dropped if `LONGEST_WORD_BYTES` or longer but still taking a position.
+/// A run with any other character, up to the ASCII punctuation or space around it, goes
+/// through the analyzer.
 fn tokenize_with<'a>(analyzer: &mut TextAnalyzer, text: &'a str) -> Vec<Word<'a>> {
     let mut words = Vec::new();
+    for_each_word(analyzer, text, |word| words.push(word));
+    words
+}
+
+/// Gives each word of `text`, in order, as the exact analyzer does. Runs of ASCII letters
+/// and digits (most words of most texts) are taken without the analyzer's chain of boxed
+/// token filters, which was the largest part of finding a common word's many matches: such
+/// a run is one word, lowercased, dropped if `LONGEST_WORD_BYTES` or longer but still taking
+/// a position. A run with any other character, up to the ASCII punctuation or space around
+/// it, goes through the analyzer.
+fn for_each_word<'a>(analyzer: &mut TextAnalyzer, text: &'a str, mut visit: impl FnMut(Word<'a>)) {
+    let bytes = text.as_bytes();
+    let separates = |b: u8| b.is_ascii() && !b.is_ascii_alphanumeric();
+    let mut position = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        if separates(bytes[at]) {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < bytes.len() && !separates(bytes[at]) {
+            at += 1;
+        }
+        let run = &text[start..at];
+        if !run.is_ascii() {
+            analyze(analyzer, run, (start, position), &mut visit);
+            position += word_count(run);
+            continue;
+        }
+        if run.len() < LONGEST_WORD_BYTES {
+            visit(Word {
+                position,
+                start,
+                end: at,
+                text: if run.bytes().any(|b| b.is_ascii_uppercase()) {
+                    Cow::Owned(run.to_ascii_lowercase())
+                } else {
+                    Cow::Borrowed(run)
+                },
+            });
+        }
+        position += 1;
+    }
+}
+
+/// Gives the exact analyzer's words of `text`, which stands at byte `offset` of the text
+/// being tokenized and starts at word `first_position`.
+fn analyze<'a>(
+    analyzer: &mut TextAnalyzer,
+    text: &'a str,
+    (offset, first_position): (usize, usize),
+    visit: &mut impl FnMut(Word<'a>),
+) {
     analyzer.token_stream(text).process(&mut |token| {
         let written = &text[token.offset_from..token.offset_to];
-        words.push(Word {
-            position: token.position,
-            start: token.offset_from,
-            end: token.offset_to,
+        visit(Word {
+            position: first_position + token.position,
+            start: offset + token.offset_from,
+            end: offset + token.offset_to,
             text: if written == token.text {
                 Cow::Borrowed(written)
             } else {
@@ -247,7 +345,19 @@ fn tokenize_with<'a>(analyzer: &mut TextAnalyzer, text: &'a str) -> Vec<Word<'a>
             },
         })
     });
-    words
+}
+
+/// How many positions the analyzer's tokenizer gives `text`: its runs of alphanumeric
+/// characters, the ones it drops for their length included.
+fn word_count(text: &str) -> usize {
+    let mut in_word = false;
+    let mut count = 0;
+    for c in text.chars() {
+        let alphanumeric = c.is_alphanumeric();
+        count += usize::from(alphanumeric && !in_word);
+        in_word = alphanumeric;
+    }
+    count
 }
 
 /// Where `phrase` occurs in `words`, in order, with at most `slop` extra positions in all;
@@ -491,7 +601,38 @@ mod tests {
             .collect()
     }
 
+    fn as_tuples<'a>(words: &'a [Word]) -> Vec<(usize, usize, usize, &'a str)> {
+        words
+            .iter()
+            .map(|w| (w.position, w.start, w.end, w.text.as_ref()))
+            .collect()
+    }
+
+    fn analyzed(text: &str) -> Vec<Word<'_>> {
+        let mut words = Vec::new();
+        analyze(&mut exact_analyzer(), text, (0, 0), &mut |w| words.push(w));
+        words
+    }
+
     proptest::proptest! {
+        #[test]
+        fn any_text_has_the_analyzer_s_words(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[a-zA-Z0-9 .,'_\\-\t\n]{0,12}",
+                    "[a-zA-Z0-9 .éÉİß’“\u{301}\u{660}\u{2003}\u{1F600}-]{0,8}",
+                    proptest::strategy::Strategy::prop_map((62..67usize, "[a-zA-Zé]"), |(n, c)| {
+                        c.repeat(n)
+                    }),
+                ],
+                0..20,
+            ),
+        ) {
+            let text = pieces.concat();
+            let (fast, slow) = (tokenize_with(&mut exact_analyzer(), &text), analyzed(&text));
+            proptest::prop_assert_eq!(as_tuples(&fast), as_tuples(&slow));
+        }
+
         #[test]
         fn phrases_are_found_where_scanning_finds_them(
             text in proptest::collection::vec(

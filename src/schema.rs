@@ -20,7 +20,7 @@ pub const STEMMED_ANALYZER: &str = "dossier_stemmed";
 pub const EXACT_ANALYZER: &str = "dossier_exact";
 
 /// Words longer than this are dropped by both analyzers: they are hashes or base64, not words.
-const LONGEST_WORD_BYTES: usize = 64;
+pub(crate) const LONGEST_WORD_BYTES: usize = 64;
 
 /// The handles of every field, looked up once.
 #[derive(Clone, Debug)]

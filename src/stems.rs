@@ -156,6 +156,15 @@ mod tests {
     }
 
     #[test]
+    fn an_irregular_form_starts_with_its_stem_s_first_letter() {
+        // Finding matches passes over words by their first letter (matches.rs).
+        for (stem, form) in IRREGULAR {
+            assert_eq!(stem_of(form), stem);
+            assert_eq!(form.as_bytes()[0], stem.as_bytes()[0], "{form}");
+        }
+    }
+
+    #[test]
     fn every_inflection_and_no_other_word_is_found() {
         let (index, field) = index_of_bodies(&[
             "the sanctions bite",
