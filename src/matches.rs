@@ -64,7 +64,8 @@ pub fn find_matches_in(text: &str, stretches: &[Range<usize>], terms: &[QueryTer
         let base = stretch.start;
         let part = &text[stretch.clone()];
         words.clear();
-        for_each_word(&mut analyzer, part, |w| {
+        let wanted = |first: u8| has_phrases || single.may_start_with(first);
+        for_each_word(&mut analyzer, part, wanted, |w| {
             if single.may_match(&w.text) {
                 // Keyed by the word as written: its stem must come from that, as the
                 // index's did.
@@ -207,10 +208,16 @@ impl<'a> SingleWordClauses<'a> {
     /// Whether `word` (folded) may match a clause: false rules it out, true does not
     /// rule it in.
     fn may_match(&self, word: &str) -> bool {
-        match (&self.first_bytes, word.as_bytes().first()) {
-            (None, _) => !self.is_empty(),
-            (Some(first_bytes), Some(&first)) => first_bytes[usize::from(first)],
-            (Some(_), None) => false,
+        word.as_bytes()
+            .first()
+            .is_some_and(|&first| self.may_start_with(first))
+    }
+
+    /// Whether a (folded) word starting with `first` may match a clause.
+    fn may_start_with(&self, first: u8) -> bool {
+        match &self.first_bytes {
+            None => !self.is_empty(),
+            Some(first_bytes) => first_bytes[usize::from(first)],
         }
     }
 
@@ -278,7 +285,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Word<'_>> {
 /// through the analyzer.
 fn tokenize_with<'a>(analyzer: &mut TextAnalyzer, text: &'a str) -> Vec<Word<'a>> {
     let mut words = Vec::new();
-    for_each_word(analyzer, text, |word| words.push(word));
+    for_each_word(analyzer, text, |_| true, |word| words.push(word));
     words
 }
 
@@ -287,8 +294,14 @@ fn tokenize_with<'a>(analyzer: &mut TextAnalyzer, text: &'a str) -> Vec<Word<'a>
 /// token filters, which was the largest part of finding a common word's many matches: such
 /// a run is one word, lowercased, dropped if `LONGEST_WORD_BYTES` or longer but still taking
 /// a position. A run with any other character, up to the ASCII punctuation or space around
-/// it, goes through the analyzer.
-fn for_each_word<'a>(analyzer: &mut TextAnalyzer, text: &'a str, mut visit: impl FnMut(Word<'a>)) {
+/// it, goes through the analyzer. An ASCII word whose (lowercased) first byte is not
+/// `wanted` is passed over without being lowercased or given.
+fn for_each_word<'a>(
+    analyzer: &mut TextAnalyzer,
+    text: &'a str,
+    wanted: impl Fn(u8) -> bool,
+    mut visit: impl FnMut(Word<'a>),
+) {
     let bytes = text.as_bytes();
     let separates = |b: u8| b.is_ascii() && !b.is_ascii_alphanumeric();
     let mut position = 0;
@@ -308,7 +321,7 @@ fn for_each_word<'a>(analyzer: &mut TextAnalyzer, text: &'a str, mut visit: impl
             position += word_count(run);
             continue;
         }
-        if run.len() < LONGEST_WORD_BYTES {
+        if run.len() < LONGEST_WORD_BYTES && wanted(bytes[start].to_ascii_lowercase()) {
             visit(Word {
                 position,
                 start,
