@@ -64,8 +64,8 @@ pub fn find_matches_in(text: &str, stretches: &[Range<usize>], terms: &[QueryTer
         let base = stretch.start;
         let part = &text[stretch.clone()];
         words.clear();
-        let wanted = |first: u8| has_phrases || single.may_start_with(first);
-        for_each_word(&mut analyzer, part, wanted, |w| {
+        let first_byte_wanted = |first: u8| has_phrases || single.may_start_with(first);
+        for_each_word(&mut analyzer, part, first_byte_wanted, |w| {
             if single.may_match(&w.text) {
                 // Keyed by the word as written: its stem must come from that, as the
                 // index's did.
@@ -128,7 +128,7 @@ struct SingleWordClauses<'a> {
     fuzzy: Vec<(usize, &'a str, usize, usize)>,
     prefixes: Vec<(usize, &'a str)>,
     /// The first bytes a (folded) word must start with to match any clause, or `None` when
-    /// any word may: most words of a text are passed over without a table lookup.
+    /// any word may: most words of a text are passed over without a hash lookup.
     first_bytes: Option<[bool; 256]>,
 }
 
@@ -194,7 +194,10 @@ impl<'a> SingleWordClauses<'a> {
         }
         // The irregular forms (`dying`) start with their stem's first letter, so the stems'
         // beginnings cover them (a test in stems.rs keeps it so).
-        let beginnings = (self.exact.keys().copied())
+        let beginnings = self
+            .exact
+            .keys()
+            .copied()
             .chain(self.stem_beginnings.iter().copied())
             .chain(self.prefixes.iter().map(|&(_, prefix)| prefix));
         let mut first_bytes = [false; 256];
@@ -213,19 +216,11 @@ impl<'a> SingleWordClauses<'a> {
             .is_some_and(|&first| self.may_start_with(first))
     }
 
-    /// Whether a (folded) word starting with `first` may match a clause.
+    /// Whether a (folded) word starting with `first` may match a clause. (A query of
+    /// phrases only wants no first byte: it has nothing to look up word by word.)
     fn may_start_with(&self, first: u8) -> bool {
-        match &self.first_bytes {
-            None => !self.is_empty(),
-            Some(first_bytes) => first_bytes[usize::from(first)],
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.stems.is_empty()
-            && self.exact.is_empty()
-            && self.fuzzy.is_empty()
-            && self.prefixes.is_empty()
+        self.first_bytes
+            .is_none_or(|first_bytes| first_bytes[usize::from(first)])
     }
 
     /// Whether `word` (folded) begins as a word with one of the wanted stems must.
@@ -277,12 +272,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Word<'_>> {
     tokenize_with(&mut exact_analyzer(), text)
 }
 
-/// The words of `text` as the exact analyzer gives them. Runs of ASCII letters and digits
-/// (most words of most texts) are taken without the analyzer's chain of boxed token filters,
-/// which was the largest part of finding a common word's many matches: such a run is one
-/// word, lowercased, dropped if `LONGEST_WORD_BYTES` or longer but still taking a position.
-/// A run with any other character, up to the ASCII punctuation or space around it, goes
-/// through the analyzer.
+/// Every word of `text`, as [`for_each_word`] gives them.
 fn tokenize_with<'a>(analyzer: &mut TextAnalyzer, text: &'a str) -> Vec<Word<'a>> {
     let mut words = Vec::new();
     for_each_word(analyzer, text, |_| true, |word| words.push(word));
@@ -294,12 +284,13 @@ fn tokenize_with<'a>(analyzer: &mut TextAnalyzer, text: &'a str) -> Vec<Word<'a>
 /// token filters, which was the largest part of finding a common word's many matches: such
 /// a run is one word, lowercased, dropped if `LONGEST_WORD_BYTES` or longer but still taking
 /// a position. A run with any other character, up to the ASCII punctuation or space around
-/// it, goes through the analyzer. An ASCII word whose (lowercased) first byte is not
-/// `wanted` is passed over without being lowercased or given.
+/// it, goes through the analyzer, together with the runs like it that follow (a text in
+/// Cyrillic is analyzed a paragraph at a time, not a word at a time). An ASCII word whose
+/// (lowercased) first byte is not `wanted` is passed over without being lowercased or given.
 fn for_each_word<'a>(
     analyzer: &mut TextAnalyzer,
     text: &'a str,
-    wanted: impl Fn(u8) -> bool,
+    first_byte_wanted: impl Fn(u8) -> bool,
     mut visit: impl FnMut(Word<'a>),
 ) {
     let bytes = text.as_bytes();
@@ -312,16 +303,33 @@ fn for_each_word<'a>(
             continue;
         }
         let start = at;
-        while at < bytes.len() && !separates(bytes[at]) {
-            at += 1;
-        }
+        let run_end = |from: usize| {
+            let mut end = from;
+            while end < bytes.len() && !separates(bytes[end]) {
+                end += 1;
+            }
+            end
+        };
+        at = run_end(at);
         let run = &text[start..at];
         if !run.is_ascii() {
-            analyze(analyzer, run, (start, position), &mut visit);
-            position += word_count(run);
+            // Taking in the next runs while they are not ASCII either.
+            loop {
+                let next = (at..bytes.len())
+                    .find(|&i| !separates(bytes[i]))
+                    .unwrap_or(bytes.len());
+                let next_end = run_end(next);
+                if next == next_end || text[next..next_end].is_ascii() {
+                    break;
+                }
+                at = next_end;
+            }
+            let runs = &text[start..at];
+            visit_analyzed(analyzer, runs, start, position, &mut visit);
+            position += word_count(runs);
             continue;
         }
-        if run.len() < LONGEST_WORD_BYTES && wanted(bytes[start].to_ascii_lowercase()) {
+        if run.len() < LONGEST_WORD_BYTES && first_byte_wanted(bytes[start].to_ascii_lowercase()) {
             visit(Word {
                 position,
                 start,
@@ -339,10 +347,11 @@ fn for_each_word<'a>(
 
 /// Gives the exact analyzer's words of `text`, which stands at byte `offset` of the text
 /// being tokenized and starts at word `first_position`.
-fn analyze<'a>(
+fn visit_analyzed<'a>(
     analyzer: &mut TextAnalyzer,
     text: &'a str,
-    (offset, first_position): (usize, usize),
+    offset: usize,
+    first_position: usize,
     visit: &mut impl FnMut(Word<'a>),
 ) {
     analyzer.token_stream(text).process(&mut |token| {
@@ -563,6 +572,25 @@ mod tests {
     }
 
     #[test]
+    fn a_phrase_sees_every_word_though_keywords_pass_most_over() {
+        // Keywords pass over words by their first letter; the phrase must still find its
+        // words, which start with other letters, at their positions.
+        let license = QueryTerm {
+            label: "license".to_string(),
+            pattern: Pattern::Word {
+                words: crate::schema::analyze(&mut stemmed_analyzer(), "license"),
+                stemmed: true,
+            },
+        };
+        let text = "Presidents come and go; a License, licensed. Presidents, come!";
+        let found = find_matches(text, &[phrase(&["presidents", "come"], 0), license]);
+        assert_eq!(
+            spans(text, &found),
+            ["Presidents come", "License", "licensed", "Presidents, come"]
+        );
+    }
+
+    #[test]
     fn a_phrase_matches_across_line_breaks_and_punctuation() {
         let text = "They said: presidents -- come\nand GO.";
         let found = find_matches(text, &[phrase(&["presidents", "come", "and", "go"], 0)]);
@@ -623,7 +651,7 @@ mod tests {
 
     fn analyzed(text: &str) -> Vec<Word<'_>> {
         let mut words = Vec::new();
-        analyze(&mut exact_analyzer(), text, (0, 0), &mut |w| words.push(w));
+        visit_analyzed(&mut exact_analyzer(), text, 0, 0, &mut |w| words.push(w));
         words
     }
 
