@@ -14,6 +14,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use crate::query::{Pattern, QueryTerm};
 use crate::schema::{LONGEST_WORD_BYTES, exact_analyzer, stemmed_analyzer};
+use crate::source::word_starts;
 use crate::stems::{is_irregular, shared_beginning};
 
 /// One match of one query clause in the text.
@@ -326,7 +327,8 @@ fn for_each_word<'a>(
             }
             let runs = &text[start..at];
             visit_analyzed(analyzer, runs, start, position, &mut visit);
-            position += word_count(runs);
+            // The analyzer's positions count the words it drops for their length too.
+            position += word_starts(runs).count();
             continue;
         }
         if run.len() < LONGEST_WORD_BYTES && first_byte_wanted(bytes[start].to_ascii_lowercase()) {
@@ -367,19 +369,6 @@ fn visit_analyzed<'a>(
             },
         })
     });
-}
-
-/// How many positions the analyzer's tokenizer gives `text`: its runs of alphanumeric
-/// characters, the ones it drops for their length included.
-fn word_count(text: &str) -> usize {
-    let mut in_word = false;
-    let mut count = 0;
-    for c in text.chars() {
-        let alphanumeric = c.is_alphanumeric();
-        count += usize::from(alphanumeric && !in_word);
-        in_word = alphanumeric;
-    }
-    count
 }
 
 /// Where `phrase` occurs in `words`, in order, with at most `slop` extra positions in all;
@@ -521,6 +510,16 @@ mod tests {
         }
     }
 
+    fn keyword(word: &str) -> QueryTerm {
+        QueryTerm {
+            label: word.to_string(),
+            pattern: Pattern::Word {
+                words: crate::schema::analyze(&mut stemmed_analyzer(), word),
+                stemmed: true,
+            },
+        }
+    }
+
     fn spans<'a>(text: &'a str, matches: &[Match]) -> Vec<&'a str> {
         matches.iter().map(|m| &text[m.start..m.end]).collect()
     }
@@ -551,13 +550,6 @@ mod tests {
 
     #[test]
     fn a_keyword_matches_every_inflection_the_index_finds_it_by() {
-        let keyword = |word: &str| QueryTerm {
-            label: word.to_string(),
-            pattern: Pattern::Word {
-                words: crate::schema::analyze(&mut stemmed_analyzer(), word),
-                stemmed: true,
-            },
-        };
         let text = "He cries; a cry. The dying man dies. İstanbul's trials, Istanbul, tried.";
         let found = find_matches(
             text,
@@ -575,15 +567,11 @@ mod tests {
     fn a_phrase_sees_every_word_though_keywords_pass_most_over() {
         // Keywords pass over words by their first letter; the phrase must still find its
         // words, which start with other letters, at their positions.
-        let license = QueryTerm {
-            label: "license".to_string(),
-            pattern: Pattern::Word {
-                words: crate::schema::analyze(&mut stemmed_analyzer(), "license"),
-                stemmed: true,
-            },
-        };
         let text = "Presidents come and go; a License, licensed. Presidents, come!";
-        let found = find_matches(text, &[phrase(&["presidents", "come"], 0), license]);
+        let found = find_matches(
+            text,
+            &[phrase(&["presidents", "come"], 0), keyword("license")],
+        );
         assert_eq!(
             spans(text, &found),
             ["Presidents come", "License", "licensed", "Presidents, come"]
@@ -762,15 +750,8 @@ mod tests {
     fn a_keyword_whose_folded_form_has_a_combining_mark_is_found() {
         // Found by the long property run: `İstanbul` was found by the index but never
         // highlighted, so its hits had no passage.
-        let term = QueryTerm {
-            label: "İstanbul".into(),
-            pattern: Pattern::Word {
-                words: crate::schema::analyze(&mut stemmed_analyzer(), "İstanbul"),
-                stemmed: true,
-            },
-        };
         let text = "From İstanbul, and İSTANBUL.";
-        let found = find_matches(text, &[term]);
+        let found = find_matches(text, &[keyword("İstanbul")]);
         assert_eq!(spans(text, &found), ["İstanbul", "İSTANBUL"]);
     }
 
