@@ -192,11 +192,19 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<u8> {
         printer::human::print(&mut out, &results)?;
         out.flush()?;
     }
+    close_at_exit(index);
     Ok(if results.total_hits > 0 {
         FOUND
     } else {
         NOT_FOUND
     })
+}
+
+/// Leaves the index's files mapped for the process's exit to release with the rest of its
+/// memory: unmapping its dozen files one by one at the end of a search took 0.05 to 0.09 ms
+/// of a 2.5 ms search for a rare word. Only for the last use of an index in a process.
+fn close_at_exit(index: DossierIndex) {
+    std::mem::forget(index);
 }
 
 fn run_quote(args: &QuoteArgs) -> anyhow::Result<u8> {
@@ -233,6 +241,7 @@ fn run_quote(args: &QuoteArgs) -> anyhow::Result<u8> {
             eprintln!("dossier: the quotation is not in the dossier verbatim{nearest}");
         }
     }
+    close_at_exit(index);
     Ok(if results.verbatim_count() > 0 {
         FOUND
     } else {
