@@ -241,16 +241,17 @@ pub fn stretches_in_text(
     .into_iter()
     .map(|(range, _)| range)
     .collect();
-    // One pass over the word starts, stopping at the last word needed.
+    // One pass over the word starts, skipping from each word needed to the next (the
+    // merged ranges' bounds only increase), and stopping at the last.
     let mut bytes = Vec::with_capacity(words.len() * 2);
-    let mut wanted = words.iter().flat_map(|r| [r.start, r.end]).peekable();
-    for (word, offset) in word_starts(text).enumerate() {
-        while wanted.next_if_eq(&word).is_some() {
-            bytes.push(offset);
-        }
-        if wanted.peek().is_none() {
+    let mut starts = word_starts(text);
+    let mut next_word = 0;
+    for word in words.iter().flat_map(|r| [r.start, r.end]) {
+        let Some(offset) = starts.nth(word - next_word) else {
             break;
-        }
+        };
+        bytes.push(offset);
+        next_word = word + 1;
     }
     // Ranges that end (or start) past the last word reach the end of the text.
     bytes.resize(words.len() * 2, text.len());
