@@ -109,6 +109,17 @@ impl State {
         self.0[3]
     }
 
+    /// Whether no terminator is among the parts remembered and the last is not a line break
+    /// (nor the text's start): then no rule can break before a byte that is neither a
+    /// terminator nor a line break, and reading one leaves the state quiet.
+    fn is_quiet(self) -> bool {
+        !matches!(self.last(), Part::Sot | Part::Cr | Part::Lf)
+            && !self
+                .0
+                .iter()
+                .any(|part| matches!(part, Part::STerm | Part::ATerm))
+    }
+
     /// Where a terminator would stand if the state ends in `SATerm Close* Sp*`.
     fn terminator_before_spaces(self) -> Part {
         let mut at = if self.0[3] == Part::SpPlus { 2 } else { 3 };
@@ -181,11 +192,36 @@ impl AsciiBreaks<'_> {
     }
 }
 
+impl AsciiBreaks<'_> {
+    /// Reads on, in a quiet state, up to the next terminator or line break: no other byte
+    /// can break a sentence there, nor make the state other than quiet, so the rules need
+    /// not be asked. (Most of a text is read this way.)
+    fn pass_over_quiet_bytes(&mut self) {
+        while let Some(&byte) = self.bytes.get(self.at) {
+            let category = category(byte);
+            if matches!(
+                category,
+                Category::STerm | Category::ATerm | Category::Cr | Category::Lf
+            ) {
+                return;
+            }
+            self.state = self.state.next(category);
+            self.at += 1;
+        }
+    }
+}
+
 impl Iterator for AsciiBreaks<'_> {
     type Item = usize;
 
     fn next(&mut self) -> Option<usize> {
         while self.at < self.bytes.len() {
+            if self.state.is_quiet() {
+                self.pass_over_quiet_bytes();
+                if self.at == self.bytes.len() {
+                    break;
+                }
+            }
             let before = self.state;
             let here = self.at;
             let category = category(self.bytes[here]);
