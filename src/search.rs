@@ -24,6 +24,10 @@ use crate::synonyms::Words;
 /// reading the postings.
 const LOCATE_FROM_BYTES: usize = 4 * 1024;
 
+/// How many hits past the limit are looked at for documents that score the same as the last
+/// one within it, which may take its place (see `within_limit`).
+const TIE_ROOM: usize = 16;
+
 /// How many hits and passages a search returns.
 #[derive(Clone, Debug)]
 pub struct SearchOptions {
@@ -82,7 +86,8 @@ pub fn search(
     // No more hits than documents: tantivy sets room aside for as many as asked, and
     // `--limit 18446744073709551615` overflowed it.
     let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
-    let top = TopDocs::with_limit(options.limit.min(documents).max(1)).order_by_score();
+    let top = TopDocs::with_limit(options.limit.saturating_add(TIE_ROOM).min(documents).max(1))
+        .order_by_score();
     let restricted;
     let runnable: &dyn tantivy::query::Query = if options.filters.is_empty() {
         query.query.as_ref()
@@ -93,6 +98,7 @@ pub fn search(
     let (total_hits, top_docs) = searcher
         .search(runnable, &(Count, top))
         .map_err(|e| index.error(e))?;
+    let top_docs = within_limit(&searcher, top_docs, options.limit);
     let keywords: Vec<(String, Vec<String>)> = query
         .terms
         .iter()
@@ -128,6 +134,55 @@ pub fn search(
             })
             .collect(),
     })
+}
+
+/// The first `limit` of `top` (best first). When documents of equal score stand on both
+/// sides of the limit, those within it are the ones of the first IDs, not those the index
+/// happens to hold first, which changes with a rebuild: a list of hits cited must not.
+/// (`top` reaches `TIE_ROOM` past the limit for this; `ranked_hits` orders the ties within.)
+fn within_limit(
+    searcher: &Searcher,
+    mut top: Vec<(f32, DocAddress)>,
+    limit: usize,
+) -> Vec<(f32, DocAddress)> {
+    if top.len() <= limit {
+        return top;
+    }
+    let Some(&(edge, _)) = limit.checked_sub(1).and_then(|last| top.get(last)) else {
+        return Vec::new();
+    };
+    if top[limit].0 != edge {
+        top.truncate(limit);
+        return top;
+    }
+    // Scores only fall, so the documents at the edge's score stand together.
+    let first = top
+        .iter()
+        .position(|&(score, _)| score == edge)
+        .unwrap_or(limit);
+    let mut tied: Vec<(String, (f32, DocAddress))> = top[first..]
+        .iter()
+        .take_while(|&&(score, _)| score == edge)
+        .map(|&entry| (id_of(searcher, entry.1), entry))
+        .collect();
+    tied.sort_by(|a, b| a.0.cmp(&b.0));
+    top.truncate(first);
+    top.extend(tied.into_iter().map(|(_, entry)| entry).take(limit - first));
+    top
+}
+
+/// The ID of the document at `address`, from its fast field (no stored document is read);
+/// empty if it cannot be read.
+fn id_of(searcher: &Searcher, address: DocAddress) -> String {
+    let mut id = String::new();
+    let segment = searcher.segment_reader(address.segment_ord);
+    if let Ok(Some(ids)) = segment.fast_fields().str("id")
+        && let Some(ord) = ids.ords().first(address.doc_id)
+    {
+        // A failed read leaves the ID empty: the document keeps the index's order.
+        let _ = ids.ord_to_str(ord, &mut id);
+    }
+    id
 }
 
 /// The top documents with their passages, and why some have none.
@@ -197,6 +252,15 @@ fn ranked_hits(
                 .unwrap_or_default(),
             passages,
         });
+    }
+    // Documents of equal score in the order of their IDs, not of where the index holds them.
+    hits.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.doc_id.cmp(&b.doc_id))
+    });
+    for (rank, hit) in hits.iter_mut().enumerate() {
+        hit.rank = rank + 1;
     }
     Ok((hits, problems))
 }
