@@ -190,9 +190,7 @@ impl AsciiBreaks<'_> {
             ended: false,
         }
     }
-}
 
-impl AsciiBreaks<'_> {
     /// Reads on, in a quiet state, up to the next terminator or line break: no other byte
     /// can break a sentence there, nor make the state other than quiet, so the rules need
     /// not be asked. (Most of a text is read this way.)
