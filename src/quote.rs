@@ -291,10 +291,14 @@ pub fn check_quotation(
             matches.push(found);
         }
     }
+    // Copies of a quotation in the order of their documents' IDs, not of where the index
+    // holds them, which changes with a rebuild.
     matches.sort_by(|a, b| {
         (b.verdict == Verdict::Verbatim)
             .cmp(&(a.verdict == Verdict::Verbatim))
             .then(b.similarity.total_cmp(&a.similarity))
+            .then_with(|| a.doc_id.cmp(&b.doc_id))
+            .then(a.passage.start.cmp(&b.passage.start))
     });
     matches.truncate(options.limit);
     Ok(QuoteResults {

@@ -266,3 +266,19 @@ fn a_quotation_without_words_is_an_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr_of(&output).contains("no words"));
 }
+
+/// Copies of a quotation come in the order of their documents' IDs, however the index holds
+/// them (here, the lowest ID went into a later segment), as search hits of equal score do.
+#[test]
+fn copies_of_a_quotation_come_in_the_order_of_their_ids() {
+    let dossier = Dossier::empty();
+    let text = "He said the marmot clause stands as written.\n";
+    dossier.write("c.txt", text);
+    dossier.write("b.txt", text);
+    assert!(dossier.index_run().status.success());
+    dossier.write("a.txt", text);
+    assert!(dossier.index_run().status.success());
+    let results = quote(&dossier, "the marmot clause stands as written");
+    let ids: Vec<&str> = results.matches.iter().map(|m| m.doc_id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "c"]);
+}
