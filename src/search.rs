@@ -198,7 +198,7 @@ fn ranked_hits(
     let mut problems = Vec::new();
     let located = terms_to_locate(searcher, fields, &query.terms);
     let mut hits = Vec::with_capacity(top_docs.len());
-    for (rank, (score, address)) in top_docs.into_iter().take(options.limit).enumerate() {
+    for (rank, (score, address)) in top_docs.into_iter().enumerate() {
         let doc: TantivyDocument = searcher.doc(address).map_err(|e| index.error(e))?;
         let stored = StoredDocument::new(&doc, fields);
         let passages = if options.passages == 0 {

@@ -271,13 +271,9 @@ fn a_quotation_without_words_is_an_error() {
 /// them (here, the lowest ID went into a later segment), as search hits of equal score do.
 #[test]
 fn copies_of_a_quotation_come_in_the_order_of_their_ids() {
-    let dossier = Dossier::empty();
-    let text = "He said the marmot clause stands as written.\n";
-    dossier.write("c.txt", text);
-    dossier.write("b.txt", text);
-    assert!(dossier.index_run().status.success());
-    dossier.write("a.txt", text);
-    assert!(dossier.index_run().status.success());
+    let dossier = Dossier::copies_with_the_first_id_indexed_last(
+        "He said the marmot clause stands as written.\n",
+    );
     let results = quote(&dossier, "the marmot clause stands as written");
     let ids: Vec<&str> = results.matches.iter().map(|m| m.doc_id.as_str()).collect();
     assert_eq!(ids, ["a", "b", "c"]);

@@ -278,13 +278,8 @@ fn a_broken_pipe_is_not_an_error() {
 /// cited must not change with a rebuild. That holds at the limit's edge too.
 #[test]
 fn equal_scores_come_in_the_order_of_their_ids() {
-    let dossier = Dossier::empty();
-    let text = "The marmot clause was signed at dawn.\n";
-    dossier.write("c.txt", text);
-    dossier.write("b.txt", text);
-    assert!(dossier.index_run().status.success());
-    dossier.write("a.txt", text);
-    assert!(dossier.index_run().status.success());
+    let dossier =
+        Dossier::copies_with_the_first_id_indexed_last("The marmot clause was signed at dawn.\n");
     let all = dossier.search_json("marmot", &[]);
     assert_eq!(all.doc_ids(), ["a", "b", "c"]);
     let first = dossier.search_json("marmot", &["--limit", "1"]);

@@ -78,6 +78,18 @@ impl Dossier {
         dossier
     }
 
+    /// Three copies of `text`, `a`, `b` and `c`, indexed so that the first ID is held last:
+    /// `b` and `c` in one run, `a` in a later one (a segment of its own).
+    pub fn copies_with_the_first_id_indexed_last(text: &str) -> Dossier {
+        let dossier = Dossier::empty();
+        dossier.write("c.txt", text);
+        dossier.write("b.txt", text);
+        assert!(dossier.index_run().status.success());
+        dossier.write("a.txt", text);
+        assert!(dossier.index_run().status.success());
+        dossier
+    }
+
     pub fn empty() -> Dossier {
         let dir = tempfile::tempdir().expect("temporary folder");
         std::fs::create_dir(dir.path().join("corpus")).expect("corpus folder");
