@@ -34,10 +34,14 @@ pub enum Command {
     /// Search the corpus and print ranked passages with the matches highlighted.
     Search(SearchArgs),
     /// Watch the corpus for changes while this runs, so that searches need not check it
-    /// (Linux). Stop it with Ctrl-C.
+    /// (Linux). Stop it with Ctrl-C. A search of 1,000 files or more starts one itself.
     Watch {
         #[command(flatten)]
         location: Location,
+        /// Stop after this many seconds in which no search asked (a watcher that a search
+        /// started stops after 30 minutes).
+        #[arg(long, value_name = "SECONDS")]
+        idle_timeout: Option<u64>,
     },
     /// Check a quotation: where it is quoted verbatim, or the closest wording and how it
     /// differs.
@@ -48,7 +52,7 @@ impl Command {
     pub fn location(&self) -> &Location {
         match self {
             Command::Index { location, .. } => location,
-            Command::Watch { location } => location,
+            Command::Watch { location, .. } => location,
             Command::Search(args) => &args.location,
             Command::Quote(args) => &args.location,
         }

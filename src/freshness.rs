@@ -49,6 +49,11 @@ impl Fingerprint {
         })
     }
 
+    /// How many files the fingerprint covers.
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
     /// What the fingerprint was taken from. (Only on demand: a search that finds the
     /// fingerprint unchanged needs none of it.)
     pub fn into_stats(self) -> Stats {

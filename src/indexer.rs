@@ -188,6 +188,8 @@ pub struct CorpusCheck {
     /// The fingerprint this check took of the corpus, when it found the index current and
     /// that fingerprint is the one the index records.
     pub current_with: Option<u64>,
+    /// How many files the check looked at.
+    pub files: usize,
 }
 
 /// Whether the corpus differs from what the index holds, and how. Empty at once when the
@@ -195,10 +197,12 @@ pub struct CorpusCheck {
 pub fn pending_changes(index: &DossierIndex, corpus_dir: &Path) -> Result<CorpusCheck> {
     let taken = Fingerprint::take(corpus_dir, &index.dir)?;
     let fingerprint = taken.value;
+    let files = taken.file_count();
     if freshness::recorded(&index.dir) == Some(fingerprint) {
         return Ok(CorpusCheck {
             changes: Changes::default(),
             current_with: Some(fingerprint),
+            files,
         });
     }
     // Compared under the update lock when it is free: an update forgets the fingerprint
@@ -214,6 +218,7 @@ pub fn pending_changes(index: &DossierIndex, corpus_dir: &Path) -> Result<Corpus
     Ok(CorpusCheck {
         changes,
         current_with: recorded.then_some(fingerprint),
+        files,
     })
 }
 

@@ -15,17 +15,95 @@
 //! generation, so it is never taken as seen, and an update another process started earlier
 //! is never vouched for by its older fingerprint.
 //!
+//! Once its folders are watched, the watcher checks the corpus itself, as a search would, so
+//! that not even the first search after it starts pays for the check. A search that had to
+//! check a large corpus because no watcher answered starts one in the background, which
+//! stops when no search has asked for [`IDLE_TIMEOUT`].
+//!
 //! What inotify cannot see, the watcher cannot: a write through a hard link from outside
 //! the corpus, or a change made by another machine on a network drive.
 
 use std::path::Path;
 use std::time::Duration;
 
+/// Why a watcher stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stopped {
+    /// Its socket was removed, with the index folder say.
+    SocketRemoved,
+    /// No search asked for as long as it was told to wait.
+    Idle,
+}
+
 /// The watcher's socket, in the index folder.
 pub const SOCKET_FILE: &str = ".dossier-watch";
 
 /// How long a search waits for the watcher before checking the corpus itself.
 const PATIENCE: Duration = Duration::from_secs(1);
+
+/// How long a watcher that a search started waits for the next search before it stops.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+/// Starts `dossier watch` (the binary `exe`) in the background for `corpus` and the index
+/// in `index_dir`, to stop after [`IDLE_TIMEOUT`] without a search. Its process ID, or
+/// `None` if it could not be started or could not serve searches of that corpus.
+#[cfg(target_os = "linux")]
+pub fn start_in_background(exe: &Path, corpus: &Path, index_dir: &Path) -> Option<u32> {
+    use std::os::unix::process::CommandExt;
+    use std::process::{Command, Stdio};
+
+    if !changes_are_reported(corpus) {
+        return None;
+    }
+    let corpus = corpus_key(corpus)?;
+    let index_dir = index_dir.canonicalize().ok()?;
+    let watcher = Command::new(exe)
+        .arg("watch")
+        .arg("--corpus")
+        .arg(corpus)
+        .arg("--index")
+        .arg(index_dir)
+        .arg("--idle-timeout")
+        .arg(IDLE_TIMEOUT.as_secs().to_string())
+        // With absolute paths, from the root: it keeps no folder of the user's busy.
+        .current_dir("/")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        // Its own process group: Ctrl-C at the terminal stops the search, not the watcher.
+        .process_group(0)
+        .spawn()
+        .ok()?;
+    Some(watcher.id())
+}
+
+/// Whether the system reports every change to the files in `folder`: yes on the local file
+/// systems below; not on network ones (NFS, SMB, FUSE mounts such as sshfs), where changes
+/// made by other machines go unreported, so that a watcher would vouch for a stale index.
+#[cfg(target_os = "linux")]
+fn changes_are_reported(folder: &Path) -> bool {
+    // From linux/magic.h.
+    const LOCAL: [u64; 12] = [
+        0xEF53,      // ext2, ext3, ext4
+        0x5846_5342, // xfs
+        0x9123_683E, // btrfs
+        0xF2F5_2010, // f2fs
+        0x2FC1_2FC1, // zfs
+        0x3153_464A, // jfs
+        0x5265_4973, // reiserfs
+        0x0102_1994, // tmpfs
+        0x794C_7630, // overlayfs
+        0x4D44,      // vfat
+        0x2011_BAB0, // exfat
+        0x7366_746E, // ntfs3
+    ];
+    rustix::fs::statfs(folder).is_ok_and(|fs| LOCAL.contains(&(fs.f_type as u64 & 0xFFFF_FFFF)))
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn start_in_background(_: &Path, _: &Path, _: &Path) -> Option<u32> {
+    None
+}
 
 /// What the watcher answered a search.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,13 +240,15 @@ mod watcher {
     use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
     use std::os::unix::net::{UnixListener, UnixStream};
     use std::path::{Path, PathBuf};
+    use std::time::{Duration, Instant};
 
     use inotify::{EventMask, Inotify, WatchDescriptor, WatchMask};
     use rustix::event::{PollFd, PollFlags, Timespec, poll};
 
-    use super::{PATIENCE, SOCKET_FILE, corpus_key, parse_current};
+    use super::{PATIENCE, SOCKET_FILE, Stopped, corpus_key, parse_current};
     use crate::corpus;
     use crate::error::{Error, Result};
+    use crate::freshness::{self, Fingerprint};
     use crate::lock;
 
     /// Every change to a folder's entries or to their contents, times or names.
@@ -183,9 +263,15 @@ mod watcher {
         .union(WatchMask::DONT_FOLLOW)
         .union(WatchMask::ONLYDIR);
 
-    /// Watches `corpus` for the index in `index_dir` until the socket is removed (with the
-    /// index folder, say), answering searches. `ready` is told how many folders are watched.
-    pub fn watch(corpus: &Path, index_dir: &Path, ready: impl FnOnce(usize)) -> Result<()> {
+    /// Watches `corpus` for the index in `index_dir`, answering searches, until the socket
+    /// is removed (with the index folder, say) or, given `idle_timeout`, no search asked for
+    /// that long. `ready` is told how many folders are watched.
+    pub fn watch(
+        corpus: &Path,
+        index_dir: &Path,
+        idle_timeout: Option<Duration>,
+        ready: impl FnOnce(usize),
+    ) -> Result<Stopped> {
         // Before anything is created: a mistyped corpus leaves no index folder behind.
         let root = corpus.canonicalize().map_err(|e| Error::Corpus {
             path: corpus.to_path_buf(),
@@ -197,12 +283,20 @@ mod watcher {
         let _only_watcher = lock(index_dir)?;
         let listener = listen(&socket)?;
         let mut watcher = Watcher::new(corpus, root, index_dir)?;
+        watcher.check_corpus(index_dir);
         ready(watcher.folders.len());
         let tick = Timespec {
             tv_sec: 1,
             tv_nsec: 0,
         };
+        let mut last_asked = Instant::now();
         while socket.exists() {
+            if idle_timeout.is_some_and(|timeout| last_asked.elapsed() >= timeout) {
+                // The socket is this watcher's (it holds the lock): a search that finds
+                // none checks the corpus itself.
+                let _ = std::fs::remove_file(&socket);
+                return Ok(Stopped::Idle);
+            }
             let mut ready = [
                 PollFd::new(&watcher.inotify, PollFlags::IN),
                 PollFd::new(&listener, PollFlags::IN),
@@ -216,9 +310,10 @@ mod watcher {
             watcher.drain();
             while let Ok((stream, _)) = listener.accept() {
                 watcher.serve(stream);
+                last_asked = Instant::now();
             }
         }
-        Ok(())
+        Ok(Stopped::SocketRemoved)
     }
 
     /// A socket's path must fit in its address.
@@ -295,6 +390,22 @@ mod watcher {
                 ))
             })?;
             Ok(watcher)
+        }
+
+        /// Checks the corpus once its folders are watched, as a search would, and if the
+        /// index is current, vouches for it from the generation before the check: then not
+        /// even the first search after the watcher starts checks the corpus.
+        fn check_corpus(&mut self, index_dir: &Path) {
+            self.drain();
+            let generation = self.generation;
+            let Ok(taken) = Fingerprint::take(&self.root, index_dir) else {
+                return;
+            };
+            // Read after the fingerprint was taken, as `indexer::pending_changes` does: a
+            // fingerprint recorded by then describes a commit made by then.
+            if freshness::recorded(index_dir) == Some(taken.value) {
+                self.current = Some((generation, taken.value));
+            }
         }
 
         /// Watches `top` and every folder under it that the indexer walks into.
@@ -434,5 +545,20 @@ mod watcher {
                 _ => "unknown request".to_string(),
             }
         }
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_local_file_system_gets_a_watcher_unasked() {
+        let local = tempfile::tempdir().unwrap();
+        assert!(changes_are_reported(local.path()));
+        // procfs and sysfs stand in for the network file systems a test cannot mount: file
+        // systems not known to report every change.
+        assert!(!changes_are_reported(Path::new("/proc/self")));
+        assert!(!changes_are_reported(Path::new("/sys")));
     }
 }

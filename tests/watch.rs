@@ -5,6 +5,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Child, ChildStderr, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -15,14 +16,20 @@ use dossier::{freshness, watch};
 struct Watcher {
     child: Child,
     /// Kept open: what the watcher says when it stops must have somewhere to go.
-    _stderr: BufReader<ChildStderr>,
+    stderr: BufReader<ChildStderr>,
 }
 
 impl Watcher {
     /// Starts a watcher and waits until it says it is watching.
     fn start(dossier: &Dossier) -> Watcher {
+        Watcher::start_with(dossier, &[])
+    }
+
+    /// [`Watcher::start`] with more arguments.
+    fn start_with(dossier: &Dossier, args: &[&str]) -> Watcher {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
             .arg("watch")
+            .args(args)
             .arg("--corpus")
             .arg(dossier.corpus())
             .arg("--index")
@@ -34,10 +41,7 @@ impl Watcher {
         let mut line = String::new();
         stderr.read_line(&mut line).unwrap();
         assert!(line.contains("watching"), "watcher did not start: {line}");
-        Watcher {
-            child,
-            _stderr: stderr,
-        }
+        Watcher { child, stderr }
     }
 }
 
@@ -60,15 +64,11 @@ fn the_watcher_vouches_for_the_index_until_a_document_changes() {
     assert_eq!(dossier.index_run().status.code(), Some(0));
     let _watcher = Watcher::start(&dossier);
     assert!(
-        !vouched(&dossier),
-        "nothing is vouched for before a search checked"
-    );
-
-    assert_eq!(dossier.search_json("Witkoff", &[]).total_hits, 5);
-    assert!(
         vouched(&dossier),
-        "a search that checked the corpus says it is current"
+        "a watcher started on a current index checks the corpus itself and vouches for it"
     );
+    assert_eq!(dossier.search_json("Witkoff", &[]).total_hits, 5);
+    assert!(vouched(&dossier));
 
     // What the indexer passes over does not count.
     dossier.write(".notes.txt", "private");
@@ -105,6 +105,17 @@ fn the_watcher_vouches_for_the_index_until_a_document_changes() {
     assert_eq!(dossier.index_run().status.code(), Some(0));
     assert!(vouched(&dossier));
     assert_eq!(dossier.search_json("wombat", &[]).total_hits, 0);
+}
+
+#[test]
+fn a_watcher_started_on_a_stale_index_vouches_once_a_search_updated_it() {
+    let dossier = Dossier::shipped();
+    assert_eq!(dossier.index_run().status.code(), Some(0));
+    dossier.write("late.txt", "The echidna file came late.\n");
+    let _watcher = Watcher::start(&dossier);
+    assert!(!vouched(&dossier));
+    assert_eq!(dossier.search_json("echidna", &[]).doc_ids(), ["late"]);
+    assert!(vouched(&dossier));
 }
 
 #[test]
@@ -165,16 +176,126 @@ fn removing_the_index_folder_stops_the_watcher() {
     assert_eq!(dossier.index_run().status.code(), Some(0));
     let mut watcher = Watcher::start(&dossier);
     std::fs::remove_dir_all(dossier.index()).unwrap();
-    // Not a timing of dossier: only how long to wait before calling it hung.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let status = loop {
-        if let Some(status) = watcher.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "the watcher did not stop");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = wait_until("the watcher did not stop", || {
+        watcher.child.try_wait().unwrap()
+    });
     assert_eq!(status.code(), Some(0));
+}
+
+/// Waits until `ready` gives something, failing with `what` after 30 s: only how long to
+/// wait before calling it hung, not a timing of dossier.
+fn wait_until<T>(what: &str, mut ready: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(found) = ready() {
+            return found;
+        }
+        assert!(Instant::now() < deadline, "{what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_watcher_with_an_idle_timeout_stops_once_no_search_asks() {
+    let dossier = Dossier::shipped();
+    assert_eq!(dossier.index_run().status.code(), Some(0));
+    let mut watcher = Watcher::start_with(&dossier, &["--idle-timeout", "2"]);
+
+    // Asked every fifth of a second for twice its timeout, it keeps answering.
+    let asked_until = Instant::now() + Duration::from_secs(4);
+    while Instant::now() < asked_until {
+        assert!(watch::ask(&dossier.index(), &dossier.corpus()).is_some());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(watcher.child.try_wait().unwrap().is_none());
+
+    let stopped = wait_until("the idle watcher did not stop", || {
+        watcher.child.try_wait().unwrap()
+    });
+    assert_eq!(stopped.code(), Some(0));
+    let mut line = String::new();
+    watcher.stderr.read_line(&mut line).unwrap();
+    assert!(line.contains("no search asked"), "{line}");
+    assert!(!dossier.index().join(watch::SOCKET_FILE).exists());
+    assert_eq!(dossier.search_json("Witkoff", &[]).total_hits, 5);
+}
+
+/// A corpus of `count` short documents, each with a word of its own, and its index.
+fn indexed_corpus_of(count: usize) -> Dossier {
+    let dossier = Dossier::empty();
+    for n in 0..count {
+        dossier.write(
+            &format!("part{}/memo{n}.txt", n % 20),
+            format!("Memo {n}: the word of the day is marker{n}.\n"),
+        );
+    }
+    assert_eq!(dossier.index_run().status.code(), Some(0));
+    dossier
+}
+
+/// The process ID in a search's note that it started a watcher, if it did.
+fn watcher_started(search: &std::process::Output) -> Option<u32> {
+    let message = stderr_of(search);
+    let (_, after) = message.split_once("started a watcher (process ")?;
+    after.split(')').next()?.parse().ok()
+}
+
+#[test]
+fn a_search_of_a_large_corpus_starts_a_watcher_for_the_searches_after_it() {
+    let dossier = indexed_corpus_of(1000);
+    let search = |word: &str| {
+        dossier
+            .command(&["search", word, "--json"])
+            .env_remove("DOSSIER_NO_AUTO_WATCH")
+            .output()
+            .unwrap()
+    };
+
+    // Not when the user said not to.
+    let declined = dossier
+        .command(&["search", "marker7"])
+        .env("DOSSIER_NO_AUTO_WATCH", "1")
+        .output()
+        .unwrap();
+    assert_eq!(declined.status.code(), Some(0));
+    assert_eq!(watcher_started(&declined), None, "{}", stderr_of(&declined));
+
+    let first = search("marker7");
+    assert_eq!(first.status.code(), Some(0));
+    let process = watcher_started(&first).expect("a watcher was started");
+    wait_until("the watcher never answered", || {
+        watch::ask(&dossier.index(), &dossier.corpus())
+    });
+    assert!(vouched(&dossier), "it checked the corpus itself");
+
+    let second = search("marker8");
+    assert_eq!(second.status.code(), Some(0));
+    assert_eq!(watcher_started(&second), None, "one is running");
+    // The searches it answers for still see every change.
+    dossier.write("part3/memo3.txt", "Memo 3 now speaks of the bilby.\n");
+    assert_eq!(dossier.search_json("bilby", &[]).doc_ids(), ["part3/memo3"]);
+    assert_eq!(dossier.search_json("marker3", &[]).total_hits, 0);
+
+    // It is a watcher like any other: removing the index folder stops it.
+    let alive = || Path::new(&format!("/proc/{process}")).exists();
+    assert!(alive());
+    std::fs::remove_dir_all(dossier.index()).unwrap();
+    wait_until("the started watcher did not stop", || {
+        (!alive()).then_some(())
+    });
+}
+
+#[test]
+fn a_search_of_a_small_corpus_starts_no_watcher() {
+    let dossier = Dossier::shipped();
+    let search = dossier
+        .command(&["search", "Witkoff"])
+        .env_remove("DOSSIER_NO_AUTO_WATCH")
+        .output()
+        .unwrap();
+    assert_eq!(search.status.code(), Some(0));
+    assert_eq!(watcher_started(&search), None);
+    assert_eq!(watch::ask(&dossier.index(), &dossier.corpus()), None);
 }
 
 #[test]
