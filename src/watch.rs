@@ -41,6 +41,9 @@ pub const SOCKET_FILE: &str = ".dossier-watch";
 /// How long a search waits for the watcher before checking the corpus itself.
 const PATIENCE: Duration = Duration::from_secs(1);
 
+/// The longest path of a socket: what its address holds, less the final NUL.
+const LONGEST_SOCKET_PATH: usize = 107;
+
 /// How long a watcher that a search started waits for the next search before it stops.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
@@ -55,18 +58,22 @@ pub fn start_in_background(exe: &Path, corpus: &Path, index_dir: &Path) -> Optio
     if !changes_are_reported(corpus) {
         return None;
     }
+    // Searches could not reach it.
+    if index_dir.join(SOCKET_FILE).as_os_str().len() > LONGEST_SOCKET_PATH {
+        return None;
+    }
     let corpus = corpus_key(corpus)?;
-    let index_dir = index_dir.canonicalize().ok()?;
     let watcher = Command::new(exe)
         .arg("watch")
         .arg("--corpus")
         .arg(corpus)
+        // From within the index folder, as `.`: the socket's path must fit in an address,
+        // which the folder's absolute path might not leave room for.
+        .current_dir(index_dir)
         .arg("--index")
-        .arg(index_dir)
+        .arg(".")
         .arg("--idle-timeout")
         .arg(IDLE_TIMEOUT.as_secs().to_string())
-        // With absolute paths, from the root: it keeps no folder of the user's busy.
-        .current_dir("/")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -245,7 +252,7 @@ mod watcher {
     use inotify::{EventMask, Inotify, WatchDescriptor, WatchMask};
     use rustix::event::{PollFd, PollFlags, Timespec, poll};
 
-    use super::{PATIENCE, SOCKET_FILE, Stopped, corpus_key, parse_current};
+    use super::{LONGEST_SOCKET_PATH, PATIENCE, SOCKET_FILE, Stopped, corpus_key, parse_current};
     use crate::corpus;
     use crate::error::{Error, Result};
     use crate::freshness::{self, Fingerprint};
@@ -318,13 +325,11 @@ mod watcher {
 
     /// A socket's path must fit in its address.
     fn fits_in_an_address(socket: &Path) -> Result<()> {
-        // What the address holds, less the final NUL.
-        const LONGEST: usize = 107;
         let length = socket.as_os_str().len();
-        if length > LONGEST {
+        if length > LONGEST_SOCKET_PATH {
             return Err(Error::Usage(format!(
                 "the watcher's socket {} would be {length} bytes long, and the system takes at \
-                 most {LONGEST}: give the index folder a shorter path",
+                 most {LONGEST_SOCKET_PATH}: give the index folder a shorter path",
                 socket.display()
             )));
         }

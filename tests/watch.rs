@@ -277,12 +277,59 @@ fn a_search_of_a_large_corpus_starts_a_watcher_for_the_searches_after_it() {
     assert_eq!(dossier.search_json("marker3", &[]).total_hits, 0);
 
     // It is a watcher like any other: removing the index folder stops it.
-    let alive = || Path::new(&format!("/proc/{process}")).exists();
+    // A zombie counts as stopped: whether it is reaped at once depends on the system's init.
+    let alive = || {
+        std::fs::read_to_string(format!("/proc/{process}/stat")).is_ok_and(|stat| {
+            stat.rsplit(") ")
+                .next()
+                .is_some_and(|s| !s.starts_with('Z'))
+        })
+    };
     assert!(alive());
     std::fs::remove_dir_all(dossier.index()).unwrap();
     wait_until("the started watcher did not stop", || {
         (!alive()).then_some(())
     });
+}
+
+#[test]
+fn a_search_starts_no_watcher_that_searches_could_not_reach() {
+    // The socket's absolute path is longer than an address holds; a relative one that fits
+    // is reached, by a watcher started from within the index folder.
+    let dossier = indexed_corpus_of(1000);
+    let deep = Path::new("a".repeat(60).as_str()).join("b".repeat(60));
+    std::fs::create_dir_all(dossier.dir.path().join(&deep)).unwrap();
+    std::fs::rename(
+        dossier.index(),
+        dossier.dir.path().join(&deep).join("index"),
+    )
+    .unwrap();
+    let search = |index: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .current_dir(dossier.dir.path().join(&deep))
+            .args(["search", "marker5", "--corpus"])
+            .arg(dossier.corpus())
+            .arg("--index")
+            .arg(index)
+            .env_remove("DOSSIER_NO_AUTO_WATCH")
+            .output()
+            .unwrap()
+    };
+
+    let absolute = search(&dossier.dir.path().join(&deep).join("index"));
+    assert_eq!(absolute.status.code(), Some(0));
+    assert_eq!(watcher_started(&absolute), None, "{}", stderr_of(&absolute));
+
+    let relative = search(Path::new("index"));
+    assert_eq!(relative.status.code(), Some(0));
+    assert!(watcher_started(&relative).is_some());
+    let index = dossier.dir.path().join(&deep).join("index");
+    wait_until("the watcher never listened", || {
+        index.join(watch::SOCKET_FILE).exists().then_some(())
+    });
+    let answered = search(Path::new("index"));
+    assert_eq!(watcher_started(&answered), None, "the watcher answered it");
+    std::fs::remove_dir_all(index).unwrap();
 }
 
 #[test]
