@@ -40,6 +40,22 @@ pub(crate) struct CommitPayload {
     pub dossier_schema: u32,
 }
 
+/// The payload of the index's last commit, if it has one. Read from `meta.json` alone:
+/// `Index::load_metas` would build the schema and every segment's metadata again, which
+/// opening the index has just done.
+fn commit_payload(index: &Index) -> tantivy::Result<Option<CommitPayload>> {
+    #[derive(Deserialize)]
+    struct Meta {
+        payload: Option<String>,
+    }
+    let meta = tantivy::Directory::atomic_read(index.directory(), Path::new("meta.json"))?;
+    let meta: Meta = serde_json::from_slice(&meta)
+        .map_err(|e| tantivy::TantivyError::InternalError(format!("meta.json: {e}")))?;
+    Ok(meta
+        .payload
+        .and_then(|payload| serde_json::from_str(&payload).ok()))
+}
+
 /// What the index remembers of one document, to tell whether its file changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StoredState {
@@ -81,11 +97,8 @@ impl DossierIndex {
             reason,
         };
         let index = Index::open_in_dir(dir).map_err(|e| broken(describe(&e)))?;
-        let metas = index.load_metas().map_err(|e| broken(describe(&e)))?;
-        let written_by = metas
-            .payload
-            .as_deref()
-            .and_then(|payload| serde_json::from_str::<CommitPayload>(payload).ok())
+        let written_by = commit_payload(&index)
+            .map_err(|e| broken(describe(&e)))?
             .map(|payload| payload.dossier_schema);
         let (schema, fields) = build_schema();
         match written_by {
