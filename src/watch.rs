@@ -44,6 +44,11 @@ const PATIENCE: Duration = Duration::from_secs(1);
 /// The longest path of a socket: what its address holds, less the final NUL.
 const LONGEST_SOCKET_PATH: usize = 107;
 
+/// Whether a socket at `socket` can be bound or reached: its path must fit in an address.
+fn fits_in_an_address(socket: &Path) -> bool {
+    socket.as_os_str().len() <= LONGEST_SOCKET_PATH
+}
+
 /// How long a watcher that a search started waits for the next search before it stops.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
@@ -59,7 +64,7 @@ pub fn start_in_background(exe: &Path, corpus: &Path, index_dir: &Path) -> Optio
         return None;
     }
     // Searches could not reach it.
-    if index_dir.join(SOCKET_FILE).as_os_str().len() > LONGEST_SOCKET_PATH {
+    if !fits_in_an_address(&index_dir.join(SOCKET_FILE)) {
         return None;
     }
     let corpus = corpus_key(corpus)?;
@@ -252,7 +257,10 @@ mod watcher {
     use inotify::{EventMask, Inotify, WatchDescriptor, WatchMask};
     use rustix::event::{PollFd, PollFlags, Timespec, poll};
 
-    use super::{LONGEST_SOCKET_PATH, PATIENCE, SOCKET_FILE, Stopped, corpus_key, parse_current};
+    use super::{
+        LONGEST_SOCKET_PATH, PATIENCE, SOCKET_FILE, Stopped, corpus_key, fits_in_an_address,
+        parse_current,
+    };
     use crate::corpus;
     use crate::error::{Error, Result};
     use crate::freshness::{self, Fingerprint};
@@ -285,7 +293,7 @@ mod watcher {
             reason: e.to_string(),
         })?;
         let socket = index_dir.join(SOCKET_FILE);
-        fits_in_an_address(&socket)?;
+        socket_fits(&socket)?;
         std::fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
         let _only_watcher = lock(index_dir)?;
         let listener = listen(&socket)?;
@@ -323,14 +331,14 @@ mod watcher {
         Ok(Stopped::SocketRemoved)
     }
 
-    /// A socket's path must fit in its address.
-    fn fits_in_an_address(socket: &Path) -> Result<()> {
-        let length = socket.as_os_str().len();
-        if length > LONGEST_SOCKET_PATH {
+    /// The watcher's socket must fit in its address; if not, the user is told what to do.
+    fn socket_fits(socket: &Path) -> Result<()> {
+        if !fits_in_an_address(socket) {
             return Err(Error::Usage(format!(
-                "the watcher's socket {} would be {length} bytes long, and the system takes at \
-                 most {LONGEST_SOCKET_PATH}: give the index folder a shorter path",
-                socket.display()
+                "the watcher's socket {} would be {} bytes long, and the system takes at most \
+                 {LONGEST_SOCKET_PATH}: give the index folder a shorter path",
+                socket.display(),
+                socket.as_os_str().len()
             )));
         }
         Ok(())
