@@ -30,6 +30,7 @@ use crate::index::{CommitPayload, DossierIndex, StoredState};
 use crate::lock::UpdateLock;
 use crate::schema::{Fields, SCHEMA_VERSION};
 use crate::source::{LONG_TEXT_BYTES, encode_checkpoints};
+use crate::vocabulary;
 
 const SKIPPED_FILE: &str = "skipped.json";
 
@@ -351,6 +352,11 @@ pub fn update_with(
     progress.finish();
     commit(&index, &mut writer)?;
     writer.wait_merging_threads().map_err(|e| index.error(e))?;
+    vocabulary::write(
+        &index.dir,
+        &index.reader()?.searcher(),
+        index.fields.body_exact,
+    )?;
     write_skipped(&index.dir, &skipped_records)?;
     freshness::record(&index.dir, fingerprint)?;
     summary.fingerprint = fingerprint;
@@ -426,7 +432,8 @@ fn remove_index_files(dir: &Path) -> Result<()> {
             || name.ends_with(".fast")
             || name.ends_with(".fieldnorm")
             || name.ends_with(".del")
-            || name == SKIPPED_FILE;
+            || name == SKIPPED_FILE
+            || name == vocabulary::file_name();
         if ours {
             remove_if_present(&entry.path())?;
         }
@@ -435,7 +442,7 @@ fn remove_index_files(dir: &Path) -> Result<()> {
 }
 
 /// Removes the temporary files of writes a kill interrupted: tantivy writes meta.json and
-/// .managed.json through `.tmp*` files, dossier skipped.json through `skipped.json.tmp`.
+/// .managed.json through `.tmp*` files, dossier its own files through `<name>.tmp`.
 /// Only the holder of the update lock writes in the index folder, so none is in use.
 fn remove_stale_temporaries(dir: &Path) -> Result<()> {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -444,7 +451,10 @@ fn remove_stale_temporaries(dir: &Path) -> Result<()> {
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-        if is_file && (name.starts_with(".tmp") || name == format!("{SKIPPED_FILE}.tmp")) {
+        let ours = [SKIPPED_FILE, vocabulary::file_name()]
+            .iter()
+            .any(|file| name == format!("{file}.tmp"));
+        if is_file && (name.starts_with(".tmp") || ours) {
             remove_if_present(&entry.path())?;
         }
     }

@@ -31,6 +31,7 @@ pub mod stems;
 pub mod suggest;
 pub mod synonyms;
 pub mod variants;
+pub mod vocabulary;
 pub mod watch;
 
 pub use error::{Error, Result};

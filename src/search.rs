@@ -115,6 +115,7 @@ pub fn search(
     // start, more than either part of the work for a rare word.
     let suggestions = suggest(
         &searcher,
+        &index.dir,
         index.fields.body_exact,
         &keywords,
         total_hits == 0,

@@ -2,14 +2,16 @@
 //! or far fewer documents than a close spelling of it would.
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use serde::Serialize;
-use tantivy::query::FuzzyTermQuery;
+use tantivy::query::{DfaWrapper, FuzzyTermQuery};
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
 use crate::index::past_prefix;
 use crate::query::fuzzy_distance_for;
+use crate::vocabulary::{self, CommonWords};
 
 /// A close spelling is suggested when it is in at least this many times as many documents.
 const MANY_TIMES_MORE: u64 = 2;
@@ -35,10 +37,11 @@ pub struct Alternative {
 }
 
 /// Suggestions for `words` (as typed, with the stems the query already searches for them)
-/// against `field`'s vocabulary. With `found_nothing`, any close spelling that occurs is
-/// suggested; otherwise only one in many more documents.
+/// against `field`'s vocabulary in the index in `index_dir`. With `found_nothing`, any close
+/// spelling that occurs is suggested; otherwise only one in many more documents.
 pub fn suggest(
     searcher: &Searcher,
+    index_dir: &Path,
     field: Field,
     words: &[(String, Vec<String>)],
     found_nothing: bool,
@@ -47,6 +50,8 @@ pub fn suggest(
     let mut stemmer = crate::schema::stemmed_analyzer();
     let mut suggestions = Vec::new();
     let rare = (searcher.num_docs() / RARE_SHARE).max(3);
+    // Opened when first needed.
+    let mut common_words: Option<Option<CommonWords>> = None;
     for (typed, searched) in words {
         let folded = crate::schema::analyze(&mut analyzer, typed);
         let [word] = folded.as_slice() else {
@@ -56,6 +61,11 @@ pub fn suggest(
         if !found_nothing && documents > rare {
             continue;
         }
+        let least_documents = if found_nothing {
+            documents + 1
+        } else {
+            (MANY_TIMES_MORE * documents).max(documents + 2)
+        };
         // A word the index has is doubted for one edit only, past its first letter: the
         // automaton for two is many times larger, a spelling two edits away is another
         // word more often than a slip, and keeping the first letter walks one branch of the
@@ -66,24 +76,49 @@ pub fn suggest(
         } else {
             (fuzzy_distance_for(word).max(1), false)
         };
-        let mut alternatives: Vec<Alternative> =
-            close_spellings(searcher, field, word, distance, first_letter_kept)
-                .into_iter()
-                .filter(|alternative| {
-                    let stems = crate::schema::analyze(&mut stemmer, alternative);
-                    !stems.iter().all(|stem| searched.contains(stem))
-                })
-                .map(|alternative| Alternative {
-                    documents: doc_freq(searcher, field, &alternative),
-                    edits: strsim::osa_distance(word, &alternative),
-                    word: same_case_as(typed, &alternative),
-                })
-                .filter(|a| {
-                    let many_more =
-                        a.documents >= MANY_TIMES_MORE * documents && a.documents >= documents + 2;
-                    a.documents > documents && (found_nothing || many_more)
-                })
-                .collect();
+        let Ok(automaton) =
+            FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true).automaton()
+        else {
+            continue;
+        };
+        let first_letter = match word.chars().next() {
+            Some(letter) if first_letter_kept => letter.to_string(),
+            _ => String::new(),
+        };
+        let past_first_letter = past_prefix(&first_letter);
+        // The common words hold every spelling that can be offered, when few enough can.
+        let common = if least_documents >= vocabulary::MIN_DOCUMENTS {
+            common_words
+                .get_or_insert_with(|| CommonWords::open(index_dir, searcher))
+                .as_ref()
+        } else {
+            None
+        };
+        let spellings = match common {
+            Some(common) => common.matching(&automaton, &first_letter, &past_first_letter),
+            None => close_spellings(
+                searcher,
+                field,
+                &automaton,
+                &first_letter,
+                &past_first_letter,
+            ),
+        };
+        let mut alternatives: Vec<Alternative> = spellings
+            .into_iter()
+            .filter(|(alternative, documents)| {
+                alternative != word
+                    && *documents >= least_documents
+                    && !crate::schema::analyze(&mut stemmer, alternative)
+                        .iter()
+                        .all(|stem| searched.contains(stem))
+            })
+            .map(|(alternative, documents)| Alternative {
+                documents,
+                edits: strsim::osa_distance(word, &alternative),
+                word: same_case_as(typed, &alternative),
+            })
+            .collect();
         alternatives.sort_by(|a, b| b.documents.cmp(&a.documents).then(a.word.cmp(&b.word)));
         alternatives.truncate(MAX_ALTERNATIVES);
         if !alternatives.is_empty() {
@@ -103,49 +138,42 @@ fn doc_freq(searcher: &Searcher, field: Field, word: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// The words of the vocabulary within `distance` edits of `word` (and, with
-/// `first_letter_kept`, starting with its first letter), found by running tantivy's
-/// Levenshtein automaton over each segment's term dictionary.
+/// The words of every segment's dictionary of `field` that `automaton` accepts, from
+/// `from` (included) to `to` (excluded), with how many documents have each.
 fn close_spellings(
     searcher: &Searcher,
     field: Field,
-    word: &str,
-    distance: u8,
-    first_letter_kept: bool,
-) -> BTreeSet<String> {
+    automaton: &DfaWrapper,
+    from: &str,
+    to: &str,
+) -> Vec<(String, u64)> {
     let mut found = BTreeSet::new();
-    let query = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
-    let first_letter = match word.chars().next() {
-        Some(letter) if first_letter_kept => letter.to_string(),
-        _ => String::new(),
-    };
-    let past_first_letter = past_prefix(&first_letter);
-    // Built once, not once per segment.
-    let Ok(automaton) = query.automaton() else {
-        return found;
-    };
     for segment in searcher.segment_readers() {
         let Ok(inverted) = segment.inverted_index(field) else {
             continue;
         };
         let Ok(mut stream) = inverted
             .terms()
-            .search(&automaton)
-            .ge(&first_letter)
-            .lt(&past_first_letter)
+            .search(automaton)
+            .ge(from)
+            .lt(to)
             .into_stream()
         else {
             continue;
         };
         while stream.advance() {
-            if let Ok(term) = std::str::from_utf8(stream.key())
-                && term != word
-            {
+            if let Ok(term) = std::str::from_utf8(stream.key()) {
                 found.insert(term.to_string());
             }
         }
     }
     found
+        .into_iter()
+        .map(|word| {
+            let documents = doc_freq(searcher, field, &word);
+            (word, documents)
+        })
+        .collect()
 }
 
 /// `kyiv` shown as `Kyiv` when the user wrote `Kiev`.

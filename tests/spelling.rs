@@ -201,6 +201,50 @@ fn a_rare_word_is_doubted_for_spellings_with_its_first_letter() {
     );
 }
 
+/// Suggestions for a search that found something are drawn from the index's common words
+/// (in 3 documents or more, written after each update); without that file, or with one
+/// left from other segments, from every word: the same suggestions either way.
+#[test]
+fn suggestions_are_the_same_from_the_common_words_as_from_every_word() {
+    let dossier = Dossier::empty();
+    for i in 0..2 {
+        dossier.write(&format!("common{i}.txt"), "Notes\n\nDmitriev spoke.\n");
+    }
+    dossier.write("rare.txt", "Notes\n\nDimitriev spoke.\n");
+    let vocabulary = dossier.index().join("vocabulary.fst");
+    let (code, stderr) = search_stderr(&dossier, "Dimitriev");
+    assert_eq!(code, Some(0));
+    assert!(
+        !stderr.contains("did you mean"),
+        "2 documents are not many more than 1: {stderr}"
+    );
+    assert!(vocabulary.is_file(), "written with the index");
+    let (code, stderr) = search_stderr(&dossier, "Dmitriev Dmitrieva");
+    assert_eq!(code, Some(0));
+    assert!(
+        stderr.contains("Dmitrieva: 0 documents; Dmitriev: 2 documents"),
+        "a word the index lacks, in a search that found something: any spelling in 2 documents or more, so not only the common words: {stderr}"
+    );
+
+    dossier.write("common2.txt", "Notes\n\nDmitriev spoke.\n");
+    let before = std::fs::read(&vocabulary).unwrap();
+    let offered = "Dimitriev: 1 document; Dmitriev: 3 documents";
+    let (_, stderr) = search_stderr(&dossier, "Dimitriev");
+    assert!(stderr.contains(offered), "{stderr}");
+    assert_ne!(
+        std::fs::read(&vocabulary).unwrap(),
+        before,
+        "written again by the update the search made"
+    );
+
+    std::fs::remove_file(&vocabulary).unwrap();
+    let (_, stderr) = search_stderr(&dossier, "Dimitriev");
+    assert!(stderr.contains(offered), "{stderr}");
+    std::fs::write(&vocabulary, &before).unwrap();
+    let (_, stderr) = search_stderr(&dossier, "Dimitriev");
+    assert!(stderr.contains(offered), "from other segments: {stderr}");
+}
+
 #[test]
 fn name_variants_are_searched_with_a_note_unless_refused() {
     let dossier = Dossier::shipped();
