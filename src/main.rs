@@ -19,7 +19,7 @@ use dossier::filter::Filters;
 use dossier::index::DossierIndex;
 use dossier::indexer::{self, IndexSummary, Progress, UpdateOptions};
 use dossier::lock::UpdateLock;
-use dossier::query::QueryBuilder;
+use dossier::query::{QueryBuilder, UserQuery};
 use dossier::quote::{QuoteOptions, check_quotation};
 use dossier::schema::build_schema;
 use dossier::search::{SearchOptions, search};
@@ -173,14 +173,15 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<u8> {
     let (_, fields) = build_schema();
     // The query is read before anything is indexed, so a typo costs nothing; it is built
     // again once the index can say which name variants occur.
-    QueryBuilder::new(&fields).parse(&args.query)?;
+    let user_query = UserQuery::read(&args.query)?;
+    QueryBuilder::new(&fields).build_query(&user_query)?;
     let index = open_up_to_date(&args.location, args.no_refresh)?;
     let mut builder = QueryBuilder::new(&fields).fuzzy_words(args.fuzzy);
     if !args.no_variants {
         let variants = Variants::for_corpus(&args.location.corpus)?;
         builder = builder.variants(variants.in_index(index.searcher()?, fields.body_exact));
     }
-    let query = builder.parse(&args.query)?;
+    let query = builder.build_query(&user_query)?;
     let options = SearchOptions {
         limit: args.limit,
         passages: args.passages,

@@ -164,6 +164,38 @@ enum Scope {
     Id,
 }
 
+/// The user's query as the grammar read it, to be built into queries: reading is most of
+/// the work of parsing a short query, and a search builds its query twice (before the index
+/// is opened, to report a mistake at once, and with the variants the index holds).
+pub struct UserQuery {
+    ast: UserInputAst,
+    /// After quote normalization, for error positions.
+    normalized: String,
+    /// Where normalization added backslashes, and the length as typed: see
+    /// [`at_typed_position`].
+    added: Vec<usize>,
+    typed_length: usize,
+}
+
+impl UserQuery {
+    /// Reads the user's query, or says where and why it cannot be read.
+    pub fn read(user_query: &str) -> Result<UserQuery> {
+        let (normalized, added) = normalize(user_query);
+        let typed_length = user_query.chars().count();
+        let (ast, errors) = query_grammar::parse_query_lenient(&normalized);
+        if let Some(error) = errors.first() {
+            let error = describe_syntax_error(&normalized, error);
+            return Err(at_typed_position(error, &added, typed_length));
+        }
+        Ok(UserQuery {
+            ast,
+            normalized,
+            added,
+            typed_length,
+        })
+    }
+}
+
 pub struct QueryBuilder {
     fields: Fields,
     /// Whether every plain word is fuzzy (`--fuzzy`), at the distance its length gives.
@@ -205,19 +237,17 @@ impl QueryBuilder {
 
     /// Parses the user's query, or says where and why it cannot be read.
     pub fn parse(&mut self, user_query: &str) -> Result<ParsedQuery> {
-        let (normalized, added) = normalize(user_query);
-        let typed_length = user_query.chars().count();
-        let (ast, errors) = query_grammar::parse_query_lenient(&normalized);
-        if let Some(error) = errors.first() {
-            let error = describe_syntax_error(&normalized, error);
-            return Err(at_typed_position(error, &added, typed_length));
-        }
-        self.current = normalized;
+        self.build_query(&UserQuery::read(user_query)?)
+    }
+
+    /// Builds the query `read`, or says where and why it cannot be.
+    pub fn build_query(&mut self, read: &UserQuery) -> Result<ParsedQuery> {
+        self.current = read.normalized.clone();
         let mut terms = Vec::new();
         self.variants_used.clear();
         let query = self
-            .build(&ast, false, &mut terms)
-            .map_err(|error| at_typed_position(error, &added, typed_length))?;
+            .build(&read.ast, false, &mut terms)
+            .map_err(|error| at_typed_position(error, &read.added, read.typed_length))?;
         Ok(ParsedQuery {
             query,
             terms,
