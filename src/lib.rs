@@ -19,6 +19,7 @@ pub mod locate;
 pub mod lock;
 pub mod matches;
 pub mod metadata;
+pub mod one_edit;
 pub mod passage;
 pub mod printer;
 pub mod query;

@@ -5,11 +5,13 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde::Serialize;
-use tantivy::query::{DfaWrapper, FuzzyTermQuery};
+use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
+use tantivy_fst::Automaton;
 
 use crate::index::past_prefix;
+use crate::one_edit::OneEdit;
 use crate::query::fuzzy_distance_for;
 use crate::vocabulary::{self, CommonWords};
 
@@ -76,16 +78,11 @@ pub fn suggest(
         } else {
             (fuzzy_distance_for(word).max(1), false)
         };
-        let Ok(automaton) =
-            FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true).automaton()
-        else {
-            continue;
-        };
         let first_letter = match word.chars().next() {
             Some(letter) if first_letter_kept => letter.to_string(),
             _ => String::new(),
         };
-        let past_first_letter = past_prefix(&first_letter);
+        let range = (first_letter.as_str(), past_prefix(&first_letter));
         // The common words hold every spelling that can be offered, when few enough can.
         let common = if least_documents >= vocabulary::MIN_DOCUMENTS {
             common_words
@@ -94,15 +91,14 @@ pub fn suggest(
         } else {
             None
         };
-        let spellings = match common {
-            Some(common) => common.matching(&automaton, &first_letter, &past_first_letter),
-            None => close_spellings(
-                searcher,
-                field,
-                &automaton,
-                &first_letter,
-                &past_first_letter,
-            ),
+        let spellings = if let (1, Some(one_edit)) = (distance, OneEdit::new(word)) {
+            close_spellings(searcher, field, common, one_edit, &range)
+        } else {
+            let term = Term::from_field_text(field, word);
+            let Ok(automaton) = FuzzyTermQuery::new(term, distance, true).automaton() else {
+                continue;
+            };
+            close_spellings(searcher, field, common, automaton, &range)
         };
         let mut alternatives: Vec<Alternative> = spellings
             .into_iter()
@@ -138,15 +134,20 @@ fn doc_freq(searcher: &Searcher, field: Field, word: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// The words of every segment's dictionary of `field` that `automaton` accepts, from
-/// `from` (included) to `to` (excluded), with how many documents have each.
-fn close_spellings(
+/// The words that `automaton` accepts from `range.0` (included) to `range.1` (excluded),
+/// with how many documents have each: from the `common` words if given, else from every
+/// segment's dictionary of `field`.
+fn close_spellings<A: Automaton<State: Clone>>(
     searcher: &Searcher,
     field: Field,
-    automaton: &DfaWrapper,
-    from: &str,
-    to: &str,
+    common: Option<&CommonWords>,
+    automaton: A,
+    range: &(&str, String),
 ) -> Vec<(String, u64)> {
+    let (from, to) = (range.0, range.1.as_str());
+    if let Some(common) = common {
+        return common.matching(automaton, from, to);
+    }
     let mut found = BTreeSet::new();
     for segment in searcher.segment_readers() {
         let Ok(inverted) = segment.inverted_index(field) else {
@@ -154,7 +155,7 @@ fn close_spellings(
         };
         let Ok(mut stream) = inverted
             .terms()
-            .search(automaton)
+            .search(&automaton)
             .ge(from)
             .lt(to)
             .into_stream()
