@@ -123,17 +123,22 @@ fn write_passage(
     let mut differences = differences.iter().peekable();
     let mut in_highlight = false;
     let mut skip_to = 0;
+    // Characters are written a run at a time: one `write!` each made printing two passages
+    // cost more than searching for them.
+    let mut run = String::new();
     write_line_number(out, line)?;
     for (offset, c) in text
         .char_indices()
         .chain(std::iter::once((text.len(), '\0')))
     {
         if in_highlight && highlights.peek().is_some_and(|h| h.end <= offset) {
+            write_run(out, &mut run)?;
             end_highlight(out)?;
             highlights.next();
             in_highlight = false;
         }
         while let Some(difference) = differences.next_if(|d| d.start <= offset) {
+            write_run(out, &mut run)?;
             write_difference(out, difference)?;
             skip_to = skip_to.max(difference.end);
         }
@@ -141,11 +146,13 @@ fn write_passage(
             continue;
         }
         if !in_highlight && highlights.peek().is_some_and(|h| h.start == offset) {
+            write_run(out, &mut run)?;
             start_highlight(out)?;
             in_highlight = true;
         }
         let line_break = c == '\n' || (c == '\r' && !text[offset + 1..].starts_with('\n'));
         if line_break {
+            write_run(out, &mut run)?;
             // A highlight that spans a line break is closed and reopened on the next line.
             if in_highlight {
                 end_highlight(out)?;
@@ -157,13 +164,21 @@ fn write_passage(
                 start_highlight(out)?;
             }
         } else if c != '\r' {
-            write!(out, "{}", printable_char(c))?;
+            run.push(printable_char(c));
         }
     }
+    write_run(out, &mut run)?;
     if in_highlight {
         end_highlight(out)?;
     }
     writeln!(out)
+}
+
+/// Writes the characters gathered so far and starts a new run.
+fn write_run(out: &mut dyn WriteColor, run: &mut String) -> std::io::Result<()> {
+    out.write_all(run.as_bytes())?;
+    run.clear();
+    Ok(())
 }
 
 fn write_difference(out: &mut dyn WriteColor, difference: &Difference) -> std::io::Result<()> {
