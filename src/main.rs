@@ -170,12 +170,13 @@ fn explain_panic(index_dir: &Path) -> String {
 }
 
 fn run_search(args: &SearchArgs) -> anyhow::Result<u8> {
+    let question = ask_watcher(&args.location, args.no_refresh);
     let (_, fields) = build_schema();
     // The query is read before anything is indexed, so a typo costs nothing; it is built
     // again once the index can say which name variants occur.
     let user_query = UserQuery::read(&args.query)?;
     QueryBuilder::new(&fields).build_query(&user_query)?;
-    let index = open_up_to_date(&args.location, args.no_refresh)?;
+    let index = open_up_to_date(&args.location, args.no_refresh, question)?;
     let mut builder = QueryBuilder::new(&fields).fuzzy_words(args.fuzzy);
     if !args.no_variants {
         let variants = Variants::for_corpus(&args.location.corpus)?;
@@ -227,7 +228,8 @@ fn run_quote(args: &QuoteArgs) -> anyhow::Result<u8> {
     if !(0.0..=1.0).contains(&args.min_similarity) {
         return Err(Error::Usage("--min-similarity takes a number from 0 to 1".to_string()).into());
     }
-    let index = open_up_to_date(&args.location, args.no_refresh)?;
+    let question = ask_watcher(&args.location, args.no_refresh);
+    let index = open_up_to_date(&args.location, args.no_refresh, question)?;
     let options = QuoteOptions {
         limit: args.limit,
         min_similarity: args.min_similarity,
@@ -265,18 +267,26 @@ fn run_quote(args: &QuoteArgs) -> anyhow::Result<u8> {
     })
 }
 
+/// Asks the index's watcher, if one runs and `no_refresh` is not given, whether the corpus
+/// changed: first thing, so that a change the check might miss is counted after the answer,
+/// and so that the watcher works its answer out while the search reads its query and
+/// opens the index.
+fn ask_watcher(location: &Location, no_refresh: bool) -> Option<watch::Question> {
+    if no_refresh {
+        return None;
+    }
+    watch::Question::send(&location.index, &location.corpus)
+}
+
 /// Opens the index, building it first if there is none and bringing it up to date with the
-/// corpus unless `no_refresh`. If another process is updating it, the last commit is used.
-fn open_up_to_date(location: &Location, no_refresh: bool) -> anyhow::Result<DossierIndex> {
+/// corpus unless `no_refresh` (reading the watcher's answer to `question` first). If another
+/// process is updating it, the last commit is used.
+fn open_up_to_date(
+    location: &Location,
+    no_refresh: bool,
+    question: Option<watch::Question>,
+) -> anyhow::Result<DossierIndex> {
     let (corpus, index_dir) = (&location.corpus, &location.index);
-    // Asked before anything is checked, so a change the check might miss is counted after
-    // the answer; the answer is read once the index is open, so the watcher works it out
-    // while the index opens.
-    let question = if no_refresh {
-        None
-    } else {
-        watch::Question::send(index_dir, corpus)
-    };
     // Nothing listens for questions (the socket is missing, or a stopped watcher left it).
     let unwatched = !no_refresh && question.is_none();
     if !DossierIndex::exists(index_dir) {
