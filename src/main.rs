@@ -20,9 +20,9 @@ use dossier::index::DossierIndex;
 use dossier::indexer::{self, IndexSummary, Progress, UpdateOptions};
 use dossier::lock::UpdateLock;
 use dossier::query::{QueryBuilder, UserQuery};
-use dossier::quote::{QuoteOptions, check_quotation};
+use dossier::quote::{QuoteOptions, QuoteResults, check_quotation};
 use dossier::schema::build_schema;
-use dossier::search::{SearchOptions, search};
+use dossier::search::{SearchOptions, SearchResults, search};
 use dossier::variants::Variants;
 use dossier::{Error, freshness, printer, watch};
 
@@ -176,24 +176,27 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<u8> {
     // again once the index can say which name variants occur.
     let user_query = UserQuery::read(&args.query)?;
     QueryBuilder::new(&fields).build_query(&user_query)?;
-    let index = open_up_to_date(&args.location, args.no_refresh, question)?;
-    let mut builder = QueryBuilder::new(&fields).fuzzy_words(args.fuzzy);
-    if !args.no_variants {
-        let variants = Variants::for_corpus(&args.location.corpus)?;
-        builder = builder.variants(variants.in_index(index.searcher()?, fields.body_exact));
-    }
-    let query = builder.build_query(&user_query)?;
-    let options = SearchOptions {
-        limit: args.limit,
-        passages: args.passages,
-        filters: Filters {
-            id_glob: args.id.clone(),
-            after: args.after,
-            before: args.before,
-        },
-        corpus: args.location.corpus.clone(),
+    let search_index = |index: &DossierIndex| -> anyhow::Result<SearchResults> {
+        let mut builder = QueryBuilder::new(&fields).fuzzy_words(args.fuzzy);
+        if !args.no_variants {
+            let variants = Variants::for_corpus(&args.location.corpus)?;
+            builder = builder.variants(variants.in_index(index.searcher()?, fields.body_exact));
+        }
+        let query = builder.build_query(&user_query)?;
+        let options = SearchOptions {
+            limit: args.limit,
+            passages: args.passages,
+            filters: Filters {
+                id_glob: args.id.clone(),
+                after: args.after,
+                before: args.before,
+            },
+            corpus: args.location.corpus.clone(),
+        };
+        Ok(search(index, &query, options)?)
     };
-    let results = search(&index, &query, options)?;
+    let (index, results) =
+        on_current_index(&args.location, args.no_refresh, question, search_index)?;
     for problem in &results.problems {
         eprintln!("dossier: warning: no passages: {problem}");
     }
@@ -229,18 +232,22 @@ fn run_quote(args: &QuoteArgs) -> anyhow::Result<u8> {
         return Err(Error::Usage("--min-similarity takes a number from 0 to 1".to_string()).into());
     }
     let question = ask_watcher(&args.location, args.no_refresh);
-    let index = open_up_to_date(&args.location, args.no_refresh, question)?;
-    let options = QuoteOptions {
-        limit: args.limit,
-        min_similarity: args.min_similarity,
-        variants: if args.no_variants {
-            Variants::none()
-        } else {
-            Variants::for_corpus(&args.location.corpus)?
-        },
-        corpus: args.location.corpus.clone(),
+    let variants = if args.no_variants {
+        Variants::none()
+    } else {
+        Variants::for_corpus(&args.location.corpus)?
     };
-    let results = check_quotation(&index, &args.text, options)?;
+    let check_index = |index: &DossierIndex| -> anyhow::Result<QuoteResults> {
+        let options = QuoteOptions {
+            limit: args.limit,
+            min_similarity: args.min_similarity,
+            variants: variants.clone(),
+            corpus: args.location.corpus.clone(),
+        };
+        Ok(check_quotation(index, &args.text, options)?)
+    };
+    let (index, results) =
+        on_current_index(&args.location, args.no_refresh, question, check_index)?;
     if args.json {
         let mut out = buffered_stdout();
         printer::json::print_quotes(&mut out, &args.text, &results)?;
@@ -278,60 +285,100 @@ fn ask_watcher(location: &Location, no_refresh: bool) -> Option<watch::Question>
     watch::Question::send(&location.index, &location.corpus)
 }
 
-/// Opens the index, building it first if there is none and bringing it up to date with the
-/// corpus unless `no_refresh` (reading the watcher's answer to `question` first). If another
-/// process is updating it, the last commit is used.
-fn open_up_to_date(
+/// Runs `work` on the index, brought up to date with the corpus first unless `no_refresh`
+/// (or built, if there is none). An index that opens is worked on before it is confirmed
+/// current, with the watcher's answer to `question` or by checking the corpus: the watcher
+/// answers meanwhile, which could take longer than the search when it had been idle. If the
+/// index turns out to be stale, it is updated and `work` done again. If another process is
+/// updating it, the last commit is used.
+fn on_current_index<T>(
     location: &Location,
     no_refresh: bool,
     question: Option<watch::Question>,
-) -> anyhow::Result<DossierIndex> {
+    work: impl Fn(&DossierIndex) -> anyhow::Result<T>,
+) -> anyhow::Result<(DossierIndex, T)> {
+    let (index, unconfirmed) = open_index(location, no_refresh, question)?;
+    let done = work(&index)?;
+    match unconfirmed {
+        Some(unconfirmed) => match confirm_current(location, &index, unconfirmed)? {
+            Some(updated) => {
+                let done = work(&updated)?;
+                Ok((updated, done))
+            }
+            None => Ok((index, done)),
+        },
+        None => Ok((index, done)),
+    }
+}
+
+/// What is needed to confirm that an index opened from its last commit is current.
+struct Unconfirmed {
+    question: Option<watch::Question>,
+    /// The fingerprint the index recorded, read before it was opened.
+    recorded: Option<u64>,
+}
+
+/// Opens the index: its last commit, still to be confirmed current unless `no_refresh`;
+/// or, when there is none or it is of an older version, one just built.
+fn open_index(
+    location: &Location,
+    no_refresh: bool,
+    question: Option<watch::Question>,
+) -> anyhow::Result<(DossierIndex, Option<Unconfirmed>)> {
     let (corpus, index_dir) = (&location.corpus, &location.index);
-    // Nothing listens for questions (the socket is missing, or a stopped watcher left it).
-    let unwatched = !no_refresh && question.is_none();
     if !DossierIndex::exists(index_dir) {
         eprintln!(
             "dossier: no index yet in '{}'; building it from '{}'",
             index_dir.display(),
             corpus.display()
         );
-        return refresh_or_last_commit(
-            corpus,
-            index_dir,
-            question.and_then(watch::Question::answer),
-        );
+        let watcher = question.and_then(watch::Question::answer);
+        return Ok((refresh_or_last_commit(corpus, index_dir, watcher)?, None));
     }
     // Read before the index opens: a fingerprint recorded by then was recorded after the
     // commit it describes, so the index opened holds at least that commit.
     let recorded = question
         .as_ref()
         .and_then(|_| freshness::recorded(index_dir));
-    let index = DossierIndex::open(index_dir);
-    let watcher = question.and_then(watch::Question::answer);
-    let index = match index {
-        Ok(index) => index,
+    match DossierIndex::open(index_dir) {
+        Ok(index) if no_refresh => Ok((index, None)),
+        Ok(index) => Ok((index, Some(Unconfirmed { question, recorded }))),
         // The update rebuilds it, and says so.
         Err(Error::OutdatedIndex { .. }) if !no_refresh => {
-            return refresh_or_last_commit(corpus, index_dir, watcher);
+            let watcher = question.and_then(watch::Question::answer);
+            Ok((refresh_or_last_commit(corpus, index_dir, watcher)?, None))
         }
         // Another process may be clearing it to rebuild it: then say so, not "broken".
         Err(error @ Error::BrokenIndex { .. }) => match UpdateLock::acquire(index_dir) {
-            Err(busy @ Error::IndexBusy { .. }) => return Err(busy.into()),
-            _ => return Err(error.into()),
+            Err(busy @ Error::IndexBusy { .. }) => Err(busy.into()),
+            _ => Err(error.into()),
         },
-        Err(error) => return Err(error.into()),
-    };
-    if no_refresh || watcher.is_some_and(|answer| answer.vouches_for(recorded)) {
-        return Ok(index);
+        Err(error) => Err(error.into()),
     }
-    let check = indexer::pending_changes(&index, corpus)?;
+}
+
+/// Confirms that `index` is current with the corpus, by the watcher's word or by checking
+/// the corpus; if it is not, updates it and returns the index updated.
+fn confirm_current(
+    location: &Location,
+    index: &DossierIndex,
+    Unconfirmed { question, recorded }: Unconfirmed,
+) -> anyhow::Result<Option<DossierIndex>> {
+    let (corpus, index_dir) = (&location.corpus, &location.index);
+    // Nothing listens for questions (the socket is missing, or a stopped watcher left it).
+    let unwatched = question.is_none();
+    let watcher = question.and_then(watch::Question::answer);
+    if watcher.is_some_and(|answer| answer.vouches_for(recorded)) {
+        return Ok(None);
+    }
+    let check = indexer::pending_changes(index, corpus)?;
     if unwatched && check.files >= WATCH_FROM_FILES {
         start_watcher(corpus, index_dir, check.files);
     }
     let changes = check.changes;
     if changes.is_empty() {
         tell_watcher_current(index_dir, corpus, watcher, check.current_with);
-        return Ok(index);
+        return Ok(None);
     }
     eprintln!(
         "dossier: {} changed since the last index ({} new or modified, {} removed); updating it",
@@ -339,7 +386,7 @@ fn open_up_to_date(
         changes.to_read.len(),
         changes.removed.len()
     );
-    refresh_or_last_commit(corpus, index_dir, watcher)
+    refresh_or_last_commit(corpus, index_dir, watcher).map(Some)
 }
 
 /// Starts a watcher in the background, so that the searches after this one need not check

@@ -96,6 +96,29 @@ fn search_refreshes_a_changed_corpus_first_unless_told_not_to() {
     assert!(quiet.stderr.is_empty(), "no note when nothing changed");
 }
 
+/// The search is run on the last commit before the corpus is checked (so that a watcher's
+/// answer arrives meanwhile); when the corpus changed, it is run again on the index updated.
+#[test]
+fn quote_refreshes_a_changed_corpus_and_checks_the_quotation_again() {
+    let dossier = Dossier::shipped();
+    dossier.index_run();
+    dossier.write(
+        "late.txt",
+        "Late report\n\nThe envoy said the pangolin left Miami at dawn.\n",
+    );
+    let output = dossier
+        .command(&["quote", "the pangolin left Miami at dawn", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(stderr_of(&output).contains("changed since the last index"));
+    let results: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        results.to_string().contains("late"),
+        "found in the new file: {results}"
+    );
+}
+
 #[test]
 fn a_file_that_is_not_text_is_skipped_with_its_path_and_reason() {
     let dossier = Dossier::shipped();
