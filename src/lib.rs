@@ -27,6 +27,7 @@ pub mod quote;
 pub mod schema;
 pub mod search;
 mod sentences;
+pub mod served;
 pub mod source;
 pub mod stems;
 pub mod suggest;

@@ -15,15 +15,15 @@ use termcolor::{BufferedStandardStream, ColorChoice};
 
 use cli::{Cli, ColorWhen, Command, Location, QuoteArgs, SearchArgs};
 use dossier::error::holder_name;
-use dossier::filter::Filters;
 use dossier::index::DossierIndex;
 use dossier::indexer::{self, IndexSummary, Progress, UpdateOptions};
 use dossier::lock::UpdateLock;
 use dossier::query::{QueryBuilder, UserQuery};
 use dossier::quote::{QuoteOptions, QuoteResults, check_quotation};
 use dossier::schema::build_schema;
-use dossier::search::{SearchOptions, SearchResults, search};
+use dossier::served::{Rendered, SearchRequest, render_search};
 use dossier::variants::Variants;
+use dossier::watch::SearchReply;
 use dossier::{Error, freshness, printer, watch};
 
 /// From this many files, a search that had to check the corpus starts a watcher for the
@@ -170,54 +170,64 @@ fn explain_panic(index_dir: &Path) -> String {
 }
 
 fn run_search(args: &SearchArgs) -> anyhow::Result<u8> {
-    let question = ask_watcher(&args.location, args.no_refresh);
-    let (_, fields) = build_schema();
     // The query is read before anything is indexed, so a typo costs nothing; it is built
     // again once the index can say which name variants occur.
     let user_query = UserQuery::read(&args.query)?;
+    let (_, fields) = build_schema();
     QueryBuilder::new(&fields).build_query(&user_query)?;
-    let search_index = |index: &DossierIndex| -> anyhow::Result<SearchResults> {
-        let mut builder = QueryBuilder::new(&fields).fuzzy_words(args.fuzzy);
-        if !args.no_variants {
-            let variants = Variants::for_corpus(&args.location.corpus)?;
-            builder = builder.variants(variants.in_index(index.searcher()?, fields.body_exact));
-        }
-        let query = builder.build_query(&user_query)?;
-        let options = SearchOptions {
-            limit: args.limit,
-            passages: args.passages,
-            filters: Filters {
-                id_glob: args.id.clone(),
-                after: args.after,
-                before: args.before,
-            },
-            corpus: args.location.corpus.clone(),
-        };
-        Ok(search(index, &query, options)?)
+    let request = SearchRequest {
+        query: args.query.clone(),
+        limit: args.limit,
+        passages: args.passages,
+        json: args.json,
+        fuzzy: args.fuzzy,
+        id: args.id.clone(),
+        after: args.after,
+        before: args.before,
+        no_variants: args.no_variants,
+        color: !args.json && color_choice(args.color) == ColorChoice::Always,
     };
-    let (index, results) =
-        on_current_index(&args.location, args.no_refresh, question, search_index)?;
-    for problem in &results.problems {
-        eprintln!("dossier: warning: no passages: {problem}");
-    }
-    for line in printer::human::note_lines(&results) {
-        eprintln!("dossier: {line}");
-    }
-    if args.json {
-        let mut out = buffered_stdout();
-        printer::json::print(&mut out, &args.query, &results)?;
-        out.flush()?;
-    } else {
-        let mut out = BufferedStandardStream::stdout(color_choice(args.color));
-        printer::human::print(&mut out, &results)?;
-        out.flush()?;
-    }
+    let (location, no_refresh) = (&args.location, args.no_refresh);
+    // A watcher that vouches for the index runs the search itself, on the index it keeps
+    // open; otherwise its answer is read once the search is done here.
+    let question = match ask_to_search(location, no_refresh, &request) {
+        Some(SearchReply::Served(rendered)) => return print_rendered(&rendered),
+        Some(SearchReply::Unserved(question)) => Some(question),
+        None => None,
+    };
+    let (index, rendered) = on_current_index(location, no_refresh, question, |index| {
+        Ok(render_search(
+            index,
+            &location.corpus,
+            &request,
+            &user_query,
+        )?)
+    })?;
     close_at_exit(index);
-    Ok(if results.total_hits > 0 {
-        FOUND
-    } else {
-        NOT_FOUND
-    })
+    print_rendered(&rendered)
+}
+
+/// Prints a search's notes and results; its exit code.
+fn print_rendered(rendered: &Rendered) -> anyhow::Result<u8> {
+    for note in &rendered.notes {
+        eprintln!("dossier: {note}");
+    }
+    let mut out = std::io::stdout().lock();
+    out.write_all(&rendered.stdout)?;
+    out.flush()?;
+    Ok(if rendered.found { FOUND } else { NOT_FOUND })
+}
+
+/// Asks the index's watcher, unless `no_refresh`, to run the search `request`.
+fn ask_to_search(
+    location: &Location,
+    no_refresh: bool,
+    request: &SearchRequest,
+) -> Option<SearchReply> {
+    if no_refresh {
+        return None;
+    }
+    watch::ask_to_search(&location.index, &location.corpus, request)
 }
 
 /// Leaves the index's files mapped for the process's exit to release with the rest of its

@@ -26,6 +26,8 @@
 use std::path::Path;
 use std::time::Duration;
 
+use crate::served::{Rendered, SearchRequest};
+
 /// Why a watcher stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stopped {
@@ -146,31 +148,138 @@ pub fn ask(index_dir: &Path, corpus: &Path) -> Option<Answer> {
     Question::send(index_dir, corpus)?.answer()
 }
 
-/// A question sent to the watcher whose answer has not been read yet: the watcher works
-/// out its answer on its own while the search opens the index.
-pub struct Question(Connection);
+/// A question sent to the watcher whose answer may not have been read yet: the watcher
+/// works out its answer on its own while the search opens the index.
+pub struct Question(Asked);
+
+enum Asked {
+    Pending(Connection),
+    /// Read already, with a search the watcher did not answer itself.
+    Answered(Option<Answer>),
+}
 
 impl Question {
     /// Asks the watcher of the index in `index_dir`, if one runs, about `corpus`.
     pub fn send(index_dir: &Path, corpus: &Path) -> Option<Question> {
         let request = format!("ask\t{}", corpus_key(corpus)?);
-        Some(Question(Connection::send(index_dir, &request)?))
+        Some(Question(Asked::Pending(Connection::send(
+            index_dir, &request,
+        )?)))
     }
 
     /// The watcher's answer; `None` (check the corpus) when it watches another corpus or
     /// does not answer.
     pub fn answer(self) -> Option<Answer> {
-        let reply = self.0.reply()?;
-        let mut fields = reply.split('\t');
-        let (Some("watching"), Some(generation), Some(current)) =
-            (fields.next(), fields.next(), fields.next())
-        else {
-            return None;
-        };
-        Some(Answer {
-            generation: generation.parse().ok()?,
-            current: parse_current(current),
-        })
+        match self.0 {
+            Asked::Pending(connection) => parse_answer(&connection.reply()?),
+            Asked::Answered(answer) => answer,
+        }
+    }
+}
+
+fn parse_answer(reply: &str) -> Option<Answer> {
+    let mut fields = reply.split('\t');
+    let (Some("watching"), Some(generation), Some(current)) =
+        (fields.next(), fields.next(), fields.next())
+    else {
+        return None;
+    };
+    Some(Answer {
+        generation: generation.parse().ok()?,
+        current: parse_current(current),
+    })
+}
+
+/// How the watcher took a search.
+pub enum SearchReply {
+    /// It ran the search itself: it vouches that the index is current.
+    Served(Rendered),
+    /// It did not: the search is to be run here, with this answer.
+    Unserved(Question),
+}
+
+/// Asks the watcher of the index in `index_dir`, if one runs, to run `request` on the
+/// index of `corpus`. `None` when no watcher listens.
+pub fn ask_to_search(
+    index_dir: &Path,
+    corpus: &Path,
+    request: &SearchRequest,
+) -> Option<SearchReply> {
+    let request = format!(
+        "search\t{}\t{}",
+        corpus_key(corpus)?,
+        serde_json::to_string(request).ok()?
+    );
+    let unserved = |answer| Some(SearchReply::Unserved(Question(Asked::Answered(answer))));
+    let mut reply = Connection::send(index_dir, &request)?.into_reader();
+    let Some(first) = read_line(&mut reply) else {
+        return unserved(None);
+    };
+    if first != SERVING {
+        return unserved(parse_answer(&first));
+    }
+    // Searching may take longer than answering: the watcher has said it is on it.
+    wait_for_search(&reply);
+    match read_served(&mut reply) {
+        Some(rendered) => Some(SearchReply::Served(rendered)),
+        None => unserved(None),
+    }
+}
+
+/// The first line of the watcher's reply to a search it runs itself.
+const SERVING: &str = "serving";
+
+/// How long a search waits for the watcher to run it, once the watcher said it would.
+const SEARCH_PATIENCE: Duration = Duration::from_secs(60);
+
+/// `served\t<found: 0 or 1>\t<stdout bytes>\t<notes bytes>`, then those bytes; the notes
+/// one to a line. Written at once: each write wakes the search.
+fn write_served(out: &mut impl std::io::Write, rendered: &Rendered) -> std::io::Result<()> {
+    let notes = rendered.notes.join("\n");
+    let mut reply = format!(
+        "served\t{}\t{}\t{}\n",
+        u8::from(rendered.found),
+        rendered.stdout.len(),
+        notes.len()
+    )
+    .into_bytes();
+    reply.extend_from_slice(&rendered.stdout);
+    reply.extend_from_slice(notes.as_bytes());
+    out.write_all(&reply)
+}
+
+fn read_served(reply: &mut impl std::io::BufRead) -> Option<Rendered> {
+    let header = read_line(reply)?;
+    let fields: Vec<&str> = header.split('\t').collect();
+    let ["served", found, stdout_bytes, notes_bytes] = fields.as_slice() else {
+        return None;
+    };
+    let mut stdout = vec![0; stdout_bytes.parse().ok()?];
+    reply.read_exact(&mut stdout).ok()?;
+    let mut notes = vec![0; notes_bytes.parse().ok()?];
+    reply.read_exact(&mut notes).ok()?;
+    let notes = String::from_utf8(notes).ok()?;
+    Some(Rendered {
+        stdout,
+        notes: notes.lines().map(str::to_string).collect(),
+        found: *found == "1",
+    })
+}
+
+#[cfg(unix)]
+fn wait_for_search(reply: &std::io::BufReader<std::os::unix::net::UnixStream>) {
+    let _ = reply.get_ref().set_read_timeout(Some(SEARCH_PATIENCE));
+}
+
+#[cfg(not(unix))]
+fn wait_for_search(_: &std::io::BufReader<std::io::Empty>) {}
+
+/// One line, without its line break; `None` at the end or on an error (a time-out).
+fn read_line(reader: &mut impl std::io::BufRead) -> Option<String> {
+    let mut line = String::new();
+    match reader.read_line(&mut line) {
+        Ok(n) if n > 0 => Some(line.trim_end_matches(['\n', '\r']).to_string()),
+        _ => None,
     }
 }
 
@@ -201,7 +310,7 @@ fn parse_current(text: &str) -> Option<(u64, u64)> {
     ))
 }
 
-/// One request line sent to the watcher, its one reply line still to be read.
+/// One request line sent to the watcher, its reply still to be read.
 #[cfg(unix)]
 struct Connection(std::os::unix::net::UnixStream);
 
@@ -218,23 +327,28 @@ impl Connection {
         Some(Connection(stream))
     }
 
-    fn reply(self) -> Option<String> {
-        use std::io::{BufRead, BufReader};
+    fn into_reader(self) -> std::io::BufReader<std::os::unix::net::UnixStream> {
+        std::io::BufReader::new(self.0)
+    }
 
-        let mut reply = String::new();
-        BufReader::new(self.0).read_line(&mut reply).ok()?;
-        Some(reply.trim_end().to_string())
+    /// The reply's one line.
+    fn reply(self) -> Option<String> {
+        read_line(&mut self.into_reader())
     }
 }
 
 /// No watcher runs where there are no Unix sockets.
 #[cfg(not(unix))]
-struct Connection;
+struct Connection(std::io::Empty);
 
 #[cfg(not(unix))]
 impl Connection {
     fn send(_: &Path, _: &str) -> Option<Connection> {
         None
+    }
+
+    fn into_reader(self) -> std::io::BufReader<std::io::Empty> {
+        std::io::BufReader::new(self.0)
     }
 
     fn reply(self) -> Option<String> {
@@ -251,6 +365,7 @@ mod watcher {
     use std::fs::File;
     use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
     use std::os::unix::net::{UnixListener, UnixStream};
+    use std::panic::AssertUnwindSafe;
     use std::path::{Path, PathBuf};
     use std::time::{Duration, Instant};
 
@@ -258,13 +373,16 @@ mod watcher {
     use rustix::event::{PollFd, PollFlags, Timespec, poll};
 
     use super::{
-        LONGEST_SOCKET_PATH, PATIENCE, SOCKET_FILE, Stopped, corpus_key, fits_in_an_address,
-        parse_current,
+        LONGEST_SOCKET_PATH, PATIENCE, SERVING, SOCKET_FILE, Stopped, corpus_key,
+        fits_in_an_address, parse_current, write_served,
     };
     use crate::corpus;
     use crate::error::{Error, Result};
     use crate::freshness::{self, Fingerprint};
+    use crate::index::DossierIndex;
     use crate::lock;
+    use crate::query::UserQuery;
+    use crate::served::{Rendered, SearchRequest, render_search};
 
     /// Every change to a folder's entries or to their contents, times or names.
     const CHANGES: WatchMask = WatchMask::CREATE
@@ -364,6 +482,22 @@ mod watcher {
         })
     }
 
+    /// The longest request read: a search's arguments, its query included.
+    const MAX_REQUEST_BYTES: u64 = 1024 * 1024;
+
+    /// Runs the search whose arguments are `request` on `index` of the dossier in
+    /// `corpus`; `None` if it fails (the search then runs it itself, and reports why).
+    fn run_search(index: &DossierIndex, corpus: &Path, request: &str) -> Option<Rendered> {
+        let request: SearchRequest = serde_json::from_str(request).ok()?;
+        let query = UserQuery::read(&request.query).ok()?;
+        // tantivy panics on some damaged files instead of returning an error.
+        std::panic::catch_unwind(AssertUnwindSafe(|| {
+            render_search(index, corpus, &request, &query)
+        }))
+        .ok()?
+        .ok()
+    }
+
     struct Watcher {
         inotify: Inotify,
         root: PathBuf,
@@ -376,6 +510,9 @@ mod watcher {
         current: Option<(u64, u64)>,
         /// Set when a folder could not be watched: from then on nothing is vouched for.
         blind: bool,
+        /// The index as searches were last run on it, with the size and time of the
+        /// `meta.json` of its commit.
+        opened: Option<((u64, std::time::SystemTime), DossierIndex)>,
         buffer: Vec<u8>,
     }
 
@@ -394,6 +531,7 @@ mod watcher {
                 generation: 0,
                 current: None,
                 blind: false,
+                opened: None,
                 buffer: vec![0; 64 * 1024],
             };
             watcher.watch_tree(&root).map_err(|e| {
@@ -512,7 +650,8 @@ mod watcher {
             self.blind = true;
         }
 
-        /// Answers one search: first every change queued so far, then the reply.
+        /// Answers one search: first every change queued so far, then the reply; a search
+        /// it asks to run, the watcher runs itself if it vouches for the index.
         fn serve(&mut self, stream: UnixStream) {
             let _ = stream.set_nonblocking(false);
             let _ = stream.set_read_timeout(Some(PATIENCE));
@@ -521,15 +660,60 @@ mod watcher {
             let Ok(mut writer) = stream.try_clone() else {
                 return;
             };
-            if BufReader::new(stream.take(64 * 1024))
+            if BufReader::new(stream.take(MAX_REQUEST_BYTES))
                 .read_line(&mut request)
                 .is_err()
             {
                 return;
             }
             self.drain();
-            let reply = self.reply(request.trim_end());
+            let request = request.trim_end();
+            let corpus = self.root.clone();
+            if let ["search", key, search] = request.split('\t').collect::<Vec<_>>()[..]
+                && Some(key) == self.key.as_deref()
+                && let Some(index) = self.vouched_index()
+            {
+                let _ = writer.write_all(format!("{SERVING}\n").as_bytes());
+                let reply = match run_search(index, &corpus, search) {
+                    Some(rendered) => write_served(&mut writer, &rendered),
+                    None => writer.write_all(b"failed\n"),
+                };
+                if reply.is_err() {
+                    // The search gave up waiting: the next is answered from the index
+                    // opened anew, in case this one was the trouble.
+                    self.opened = None;
+                }
+                return;
+            }
+            let reply = self.reply(request);
             let _ = writer.write_all(format!("{reply}\n").as_bytes());
+        }
+
+        /// The index, open, if this watcher vouches that it is current: nothing changed
+        /// since a search found it current with the fingerprint it records. It is opened
+        /// again when its last commit changes.
+        fn vouched_index(&mut self) -> Option<&DossierIndex> {
+            let (generation, fingerprint) = self.current?;
+            let index_dir = self.index_dir.as_deref()?;
+            let vouched = !self.blind
+                && generation == self.generation
+                && freshness::recorded(index_dir) == Some(fingerprint);
+            if !vouched {
+                return None;
+            }
+            // Read after the fingerprint: the commit it describes was made by then.
+            let meta = std::fs::metadata(index_dir.join("meta.json")).ok()?;
+            let commit = (meta.len(), meta.modified().ok()?);
+            if self
+                .opened
+                .as_ref()
+                .is_none_or(|(opened, _)| *opened != commit)
+            {
+                self.opened = DossierIndex::open(index_dir)
+                    .ok()
+                    .map(|index| (commit, index));
+            }
+            self.opened.as_ref().map(|(_, index)| index)
         }
 
         fn reply(&mut self, request: &str) -> String {
@@ -538,7 +722,8 @@ mod watcher {
                 return "elsewhere".to_string();
             }
             match fields.as_slice() {
-                ["ask", _] => {
+                // A search the watcher does not run is answered as a question.
+                ["ask", _] | ["search", _, _] => {
                     let current = match self.current {
                         Some((generation, fingerprint)) if !self.blind => {
                             format!("{generation}:{fingerprint:016x}")
