@@ -510,9 +510,8 @@ mod watcher {
         current: Option<(u64, u64)>,
         /// Set when a folder could not be watched: from then on nothing is vouched for.
         blind: bool,
-        /// The index as searches were last run on it, with the size and time of the
-        /// `meta.json` of its commit.
-        opened: Option<((u64, std::time::SystemTime), DossierIndex)>,
+        /// The index as searches were last run on it, with the `meta.json` of its commit.
+        opened: Option<(Vec<u8>, DossierIndex)>,
         buffer: Vec<u8>,
     }
 
@@ -674,13 +673,17 @@ mod watcher {
                 && let Some(index) = self.vouched_index()
             {
                 let _ = writer.write_all(format!("{SERVING}\n").as_bytes());
-                let reply = match run_search(index, &corpus, search) {
-                    Some(rendered) => write_served(&mut writer, &rendered),
-                    None => writer.write_all(b"failed\n"),
+                let sent = match run_search(index, &corpus, search) {
+                    Some(rendered) => write_served(&mut writer, &rendered).is_ok(),
+                    None => {
+                        let _ = writer.write_all(b"failed\n");
+                        false
+                    }
                 };
-                if reply.is_err() {
-                    // The search gave up waiting: the next is answered from the index
-                    // opened anew, in case this one was the trouble.
+                if !sent {
+                    // The search failed, or gave up waiting: it runs it itself, and the
+                    // next one here is run on the index opened anew, in case that was the
+                    // trouble.
                     self.opened = None;
                 }
                 return;
@@ -701,9 +704,9 @@ mod watcher {
             if !vouched {
                 return None;
             }
-            // Read after the fingerprint: the commit it describes was made by then.
-            let meta = std::fs::metadata(index_dir.join("meta.json")).ok()?;
-            let commit = (meta.len(), meta.modified().ok()?);
+            // Read after the fingerprint: the commit it describes was made by then. Its
+            // whole text, not its time: two commits can share a clock tick.
+            let commit = std::fs::read(index_dir.join("meta.json")).ok()?;
             if self
                 .opened
                 .as_ref()

@@ -83,6 +83,9 @@ fn the_watcher_vouches_for_the_index_until_a_document_changes() {
     let quokka = dossier.search_json("quokka", &[]);
     assert_eq!(quokka.doc_ids(), ["001_66895d6541d2e960"]);
     assert!(vouched(&dossier));
+    // Run by the watcher now, on the index it opens anew after the update.
+    let quokka = dossier.search_json("quokka", &[]);
+    assert_eq!(quokka.doc_ids(), ["001_66895d6541d2e960"]);
 
     // So do new folders, and what is written in them afterwards.
     dossier.write("new/deeper/memo.md", "The wombat memo.\n");
@@ -355,4 +358,58 @@ fn a_missing_corpus_is_one_line_and_leaves_nothing_behind() {
     assert_eq!(message.lines().count(), 1, "{message}");
     assert!(message.contains("cannot be read"), "{message}");
     assert!(!dossier.index().exists());
+}
+
+/// What a search printed: stdout, stderr and exit code.
+fn printed(output: &std::process::Output) -> (String, String, Option<i32>) {
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr_of(output),
+        output.status.code(),
+    )
+}
+
+/// A watcher that vouches for the index runs searches itself, on the index it keeps open,
+/// and they print what a search run here prints.
+#[test]
+fn a_watcher_that_vouches_runs_searches_itself_and_they_print_the_same() {
+    let dossier = Dossier::shipped();
+    assert_eq!(dossier.index_run().status.code(), Some(0));
+    let _watcher = Watcher::start(&dossier);
+    assert!(vouched(&dossier));
+    let searches: [&[&str]; 6] = [
+        &["search", "Witkoff"],
+        &["search", "\"Presidents come and go\"", "--color", "always"],
+        &["search", "Dimitriev", "--json", "--limit", "2"],
+        &["search", "negotiat*", "--passages", "1", "--id", "00*"],
+        &["search", "Witkof"],
+        &["search", "quokka"],
+    ];
+    for args in searches {
+        let served = dossier.command(args).output().unwrap();
+        let here = dossier.command(args).arg("--no-refresh").output().unwrap();
+        assert_eq!(printed(&served), printed(&here), "{args:?}");
+    }
+
+    // Each segment file replaced by a damaged copy, under the same name: a search that
+    // opened the index now would fail, but the watcher still has the old files open.
+    for entry in std::fs::read_dir(dossier.index()).unwrap() {
+        let path = entry.unwrap().path();
+        let is_segment_file = path.extension().is_some_and(|extension| {
+            ["idx", "pos", "term", "store"].contains(&extension.to_str().unwrap())
+        });
+        if is_segment_file {
+            let damaged = path.with_extension("damaged");
+            std::fs::write(&damaged, b"damaged").unwrap();
+            std::fs::rename(&damaged, &path).unwrap();
+        }
+    }
+    let here = dossier
+        .command(&["search", "Witkoff", "--no-refresh"])
+        .output()
+        .unwrap();
+    assert_eq!(here.status.code(), Some(2), "{}", stderr_of(&here));
+    let served = dossier.command(&["search", "Witkoff"]).output().unwrap();
+    assert_eq!(served.status.code(), Some(0), "{}", stderr_of(&served));
+    assert!(String::from_utf8_lossy(&served.stdout).contains("Witkoff"));
 }
