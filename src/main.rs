@@ -21,7 +21,7 @@ use dossier::lock::UpdateLock;
 use dossier::query::{QueryBuilder, UserQuery};
 use dossier::quote::{QuoteOptions, QuoteResults, check_quotation};
 use dossier::schema::build_schema;
-use dossier::served::{Rendered, SearchRequest, render_search};
+use dossier::served::{Rendered, SearchRequest, render_search, this_build};
 use dossier::variants::Variants;
 use dossier::watch::SearchReply;
 use dossier::{Error, freshness, printer, watch};
@@ -186,6 +186,7 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<u8> {
         before: args.before,
         no_variants: args.no_variants,
         color: !args.json && color_choice(args.color) == ColorChoice::Always,
+        build: this_build(),
     };
     let (location, no_refresh) = (&args.location, args.no_refresh);
     // A watcher that vouches for the index runs the search itself, on the index it keeps

@@ -31,6 +31,21 @@ pub struct SearchRequest {
     pub no_variants: bool,
     /// Whether the text is coloured: decided by the process the user ran, from its terminal.
     pub color: bool,
+    /// The build of dossier that asks (see [`this_build`]): a watcher of another build
+    /// leaves the search to it, so that a new version never prints what an old one would.
+    pub build: String,
+}
+
+/// This build of dossier: its version and the time its executable was written. A watcher
+/// whose executable was replaced since it started finds none (the path it had is gone).
+pub fn this_build() -> String {
+    let written = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .and_then(|file| file.modified());
+    match written {
+        Ok(time) => format!("{} {time:?}", env!("CARGO_PKG_VERSION")),
+        Err(_) => "unknown".to_string(),
+    }
 }
 
 /// What a search prints.

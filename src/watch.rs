@@ -382,7 +382,7 @@ mod watcher {
     use crate::index::DossierIndex;
     use crate::lock;
     use crate::query::UserQuery;
-    use crate::served::{Rendered, SearchRequest, render_search};
+    use crate::served::{Rendered, SearchRequest, render_search, this_build};
 
     /// Every change to a folder's entries or to their contents, times or names.
     const CHANGES: WatchMask = WatchMask::CREATE
@@ -485,14 +485,17 @@ mod watcher {
     /// The longest request read: a search's arguments, its query included.
     const MAX_REQUEST_BYTES: u64 = 1024 * 1024;
 
-    /// Runs the search whose arguments are `request` on `index` of the dossier in
-    /// `corpus`; `None` if it fails (the search then runs it itself, and reports why).
-    fn run_search(index: &DossierIndex, corpus: &Path, request: &str) -> Option<Rendered> {
-        let request: SearchRequest = serde_json::from_str(request).ok()?;
+    /// Runs the search `request` on `index` of the dossier in `corpus`; `None` if it fails
+    /// (the search then runs it itself, and reports why).
+    fn run_search(
+        index: &DossierIndex,
+        corpus: &Path,
+        request: &SearchRequest,
+    ) -> Option<Rendered> {
         let query = UserQuery::read(&request.query).ok()?;
         // tantivy panics on some damaged files instead of returning an error.
         std::panic::catch_unwind(AssertUnwindSafe(|| {
-            render_search(index, corpus, &request, &query)
+            render_search(index, corpus, request, &query)
         }))
         .ok()?
         .ok()
@@ -512,6 +515,8 @@ mod watcher {
         blind: bool,
         /// The index as searches were last run on it, with the `meta.json` of its commit.
         opened: Option<(Vec<u8>, DossierIndex)>,
+        /// Searches are run for the same build of dossier only.
+        build: String,
         buffer: Vec<u8>,
     }
 
@@ -531,6 +536,7 @@ mod watcher {
                 current: None,
                 blind: false,
                 opened: None,
+                build: this_build(),
                 buffer: vec![0; 64 * 1024],
             };
             watcher.watch_tree(&root).map_err(|e| {
@@ -670,10 +676,12 @@ mod watcher {
             let corpus = self.root.clone();
             if let ["search", key, search] = request.split('\t').collect::<Vec<_>>()[..]
                 && Some(key) == self.key.as_deref()
+                && let Ok(search) = serde_json::from_str::<SearchRequest>(search)
+                && search.build == self.build
                 && let Some(index) = self.vouched_index()
             {
                 let _ = writer.write_all(format!("{SERVING}\n").as_bytes());
-                let sent = match run_search(index, &corpus, search) {
+                let sent = match run_search(index, &corpus, &search) {
                     Some(rendered) => write_served(&mut writer, &rendered).is_ok(),
                     None => {
                         let _ = writer.write_all(b"failed\n");

@@ -27,7 +27,12 @@ impl Watcher {
 
     /// [`Watcher::start`] with more arguments.
     fn start_with(dossier: &Dossier, args: &[&str]) -> Watcher {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        Watcher::start_from(Path::new(env!("CARGO_BIN_EXE_dossier")), dossier, args)
+    }
+
+    /// [`Watcher::start_with`], running the executable `exe`.
+    fn start_from(exe: &Path, dossier: &Dossier, args: &[&str]) -> Watcher {
+        let mut child = Command::new(exe)
             .arg("watch")
             .args(args)
             .arg("--corpus")
@@ -391,19 +396,8 @@ fn a_watcher_that_vouches_runs_searches_itself_and_they_print_the_same() {
         assert_eq!(printed(&served), printed(&here), "{args:?}");
     }
 
-    // Each segment file replaced by a damaged copy, under the same name: a search that
-    // opened the index now would fail, but the watcher still has the old files open.
-    for entry in std::fs::read_dir(dossier.index()).unwrap() {
-        let path = entry.unwrap().path();
-        let is_segment_file = path.extension().is_some_and(|extension| {
-            ["idx", "pos", "term", "store"].contains(&extension.to_str().unwrap())
-        });
-        if is_segment_file {
-            let damaged = path.with_extension("damaged");
-            std::fs::write(&damaged, b"damaged").unwrap();
-            std::fs::rename(&damaged, &path).unwrap();
-        }
-    }
+    // A search that opened the index now would fail, but the watcher has the old files open.
+    replace_segment_files_with_damaged_ones(&dossier);
     let here = dossier
         .command(&["search", "Witkoff", "--no-refresh"])
         .output()
@@ -412,4 +406,42 @@ fn a_watcher_that_vouches_runs_searches_itself_and_they_print_the_same() {
     let served = dossier.command(&["search", "Witkoff"]).output().unwrap();
     assert_eq!(served.status.code(), Some(0), "{}", stderr_of(&served));
     assert!(String::from_utf8_lossy(&served.stdout).contains("Witkoff"));
+}
+
+/// Replaces each segment file of the index by a damaged one under the same name: a
+/// process that has the index open keeps reading the old files.
+fn replace_segment_files_with_damaged_ones(dossier: &Dossier) {
+    for entry in std::fs::read_dir(dossier.index()).unwrap() {
+        let path = entry.unwrap().path();
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        if ["idx", "pos", "term", "store"].contains(&extension) {
+            let damaged = path.with_extension("damaged");
+            std::fs::write(&damaged, b"damaged").unwrap();
+            std::fs::rename(&damaged, &path).unwrap();
+        }
+    }
+}
+
+/// A watcher of another build (here, a copy of the executable written later) answers, but
+/// leaves the search to the process the user ran.
+#[test]
+fn a_watcher_of_another_build_does_not_run_searches() {
+    let dossier = Dossier::shipped();
+    assert_eq!(dossier.index_run().status.code(), Some(0));
+    let other_build = dossier.dir.path().join("dossier-other-build");
+    std::fs::copy(env!("CARGO_BIN_EXE_dossier"), &other_build).unwrap();
+    let _watcher = Watcher::start_from(&other_build, &dossier, &[]);
+    assert!(vouched(&dossier));
+    assert_eq!(dossier.search_json("Witkoff", &[]).total_hits, 5);
+    replace_segment_files_with_damaged_ones(&dossier);
+    let output = dossier.command(&["search", "Witkoff"]).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "run here: {}",
+        stderr_of(&output)
+    );
 }
