@@ -16,7 +16,10 @@
 //! is never vouched for by its older fingerprint.
 //!
 //! Once its folders are watched, the watcher checks the corpus itself, as a search would, so
-//! that not even the first search after it starts pays for the check. A search that had to
+//! that not even the first search after it starts pays for the check. A search asks the
+//! watcher to run it: one that vouches for the index (and is of the same build) does, on
+//! the index it keeps open, and sends back what the search prints; otherwise it answers the
+//! question and the search runs itself. A search that had to
 //! check a large corpus because no watcher answered starts one in the background, which
 //! stops when no search has asked for [`IDLE_TIMEOUT`].
 //!
