@@ -2,6 +2,7 @@
 //! (`--after`, `--before`).
 
 use globset::{GlobBuilder, GlobMatcher};
+use serde::{Deserialize, Serialize};
 use std::ops::Bound;
 
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermSetQuery};
@@ -11,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::index::DossierIndex;
 
 /// Which documents a search may return.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Filters {
     /// A glob over document IDs (`2025/*`, `000_*`); `*` does not cross `/`.
     pub id_glob: Option<String>,

@@ -15,6 +15,7 @@ use termcolor::{BufferedStandardStream, ColorChoice};
 
 use cli::{Cli, ColorWhen, Command, Location, QuoteArgs, SearchArgs};
 use dossier::error::holder_name;
+use dossier::filter::Filters;
 use dossier::index::DossierIndex;
 use dossier::indexer::{self, IndexSummary, Progress, UpdateOptions};
 use dossier::lock::UpdateLock;
@@ -181,9 +182,11 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<u8> {
         passages: args.passages,
         json: args.json,
         fuzzy: args.fuzzy,
-        id: args.id.clone(),
-        after: args.after,
-        before: args.before,
+        filters: Filters {
+            id_glob: args.id.clone(),
+            after: args.after,
+            before: args.before,
+        },
         no_variants: args.no_variants,
         color: !args.json && color_choice(args.color) == ColorChoice::Always,
         build: this_build(),

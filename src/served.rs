@@ -25,9 +25,7 @@ pub struct SearchRequest {
     pub passages: usize,
     pub json: bool,
     pub fuzzy: bool,
-    pub id: Option<String>,
-    pub after: Option<i64>,
-    pub before: Option<i64>,
+    pub filters: Filters,
     pub no_variants: bool,
     /// Whether the text is coloured: decided by the process the user ran, from its terminal.
     pub color: bool,
@@ -75,11 +73,7 @@ pub fn render_search(
     let options = SearchOptions {
         limit: request.limit,
         passages: request.passages,
-        filters: Filters {
-            id_glob: request.id.clone(),
-            after: request.after,
-            before: request.before,
-        },
+        filters: request.filters.clone(),
         corpus: corpus.to_path_buf(),
     };
     let results = search(index, &query, options)?;
