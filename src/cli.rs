@@ -152,6 +152,6 @@ pub enum ColorWhen {
 }
 
 fn parse_day(text: &str) -> Result<i64, String> {
-    dossier::metadata::parse_date(text)
+    dossier::text::dates::parse_date(text)
         .ok_or_else(|| format!("`{text}` is not a date; write it as 2017-02-07, 2017-02 or 2017"))
 }

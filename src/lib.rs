@@ -1,39 +1,27 @@
 //! dossier: full-text search for people who investigate.
 //!
-//! Data flows one way: [`corpus`] walks the folder, [`extract`] turns each file into a
-//! document, [`indexer`] keeps the tantivy index ([`index`], [`schema`]) in step with the
-//! folder, [`query`] turns what the user typed into a tantivy query, [`search`] runs it and
-//! returns hits, [`matches`] and [`passage`] find the exact spans and passages to show, and
-//! [`printer`] renders the result for a person or a program.
+//! Data flows one way, one folder a stage: [`corpus`] walks the folder and says which files
+//! are documents, [`extract`] turns each file into a document's text, [`update`] keeps the
+//! tantivy [`index`] in step with the folder, [`query`] turns what the user typed into a
+//! tantivy query, [`search`] runs it and ranks hits, [`highlight`] finds the exact spans and
+//! the passages to show, [`quote`] checks a quotation against the documents, and [`printer`]
+//! renders results for a person or a program. [`text`] (words, sentences, lines, dates) is
+//! shared by all and depends on nothing. [`engine`] is the one entry point every front end
+//! calls (the command line and the long-running [`server`] side): it opens the index,
+//! keeps it current with the corpus, and answers searches and quotations with plain data.
 
-pub mod align;
 pub mod corpus;
+pub mod engine;
 pub mod error;
 pub mod extract;
-mod files;
-pub mod filter;
-pub mod freshness;
+pub mod highlight;
 pub mod index;
-pub mod indexer;
-pub mod locate;
-pub mod lock;
-pub mod matches;
-pub mod metadata;
-pub mod one_edit;
-pub mod passage;
 pub mod printer;
 pub mod query;
 pub mod quote;
-pub mod schema;
 pub mod search;
-mod sentences;
-pub mod served;
-pub mod source;
-pub mod stems;
-pub mod suggest;
-pub mod synonyms;
-pub mod variants;
-pub mod vocabulary;
-pub mod watch;
+pub mod server;
+pub mod text;
+pub mod update;
 
 pub use error::{Error, Result};

@@ -14,18 +14,20 @@ use indicatif::{ProgressBar, ProgressStyle};
 use termcolor::{BufferedStandardStream, ColorChoice};
 
 use cli::{Cli, ColorWhen, Command, Location, QuoteArgs, SearchArgs};
+use dossier::engine::served::{Rendered, SearchRequest, render_search, this_build};
 use dossier::error::holder_name;
-use dossier::filter::Filters;
 use dossier::index::DossierIndex;
-use dossier::indexer::{self, IndexSummary, Progress, UpdateOptions};
-use dossier::lock::UpdateLock;
+use dossier::index::lock::UpdateLock;
+use dossier::index::schema::build_schema;
+use dossier::query::filter::Filters;
+use dossier::query::variants::Variants;
 use dossier::query::{QueryBuilder, UserQuery};
 use dossier::quote::{QuoteOptions, QuoteResults, check_quotation};
-use dossier::schema::build_schema;
-use dossier::served::{Rendered, SearchRequest, render_search, this_build};
-use dossier::variants::Variants;
-use dossier::watch::SearchReply;
-use dossier::{Error, freshness, printer, watch};
+use dossier::server::watch;
+use dossier::server::watch::SearchReply;
+use dossier::update::fingerprint as freshness;
+use dossier::update::{self, IndexSummary, Progress, UpdateOptions};
+use dossier::{Error, printer};
 
 /// From this many files, a search that had to check the corpus starts a watcher for the
 /// searches after it: the check of 1,000 news articles took 2.7 ms here, two thirds of the
@@ -385,7 +387,7 @@ fn confirm_current(
     if watcher.is_some_and(|answer| answer.vouches_for(recorded)) {
         return Ok(None);
     }
-    let check = indexer::pending_changes(index, corpus)?;
+    let check = update::pending_changes(index, corpus)?;
     if unwatched && check.files >= WATCH_FROM_FILES {
         start_watcher(corpus, index_dir, check.files);
     }
@@ -469,7 +471,7 @@ fn update_index(
     options: &UpdateOptions,
 ) -> anyhow::Result<IndexSummary> {
     let progress = ProgressReporter::new();
-    let summary = indexer::update_with(corpus, index_dir, options, &progress)?;
+    let summary = update::update_with(corpus, index_dir, options, &progress)?;
     if let Some(found) = summary.rebuilt_outdated {
         eprintln!(
             "dossier: the index in '{}' was written by an older version of dossier (schema {found}); rebuilt it",

@@ -630,7 +630,7 @@ fn set_schema_version(dossier: &Dossier, version: u32) {
 #[test]
 fn an_index_of_an_older_dossier_is_rebuilt_automatically() {
     let dossier = indexed_shipped();
-    let older = dossier::schema::SCHEMA_VERSION - 1;
+    let older = dossier::index::schema::SCHEMA_VERSION - 1;
     set_schema_version(&dossier, older);
     // Without refresh nothing is written: the user is told what to run.
     assert_eq!(
@@ -638,7 +638,7 @@ fn an_index_of_an_older_dossier_is_rebuilt_automatically() {
         format!(
             "dossier: error: the index at {} was written by an older version of dossier (schema {older}, this one reads {}); run `dossier index` to rebuild it",
             dossier.index().display(),
-            dossier::schema::SCHEMA_VERSION
+            dossier::index::schema::SCHEMA_VERSION
         )
     );
     let output = dossier
@@ -671,13 +671,13 @@ fn an_index_of_an_older_dossier_is_rebuilt_automatically() {
 #[test]
 fn an_index_of_a_newer_dossier_is_left_alone() {
     let dossier = indexed_shipped();
-    let newer = dossier::schema::SCHEMA_VERSION + 1;
+    let newer = dossier::index::schema::SCHEMA_VERSION + 1;
     set_schema_version(&dossier, newer);
     let meta = std::fs::read(dossier.index().join("meta.json")).expect("meta");
     let expected = format!(
         "dossier: error: the index at {} cannot be opened: it was written by a newer version of dossier (schema {newer}, this one reads {}); run `dossier index --rebuild` to build it anew",
         dossier.index().display(),
-        dossier::schema::SCHEMA_VERSION
+        dossier::index::schema::SCHEMA_VERSION
     );
     assert_eq!(error_line(&search_no_refresh(&dossier)), expected);
     let refreshing = dossier

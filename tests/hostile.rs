@@ -612,7 +612,7 @@ fn very_deep_folders_are_walked_and_too_deep_ones_reported() {
 /// Deletes a file once the corpus has been listed, before any file is read.
 struct DeleteAfterListing(PathBuf);
 
-impl dossier::indexer::Progress for DeleteAfterListing {
+impl dossier::update::Progress for DeleteAfterListing {
     fn begin(&self, _total: u64) {
         std::fs::remove_file(&self.0).expect("delete the file");
     }
@@ -623,7 +623,7 @@ fn a_file_deleted_between_the_walk_and_the_read_is_reported_and_skipped() {
     let dossier = Dossier::empty();
     add_ordinary(&dossier);
     dossier.write("vanishing.txt", "Vanishing\n\nThe dodo memo.\n");
-    let summary = dossier::indexer::update(
+    let summary = dossier::update::update(
         &dossier.corpus(),
         &dossier.index(),
         false,

@@ -28,16 +28,17 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use dossier::filter::Filters;
+use dossier::Error;
+use dossier::highlight::matches::find_matches;
+use dossier::highlight::passage::{Passage, best_passages};
 use dossier::index::DossierIndex;
-use dossier::matches::find_matches;
-use dossier::passage::{Passage, best_passages};
+use dossier::index::schema::{Fields, build_schema};
+use dossier::query::filter::Filters;
+use dossier::query::variants::Variants;
 use dossier::query::{QueryBuilder, normalize_quotes};
+use dossier::quote::align;
 use dossier::quote::{QuoteOptions, QuoteResults, check_quotation, parse_quotation};
-use dossier::schema::{Fields, build_schema};
 use dossier::search::{SearchOptions, SearchResults, search};
-use dossier::variants::Variants;
-use dossier::{Error, align};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
@@ -179,7 +180,7 @@ fn fixture() -> &'static Fixture {
             texts.insert(name.to_string(), text);
         }
         let index_dir = dir.path().join("index");
-        dossier::indexer::update(&corpus, &index_dir, false, &()).expect("index the fixture");
+        dossier::update::update(&corpus, &index_dir, false, &()).expect("index the fixture");
         let index = DossierIndex::open(&index_dir).expect("open the fixture's index");
         let mut vocabulary: Vec<String> = texts
             .values()

@@ -10,7 +10,8 @@ use std::process::{Child, ChildStderr, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{Dossier, stderr_of};
-use dossier::{freshness, watch};
+use dossier::server::watch;
+use dossier::update::fingerprint as freshness;
 
 /// A running `dossier watch`, stopped when dropped.
 struct Watcher {

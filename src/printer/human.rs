@@ -4,7 +4,7 @@
 
 use termcolor::{Color, ColorSpec, WriteColor};
 
-use crate::passage::Passage;
+use crate::highlight::passage::Passage;
 use crate::quote::{Difference, QuoteResults, Verdict};
 use crate::search::{Hit, SearchResults};
 

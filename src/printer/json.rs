@@ -4,10 +4,10 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::passage::Passage;
+use crate::highlight::passage::Passage;
 use crate::quote::{Difference, QuoteResults, Verdict};
+use crate::search::suggest::Suggestion;
 use crate::search::{Hit, NameVariants, SearchResults};
-use crate::suggest::Suggestion;
 
 #[derive(Serialize)]
 struct JsonResults<'a> {

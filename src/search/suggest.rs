@@ -11,9 +11,10 @@ use tantivy::{Searcher, Term};
 use tantivy_fst::Automaton;
 
 use crate::index::past_prefix;
-use crate::one_edit::OneEdit;
+use crate::index::vocabulary::{self, CommonWords};
 use crate::query::fuzzy_distance_for;
-use crate::vocabulary::{self, CommonWords};
+use crate::text::one_edit::OneEdit;
+use crate::text::words::same_case_as;
 
 /// A close spelling is suggested when it is in at least this many times as many documents.
 const MANY_TIMES_MORE: u64 = 2;
@@ -48,14 +49,14 @@ pub fn suggest(
     words: &[(String, Vec<String>)],
     found_nothing: bool,
 ) -> Vec<Suggestion> {
-    let mut analyzer = crate::schema::exact_analyzer();
-    let mut stemmer = crate::schema::stemmed_analyzer();
+    let mut analyzer = crate::index::schema::exact_analyzer();
+    let mut stemmer = crate::index::schema::stemmed_analyzer();
     let mut suggestions = Vec::new();
     let rare = (searcher.num_docs() / RARE_SHARE).max(3);
     // Opened when first needed.
     let mut common_words: Option<Option<CommonWords>> = None;
     for (typed, searched) in words {
-        let folded = crate::schema::analyze(&mut analyzer, typed);
+        let folded = crate::index::schema::analyze(&mut analyzer, typed);
         let [word] = folded.as_slice() else {
             continue;
         };
@@ -105,7 +106,7 @@ pub fn suggest(
             .filter(|(alternative, documents)| {
                 alternative != word
                     && *documents >= least_documents
-                    && !crate::schema::analyze(&mut stemmer, alternative)
+                    && !crate::index::schema::analyze(&mut stemmer, alternative)
                         .iter()
                         .all(|stem| searched.contains(stem))
             })
@@ -175,15 +176,4 @@ fn close_spellings<A: Automaton<State: Clone>>(
             (word, documents)
         })
         .collect()
-}
-
-/// `kyiv` shown as `Kyiv` when the user wrote `Kiev`.
-pub(crate) fn same_case_as(typed: &str, word: &str) -> String {
-    let mut chars = word.chars();
-    match (typed.chars().next(), chars.next()) {
-        (Some(first), Some(initial)) if first.is_uppercase() => {
-            initial.to_uppercase().chain(chars).collect()
-        }
-        _ => word.to_string(),
-    }
 }

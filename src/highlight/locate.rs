@@ -2,7 +2,7 @@
 //! so that only the stretches around them are analyzed again, not the whole text.
 //!
 //! The index keeps, for each long document, the byte offset and line of every 64th word
-//! ([`crate::source`] checkpoints). A word position from the postings lies between two
+//! ([`crate::index::stored`] checkpoints). A word position from the postings lies between two
 //! checkpoints, which bound a stretch of text starting on a word; analyzing that stretch
 //! finds the same matches there as analyzing the whole text would.
 
@@ -13,12 +13,13 @@ use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Searcher, SegmentReader, TERMINATED, Term};
 
+use crate::highlight::passage::score;
+use crate::index::schema::Fields;
+use crate::index::stored::CHECKPOINT_EVERY;
 use crate::index::words_starting_with;
-use crate::passage::score;
+use crate::query::stems::terms_with_stem;
 use crate::query::{Pattern, QueryTerm};
-use crate::schema::Fields;
-use crate::source::{CHECKPOINT_EVERY, word_starts};
-use crate::stems::terms_with_stem;
+use crate::text::words::word_starts;
 
 /// Words of context read before a match's first word.
 const WORDS_BEFORE: usize = 8;
@@ -332,7 +333,7 @@ fn phrase_positions(segment: &SegmentReader, doc: DocId, terms: &[Term]) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::index_of_bodies;
+    use crate::index::schema::index_of_bodies;
 
     #[test]
     fn a_term_first_found_in_a_later_document_is_not_sought_backwards() {

@@ -12,7 +12,7 @@
 //! (Words that folding leaves with capitals, from phonetic transcriptions, are stemmed as
 //! folded, with their capitals, on both sides: `bɪl` finds `bIl`.)
 //!
-//! The words of a stem are scored together by [`crate::synonyms`].
+//! The words of a stem are scored together by [`crate::query::synonyms`].
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, LazyLock, Mutex};
@@ -22,8 +22,8 @@ use tantivy::schema::Field;
 use tantivy::termdict::TermDictionary;
 use tantivy::{Searcher, SegmentReader, Term};
 
+use crate::index::schema::folded_word_stemmer;
 use crate::index::words_starting_with;
-use crate::schema::folded_word_stemmer;
 
 /// Words whose stem does not start with their own beginning: a letter and -ying.
 const IRREGULAR: [(&str, &str); 5] = [
@@ -149,7 +149,7 @@ pub fn terms_with_stem(searcher: &Searcher, field: Field, stem: &str) -> Vec<Ter
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{analyze, index_of_bodies, stemmed_analyzer};
+    use crate::index::schema::{analyze, index_of_bodies, stemmed_analyzer};
 
     fn stem_of(word: &str) -> String {
         analyze(&mut stemmed_analyzer(), word).remove(0)

@@ -9,15 +9,14 @@
 //! being sure it is unchanged. Any difference, or no fingerprint at all, sends the caller
 //! to the full comparison, so the fingerprint can make a check cheaper but never wrong.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::corpus;
+use crate::corpus::{self, Stats};
 use crate::error::Result;
-use crate::files::{remove_if_present, write_atomically};
+use crate::index::files::{remove_if_present, write_atomically};
 
 /// Below this many files, they are stat'ed on this thread: starting the thread pool took
 /// about a millisecond here, and a stat takes about a microsecond.
@@ -34,10 +33,6 @@ pub struct Fingerprint {
     pub value: u64,
     files: Vec<Stated>,
 }
-
-/// The size and modification time of each file a fingerprint covered, by its path
-/// relative to the corpus: what the walk of an update would otherwise look up again.
-pub type Stats = HashMap<PathBuf, (u64, i64)>;
 
 impl Fingerprint {
     /// Takes the fingerprint of the corpus in `root`, whose index is in `index_dir`.

@@ -8,12 +8,16 @@ use std::time::UNIX_EPOCH;
 
 use walkdir::WalkDir;
 
+use crate::corpus::ids::id_for;
+use crate::corpus::metadata::{Dates, METADATA_FILE, read_dates};
 use crate::error::{Error, Result};
-use crate::freshness::Stats;
-use crate::metadata::{Dates, METADATA_FILE, read_dates};
 
 /// The extensions of the files dossier reads as documents.
 const DOCUMENT_EXTENSIONS: &[&str] = &["txt", "md"];
+
+/// The size and modification time of each file a fingerprint covered, by its path
+/// relative to the corpus: what the walk of an update would otherwise look up again.
+pub type Stats = HashMap<PathBuf, (u64, i64)>;
 
 /// A file of the corpus that is a document candidate, as seen by the walk (not yet read).
 #[derive(Clone, Debug)]
@@ -294,16 +298,6 @@ fn assign_ids(listing: &mut CorpusListing) {
             path: file.rel_path,
             reason: "its document ID is taken by another file; rename one of them".to_string(),
         });
-    }
-}
-
-/// The document ID of a corpus-relative path: the path without its extension.
-pub fn id_for(rel_path: &str) -> String {
-    match rel_path.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() && !stem.ends_with('/') && !ext.contains('/') => {
-            stem.to_string()
-        }
-        _ => rel_path.to_string(),
     }
 }
 

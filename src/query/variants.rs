@@ -135,7 +135,7 @@ impl Variants {
 }
 
 fn parse(text: &str, path: &Path) -> Result<Vec<Vec<String>>> {
-    let mut analyzer = crate::schema::exact_analyzer();
+    let mut analyzer = crate::index::schema::exact_analyzer();
     let mut families = Vec::new();
     for (number, line) in text.lines().enumerate() {
         let line = line.split('#').next().unwrap_or("").trim();
@@ -144,7 +144,7 @@ fn parse(text: &str, path: &Path) -> Result<Vec<Vec<String>>> {
         }
         let mut family = Vec::new();
         for spelling in line.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            match crate::schema::analyze(&mut analyzer, spelling).as_slice() {
+            match crate::index::schema::analyze(&mut analyzer, spelling).as_slice() {
                 [word] => family.push(word.clone()),
                 _ => {
                     return Err(Error::Usage(format!(

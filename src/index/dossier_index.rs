@@ -11,7 +11,7 @@ use tantivy::termdict::{TermDictionary, TermStreamer};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyError};
 
 use crate::error::{Error, Result};
-use crate::schema::{Fields, SCHEMA_VERSION, build_schema, register_analyzers};
+use crate::index::schema::{Fields, SCHEMA_VERSION, build_schema, register_analyzers};
 
 /// The end (excluded) of the dictionary range, from `prefix` on, that holds the words starting
 /// with `prefix`: no character sorts after U+10FFFF, so only words going on with that

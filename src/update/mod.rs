@@ -12,6 +12,8 @@
 //! `skipped.json` inside the index folder, so the next run reports them without reading
 //! them again and a search does not mistake them for new files.
 
+pub mod fingerprint;
+
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -24,13 +26,14 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 use crate::corpus::{self, CorpusFile, CorpusListing, Skipped};
 use crate::error::{Error, Result};
 use crate::extract::{self, MAX_FILE_BYTES};
-use crate::files::{remove_if_present, write_atomically};
-use crate::freshness::{self, Fingerprint};
-use crate::index::{CommitPayload, DossierIndex, StoredState};
-use crate::lock::UpdateLock;
-use crate::schema::{Fields, SCHEMA_VERSION};
-use crate::source::{LONG_TEXT_BYTES, encode_checkpoints};
-use crate::vocabulary;
+use crate::index::dossier_index::CommitPayload;
+use crate::index::files::{remove_if_present, write_atomically};
+use crate::index::lock::UpdateLock;
+use crate::index::schema::{Fields, SCHEMA_VERSION};
+use crate::index::stored::{LONG_TEXT_BYTES, encode_checkpoints};
+use crate::index::vocabulary;
+use crate::index::{DossierIndex, StoredState};
+use fingerprint::Fingerprint;
 
 const SKIPPED_FILE: &str = "skipped.json";
 
@@ -199,7 +202,7 @@ pub fn pending_changes(index: &DossierIndex, corpus_dir: &Path) -> Result<Corpus
     let taken = Fingerprint::take(corpus_dir, &index.dir)?;
     let fingerprint = taken.value;
     let files = taken.file_count();
-    if freshness::recorded(&index.dir) == Some(fingerprint) {
+    if fingerprint::recorded(&index.dir) == Some(fingerprint) {
         return Ok(CorpusCheck {
             changes: Changes::default(),
             current_with: Some(fingerprint),
@@ -214,8 +217,9 @@ pub fn pending_changes(index: &DossierIndex, corpus_dir: &Path) -> Result<Corpus
     let changes = plan(index, &listing)?;
     // Only a shortcut for the next check: an index folder that cannot be written to is
     // still searched, just without it.
-    let recorded =
-        changes.is_empty() && lock.is_some() && freshness::record(&index.dir, fingerprint).is_ok();
+    let recorded = changes.is_empty()
+        && lock.is_some()
+        && fingerprint::record(&index.dir, fingerprint).is_ok();
     Ok(CorpusCheck {
         changes,
         current_with: recorded.then_some(fingerprint),
@@ -256,7 +260,7 @@ pub fn update_with(
     let (index, rebuilt_outdated) = open_for_update(index_dir, options.rebuild)?;
     let rebuild = options.rebuild || rebuilt_outdated.is_some();
     let mut writer = writer(&index)?;
-    freshness::forget(index_dir)?;
+    fingerprint::forget(index_dir)?;
     let mut changes = if rebuild {
         writer.delete_all_documents().map_err(|e| index.error(e))?;
         Changes {
@@ -358,7 +362,7 @@ pub fn update_with(
         index.fields.body_exact,
     )?;
     write_skipped(&index.dir, &skipped_records)?;
-    freshness::record(&index.dir, fingerprint)?;
+    fingerprint::record(&index.dir, fingerprint)?;
     summary.fingerprint = fingerprint;
     summary.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     summary.elapsed = started.elapsed();

@@ -12,10 +12,10 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use tantivy::tokenizer::TextAnalyzer;
 
+use crate::index::schema::{LONGEST_WORD_BYTES, exact_analyzer, stemmed_analyzer};
+use crate::query::stems::{is_irregular, shared_beginning};
 use crate::query::{Pattern, QueryTerm};
-use crate::schema::{LONGEST_WORD_BYTES, exact_analyzer, stemmed_analyzer};
-use crate::source::word_starts;
-use crate::stems::{is_irregular, shared_beginning};
+use crate::text::words::word_starts;
 
 /// One match of one query clause in the text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -514,7 +514,7 @@ mod tests {
         QueryTerm {
             label: word.to_string(),
             pattern: Pattern::Word {
-                words: crate::schema::analyze(&mut stemmed_analyzer(), word),
+                words: crate::index::schema::analyze(&mut stemmed_analyzer(), word),
                 stemmed: true,
             },
         }

@@ -29,7 +29,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::served::{Rendered, SearchRequest};
+use crate::engine::served::{Rendered, SearchRequest};
 
 /// Why a watcher stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -380,12 +380,12 @@ mod watcher {
         fits_in_an_address, parse_current, write_served,
     };
     use crate::corpus;
+    use crate::engine::served::{Rendered, SearchRequest, render_search, this_build};
     use crate::error::{Error, Result};
-    use crate::freshness::{self, Fingerprint};
     use crate::index::DossierIndex;
-    use crate::lock;
+    use crate::index::lock;
     use crate::query::UserQuery;
-    use crate::served::{Rendered, SearchRequest, render_search, this_build};
+    use crate::update::fingerprint::{self, Fingerprint};
 
     /// Every change to a folder's entries or to their contents, times or names.
     const CHANGES: WatchMask = WatchMask::CREATE
@@ -562,7 +562,7 @@ mod watcher {
             };
             // Read after the fingerprint was taken, as `indexer::pending_changes` does: a
             // fingerprint recorded by then describes a commit made by then.
-            if freshness::recorded(index_dir) == Some(taken.value) {
+            if fingerprint::recorded(index_dir) == Some(taken.value) {
                 self.current = Some((generation, taken.value));
             }
         }
@@ -711,7 +711,7 @@ mod watcher {
             let index_dir = self.index_dir.as_deref()?;
             let vouched = !self.blind
                 && generation == self.generation
-                && freshness::recorded(index_dir) == Some(fingerprint);
+                && fingerprint::recorded(index_dir) == Some(fingerprint);
             if !vouched {
                 return None;
             }

@@ -1,5 +1,5 @@
 //! Scoring a group of words of one field as one word: the inflections of a keyword
-//! (`sanctions` finds sanction, sanctioned; see [`crate::stems`]), the words a prefix
+//! (`sanctions` finds sanction, sanctioned; see [`crate::query::stems`]), the words a prefix
 //! starts (`sanction*`), or the spellings near a word (`Dimitriev~1`).
 //!
 //! A group is scored as Lucene scores synonyms: BM25 of the words' summed frequency in the
@@ -20,7 +20,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
 use crate::index::words_starting_with;
-use crate::stems::{terms_with_stem, words_with_stem};
+use crate::query::stems::{terms_with_stem, words_with_stem};
 
 /// Up to this many words of a group in a segment, their postings are merged as the scorer
 /// advances, so a conjunction with a rarer clause can skip through them; past it, merging
@@ -31,7 +31,7 @@ const MERGED_AT_MOST: usize = 16;
 /// Which words of the field make the group.
 #[derive(Clone, Debug)]
 pub enum Words {
-    /// The words whose stem is this (folded, as [`crate::stems`] expects).
+    /// The words whose stem is this (folded, as [`crate::query::stems`] expects).
     Stem(String),
     /// The words that start with this (folded).
     Prefix(String),
@@ -361,7 +361,7 @@ impl Scorer for SynonymScorer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::index_of_bodies;
+    use crate::index::schema::index_of_bodies;
     use tantivy::collector::{Count, TopDocs};
 
     fn top(texts: &[&str], words: Words) -> (usize, Vec<(Score, DocId)>) {

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use crate::text::dates::parse_date;
 
 /// Dates by document ID (relative to the corpus root), in seconds since the Unix epoch.
 pub type Dates = HashMap<String, i64>;
@@ -40,7 +40,7 @@ pub fn read_dates(path: &Path, folder_id: &str, dates: &mut Dates) -> std::io::R
             continue;
         };
         let key = key.trim();
-        let key = crate::corpus::id_for(key.strip_prefix("./").unwrap_or(key));
+        let key = crate::corpus::ids::id_for(key.strip_prefix("./").unwrap_or(key));
         let id = if folder_id.is_empty() {
             key
         } else {
@@ -51,34 +51,10 @@ pub fn read_dates(path: &Path, folder_id: &str, dates: &mut Dates) -> std::io::R
     Ok(())
 }
 
-/// Seconds since the Unix epoch at the start (UTC) of the day a date names: `2017-02-07`,
-/// `2017/2/7`, `26-FEB-1987 15:01:01.79`, `2017-02-07T10:00:00`, `2017-02`, `2017`.
-pub fn parse_date(text: &str) -> Option<i64> {
-    let text = text.trim();
-    let day = text.split([' ', 'T']).next().unwrap_or(text);
-    let date = ["%Y-%m-%d", "%Y/%m/%d", "%d-%b-%Y", "%d %b %Y", "%Y%m%d"]
-        .iter()
-        .find_map(|format| NaiveDate::parse_from_str(day, format).ok())
-        .or_else(|| NaiveDate::parse_from_str(&format!("{day}-01"), "%Y-%m-%d").ok())
-        .or_else(|| NaiveDate::parse_from_str(&format!("{day}-01-01"), "%Y-%m-%d").ok())
-        .or_else(|| {
-            NaiveDateTime::parse_from_str(text, "%d-%b-%Y %H:%M:%S%.f")
-                .ok()
-                .map(|t| t.date())
-        })?;
-    Some(date.and_hms_opt(0, 0, 0)?.and_utc().timestamp())
-}
-
-/// `2017-02-07` for a number of seconds since the Unix epoch.
-pub fn format_date(seconds: i64) -> String {
-    chrono::DateTime::from_timestamp(seconds, 0)
-        .map(|t| t.format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::dates::format_date;
 
     #[test]
     fn the_formats_of_the_benchmark_corpora_are_read() {

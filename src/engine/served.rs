@@ -10,12 +10,12 @@ use serde::{Deserialize, Serialize};
 use termcolor::Buffer;
 
 use crate::error::Result;
-use crate::filter::Filters;
 use crate::index::DossierIndex;
 use crate::printer;
+use crate::query::filter::Filters;
+use crate::query::variants::Variants;
 use crate::query::{QueryBuilder, UserQuery};
 use crate::search::{SearchOptions, search};
-use crate::variants::Variants;
 
 /// The arguments of `dossier search` that decide what it prints.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -6,7 +6,12 @@
 //! after typographic quotes and
 //! apostrophes are made plain. The query is then built here rather than by tantivy's
 //! `QueryParser`, because a phrase and a keyword are found differently: a keyword by its
-//! stem ([`crate::stems`]), a quoted phrase by its exact words.
+//! stem ([`crate::query::stems`]), a quoted phrase by its exact words.
+
+pub mod filter;
+pub mod stems;
+pub mod synonyms;
+pub mod variants;
 
 use tantivy::Term;
 use tantivy::query::{
@@ -18,8 +23,8 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
 use crate::error::{Error, Result};
-use crate::schema::{Fields, analyze, exact_analyzer, stemmed_analyzer};
-use crate::synonyms::{SynonymQuery, Words};
+use crate::index::schema::{Fields, analyze, exact_analyzer, stemmed_analyzer};
+use crate::query::synonyms::{SynonymQuery, Words};
 use forward_only::ForwardOnly;
 
 /// Title matches count a little more than body matches: a title says what a document is about.
@@ -436,7 +441,7 @@ impl QueryBuilder {
                     words.dedup();
                     let shown = spellings
                         .iter()
-                        .map(|s| crate::suggest::same_case_as(phrase_text, s))
+                        .map(|s| crate::text::words::same_case_as(phrase_text, s))
                         .collect();
                     self.variants_used.push((phrase_text.to_string(), shown));
                 }
@@ -489,7 +494,7 @@ impl QueryBuilder {
 
     /// A word within `distance` edits, and the word itself, in any inflection, ranked above
     /// its neighbours: the spellings within reach score together as one word (see
-    /// [`crate::synonyms`]), at a discount, and the word itself its BM25 on top.
+    /// [`crate::query::synonyms`]), at a discount, and the word itself its BM25 on top.
     fn fuzzy(
         &mut self,
         scope: Scope,
@@ -779,7 +784,7 @@ mod tests {
     }
 
     fn error_position(query: &str) -> usize {
-        let (_, fields) = crate::schema::build_schema();
+        let (_, fields) = crate::index::schema::build_schema();
         match QueryBuilder::new(&fields).parse(query) {
             Err(Error::Query { position, .. }) => position,
             other => panic!("a query error expected for {query:?}, got {other:?}"),
@@ -797,7 +802,7 @@ mod tests {
     fn a_phrase_slop_beyond_what_tantivy_counts_is_refused() {
         // Found by the property tests: `"the and of"~4294967295` took seconds on a long
         // document, and tantivy's byte-sized slop count let overspending matches through.
-        let (_, fields) = crate::schema::build_schema();
+        let (_, fields) = crate::index::schema::build_schema();
         assert!(
             QueryBuilder::new(&fields)
                 .parse("\"the and of\"~255")

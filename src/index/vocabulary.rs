@@ -7,7 +7,7 @@
 //! ms on the news corpus, in a process of its own); over the common words, two fifths of the
 //! vocabulary in one dictionary, it took about 0.1 ms. Spellings in fewer documents are never
 //! offered for a word the index has, as long as the search found something (see
-//! [`crate::suggest`]).
+//! [`crate::search::suggest`]).
 //!
 //! The file names the segments it was built from; a search whose segments differ (an
 //! update is being written, or the file is missing or damaged) walks the segments instead.
@@ -23,7 +23,7 @@ use tantivy_fst::raw::Fst;
 use tantivy_fst::{Automaton, IntoStreamer, Map, MapBuilder, Streamer};
 
 use crate::error::{Error, Result};
-use crate::files::write_atomically;
+use crate::index::files::write_atomically;
 
 /// A word in fewer documents is left out.
 pub const MIN_DOCUMENTS: u64 = 3;
@@ -133,7 +133,7 @@ mod tests {
     use tantivy_fst::automaton::AlwaysMatch;
 
     use super::*;
-    use crate::schema::index_of_bodies;
+    use crate::index::schema::index_of_bodies;
 
     fn all_words(common: &CommonWords) -> Vec<(String, u64)> {
         common.matching(AlwaysMatch, "", "\u{10FFFF}")

@@ -4,7 +4,9 @@
 //! Candidates come from the index, never from reading every file: documents holding every
 //! piece of the quotation as a phrase (verbatim candidates), and the best-ranked documents
 //! for its words (near candidates). In each, only stretches around the quotation's rarest
-//! words are aligned with it (see [`crate::align`]).
+//! words are aligned with it (see [`crate::quote::align`]).
+
+pub mod align;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -15,13 +17,14 @@ use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use crate::align::{Aligner, Alignment, Step};
 use crate::error::{Error, Result};
+use crate::highlight::matches::{Word, tokenize};
+use crate::highlight::passage::{Highlight, Passage, passage_around};
 use crate::index::DossierIndex;
-use crate::matches::{Word, tokenize};
-use crate::passage::{Highlight, Lines, Passage, passage_around};
-use crate::source::StoredDocument;
-use crate::variants::Variants;
+use crate::index::stored::StoredDocument;
+use crate::query::variants::Variants;
+use crate::quote::align::{Aligner, Alignment, Step};
+use crate::text::lines::Lines;
 
 /// Near matches below this similarity are not shown unless the user asks for them.
 pub const DEFAULT_MIN_SIMILARITY: f32 = 0.6;
@@ -127,7 +130,7 @@ pub struct QuoteWords {
 /// Reads a pasted quotation: outer quotation marks go, an ellipsis (`…`, `...`, `[...]`,
 /// `[…]`) lets words be left out, and a bracketed insertion (`[the president]`) is dropped.
 pub fn parse_quotation(text: &str) -> QuoteWords {
-    let mut analyzer = crate::schema::exact_analyzer();
+    let mut analyzer = crate::index::schema::exact_analyzer();
     let mut parsed = QuoteWords::default();
     let mut gap = 0;
     let mut segment_start = 0;

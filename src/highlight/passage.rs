@@ -12,7 +12,8 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::matches::Match;
+use crate::highlight::matches::Match;
+use crate::text::lines::Lines;
 
 /// The longest passage shown, unless one match alone is longer.
 pub const MAX_PASSAGE_BYTES: usize = 480;
@@ -292,7 +293,7 @@ fn sentences_from(
 /// end of the text counts as one when the region reaches it.
 fn sentence_starts(text: &str, region: Range<usize>) -> impl Iterator<Item = usize> + '_ {
     let (region_start, region_end) = (region.start, region.end);
-    crate::sentences::sentence_starts(&text[region])
+    crate::text::sentences::sentence_starts(&text[region])
         .map(move |offset| region_start + offset)
         // Boundaries at the region's own edges are real only at the text's edges.
         .filter(move |&b| b > region_start || region_start == 0)
@@ -431,44 +432,6 @@ fn make_passage(
     }
 }
 
-/// The 1-based line of byte `offset`: lines end at `\n`, `\r\n` or a lone `\r`.
-pub fn line_of(text: &str, offset: usize) -> usize {
-    let bytes = &text.as_bytes()[..offset];
-    let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
-    let lone_returns = bytes
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'))
-        .count();
-    1 + newlines + lone_returns
-}
-
-/// Where a text's lines start, read once, so that the line of each of many passages is
-/// found without counting lines from the text's start each time: in a long document, one
-/// count per passage made the cost grow with passages × length.
-pub struct Lines {
-    /// Byte offset of the start of every line but the first.
-    starts: Vec<usize>,
-}
-
-impl Lines {
-    pub fn new(text: &str) -> Lines {
-        let bytes = text.as_bytes();
-        let starts = bytes
-            .iter()
-            .enumerate()
-            .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
-            .map(|(i, _)| i + 1)
-            .collect();
-        Lines { starts }
-    }
-
-    /// The 1-based line of byte `offset`.
-    pub fn line_of(&self, offset: usize) -> usize {
-        1 + self.starts.partition_point(|&start| start <= offset)
-    }
-}
-
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
     while !text.is_char_boundary(index) {
         index -= 1;
@@ -486,6 +449,7 @@ fn ceil_char_boundary(text: &str, mut index: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::lines::line_of;
 
     fn at(text: &str, needle: &str, term: usize) -> Match {
         spanning(text.find(needle), needle, term)

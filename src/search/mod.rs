@@ -1,5 +1,7 @@
 //! Running a query and returning ranked hits, with their passages, as plain data.
 
+pub mod suggest;
+
 use serde::Serialize;
 use std::path::PathBuf;
 use tantivy::collector::{Count, TopDocs};
@@ -8,16 +10,16 @@ use tantivy::schema::{Field, Value};
 use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::error::Result;
-use crate::filter::{Filters, restrict};
+use crate::highlight::locate::{Located, stretches_in_text, terms_to_locate, windows};
+use crate::highlight::matches::{Match, find_matches, find_matches_in};
+use crate::highlight::passage::{Passage, best_passages};
 use crate::index::DossierIndex;
-use crate::locate::{Located, stretches_in_text, terms_to_locate, windows};
-use crate::matches::{Match, find_matches, find_matches_in};
-use crate::metadata::format_date;
-use crate::passage::{Passage, best_passages};
+use crate::index::stored::{Checkpoint, StoredDocument};
+use crate::query::filter::{Filters, restrict};
+use crate::query::synonyms::Words;
 use crate::query::{ParsedQuery, Pattern, QueryTerm};
-use crate::source::{Checkpoint, StoredDocument};
-use crate::suggest::{Suggestion, suggest};
-use crate::synonyms::Words;
+use crate::search::suggest::{Suggestion, suggest};
+use crate::text::dates::format_date;
 
 /// A stored text at least this long is analyzed again only around the places where the
 /// postings put the query's words; a shorter one is analyzed whole, which costs less than

@@ -3,7 +3,7 @@
 //! A text is analyzed once: `body_exact` keeps every word as written (only case and
 //! diacritics folded), with its positions, so a quoted phrase matches exactly those words in
 //! that order, and a keyword finds its inflections through the words of that field that
-//! share its stem ([`crate::stems`]). Titles, short, also have a stemmed field of their own.
+//! share its stem ([`crate::query::stems`]). Titles, short, also have a stemmed field of their own.
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,

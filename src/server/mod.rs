@@ -1,0 +1,5 @@
+//! The long-running side: `dossier watch`, which watches the corpus, tells searches whether
+//! it changed, and runs the searches it can vouch for on an [`crate::engine::Engine`] it
+//! keeps open.
+
+pub mod watch;

@@ -1,0 +1,10 @@
+//! Text as dossier reads it, before any index: where words, sentences and lines start, the
+//! dates it reads and writes, and how close two spellings are.
+//!
+//! Every other stage uses these; this folder uses nothing else of the crate.
+
+pub mod dates;
+pub mod lines;
+pub mod one_edit;
+pub mod sentences;
+pub mod words;
