@@ -1,8 +1,11 @@
 //! Command-line arguments and help text, nothing else.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use dossier::query::filter::Filters;
+use dossier::quote::QuoteRequest;
+use dossier::search::SearchRequest;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -46,15 +49,35 @@ pub enum Command {
     /// Check a quotation: where it is quoted verbatim, or the closest wording and how it
     /// differs.
     Quote(QuoteArgs),
+    /// Print a man page or a shell's completion script, made from these definitions:
+    /// `dossier generate man > dossier.1`, `dossier generate bash > dossier.bash`.
+    Generate {
+        #[arg(value_enum)]
+        what: Generated,
+    },
+}
+
+/// What `dossier generate` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Generated {
+    Man,
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Powershell,
 }
 
 impl Command {
-    pub fn location(&self) -> &Location {
+    /// The index folder the command works on, if it works on one.
+    pub fn index_dir(&self) -> Option<&Path> {
         match self {
-            Command::Index { location, .. } => location,
-            Command::Watch { location, .. } => location,
-            Command::Search(args) => &args.location,
-            Command::Quote(args) => &args.location,
+            Command::Index { location, .. } | Command::Watch { location, .. } => {
+                Some(&location.index)
+            }
+            Command::Search(args) => Some(&args.common.location.index),
+            Command::Quote(args) => Some(&args.common.location.index),
+            Command::Generate { .. } => None,
         }
     }
 }
@@ -82,9 +105,6 @@ pub struct SearchArgs {
     /// How many passages to show for each document.
     #[arg(long, value_name = "K", default_value_t = 2)]
     pub passages: usize,
-    /// Print one JSON object instead of text.
-    #[arg(long)]
-    pub json: bool,
     /// Let every plain word match close spellings: 1 edit for words of 5 to 8 letters, 2
     /// for longer ones, none for shorter ones.
     #[arg(long)]
@@ -104,14 +124,25 @@ pub struct SearchArgs {
     /// Kyiv, Zelensky and Zelenskyy, and those in the corpus's .dossier-variants file).
     #[arg(long)]
     pub no_variants: bool,
-    /// When to use colour: auto means on a terminal, unless NO_COLOR is set.
-    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto)]
-    pub color: ColorWhen,
     #[command(flatten)]
-    pub location: Location,
-    /// Search the index as it is, without checking the corpus for changes first.
-    #[arg(long)]
-    pub no_refresh: bool,
+    pub common: CommonArgs,
+}
+
+impl SearchArgs {
+    pub fn request(&self) -> SearchRequest {
+        SearchRequest {
+            query: self.query.clone(),
+            limit: self.limit,
+            passages: self.passages,
+            fuzzy: self.fuzzy,
+            variants: !self.no_variants,
+            filters: Filters {
+                id_glob: self.id.clone(),
+                after: self.after,
+                before: self.before,
+            },
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -123,9 +154,6 @@ pub struct QuoteArgs {
     /// How many matches to show.
     #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
     pub limit: usize,
-    /// Print one JSON object instead of text.
-    #[arg(long)]
-    pub json: bool,
     /// Show near matches at least this similar (0 to 1): 1 minus the share of the
     /// quotation's words that differ (a close spelling counts half).
     #[arg(long, value_name = "S", default_value_t = dossier::quote::DEFAULT_MIN_SIMILARITY)]
@@ -134,12 +162,33 @@ pub struct QuoteArgs {
     /// spelling, instead of half.
     #[arg(long)]
     pub no_variants: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+impl QuoteArgs {
+    pub fn request(&self) -> QuoteRequest {
+        QuoteRequest {
+            text: self.text.clone(),
+            limit: self.limit,
+            min_similarity: self.min_similarity,
+            variants: !self.no_variants,
+        }
+    }
+}
+
+/// What `search` and `quote` share: the output's form and where the dossier is.
+#[derive(Args, Debug)]
+pub struct CommonArgs {
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
     /// When to use colour: auto means on a terminal, unless NO_COLOR is set.
     #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
     #[command(flatten)]
     pub location: Location,
-    /// Use the index as it is, without checking the corpus for changes first.
+    /// Answer from the index as it is, without checking the corpus for changes first.
     #[arg(long)]
     pub no_refresh: bool,
 }
@@ -154,4 +203,14 @@ pub enum ColorWhen {
 fn parse_day(text: &str) -> Result<i64, String> {
     dossier::text::dates::parse_date(text)
         .ok_or_else(|| format!("`{text}` is not a date; write it as 2017-02-07, 2017-02 or 2017"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_definitions_are_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

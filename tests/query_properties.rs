@@ -37,8 +37,8 @@ use dossier::query::filter::Filters;
 use dossier::query::variants::Variants;
 use dossier::query::{QueryBuilder, normalize_quotes};
 use dossier::quote::align;
-use dossier::quote::{QuoteOptions, QuoteResults, check_quotation, parse_quotation};
-use dossier::search::{SearchOptions, SearchResults, search};
+use dossier::quote::{QuoteRequest, QuoteResults, check_quotation, parse_quotation};
+use dossier::search::{SearchRequest, SearchResults, search};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
@@ -151,13 +151,14 @@ struct Fixture {
 }
 
 impl Fixture {
-    /// Search options for the fixture's corpus, without filters.
-    fn options(&self, limit: usize, passages: usize) -> SearchOptions {
-        SearchOptions {
+    /// A search request of `limit` documents and `passages` passages, without filters (the
+    /// query is given to `search` already built).
+    fn request(&self, limit: usize, passages: usize) -> SearchRequest {
+        SearchRequest {
             limit,
             passages,
             filters: Filters::default(),
-            corpus: self.corpus.clone(),
+            ..SearchRequest::new("")
         }
     }
 }
@@ -704,21 +705,21 @@ fn search_query(query: &str, fuzzy: bool, variants: bool) -> Result<(), TestCase
     };
     SEARCHED.fetch_add(1, Ordering::Relaxed);
     let passages = 3;
-    let options = fixture.options(20, passages);
-    let results = search(&fixture.index, &parsed, options)
+    let request = fixture.request(20, passages);
+    let results = search(&fixture.index, &parsed, &request, &fixture.corpus)
         .map_err(|e| TestCaseError::fail(format!("search failed: {e}")))?;
     check_search(&results, passages)
 }
 
 fn quote_text(text: &str) -> Result<(), TestCaseError> {
     let fixture = fixture();
-    let options = QuoteOptions {
+    let request = QuoteRequest {
         limit: 5,
         min_similarity: 0.0,
-        variants: Variants::for_corpus(&fixture.corpus).expect("variants"),
-        corpus: fixture.corpus.clone(),
+        ..QuoteRequest::new(text)
     };
-    match check_quotation(&fixture.index, text, options) {
+    let variants = Variants::for_corpus(&fixture.corpus).expect("variants");
+    match check_quotation(&fixture.index, &request, &variants, &fixture.corpus) {
         Ok(results) => check_quote(&results),
         Err(Error::Usage(_)) => {
             prop_assert!(parse_quotation(text).words.is_empty());
@@ -775,8 +776,8 @@ fn every_hit_of_words_has_a_highlighted_passage() {
             else {
                 return Ok(());
             };
-            let options = fixture.options(20, 1);
-            let results = search(&fixture.index, &parsed, options)
+            let request = fixture.request(20, 1);
+            let results = search(&fixture.index, &parsed, &request, &fixture.corpus)
                 .map_err(|e| TestCaseError::fail(format!("search failed: {e}")))?;
             for hit in &results.hits {
                 prop_assert!(
@@ -802,8 +803,8 @@ fn a_fuzzy_word_highlights_the_inflections_it_finds() {
             .fuzzy_words(true)
             .parse(query)
             .expect("a query");
-        let options = fixture.options(20, 1);
-        let results = search(&fixture.index, &parsed, options).expect("search");
+        let request = fixture.request(20, 1);
+        let results = search(&fixture.index, &parsed, &request, &fixture.corpus).expect("search");
         assert!(
             results.hits.len() >= 3,
             "{query}: {} hits",
@@ -828,8 +829,8 @@ fn a_word_with_a_dotted_capital_i_is_highlighted() {
     let parsed = QueryBuilder::new(&fixture.fields)
         .parse("İstanbul")
         .expect("a query");
-    let options = fixture.options(20, 1);
-    let results = search(&fixture.index, &parsed, options).expect("search");
+    let request = fixture.request(20, 1);
+    let results = search(&fixture.index, &parsed, &request, &fixture.corpus).expect("search");
     assert_eq!(results.hits.len(), 2);
     for hit in &results.hits {
         assert!(!hit.passages.is_empty(), "no passage in {}", hit.path);
@@ -965,18 +966,18 @@ fn the_largest_limits_are_no_panic() {
     let parsed = QueryBuilder::new(&fixture.fields)
         .parse("peace")
         .expect("a query");
-    let options = fixture.options(usize::MAX, usize::MAX);
-    let results = search(&fixture.index, &parsed, options).expect("search");
+    let request = fixture.request(usize::MAX, usize::MAX);
+    let results = search(&fixture.index, &parsed, &request, &fixture.corpus).expect("search");
     assert_eq!(results.hits.len(), results.total_hits);
     check_search(&results, usize::MAX).expect("exact passages");
     for limit in [usize::MAX, usize::MAX / 2] {
-        let options = QuoteOptions {
+        let request = QuoteRequest {
             limit,
             min_similarity: 0.0,
-            variants: Variants::none(),
-            corpus: fixture.corpus.clone(),
+            ..QuoteRequest::new("peace talks")
         };
-        let results = check_quotation(&fixture.index, "peace talks", options).expect("quote");
+        let results = check_quotation(&fixture.index, &request, &Variants::none(), &fixture.corpus)
+            .expect("quote");
         check_quote(&results).expect("exact passages");
     }
 }

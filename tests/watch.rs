@@ -10,7 +10,7 @@ use std::process::{Child, ChildStderr, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{Dossier, stderr_of};
-use dossier::server::watch;
+use dossier::engine::watcher as watch;
 use dossier::update::fingerprint as freshness;
 
 /// A running `dossier watch`, stopped when dropped.

@@ -1,4 +1,200 @@
 //! The one engine every front end calls: it opens the index, keeps it current with the
 //! corpus, and answers searches and quotations with plain data.
+//!
+//! The promise it keeps (see [`freshness`]): never an answer from an index older than the
+//! corpus, unless the caller asked for that ([`Engine::without_refresh`]). A search is run
+//! on the index's last commit while the corpus is checked (or a watcher asked); if the
+//! corpus turns out to have changed, the index is updated and the search run again. While
+//! another process updates the index, the engine answers from its last commit and says so.
+//!
+//! What happens on the way (an index built, a corpus found changed, a watcher started) is
+//! told to the caller's [`Report`] as a [`Notice`], plain data for a printer to word.
+//! Nothing here prints.
 
-pub mod served;
+mod freshness;
+pub mod watcher;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::error::Result;
+use crate::index::DossierIndex;
+use crate::index::schema::build_schema;
+use crate::query::variants::Variants;
+use crate::query::{QueryBuilder, UserQuery};
+use crate::quote::{QuoteRequest, QuoteResults, check_quotation};
+use crate::search::{SearchRequest, SearchResults, search};
+use crate::update::{IndexSummary, Progress, UpdateOptions};
+
+/// Something the caller may want to tell the user about how an answer was reached.
+#[derive(Debug)]
+pub enum Notice<'a> {
+    /// There was no index yet: it is being built.
+    NoIndexYet,
+    /// The corpus changed since the last update: the index is being updated.
+    CorpusChanged {
+        new_or_modified: usize,
+        removed: usize,
+    },
+    /// Another process is updating the index: the answer comes from its last commit.
+    AnsweringFromLastCommit { holder: Option<u32> },
+    /// A watcher was started in the background for the searches to come.
+    WatcherStarted { process: u32, files: usize },
+    /// An update ran (whether asked for or needed by a search).
+    Indexed(&'a IndexSummary),
+}
+
+/// Where the engine reports progress and notices; `()` drops them.
+pub trait Report: Progress {
+    fn notice(&self, _notice: Notice<'_>) {}
+}
+
+impl Report for () {}
+
+/// An engine over one corpus and its index.
+pub struct Engine {
+    corpus: PathBuf,
+    index_dir: PathBuf,
+    /// Whether the corpus is checked for changes before an answer.
+    refresh: bool,
+    /// Whether a search that had to check a large corpus may start a watcher.
+    auto_watch: bool,
+    /// The index last answered from, kept open with the text of the `meta.json` of its
+    /// commit, so that a long-running front end opens it again only after a commit.
+    opened: Mutex<Option<(Vec<u8>, Arc<DossierIndex>)>>,
+}
+
+impl Engine {
+    /// An engine for the dossier in `corpus`, indexed in `index_dir`, that keeps the index
+    /// current with the corpus and starts no watcher.
+    pub fn new(corpus: impl Into<PathBuf>, index_dir: impl Into<PathBuf>) -> Engine {
+        Engine {
+            corpus: corpus.into(),
+            index_dir: index_dir.into(),
+            refresh: true,
+            auto_watch: false,
+            opened: Mutex::new(None),
+        }
+    }
+
+    /// Answers from the index as it is, without checking the corpus for changes.
+    pub fn without_refresh(mut self) -> Engine {
+        self.refresh = false;
+        self
+    }
+
+    /// Lets a search that had to check a large corpus start a watcher (`dossier watch`, this
+    /// process's own executable) in the background, for the searches after it.
+    pub fn with_auto_watch(mut self, auto_watch: bool) -> Engine {
+        self.auto_watch = auto_watch;
+        self
+    }
+
+    pub fn corpus(&self) -> &Path {
+        &self.corpus
+    }
+
+    pub fn index_dir(&self) -> &Path {
+        &self.index_dir
+    }
+
+    /// Brings the index up to date with the corpus (or rebuilds it), whatever `refresh`.
+    pub fn update(&self, options: &UpdateOptions, report: &dyn Report) -> Result<IndexSummary> {
+        let watcher = watcher::ask(&self.index_dir, &self.corpus);
+        let summary = freshness::update(self, options, report)?;
+        freshness::tell_watcher_current(self, watcher, Some(summary.fingerprint));
+        Ok(summary)
+    }
+
+    /// Runs `request` on an index current with the corpus (or run by a watcher that vouches
+    /// for it). The query is read before anything is indexed, so a typo costs nothing.
+    pub fn search(&self, request: &SearchRequest, report: &dyn Report) -> Result<SearchResults> {
+        let query = UserQuery::read(&request.query)?;
+        let (_, fields) = build_schema();
+        QueryBuilder::new(&fields).build_query(&query)?;
+        // A watcher that vouches for the index runs the search itself, on the index it keeps
+        // open; otherwise its answer is read once the search is done here.
+        let question = if self.refresh {
+            match watcher::ask_to_search(&self.index_dir, &self.corpus, request) {
+                Some(watcher::SearchReply::Served(results)) => return Ok(results),
+                Some(watcher::SearchReply::Unserved(question)) => Some(question),
+                None => None,
+            }
+        } else {
+            None
+        };
+        freshness::on_current_index(self, question, report, |index| {
+            self.search_index(index, request, &query)
+        })
+    }
+
+    /// Runs `request` on the index's last commit, kept open between calls: for a front end
+    /// that knows the index is current (a watcher that vouches for it).
+    pub fn search_last_commit(&self, request: &SearchRequest) -> Result<SearchResults> {
+        let query = UserQuery::read(&request.query)?;
+        let index = self.last_commit()?;
+        self.search_index(&index, request, &query)
+    }
+
+    /// Checks the quotation of `request` against an index current with the corpus.
+    pub fn quote(&self, request: &QuoteRequest, report: &dyn Report) -> Result<QuoteResults> {
+        request.check()?;
+        let question = if self.refresh {
+            watcher::Question::send(&self.index_dir, &self.corpus)
+        } else {
+            None
+        };
+        let variants = if request.variants {
+            Variants::for_corpus(&self.corpus)?
+        } else {
+            Variants::none()
+        };
+        freshness::on_current_index(self, question, report, |index| {
+            check_quotation(index, request, &variants, &self.corpus)
+        })
+    }
+
+    fn search_index(
+        &self,
+        index: &DossierIndex,
+        request: &SearchRequest,
+        query: &UserQuery,
+    ) -> Result<SearchResults> {
+        let fields = &index.fields;
+        let mut builder = QueryBuilder::new(fields).fuzzy_words(request.fuzzy);
+        if request.variants {
+            let variants = Variants::for_corpus(&self.corpus)?;
+            builder = builder.variants(variants.in_index(index.searcher()?, fields.body_exact));
+        }
+        let query = builder.build_query(query)?;
+        search(index, &query, request, &self.corpus)
+    }
+
+    /// The index's last commit, opened again only if its `meta.json` changed since.
+    fn last_commit(&self) -> Result<Arc<DossierIndex>> {
+        let meta = self.index_dir.join("meta.json");
+        let commit = std::fs::read(&meta).map_err(|e| crate::error::Error::io(&meta, e))?;
+        let mut opened = self.opened.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((seen, index)) = opened.as_ref()
+            && *seen == commit
+        {
+            return Ok(Arc::clone(index));
+        }
+        let index = Arc::new(DossierIndex::open(&self.index_dir)?);
+        *opened = Some((commit, Arc::clone(&index)));
+        Ok(index)
+    }
+
+    /// Forgets the index kept open, so that the next search opens it anew (after a failure
+    /// that may have been the index's).
+    pub fn forget_open_index(&self) {
+        *self.opened.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// Keeps `index` as the one answered from: the process's last use of it then costs no
+    /// closing until the engine goes.
+    fn keep_open(&self, index: DossierIndex) {
+        *self.opened.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((Vec::new(), Arc::new(index)));
+    }
+}

@@ -10,7 +10,7 @@
 
 use std::ops::Range;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::highlight::matches::Match;
 use crate::text::lines::Lines;
@@ -32,7 +32,7 @@ const SEGMENT_MARGIN: usize = MAX_PASSAGE_BYTES + 64;
 const FIRST_LOOK_BACK: usize = 128;
 
 /// One passage of a document, with byte offsets into the document's text.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Passage {
     pub text: String,
     /// 1-based line of `start`.
@@ -47,7 +47,7 @@ pub struct Passage {
 
 /// A highlighted span of a passage, relative to the passage's start, and the query clause
 /// it matched.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Highlight {
     pub start: usize,
     pub end: usize,

@@ -32,34 +32,6 @@ pub fn print(out: &mut dyn WriteColor, results: &SearchResults) -> std::io::Resu
     Ok(())
 }
 
-/// Notes for stderr: the name variants searched, and spelling suggestions
-/// (`Dimitriev: 1 document; Dmitriev: 4 documents`), one line each.
-pub fn note_lines(results: &SearchResults) -> Vec<String> {
-    let documents = |n: u64| format!("{n} document{}", if n == 1 { "" } else { "s" });
-    let variants = results.variants.iter().map(|v| {
-        format!(
-            "{} also matches {} (name variants; --no-variants for the spelling as typed)",
-            v.word,
-            v.also.join(", ")
-        )
-    });
-    let suggestions = results.suggestions.iter().map(|s| {
-        let mut parts = vec![format!("{}: {}", s.word, documents(s.documents))];
-        parts.extend(
-            s.alternatives
-                .iter()
-                .map(|a| format!("{}: {}", a.word, documents(a.documents))),
-        );
-        let edits = s.alternatives.iter().map(|a| a.edits).max().unwrap_or(1);
-        format!(
-            "did you mean another spelling? {} (write {}~{edits} to find them all)",
-            parts.join("; "),
-            s.word
-        )
-    });
-    variants.chain(suggestions).collect()
-}
-
 fn print_hit(out: &mut dyn WriteColor, hit: &Hit) -> std::io::Result<()> {
     write!(out, "{}. ", hit.rank)?;
     out.set_color(ColorSpec::new().set_fg(Some(Color::Magenta)).set_bold(true))?;

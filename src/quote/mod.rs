@@ -10,8 +10,9 @@ pub mod align;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -40,14 +41,39 @@ const SEED_WORDS: usize = 4;
 /// At most this many stretches of one document are aligned.
 const MAX_WINDOWS_PER_DOC: usize = 64;
 
-#[derive(Clone, Debug)]
-pub struct QuoteOptions {
+/// A quotation to check, as asked: the one type every front end fills in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuoteRequest {
+    /// The quotation as pasted.
+    pub text: String,
+    /// How many matches.
     pub limit: usize,
+    /// Near matches at least this similar (0 to 1) are shown.
     pub min_similarity: f32,
     /// Spellings of one name count as a close spelling, not as another word.
-    pub variants: Variants,
-    /// The corpus folder, where long documents' texts are read.
-    pub corpus: std::path::PathBuf,
+    pub variants: bool,
+}
+
+impl QuoteRequest {
+    /// The command line's defaults: 10 matches, [`DEFAULT_MIN_SIMILARITY`], variants on.
+    pub fn new(text: impl Into<String>) -> QuoteRequest {
+        QuoteRequest {
+            text: text.into(),
+            limit: 10,
+            min_similarity: DEFAULT_MIN_SIMILARITY,
+            variants: true,
+        }
+    }
+
+    /// An error for a request that cannot be answered, before any work is done.
+    pub fn check(&self) -> Result<()> {
+        if !(0.0..=1.0).contains(&self.min_similarity) {
+            return Err(Error::Usage(
+                "--min-similarity takes a number from 0 to 1".to_string(),
+            ));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -187,13 +213,16 @@ pub fn parse_quotation(text: &str) -> QuoteWords {
     parsed
 }
 
-/// Finds where `quotation` stands in the dossier, verbatim or nearly.
+/// Finds where the quotation of `request` stands in the dossier in `corpus`, verbatim or
+/// nearly; the spellings of one name in `variants` count as close spellings.
 pub fn check_quotation(
     index: &DossierIndex,
-    quotation: &str,
-    options: QuoteOptions,
+    request: &QuoteRequest,
+    variants: &Variants,
+    corpus: &Path,
 ) -> Result<QuoteResults> {
-    let quote = parse_quotation(quotation);
+    request.check()?;
+    let quote = parse_quotation(&request.text);
     if quote.words.is_empty() {
         return Err(Error::Usage(
             "the quotation has no words to look for".to_string(),
@@ -235,9 +264,9 @@ pub fn check_quotation(
     let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
     let candidates_at_most = |wanted: usize| wanted.min(documents).max(1);
     let verbatim_limit =
-        TopDocs::with_limit(candidates_at_most(options.limit.saturating_mul(4))).order_by_score();
+        TopDocs::with_limit(candidates_at_most(request.limit.saturating_mul(4))).order_by_score();
     let near_limit = TopDocs::with_limit(candidates_at_most(
-        NEAR_CANDIDATES.max(options.limit.saturating_mul(2)),
+        NEAR_CANDIDATES.max(request.limit.saturating_mul(2)),
     ))
     .order_by_score();
     for (query, collector) in [(&verbatim_query, verbatim_limit), (&near_query, near_limit)] {
@@ -257,7 +286,7 @@ pub fn check_quotation(
     let names: HashMap<&str, Vec<String>> = quote
         .words
         .iter()
-        .map(|w| (w.as_str(), options.variants.of(w, true)))
+        .map(|w| (w.as_str(), variants.of(w, true)))
         .collect();
     let same_name =
         |a: &str, b: &str| a != b && names.get(a).is_some_and(|v| v.iter().any(|s| s == b));
@@ -267,7 +296,7 @@ pub fn check_quotation(
         let doc: TantivyDocument = searcher.doc(address).map_err(|e| index.error(e))?;
         let stored = StoredDocument::new(&doc, &index.fields);
         // A long document whose file changed since indexing cannot be quoted from.
-        let Ok(text) = stored.whole_text(&options.corpus) else {
+        let Ok(text) = stored.whole_text(corpus) else {
             continue;
         };
         let words = tokenize(&text);
@@ -278,7 +307,7 @@ pub fn check_quotation(
             } else {
                 alignment.similarity(quote.words.len())
             };
-            if !verbatim && similarity < options.min_similarity {
+            if !verbatim && similarity < request.min_similarity {
                 continue;
             }
             let mut found = describe(
@@ -303,7 +332,7 @@ pub fn check_quotation(
             .then_with(|| a.doc_id.cmp(&b.doc_id))
             .then(a.passage.start.cmp(&b.passage.start))
     });
-    matches.truncate(options.limit);
+    matches.truncate(request.limit);
     Ok(QuoteResults {
         words: quote.originals,
         matches,

@@ -2,8 +2,8 @@
 
 pub mod suggest;
 
-use serde::Serialize;
-use std::path::PathBuf;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
 use tantivy::collector::{Count, TopDocs};
 
 use tantivy::schema::{Field, Value};
@@ -30,18 +30,45 @@ const LOCATE_FROM_BYTES: usize = 4 * 1024;
 /// one within it, which may take its place (see `within_limit`).
 const TIE_ROOM: usize = 16;
 
-/// How many hits and passages a search returns.
-#[derive(Clone, Debug)]
-pub struct SearchOptions {
+/// A search as asked: the query as the user typed it and what to return. The one type every
+/// front end fills in (the command line from its flags, the watcher from a message) and the
+/// engine answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchRequest {
+    pub query: String,
+    /// How many documents.
     pub limit: usize,
+    /// How many passages of each document.
     pub passages: usize,
+    /// Every plain word also matches close spellings.
+    pub fuzzy: bool,
+    /// Names are also searched under their other spellings (see [`crate::query::variants`]).
+    pub variants: bool,
     pub filters: Filters,
-    /// The corpus folder, where long documents' texts are read.
-    pub corpus: PathBuf,
+}
+
+impl SearchRequest {
+    /// The command line's defaults: 10 documents, 2 passages each, variants on.
+    pub fn new(query: impl Into<String>) -> SearchRequest {
+        SearchRequest {
+            query: query.into(),
+            limit: 10,
+            passages: 2,
+            fuzzy: false,
+            variants: true,
+            filters: Filters::default(),
+        }
+    }
+}
+
+/// What the work of one search shares.
+struct Options<'a> {
+    request: &'a SearchRequest,
+    corpus: &'a Path,
 }
 
 /// One matching document.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Hit {
     pub rank: usize,
     pub doc_id: String,
@@ -58,7 +85,7 @@ pub struct Hit {
 }
 
 /// The answer to a query.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SearchResults {
     pub total_hits: usize,
     pub hits: Vec<Hit>,
@@ -73,34 +100,50 @@ pub struct SearchResults {
 }
 
 /// A word of the query and the other spellings of it that were searched too.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct NameVariants {
     pub word: String,
     pub also: Vec<String>,
 }
 
+/// Runs `query` (read from `request.query`) on `index`, for the dossier in `corpus` (where
+/// long documents' texts are read), and returns the hits of `request` with their passages.
 pub fn search(
     index: &DossierIndex,
     query: &ParsedQuery,
-    options: SearchOptions,
+    request: &SearchRequest,
+    corpus: &Path,
 ) -> Result<SearchResults> {
+    let options = Options { request, corpus };
     let searcher = index.searcher()?;
     // No more hits than documents: tantivy sets room aside for as many as asked, and
     // `--limit 18446744073709551615` overflowed it.
     let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
-    let top = TopDocs::with_limit(options.limit.saturating_add(TIE_ROOM).min(documents).max(1))
-        .order_by_score();
+    let top = TopDocs::with_limit(
+        options
+            .request
+            .limit
+            .saturating_add(TIE_ROOM)
+            .min(documents)
+            .max(1),
+    )
+    .order_by_score();
     let restricted;
-    let runnable: &dyn tantivy::query::Query = if options.filters.is_empty() {
+    let runnable: &dyn tantivy::query::Query = if options.request.filters.is_empty() {
         query.query.as_ref()
     } else {
-        restricted = restrict(query.query.box_clone(), &options.filters, index, &searcher)?;
+        restricted = restrict(
+            query.query.box_clone(),
+            &options.request.filters,
+            index,
+            &searcher,
+        )?;
         restricted.as_ref()
     };
     let (total_hits, top_docs) = searcher
         .search(runnable, &(Count, top))
         .map_err(|e| index.error(e))?;
-    let top_docs = within_limit(&searcher, top_docs, options.limit);
+    let top_docs = within_limit(&searcher, top_docs, options.request.limit);
     let keywords: Vec<(String, Vec<String>)> = query
         .terms
         .iter()
@@ -194,7 +237,7 @@ fn ranked_hits(
     searcher: &Searcher,
     query: &ParsedQuery,
     top_docs: Vec<(f32, DocAddress)>,
-    options: &SearchOptions,
+    options: &Options,
 ) -> Result<(Vec<Hit>, Vec<String>)> {
     let weights = term_weights(searcher, index, &query.terms);
     let fields = &index.fields;
@@ -204,7 +247,7 @@ fn ranked_hits(
     for (rank, (score, address)) in top_docs.into_iter().enumerate() {
         let doc: TantivyDocument = searcher.doc(address).map_err(|e| index.error(e))?;
         let stored = StoredDocument::new(&doc, fields);
-        let passages = if options.passages == 0 {
+        let passages = if options.request.passages == 0 {
             Vec::new()
         } else {
             let segment = searcher.segment_reader(address.segment_ord);
@@ -218,7 +261,9 @@ fn ranked_hits(
                 ),
                 (Some(text), Some(located)) if text.len() >= LOCATE_FROM_BYTES => {
                     matches_around_places(text, (segment, address.doc_id), located, &query.terms)
-                        .map(|matches| best_passages(text, &matches, &weights, options.passages))
+                        .map(|matches| {
+                            best_passages(text, &matches, &weights, options.request.passages)
+                        })
                 }
                 _ => None,
             };
@@ -228,10 +273,15 @@ fn ranked_hits(
                 passages = None;
             }
             if passages.is_none() {
-                passages = match stored.whole_text(&options.corpus) {
+                passages = match stored.whole_text(options.corpus) {
                     Ok(text) => {
                         let matches = find_matches(&text, &query.terms);
-                        Some(best_passages(&text, &matches, &weights, options.passages))
+                        Some(best_passages(
+                            &text,
+                            &matches,
+                            &weights,
+                            options.request.passages,
+                        ))
                     }
                     Err(reason) => {
                         problems.push(reason);
@@ -289,7 +339,7 @@ fn long_text_passages(
     (segment, doc): (&SegmentReader, DocId),
     located: &Located,
     (terms, weights): (&[QueryTerm], &[f32]),
-    options: &SearchOptions,
+    options: &Options,
 ) -> Option<Vec<Passage>> {
     let checkpoints = &stored.checkpoints;
     let place = |index: usize| {
@@ -303,14 +353,14 @@ fn long_text_passages(
     let mut passages = Vec::new();
     // Each stretch gives its best passages; a few more stretches than passages wanted
     // leave room for stretches whose matches make no passage.
-    let wanted = options.passages.saturating_mul(2);
+    let wanted = options.request.passages.saturating_mul(2);
     for window in windows(segment, doc, located, checkpoints.len(), (weights, wanted))? {
         let (start, end) = (place(window.start), place(window.end));
         let text = stored
-            .read_range(&options.corpus, start.byte..end.byte)
+            .read_range(options.corpus, start.byte..end.byte)
             .ok()?;
         let matches = find_matches(&text, terms);
-        for mut passage in best_passages(&text, &matches, weights, options.passages) {
+        for mut passage in best_passages(&text, &matches, weights, options.request.passages) {
             passage.start += start.byte;
             passage.end += start.byte;
             passage.line += start.line - 1;
@@ -318,7 +368,7 @@ fn long_text_passages(
         }
     }
     passages.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
-    passages.truncate(options.passages);
+    passages.truncate(options.request.passages);
     Some(passages)
 }
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
@@ -24,14 +24,14 @@ const RARE_SHARE: u64 = 1000;
 const MAX_ALTERNATIVES: usize = 3;
 
 /// A word of the query, how many documents have it, and close spellings that more have.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Suggestion {
     pub word: String,
     pub documents: u64,
     pub alternatives: Vec<Alternative>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Alternative {
     pub word: String,
     pub documents: u64,

@@ -1,0 +1,124 @@
+//! The lines a front end writes to stderr (each to follow `dossier: `): what the engine did
+//! on the way to an answer, and what to know about the answer itself.
+
+use std::path::Path;
+
+use crate::engine::Notice;
+use crate::quote::QuoteResults;
+use crate::search::SearchResults;
+use crate::update::IndexSummary;
+
+/// How long an auto-started watcher waits for a search, in minutes, as the notice says it.
+const WATCHER_IDLE_MINUTES: u64 = crate::engine::watcher::IDLE_TIMEOUT.as_secs() / 60;
+
+/// The lines that say `notice`, for the dossier in `corpus` indexed in `index_dir`.
+pub fn notice_lines(notice: &Notice, corpus: &Path, index_dir: &Path) -> Vec<String> {
+    let (corpus_name, index_name) = (corpus.display(), index_dir.display());
+    match notice {
+        Notice::NoIndexYet => vec![format!(
+            "no index yet in '{index_name}'; building it from '{corpus_name}'"
+        )],
+        Notice::CorpusChanged {
+            new_or_modified,
+            removed,
+        } => vec![format!(
+            "{corpus_name} changed since the last index ({new_or_modified} new or modified, \
+             {removed} removed); updating it"
+        )],
+        Notice::AnsweringFromLastCommit { holder } => vec![format!(
+            "the index in '{index_name}' is being updated by {}; answering from its last commit",
+            crate::error::holder_name(*holder)
+        )],
+        Notice::WatcherStarted { process, files } => vec![format!(
+            "started a watcher (process {process}) so that later searches need not check the \
+             corpus's {files} files; it stops after {WATCHER_IDLE_MINUTES} minutes without a \
+             search (DOSSIER_NO_AUTO_WATCH=1 starts none)"
+        )],
+        Notice::Indexed(summary) => summary_lines(summary, corpus, index_dir),
+    }
+}
+
+/// An update's notes, skipped files and summary line.
+fn summary_lines(summary: &IndexSummary, corpus: &Path, index_dir: &Path) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(found) = summary.rebuilt_outdated {
+        lines.push(format!(
+            "the index in '{}' was written by an older version of dossier (schema {found}); rebuilt it",
+            index_dir.display()
+        ));
+    }
+    for noted in &summary.notes {
+        lines.push(format!(
+            "note: {}: {}",
+            corpus.join(&noted.path).display(),
+            noted.note
+        ));
+    }
+    for skipped in &summary.skipped {
+        lines.push(format!(
+            "skipped {}: {}",
+            corpus.join(&skipped.path).display(),
+            skipped.reason
+        ));
+    }
+    lines.push(format!(
+        "indexed {} into {}: {} added, {} updated, {} removed, {} unchanged, {} skipped ({} other files ignored) in {:.2} s",
+        corpus.display(),
+        index_dir.display(),
+        summary.added,
+        summary.updated,
+        summary.removed,
+        summary.unchanged,
+        summary.skipped.len(),
+        summary.ignored,
+        summary.elapsed.as_secs_f64()
+    ));
+    lines
+}
+
+/// What to know about a search's results: hits shown without passages and why, the name
+/// variants searched, and spelling suggestions.
+pub fn search_lines(results: &SearchResults) -> Vec<String> {
+    let documents = |n: u64| format!("{n} document{}", if n == 1 { "" } else { "s" });
+    let problems = results
+        .problems
+        .iter()
+        .map(|problem| format!("warning: no passages: {problem}"));
+    let variants = results.variants.iter().map(|v| {
+        format!(
+            "{} also matches {} (name variants; --no-variants for the spelling as typed)",
+            v.word,
+            v.also.join(", ")
+        )
+    });
+    let suggestions = results.suggestions.iter().map(|s| {
+        let mut parts = vec![format!("{}: {}", s.word, documents(s.documents))];
+        parts.extend(
+            s.alternatives
+                .iter()
+                .map(|a| format!("{}: {}", a.word, documents(a.documents))),
+        );
+        let edits = s.alternatives.iter().map(|a| a.edits).max().unwrap_or(1);
+        format!(
+            "did you mean another spelling? {} (write {}~{edits} to find them all)",
+            parts.join("; "),
+            s.word
+        )
+    });
+    problems.chain(variants).chain(suggestions).collect()
+}
+
+/// The remark after a quotation's matches when none is verbatim.
+pub fn quote_remark(results: &QuoteResults) -> Option<String> {
+    if results.verbatim_count() > 0 {
+        return None;
+    }
+    let nearest = if results.matches.is_empty() {
+        ", and nothing close to it"
+    } else {
+        "; the closest wordings are shown"
+    };
+    Some(format!(
+        "the quotation is not in the dossier verbatim{nearest}"
+    ))
+}
