@@ -17,6 +17,7 @@ use inotify::{EventMask, Inotify, WatchDescriptor, WatchMask};
 use rustix::event::{PollFd, PollFlags, Timespec, poll};
 
 use crate::corpus;
+use crate::corpus::walk::{Entry, Kind, walk};
 use crate::engine::Engine;
 use crate::engine::watcher::{
     AskedSearch, LONGEST_SOCKET_PATH, PATIENCE, SERVING, SOCKET_FILE, corpus_key,
@@ -211,21 +212,16 @@ impl Watcher {
 
     /// Watches `top` and every folder under it that the indexer walks into.
     fn watch_tree(&mut self, top: &Path) -> std::io::Result<()> {
-        let index_dir = self.index_dir.clone();
-        let folders = walkdir::WalkDir::new(top)
-            .into_iter()
-            .filter_entry(|entry| {
-                entry.file_type().is_dir()
-                    && !(entry.depth() > 0 && corpus::is_hidden(entry.file_name()))
-                    && !corpus::is_index_folder(entry.path(), index_dir.as_deref())
-            });
+        let is_folder = |entry: &Entry| matches!(entry.kind, Kind::Folder);
+        let folders = walk(top, self.index_dir.as_deref(), &is_folder);
+        let folders = std::iter::once(top.to_path_buf())
+            .chain(folders.into_iter().map(|folder| top.join(folder.rel)));
         for folder in folders {
-            // A folder removed meanwhile has been counted as a change already.
-            let Ok(folder) = folder else { continue };
-            match self.inotify.watches().add(folder.path(), CHANGES) {
+            match self.inotify.watches().add(&folder, CHANGES) {
                 Ok(watch) => {
-                    self.folders.insert(watch, folder.into_path());
+                    self.folders.insert(watch, folder);
                 }
+                // A folder removed meanwhile has been counted as a change already.
                 Err(e) if e.kind() == ErrorKind::NotFound => {}
                 Err(e) => return Err(e),
             }

@@ -14,12 +14,13 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::corpus::walk::{Entry, Kind, walk};
 use crate::corpus::{self, Stats};
 use crate::error::Result;
 use crate::index::files::{remove_if_present, write_atomically};
 
-/// Below this many files, they are stat'ed on this thread: starting the thread pool took
-/// about a millisecond here, and a stat takes about a microsecond.
+/// Below this many files, they are stat'ed on this thread: starting the thread pool costs
+/// more than a thousand stats.
 const PARALLEL_FROM: usize = 1000;
 
 /// The file in the index folder holding the fingerprint of the corpus it was last brought
@@ -68,15 +69,22 @@ struct Stated {
 
 fn stat_all(root: &Path, index_dir: &Path) -> Vec<Stated> {
     let index_dir = index_dir.canonicalize().ok();
-    let files = listed(root, Path::new(""), index_dir.as_deref());
-    let stat = |file: Listed| Stated {
-        // Through the folder's open handle, by name: looking every file up by its whole
-        // path again was a fifth of the time.
-        stat: file
-            .entry
-            .and_then(|entry| entry.metadata().ok())
-            .map(|m| (m.len(), corpus::mtime_nanos(&m))),
-        rel: file.rel,
+    let looked_at = |entry: &Entry| match entry.kind {
+        Kind::Folder => false,
+        Kind::Other(..) => corpus::is_looked_at(&entry.rel),
+        Kind::Unreadable(_) => true,
+    };
+    let files = walk(root, index_dir.as_deref(), &looked_at);
+    let stat = |entry: Entry| Stated {
+        // Through the folder's listing, by name, not by the whole path again.
+        stat: match entry.kind {
+            Kind::Other(_, dir_entry) => dir_entry
+                .metadata()
+                .ok()
+                .map(|m| (m.len(), corpus::mtime_nanos(&m))),
+            _ => None,
+        },
+        rel: entry.rel,
     };
     if files.len() < PARALLEL_FROM {
         files.into_iter().map(stat).collect()
@@ -97,67 +105,6 @@ fn combine(files: &[Stated]) -> u64 {
     };
     let fingerprint = files.iter().map(hash).fold(0, u64::wrapping_add);
     fingerprint ^ files.len() as u64
-}
-
-/// A file the fingerprint covers, by its path relative to the corpus; `entry` is `None` for
-/// what could not be read, which counts by its path alone.
-struct Listed {
-    rel: PathBuf,
-    entry: Option<std::fs::DirEntry>,
-}
-
-/// The files under `dir` (at `rel` in the corpus) that the indexer looks at, subfolders
-/// listed in parallel. Links are not followed: a link is listed as itself.
-fn listed(dir: &Path, rel: &Path, index_dir: Option<&Path>) -> Vec<Listed> {
-    let unreadable = |rel: &Path| Listed {
-        rel: rel.to_path_buf(),
-        entry: None,
-    };
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return vec![unreadable(rel)];
-    };
-    let mut files = Vec::new();
-    let mut folders = Vec::new();
-    for entry in entries {
-        let Ok(entry) = entry else {
-            files.push(unreadable(rel));
-            continue;
-        };
-        let name = entry.file_name();
-        if corpus::is_hidden(&name) {
-            continue;
-        }
-        let rel = rel.join(&name);
-        match entry.file_type() {
-            Ok(kind) if kind.is_dir() => {
-                let path = entry.path();
-                if !corpus::is_index_folder(&path, index_dir) {
-                    folders.push((path, rel));
-                }
-            }
-            Ok(_) if corpus::is_looked_at(&rel) => files.push(Listed {
-                rel,
-                entry: Some(entry),
-            }),
-            Ok(_) => {}
-            Err(_) => files.push(unreadable(&rel)),
-        }
-    }
-    // In parallel only when there is something to share: a corpus without subfolders (most
-    // small dossiers) then never starts the thread pool.
-    let nested: Vec<Vec<Listed>> = if folders.len() > 1 {
-        folders
-            .par_iter()
-            .map(|(path, rel)| listed(path, rel, index_dir))
-            .collect()
-    } else {
-        folders
-            .iter()
-            .map(|(path, rel)| listed(path, rel, index_dir))
-            .collect()
-    };
-    files.extend(nested.into_iter().flatten());
-    files
 }
 
 /// The fingerprint recorded with the last complete update, if any.

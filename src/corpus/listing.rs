@@ -1,0 +1,265 @@
+//! The corpus as the indexer sees it: its documents in path order with their IDs, sizes,
+//! times and dates, and the entries it cannot index, with the reason.
+
+use std::collections::HashMap;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+use crate::corpus::ids::id_for;
+use crate::corpus::metadata::{Dates, METADATA_FILE, read_dates};
+use crate::corpus::walk::{Entry, Kind, is_document_name, mtime_nanos, walk};
+use crate::error::{Error, Result};
+
+/// The size and modification time of each file a fingerprint covered, by its path
+/// relative to the corpus: what the walk of an update would otherwise look up again.
+pub type Stats = HashMap<PathBuf, (u64, i64)>;
+
+/// A file of the corpus that is a document candidate, as seen by the walk (not yet read).
+#[derive(Clone, Debug)]
+pub struct CorpusFile {
+    /// Where to read it.
+    pub path: PathBuf,
+    /// Its path relative to the corpus root, `/`-separated.
+    pub rel_path: String,
+    /// Whether `rel_path` names the file exactly: false when the name is not UTF-8 and
+    /// `rel_path` shows it with U+FFFD, so the file cannot be found again by that path.
+    pub path_is_exact: bool,
+    /// Its document ID: `rel_path` without extension, unless that clashes (see `assign_ids`).
+    pub id: String,
+    pub size: u64,
+    /// Modification time in nanoseconds since the Unix epoch.
+    pub mtime: i64,
+    /// The document's date in seconds since the Unix epoch: from a `metadata.tsv` if one
+    /// gives it, else the modification time.
+    pub date: i64,
+}
+
+/// A file that was not indexed, and why.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+/// The result of walking the corpus.
+#[derive(Debug, Default)]
+pub struct CorpusListing {
+    pub files: Vec<CorpusFile>,
+    /// Files that are not documents (other extensions): counted, not reported one by one.
+    pub ignored: usize,
+    /// Entries that could not be walked (permissions, broken links).
+    pub skipped: Vec<Skipped>,
+}
+
+/// Lists the documents of the corpus in `root` in path order (see [`walk`] for what is
+/// passed over; links are reported, never followed, so the listing never leaves the
+/// corpus). A file's size and time are taken from `known` (the fingerprint's, a moment
+/// ago) when it has them.
+pub fn list(root: &Path, index_dir: &Path, known: &Stats) -> Result<CorpusListing> {
+    let metadata = std::fs::metadata(root).map_err(|e| Error::Corpus {
+        path: root.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    if !metadata.is_dir() {
+        return Err(Error::Corpus {
+            path: root.to_path_buf(),
+            reason: "it is not a folder".to_string(),
+        });
+    }
+    let index_dir = index_dir.canonicalize().ok();
+    let canonical_root = root.canonicalize().ok();
+    let mut listing = CorpusListing::default();
+    let mut metadata_files = Vec::new();
+    let not_a_folder = |entry: &Entry| !matches!(entry.kind, Kind::Folder);
+    for entry in walk(root, index_dir.as_deref(), &not_a_folder) {
+        let rel_path = slash_separated(&entry.rel);
+        let (file_type, dir_entry) = match entry.kind {
+            Kind::Folder => continue,
+            Kind::Unreadable(error) => {
+                listing.skipped.push(Skipped {
+                    path: rel_path,
+                    reason: walk_problem(&error),
+                });
+                continue;
+            }
+            Kind::Other(file_type, dir_entry) => (file_type, dir_entry),
+        };
+        let path = root.join(&entry.rel);
+        let document_name = is_document_name(&entry.rel);
+        if file_type.is_symlink() {
+            match link_problem(canonical_root.as_deref(), &path, document_name) {
+                Some(reason) => listing.skipped.push(Skipped {
+                    path: rel_path,
+                    reason: reason.to_string(),
+                }),
+                None => listing.ignored += 1,
+            }
+            continue;
+        }
+        if !document_name {
+            if file_type.is_file() && dir_entry.file_name() == METADATA_FILE {
+                metadata_files.push(entry.rel);
+            }
+            listing.ignored += 1;
+            continue;
+        }
+        if !file_type.is_file() {
+            listing.skipped.push(Skipped {
+                path: rel_path,
+                reason: "not a regular file".to_string(),
+            });
+            continue;
+        }
+        let (size, mtime) = match known.get(&entry.rel) {
+            Some(&stat) => stat,
+            None => match dir_entry.metadata() {
+                Ok(metadata) => (metadata.len(), mtime_nanos(&metadata)),
+                Err(error) => {
+                    listing.skipped.push(Skipped {
+                        path: rel_path,
+                        reason: walk_problem(&error),
+                    });
+                    continue;
+                }
+            },
+        };
+        listing.files.push(CorpusFile {
+            path,
+            id: String::new(),
+            path_is_exact: entry.rel.to_str().is_some(),
+            rel_path,
+            size,
+            mtime,
+            date: mtime.div_euclid(1_000_000_000),
+        });
+    }
+    let mut dates = Dates::new();
+    for rel in metadata_files {
+        let folder = slash_separated(rel.parent().unwrap_or(Path::new("")));
+        if let Err(error) = read_dates(&root.join(&rel), &folder, &mut dates) {
+            listing.skipped.push(Skipped {
+                path: slash_separated(&rel),
+                reason: format!("document dates not read: {error}"),
+            });
+        }
+    }
+    for file in &mut listing.files {
+        if let Some(&date) = dates.get(&id_for(&file.rel_path)) {
+            file.date = date;
+        }
+    }
+    // The walk's order is the file system's: sorted here, once, for the ID rule and for
+    // reports that come in the same order every run.
+    listing.files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    listing.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    assign_ids(&mut listing);
+    Ok(listing)
+}
+
+/// Why a link is reported, if it is. Links are never followed. One that points inside the
+/// corpus is passed over quietly: what it points to is indexed in its own place (and a
+/// folder linked into itself is no loop). One that points outside the corpus, or nowhere, is
+/// reported when it is a folder or a document, which the reporter may expect to find.
+fn link_problem(root: Option<&Path>, link: &Path, document_name: bool) -> Option<&'static str> {
+    match std::fs::canonicalize(link) {
+        Err(_) => document_name.then_some("broken symbolic link (what it points to is missing)"),
+        Ok(target) if root.is_some_and(|root| target.starts_with(root)) => None,
+        Ok(target) if target.is_dir() => Some(
+            "symbolic link to a folder outside the corpus (not followed: the index holds only \
+             what is inside the corpus)",
+        ),
+        Ok(_) => document_name.then_some(
+            "symbolic link to a file outside the corpus (not followed: the index holds only \
+             what is inside the corpus)",
+        ),
+    }
+}
+
+/// Why an entry of the corpus could not be looked at, said so the reporter can act on it.
+fn walk_problem(error: &std::io::Error) -> String {
+    match error.kind() {
+        ErrorKind::NotFound => {
+            "it vanished while the corpus was listed (deleted or moved)".to_string()
+        }
+        ErrorKind::InvalidFilename => {
+            "its path is longer than the system allows; shorten the folder names".to_string()
+        }
+        _ => error.to_string(),
+    }
+}
+
+/// The `/`-separated form of a path relative to the corpus; names that are not UTF-8 are
+/// shown with U+FFFD in place of the bytes that are not.
+fn slash_separated(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The ID of a document is its relative path without extension. When two files share it
+/// (`notes.txt` and `notes.md`), the first in path order keeps it and the others are known
+/// by their path with extension, which is unique; a file whose every name is taken (possible
+/// only for names that are not UTF-8) is skipped.
+fn assign_ids(listing: &mut CorpusListing) {
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    let mut clashing = Vec::new();
+    for (i, file) in listing.files.iter_mut().enumerate() {
+        let id = id_for(&file.rel_path);
+        if taken.contains_key(&id) {
+            clashing.push(i);
+        } else {
+            taken.insert(id.clone(), i);
+            file.id = id;
+        }
+    }
+    let mut unnamed = Vec::new();
+    for i in clashing {
+        let rel_path = listing.files[i].rel_path.clone();
+        if taken.contains_key(&rel_path) {
+            unnamed.push(i);
+        } else {
+            taken.insert(rel_path.clone(), i);
+            listing.files[i].id = rel_path;
+        }
+    }
+    for i in unnamed.into_iter().rev() {
+        let file = listing.files.remove(i);
+        listing.skipped.push(Skipped {
+            path: file.rel_path,
+            reason: "its document ID is taken by another file; rename one of them".to_string(),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_drops_only_the_extension() {
+        assert_eq!(id_for("000_eea6b4a974d0f11e.txt"), "000_eea6b4a974d0f11e");
+        assert_eq!(id_for("2025/miami/notes.v2.md"), "2025/miami/notes.v2");
+        assert_eq!(id_for("dir.d/readme"), "dir.d/readme");
+    }
+
+    #[test]
+    fn clashing_ids_fall_back_to_the_path_with_extension() {
+        let file = |rel: &str| CorpusFile {
+            path: PathBuf::from(rel),
+            rel_path: rel.to_string(),
+            path_is_exact: true,
+            id: String::new(),
+            size: 0,
+            mtime: 0,
+            date: 0,
+        };
+        let mut listing = CorpusListing {
+            files: vec![file("notes.md"), file("notes.txt")],
+            ..Default::default()
+        };
+        assign_ids(&mut listing);
+        let ids: Vec<_> = listing.files.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["notes", "notes.txt"]);
+    }
+}
