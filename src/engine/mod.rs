@@ -198,3 +198,171 @@ impl Engine {
             Some((Vec::new(), Arc::new(index)));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The freshness protocol, through the engine alone: no binary, no watcher.
+
+    use std::path::Path;
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::index::lock::UpdateLock;
+
+    /// Keeps every notice, by its kind.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<String>>);
+
+    impl Progress for Recorder {}
+
+    impl Report for Recorder {
+        fn notice(&self, notice: Notice<'_>) {
+            let said = match notice {
+                Notice::NoIndexYet => "no index".to_string(),
+                Notice::CorpusChanged {
+                    new_or_modified,
+                    removed,
+                } => format!("changed {new_or_modified}/{removed}"),
+                Notice::AnsweringFromLastCommit { .. } => "last commit".to_string(),
+                Notice::WatcherStarted { .. } => "watcher".to_string(),
+                Notice::Indexed(summary) => format!(
+                    "indexed {}+ {}~ {}-",
+                    summary.added, summary.updated, summary.removed
+                ),
+            };
+            self.0.lock().unwrap().push(said);
+        }
+    }
+
+    impl Recorder {
+        fn taken(&self) -> Vec<String> {
+            std::mem::take(&mut *self.0.lock().unwrap())
+        }
+    }
+
+    /// The IDs of the documents found, in ID order.
+    fn ids(engine: &Engine, query: &str, report: &Recorder) -> Vec<String> {
+        let results = engine
+            .search(&SearchRequest::new(query), report)
+            .expect("a search");
+        let mut ids: Vec<String> = results.hits.into_iter().map(|hit| hit.doc_id).collect();
+        ids.sort();
+        ids
+    }
+
+    fn write(corpus: &Path, name: &str, text: &str) {
+        std::fs::write(corpus.join(name), text).unwrap();
+    }
+
+    fn dossier() -> (tempfile::TempDir, Engine) {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir(&corpus).unwrap();
+        write(&corpus, "a.txt", "Witkoff met Dmitriev in Miami.");
+        write(&corpus, "b.txt", "The talks in Geneva went on.");
+        let engine = Engine::new(&corpus, dir.path().join("index"));
+        (dir, engine)
+    }
+
+    #[test]
+    fn the_first_search_builds_the_index_and_an_unchanged_corpus_is_not_indexed_again() {
+        let (_dir, engine) = dossier();
+        let report = Recorder::default();
+        assert_eq!(ids(&engine, "miami", &report), ["a"]);
+        assert_eq!(report.taken(), ["no index", "indexed 2+ 0~ 0-"]);
+        assert_eq!(ids(&engine, "geneva", &report), ["b"]);
+        assert_eq!(report.taken(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_file_added_changed_or_removed_between_two_searches_is_seen_by_the_second() {
+        let (_dir, engine) = dossier();
+        let report = Recorder::default();
+        assert_eq!(ids(&engine, "talks", &report), ["b"]);
+        report.taken();
+
+        write(engine.corpus(), "c.txt", "More talks in Miami.");
+        assert_eq!(ids(&engine, "talks", &report), ["b", "c"]);
+        assert_eq!(report.taken(), ["changed 1/0", "indexed 1+ 0~ 0-"]);
+
+        write(
+            engine.corpus(),
+            "b.txt",
+            "The meeting in Geneva was called off entirely.",
+        );
+        assert_eq!(ids(&engine, "talks", &report), ["c"]);
+        assert_eq!(ids(&engine, "meeting", &report), ["b"]);
+        assert_eq!(report.taken(), ["changed 1/0", "indexed 0+ 1~ 0-"]);
+
+        std::fs::remove_file(engine.corpus().join("c.txt")).unwrap();
+        assert_eq!(ids(&engine, "talks", &report), Vec::<String>::new());
+        assert_eq!(report.taken(), ["changed 0/1", "indexed 0+ 0~ 1-"]);
+    }
+
+    #[test]
+    fn without_refresh_the_last_commit_answers_even_when_the_corpus_changed() {
+        let (_dir, engine) = dossier();
+        let report = Recorder::default();
+        ids(&engine, "talks", &report);
+        write(engine.corpus(), "c.txt", "More talks in Miami.");
+        let stale = Engine::new(engine.corpus(), engine.index_dir()).without_refresh();
+        assert_eq!(ids(&stale, "talks", &report), ["b"]);
+        report.taken();
+        assert_eq!(ids(&engine, "talks", &report), ["b", "c"]);
+    }
+
+    #[test]
+    fn while_another_process_updates_the_index_its_last_commit_answers_and_says_so() {
+        let (_dir, engine) = dossier();
+        let report = Recorder::default();
+        ids(&engine, "talks", &report);
+        report.taken();
+        write(engine.corpus(), "c.txt", "More talks in Miami.");
+        // The OS lock is per open file, so holding it here stands for another process.
+        let other = UpdateLock::acquire(engine.index_dir()).unwrap();
+        assert_eq!(ids(&engine, "talks", &report), ["b"]);
+        assert_eq!(report.taken(), ["changed 1/0", "last commit"]);
+        drop(other);
+        assert_eq!(ids(&engine, "talks", &report), ["b", "c"]);
+        assert_eq!(report.taken(), ["changed 1/0", "indexed 1+ 0~ 0-"]);
+    }
+
+    #[test]
+    fn a_quotation_is_checked_against_the_corpus_as_it_is_now() {
+        let (_dir, engine) = dossier();
+        let report = Recorder::default();
+        let request = QuoteRequest::new("Witkoff met Dmitriev in Miami");
+        assert_eq!(engine.quote(&request, &report).unwrap().verbatim_count(), 1);
+        write(
+            engine.corpus(),
+            "a.txt",
+            "Witkoff never met anyone in Miami.",
+        );
+        assert_eq!(engine.quote(&request, &report).unwrap().verbatim_count(), 0);
+    }
+
+    #[test]
+    fn a_malformed_query_is_refused_before_anything_is_indexed() {
+        let (_dir, engine) = dossier();
+        let report = Recorder::default();
+        let error = engine.search(&SearchRequest::new("\"unclosed"), &report);
+        assert!(error.is_err());
+        assert!(report.taken().is_empty());
+        assert!(!engine.index_dir().exists());
+    }
+
+    #[test]
+    fn the_last_commit_is_kept_open_until_a_new_commit() {
+        let (_dir, engine) = dossier();
+        let report = Recorder::default();
+        engine.update(&UpdateOptions::default(), &report).unwrap();
+        let first = engine.last_commit().unwrap();
+        assert!(Arc::ptr_eq(&first, &engine.last_commit().unwrap()));
+        write(engine.corpus(), "c.txt", "More talks in Miami.");
+        engine.update(&UpdateOptions::default(), &report).unwrap();
+        let second = engine.last_commit().unwrap();
+        assert!(!Arc::ptr_eq(&first, &second));
+        let request = SearchRequest::new("talks");
+        assert_eq!(engine.search_last_commit(&request).unwrap().total_hits, 2);
+    }
+}
