@@ -156,8 +156,8 @@ pub fn search(
         })
         .collect();
     let (hits, problems) = ranked_hits(index, &searcher, query, top_docs, &options)?;
-    // Not on a thread of their own beside the passages: a thread took up to a millisecond to
-    // start, more than either part of the work for a rare word.
+    // Not on a thread of their own beside the passages: starting a thread costs more than
+    // either part of the work for a rare word.
     let suggestions = suggest(
         &searcher,
         &index.dir,

@@ -3,8 +3,8 @@
 //! spellings of a word the index has.
 //!
 //! tantivy's Levenshtein automaton (from `levenshtein_automata`) is a DFA built for each
-//! word: for one edit that took 139k instructions and a dozen pages of zeroed tables, more
-//! than the walk it serves over the common words. This one keeps the states of the
+//! word, and building it for one edit cost more than the walk it serves over the common
+//! words. This one keeps the states of the
 //! edit-distance NFA as bit sets, one bit per position in the word, and steps them with a
 //! few shifts per character.
 
