@@ -2,11 +2,11 @@
 //! words of the exact field that share the keyword's stem are looked up in the index's
 //! vocabulary, and scored together as one word.
 //!
-//! Indexing a second, stemmed analysis of every text took more than half of indexing's CPU
-//! time and a quarter of its memory. English (Snowball) stemming keeps a word's beginning:
-//! the whole stem, but when the stem ends in e, i, y or l that letter may be the stemmer's
-//! (`happi` from happy, `hope` from hoping, `possibl` from possibility). So the words with a
-//! stem are among the few that start with the stem, or with the stem less such a letter.
+//! Indexing a second, stemmed analysis of every text would cost much of indexing's time and
+//! memory. English (Snowball) stemming keeps a word's beginning: the whole stem, but when
+//! the stem ends in e, i, y or l that letter may be the stemmer's (`happi` from happy,
+//! `hope` from hoping, `possibl` from possibility). So the words with a stem are among the
+//! few that start with the stem, or with the stem less such a letter.
 //! Checked on the vocabularies of the news and Debian benchmark corpora (290,000 and 590,000
 //! words): the only other words are irregular forms such as dying and vying, listed below.
 //! (Words that folding leaves with capitals, from phonetic transcriptions, are stemmed as

@@ -11,7 +11,7 @@ use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
 use crate::error::{Error, Result};
-use crate::query::VariantLookup;
+use crate::query::build::VariantLookup;
 
 /// The file, at the corpus root, where a dossier declares its own variants. Hidden, so it
 /// is not indexed as a document.

@@ -1,0 +1,624 @@
+//! Building the tantivy query from the query the grammar read ([`UserQuery`]), with what
+//! each of its positive clauses looks like in a document's text ([`Pattern`], for
+//! highlighting).
+//!
+//! The query is built here rather than by tantivy's `QueryParser`, because a phrase and a
+//! keyword are found differently: a keyword by its stem ([`crate::query::stems`]) and its
+//! name variants, a quoted phrase by its exact words. Each kind of literal (a word, a fuzzy
+//! word, a prefix, a phrase, a phrase ending in a prefix, an ID) has its own method.
+
+use tantivy::Term;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query,
+    TermQuery,
+};
+use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf, UserInputLiteral};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::error::{Error, Result};
+use crate::index::schema::{Fields, analyze, exact_analyzer, stemmed_analyzer};
+use crate::query::forward_only::ForwardOnly;
+use crate::query::read::UserQuery;
+use crate::query::synonyms::{SynonymQuery, Words};
+
+/// Title matches count a little more than body matches: a title says what a document is about.
+const TITLE_BOOST: f32 = 1.5;
+
+/// A near spelling of a fuzzy word counts for less than the word as typed, so documents that
+/// have the word itself come first unless they barely mention it.
+const NEAR_SPELLING_BOOST: f32 = 0.5;
+
+/// What to look for in a document's text to highlight a query's match. Words are folded
+/// as the exact analyzer folds them (lowercase, no diacritics).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pattern {
+    /// Any of these words, compared after stemming (a keyword and its name variants) or as
+    /// written (a quoted word).
+    Word { words: Vec<String>, stemmed: bool },
+    /// Words within `distance` edits of `word` (a transposition is one edit), and words
+    /// with its `stem`, which the query also finds.
+    Fuzzy {
+        word: String,
+        distance: u8,
+        stem: String,
+    },
+    /// Words that start with `prefix`.
+    Prefix { prefix: String },
+    /// Words in this order, with at most `slop` other words between them in all; with
+    /// `last_is_prefix`, the last word need only start the document's word.
+    Phrase {
+        words: Vec<String>,
+        slop: u32,
+        last_is_prefix: bool,
+    },
+}
+
+/// The edit distance `--fuzzy` gives a word of this many characters: none for short words,
+/// where one edit makes another common word, one up to eight characters, two beyond.
+pub fn fuzzy_distance_for(word: &str) -> u8 {
+    match word.chars().count() {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+/// The largest edit distance tantivy's automata support.
+const MAX_FUZZY_DISTANCE: u32 = 2;
+
+/// The most words a phrase may have between its words: tantivy keeps the slop a match of
+/// three words or more has spent in a byte, so beyond this it finds matches that overspend,
+/// and its search grows with the square of the word's occurrences.
+const MAX_PHRASE_SLOP: u32 = u8::MAX as u32;
+
+/// One positive clause of the query, as highlighting sees it.
+#[derive(Clone, Debug)]
+pub struct QueryTerm {
+    /// The clause as the user wrote it, to say which clause a highlight came from.
+    pub label: String,
+    pub pattern: Pattern,
+}
+
+/// A query ready to run, with what its matches look like in the text.
+pub struct ParsedQuery {
+    pub query: Box<dyn Query>,
+    /// Clauses whose matches are highlighted; excluded (`-`, `NOT`) clauses are not here.
+    pub terms: Vec<QueryTerm>,
+    /// Words also searched under other spellings of a name: (as typed, the spellings).
+    pub variants: Vec<(String, Vec<String>)>,
+}
+
+/// Gives the other spellings of a folded word that the index holds; `true` when the user
+/// capitalized it (a name).
+pub type VariantLookup = Box<dyn Fn(&str, bool) -> Vec<String>>;
+
+impl std::fmt::Debug for ParsedQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParsedQuery")
+            .field("query", &self.query)
+            .field("terms", &self.terms)
+            .finish()
+    }
+}
+
+/// Which fields a literal searches: the user may name `title`, `body` or `id`.
+#[derive(Clone, Copy, PartialEq)]
+enum Scope {
+    All,
+    Title,
+    Body,
+    Id,
+}
+
+/// A literal of the user's query, with the `*` or `~N` the grammar leaves in an unquoted
+/// word taken out, ready to be built by the method for its kind.
+struct Literal {
+    /// The text as the user wrote it, without its `*` or `~N`.
+    text: String,
+    quoted: bool,
+    /// Ends in `*`: its last word need only start a document's word.
+    prefix: bool,
+    /// After a word, its edit distance (`word~N`); after a quoted phrase, how many other
+    /// words may stand between its words (`"a b"~N`).
+    slop: u32,
+    scope: Scope,
+    /// The words of the text, folded as the exact analyzer folds them.
+    exact_words: Vec<String>,
+    /// The clause as the user wrote it: see [`QueryTerm::label`].
+    label: String,
+}
+
+/// Builds the queries of a search from what the user typed, with the search's options:
+/// fuzzy words and name variants.
+pub struct QueryBuilder {
+    fields: Fields,
+    /// Whether every plain word is fuzzy (`--fuzzy`), at the distance its length gives.
+    fuzzy_words: bool,
+    variant_lookup: Option<VariantLookup>,
+    /// The variants used by the query being parsed.
+    variants_used: Vec<(String, Vec<String>)>,
+    stemmed: TextAnalyzer,
+    exact: TextAnalyzer,
+    /// The query being parsed, after quote normalization, for error positions.
+    current: String,
+}
+
+impl QueryBuilder {
+    pub fn new(fields: &Fields) -> QueryBuilder {
+        QueryBuilder {
+            fields: fields.clone(),
+            fuzzy_words: false,
+            variant_lookup: None,
+            variants_used: Vec::new(),
+            stemmed: stemmed_analyzer(),
+            exact: exact_analyzer(),
+            current: String::new(),
+        }
+    }
+
+    /// Makes every plain word of the queries it parses fuzzy (see [`fuzzy_distance_for`]).
+    pub fn fuzzy_words(mut self, on: bool) -> QueryBuilder {
+        self.fuzzy_words = on;
+        self
+    }
+
+    /// Makes every plain word of the queries it parses also match the other spellings the
+    /// lookup gives (name variants).
+    pub fn variants(mut self, lookup: VariantLookup) -> QueryBuilder {
+        self.variant_lookup = Some(lookup);
+        self
+    }
+
+    /// Parses the user's query, or says where and why it cannot be read.
+    pub fn parse(&mut self, user_query: &str) -> Result<ParsedQuery> {
+        self.build_query(&UserQuery::read(user_query)?)
+    }
+
+    /// Builds the query `read`, or says where and why it cannot be.
+    pub fn build_query(&mut self, read: &UserQuery) -> Result<ParsedQuery> {
+        self.current = read.normalized().to_string();
+        let mut terms = Vec::new();
+        self.variants_used.clear();
+        let query = self
+            .build(read.ast(), false, &mut terms)
+            .map_err(|error| read.at_typed_position(error))?;
+        Ok(ParsedQuery {
+            query,
+            terms,
+            variants: std::mem::take(&mut self.variants_used),
+        })
+    }
+
+    fn build(
+        &mut self,
+        ast: &UserInputAst,
+        excluded: bool,
+        terms: &mut Vec<QueryTerm>,
+    ) -> Result<Box<dyn Query>> {
+        match ast {
+            UserInputAst::Clause(clauses) => {
+                if clauses.is_empty() {
+                    return Ok(Box::new(EmptyQuery));
+                }
+                let mut subqueries = Vec::with_capacity(clauses.len() + 1);
+                for (occur, sub) in clauses {
+                    let occur = match occur {
+                        Some(query_grammar::Occur::Must) => Occur::Must,
+                        Some(query_grammar::Occur::MustNot) => Occur::MustNot,
+                        Some(query_grammar::Occur::Should) | None => Occur::Should,
+                    };
+                    let sub_excluded = excluded || occur == Occur::MustNot;
+                    subqueries.push((occur, self.build(sub, sub_excluded, terms)?));
+                }
+                // `-word` alone means every document without the word, not none at all.
+                if subqueries.iter().all(|(occur, _)| *occur == Occur::MustNot) {
+                    subqueries.push((Occur::Must, Box::new(AllQuery)));
+                }
+                Ok(Box::new(BooleanQuery::new(subqueries)))
+            }
+            UserInputAst::Boost(sub, boost) => Ok(Box::new(BoostQuery::new(
+                self.build(sub, excluded, terms)?,
+                boost.into_inner() as f32,
+            ))),
+            UserInputAst::Leaf(leaf) => match leaf.as_ref() {
+                UserInputLeaf::Literal(literal) => self.literal(literal, excluded, terms),
+                UserInputLeaf::All => Ok(Box::new(AllQuery)),
+                UserInputLeaf::Range { .. } => Err(unsupported("ranges ([a TO b])")),
+                UserInputLeaf::Set { .. } => Err(unsupported("sets (IN [...])")),
+                UserInputLeaf::Regex { .. } => Err(unsupported("regular expressions")),
+                UserInputLeaf::Exists { .. } => Err(unsupported("field existence (field:*)")),
+            },
+        }
+    }
+
+    /// The 1-based character position of `needle` in the query being parsed.
+    fn position_of(&self, needle: &str) -> usize {
+        self.current
+            .find(needle)
+            .map_or(1, |byte| self.current[..byte].chars().count() + 1)
+    }
+
+    /// The query for one literal; unless it is `excluded`, what its matches look like is
+    /// added to `terms`.
+    fn literal(
+        &mut self,
+        literal: &UserInputLiteral,
+        excluded: bool,
+        terms: &mut Vec<QueryTerm>,
+    ) -> Result<Box<dyn Query>> {
+        let scope = self.scope(literal.field_name.as_deref())?;
+        if scope == Scope::Id {
+            return Ok(self.id(&literal.phrase));
+        }
+        let literal = self.read_literal(literal, scope)?;
+        if literal.exact_words.is_empty() {
+            return Ok(Box::new(EmptyQuery));
+        }
+        let single = literal.exact_words.len() == 1;
+        // `~N` after unquoted text, or `--fuzzy` on an unquoted word (several words are not
+        // made fuzzy by `--fuzzy`, and are refused with `~N`).
+        let made_fuzzy = !literal.quoted && (literal.slop > 0 || single && self.fuzzy_words);
+        let label = literal.label.clone();
+        let (pattern, query) = match (literal.prefix, single) {
+            (true, true) => self.prefix(literal),
+            (true, false) => self.phrase_prefix(literal),
+            (false, true) if made_fuzzy => self.fuzzy_word(literal)?,
+            (false, false) if made_fuzzy => return Err(self.fuzzy_phrase(&literal)),
+            (false, true) => self.word(literal, excluded),
+            (false, false) => self.phrase(literal)?,
+        };
+        if !excluded {
+            terms.push(QueryTerm { label, pattern });
+        }
+        Ok(query)
+    }
+
+    /// The fields a literal searches, by the field name the user put before it, if any.
+    fn scope(&self, field_name: Option<&str>) -> Result<Scope> {
+        match field_name {
+            None => Ok(Scope::All),
+            Some("title") => Ok(Scope::Title),
+            Some("body" | "text") => Ok(Scope::Body),
+            Some("id") => Ok(Scope::Id),
+            Some(other) => Err(Error::Query {
+                position: self.position_of(&format!("{other}:")),
+                message: format!(
+                    "unknown field `{other}`: the fields are title, body and id \
+                     (to search for the word itself, write \"{other}:\" in quotes)"
+                ),
+            }),
+        }
+    }
+
+    /// The literal with its `*` or `~N` read, its words and its label; or why it cannot be
+    /// searched for.
+    fn read_literal(&mut self, literal: &UserInputLiteral, scope: Scope) -> Result<Literal> {
+        let quoted = literal.delimiter != Delimiter::None;
+        // tantivy's grammar leaves `word*` and `word~N` in the word itself.
+        let mut literal = literal.clone();
+        if !quoted {
+            if let Some(stripped) = literal.phrase.strip_suffix('*') {
+                literal.phrase = stripped.to_string();
+                literal.prefix = true;
+            } else if let Some((word, distance)) = literal.phrase.rsplit_once('~') {
+                let distance = if distance.is_empty() {
+                    Some(fuzzy_distance_for(word).max(1) as u32)
+                } else {
+                    distance.parse().ok()
+                };
+                if let Some(distance) = distance {
+                    literal.slop = distance;
+                    literal.phrase = word.to_string();
+                }
+            }
+        }
+        let text = literal.phrase;
+        if !quoted && text.contains(['*', '?']) {
+            return Err(Error::Query {
+                position: self.position_of(&text),
+                message: format!(
+                    "`{text}`: a wildcard may only end a word (negotiat*); \
+                     put the word in quotes to search for the characters"
+                ),
+            });
+        }
+        let exact_words = analyze(&mut self.exact, &text);
+        let label = match (quoted, literal.prefix, literal.slop) {
+            (true, true, _) => format!("\"{text}\"*"),
+            (true, false, 0) => format!("\"{text}\""),
+            (true, false, slop) => format!("\"{text}\"~{slop}"),
+            (false, true, _) => format!("{text}*"),
+            (false, false, 0) => text.clone(),
+            (false, false, slop) => format!("{text}~{slop}"),
+        };
+        Ok(Literal {
+            text,
+            quoted,
+            prefix: literal.prefix,
+            slop: literal.slop,
+            scope,
+            exact_words,
+            label,
+        })
+    }
+
+    /// `id:…`: the document with this ID, as written.
+    fn id(&self, id: &str) -> Box<dyn Query> {
+        let term = Term::from_field_text(self.fields.id, id);
+        Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+    }
+
+    /// `word*`, quoted or not: the words that start with it.
+    fn prefix(&self, literal: Literal) -> (Pattern, Box<dyn Query>) {
+        let prefix = literal.exact_words[0].clone();
+        let query = self.per_field(literal.scope, true, |field| {
+            Box::new(SynonymQuery::new(field, Words::Prefix(prefix.clone())))
+        });
+        (Pattern::Prefix { prefix }, query)
+    }
+
+    /// `"several words pre"*`: the words in this order, the last one only starting a
+    /// document's word.
+    fn phrase_prefix(&self, literal: Literal) -> (Pattern, Box<dyn Query>) {
+        let Literal {
+            scope, exact_words, ..
+        } = literal;
+        let query = self.per_field(scope, true, |field| {
+            let terms = exact_words
+                .iter()
+                .map(|word| Term::from_field_text(field, word))
+                .collect();
+            Box::new(ForwardOnly::new(PhrasePrefixQuery::new(terms)))
+        });
+        let pattern = Pattern::Phrase {
+            words: exact_words,
+            slop: 0,
+            last_is_prefix: true,
+        };
+        (pattern, query)
+    }
+
+    /// `word~N`, or any unquoted word with `--fuzzy` (at the distance its length gives): see
+    /// [`Self::fuzzy`].
+    fn fuzzy_word(&mut self, literal: Literal) -> Result<(Pattern, Box<dyn Query>)> {
+        let Literal {
+            scope,
+            text,
+            slop,
+            exact_words,
+            label,
+            ..
+        } = literal;
+        let distance = if slop > 0 {
+            if slop > MAX_FUZZY_DISTANCE {
+                return Err(Error::Query {
+                    position: self.position_of(&format!("~{slop}")),
+                    message: format!(
+                        "`{label}`: a fuzzy term allows at most {MAX_FUZZY_DISTANCE} edits; \
+                         write {text}~{MAX_FUZZY_DISTANCE}"
+                    ),
+                });
+            }
+            slop as u8
+        } else {
+            fuzzy_distance_for(&exact_words[0])
+        };
+        Ok(self.fuzzy(scope, &exact_words[0], &text, distance))
+    }
+
+    /// `several words~N`, unquoted, is refused: `~N` after a word makes it fuzzy, and
+    /// several words are a phrase.
+    fn fuzzy_phrase(&self, literal: &Literal) -> Error {
+        let Literal {
+            text, slop, label, ..
+        } = literal;
+        Error::Query {
+            position: self.position_of(label),
+            message: format!(
+                "`{label}`: ~N after a word makes it fuzzy, but `{text}` is several \
+                 words; for words near each other write \"{text}\"~{slop}"
+            ),
+        }
+    }
+
+    /// One word: unquoted, in any inflection and under the other spellings of a name (but
+    /// not when excluded); quoted, as written.
+    fn word(&mut self, literal: Literal, excluded: bool) -> (Pattern, Box<dyn Query>) {
+        let Literal {
+            text,
+            quoted,
+            scope,
+            exact_words,
+            ..
+        } = literal;
+        let mut words = if quoted {
+            exact_words.clone()
+        } else {
+            analyze(&mut self.stemmed, &text)
+        };
+        if !quoted && !excluded {
+            let is_name = text.chars().next().is_some_and(char::is_uppercase);
+            let spellings = self
+                .variant_lookup
+                .as_ref()
+                .map(|lookup| lookup(&exact_words[0], is_name))
+                .unwrap_or_default();
+            if !spellings.is_empty() {
+                for spelling in &spellings {
+                    words.extend(analyze(&mut self.stemmed, spelling));
+                }
+                words.dedup();
+                let shown = spellings
+                    .iter()
+                    .map(|s| crate::text::words::same_case_as(&text, s))
+                    .collect();
+                self.variants_used.push((text.clone(), shown));
+            }
+        }
+        let query = self.per_field(scope, quoted, |field| {
+            let alternatives = words
+                .iter()
+                .map(|word| (Occur::Should, self.word_query(field, word, !quoted)))
+                .collect();
+            Box::new(BooleanQuery::new(alternatives))
+        });
+        let pattern = Pattern::Word {
+            words,
+            stemmed: !quoted,
+        };
+        (pattern, query)
+    }
+
+    /// Several words, quoted or not (`U.S.`, `e-mail`), that must stand together, in this
+    /// order, with at most `slop` other words between them in all.
+    fn phrase(&self, literal: Literal) -> Result<(Pattern, Box<dyn Query>)> {
+        let Literal {
+            scope,
+            slop,
+            exact_words,
+            label,
+            ..
+        } = literal;
+        if slop > MAX_PHRASE_SLOP {
+            return Err(Error::Query {
+                position: self.position_of(&format!("~{slop}")),
+                message: format!(
+                    "`{label}`: a phrase allows at most {MAX_PHRASE_SLOP} words between its \
+                     words; for words anywhere in a document write them with AND"
+                ),
+            });
+        }
+        let query = self.per_field(scope, true, |field| {
+            let terms = exact_words
+                .iter()
+                .map(|word| Term::from_field_text(field, word))
+                .collect();
+            let mut phrase = PhraseQuery::new(terms);
+            phrase.set_slop(slop);
+            Box::new(ForwardOnly::new(phrase))
+        });
+        let pattern = Pattern::Phrase {
+            words: exact_words,
+            slop,
+            last_is_prefix: false,
+        };
+        Ok((pattern, query))
+    }
+
+    /// A word within `distance` edits, and the word itself, in any inflection, ranked above
+    /// its neighbours: the spellings within reach score together as one word (see
+    /// [`crate::query::synonyms`]), at a discount, and the word itself its BM25 on top.
+    fn fuzzy(
+        &mut self,
+        scope: Scope,
+        exact_word: &str,
+        typed: &str,
+        distance: u8,
+    ) -> (Pattern, Box<dyn Query>) {
+        let stem = analyze(&mut self.stemmed, typed)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let exact = self.per_field(scope, false, |field| self.word_query(field, &stem, true));
+        if distance == 0 {
+            let pattern = Pattern::Word {
+                words: vec![stem],
+                stemmed: true,
+            };
+            return (pattern, exact);
+        }
+        let near = self.per_field(scope, true, |field| {
+            let words = Words::Near {
+                word: exact_word.to_string(),
+                distance,
+            };
+            Box::new(BoostQuery::new(
+                Box::new(SynonymQuery::new(field, words)),
+                NEAR_SPELLING_BOOST,
+            ))
+        });
+        let query = Box::new(BooleanQuery::new(vec![
+            (Occur::Should, exact),
+            (Occur::Should, near),
+        ]));
+        let pattern = Pattern::Fuzzy {
+            word: exact_word.to_string(),
+            distance,
+            stem,
+        };
+        (pattern, query)
+    }
+
+    /// A word of `field`: with `stemmed`, the word is a stem, found in the body through the
+    /// exact words that share it and in the title in its stemmed field.
+    fn word_query(&self, field: Field, word: &str, stemmed: bool) -> Box<dyn Query> {
+        if stemmed && field == self.fields.body_exact {
+            return Box::new(SynonymQuery::new(field, Words::Stem(word.to_string())));
+        }
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, word),
+            IndexRecordOption::WithFreqs,
+        ))
+    }
+
+    /// The same clause over the title and the body, or only the field the user named. The
+    /// body has only an exact field: `make` finds stems there with [`Self::word_query`].
+    fn per_field(
+        &self,
+        scope: Scope,
+        exact: bool,
+        make: impl Fn(Field) -> Box<dyn Query>,
+    ) -> Box<dyn Query> {
+        let (title, body) = if exact {
+            (self.fields.title_exact, self.fields.body_exact)
+        } else {
+            (self.fields.title, self.fields.body_exact)
+        };
+        match scope {
+            Scope::Title => make(title),
+            Scope::Body => make(body),
+            _ => Box::new(BooleanQuery::new(vec![
+                (Occur::Should, make(body)),
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(make(title), TITLE_BOOST)),
+                ),
+            ])),
+        }
+    }
+}
+
+fn unsupported(what: &str) -> Error {
+    Error::Query {
+        position: 0,
+        message: format!("{what} are not supported; put the text in quotes to search for it"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_position(query: &str) -> usize {
+        let (_, fields) = crate::index::schema::build_schema();
+        match QueryBuilder::new(&fields).parse(query) {
+            Err(Error::Query { position, .. }) => position,
+            other => panic!("a query error expected for {query:?}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_phrase_slop_beyond_what_tantivy_counts_is_refused() {
+        // Found by the property tests: `"the and of"~4294967295` took seconds on a long
+        // document, and tantivy's byte-sized slop count let overspending matches through.
+        let (_, fields) = crate::index::schema::build_schema();
+        assert!(
+            QueryBuilder::new(&fields)
+                .parse("\"the and of\"~255")
+                .is_ok()
+        );
+        assert_eq!(error_position("peace \"the and of\"~256"), 19);
+        assert_eq!(error_position("\"the and of\"~4294967295"), 13);
+    }
+}
