@@ -1,7 +1,7 @@
 //! The one engine every front end calls: it opens the index, keeps it current with the
 //! corpus, and answers searches and quotations with plain data.
 //!
-//! The promise it keeps (see [`freshness`]): never an answer from an index older than the
+//! The promise it keeps (see `freshness.rs`): never an answer from an index older than the
 //! corpus, unless the caller asked for that ([`Engine::without_refresh`]). A search is run
 //! on the index's last commit while the corpus is checked (or a watcher asked); if the
 //! corpus turns out to have changed, the index is updated and the search run again. While
