@@ -14,7 +14,8 @@
 //!   text), with a note, since a detection can be wrong.
 //!
 //! Known binary formats (by their signature) and files with NUL bytes near the start are not
-//! text; nor are files with nothing but white space.
+//! text; nor are files with nothing but white space. Why a file is not indexed is a
+//! [`SkipReason`], whose wording is what the reporter reads.
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
 
@@ -55,6 +56,48 @@ const SIGNATURES: &[(&[u8], &str)] = &[
     (b"\x7fELF", "an executable program"),
 ];
 
+/// Why a file of the corpus is not indexed. Its `Display` is the reason shown to the reporter
+/// (and remembered in `skipped.json`), so it says what the file is and what to do.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SkipReason {
+    /// It starts with the signature of a known binary format; `kind` names the format.
+    #[error("binary file: {kind}, not text (save its text as a .txt file to index it)")]
+    Binary { kind: &'static str },
+    #[error(
+        "binary file: it has NUL bytes, so it is not text \
+         (or it is UTF-16 without a byte-order mark)"
+    )]
+    NulBytes,
+    #[error("empty file")]
+    Empty,
+    #[error("nothing but white space")]
+    BlankOnly,
+    /// Larger than [`MAX_FILE_BYTES`].
+    #[error("larger than {} MiB; split it to index it", MAX_FILE_BYTES / (1024 * 1024))]
+    TooLarge,
+    /// It was listed, then gone when it was to be read.
+    #[error("it vanished after the corpus was listed (deleted or moved during indexing)")]
+    Vanished,
+    /// It could not be read; the text of the system's error.
+    #[error("{0}")]
+    Unreadable(String),
+}
+
+/// The index names an encoding this build does not know, so a file cannot be decoded as it
+/// was at indexing.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown encoding {name:?} in the index")]
+pub struct UnknownEncoding {
+    pub name: String,
+}
+
+/// Callers that report a failure as text take the message as it stands.
+impl From<UnknownEncoding> for String {
+    fn from(error: UnknownEncoding) -> String {
+        error.to_string()
+    }
+}
+
 /// A file's content as dossier indexes it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Extracted {
@@ -69,14 +112,12 @@ pub struct Extracted {
 }
 
 /// Decodes a file's bytes, or says why they are not a text document.
-pub fn extract(bytes: Vec<u8>) -> Result<Extracted, String> {
-    if let Some((_, kind)) = SIGNATURES
+pub fn extract(bytes: Vec<u8>) -> Result<Extracted, SkipReason> {
+    if let Some(&(_, kind)) = SIGNATURES
         .iter()
         .find(|(magic, _)| bytes.starts_with(magic))
     {
-        return Err(format!(
-            "binary file: {kind}, not text (save its text as a .txt file to index it)"
-        ));
+        return Err(SkipReason::Binary { kind });
     }
     let (text, encoding, note) = match Encoding::for_bom(&bytes) {
         Some((encoding, _)) if encoding == UTF_16LE || encoding == UTF_16BE => {
@@ -88,9 +129,7 @@ pub fn extract(bytes: Vec<u8>) -> Result<Extracted, String> {
         _ => {
             let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
             if head.contains(&0) {
-                return Err("binary file: it has NUL bytes, so it is not text \
-                            (or it is UTF-16 without a byte-order mark)"
-                    .to_string());
+                return Err(SkipReason::NulBytes);
             }
             match String::from_utf8(bytes) {
                 Ok(text) => (text, None, None),
@@ -102,10 +141,10 @@ pub fn extract(bytes: Vec<u8>) -> Result<Extracted, String> {
         }
     };
     if text.is_empty() {
-        return Err("empty file".to_string());
+        return Err(SkipReason::Empty);
     }
     if text.chars().all(|c| c.is_whitespace() || c == '\u{feff}') {
-        return Err("nothing but white space".to_string());
+        return Err(SkipReason::BlankOnly);
     }
     Ok(Extracted {
         title: title_of(&text),
@@ -117,9 +156,10 @@ pub fn extract(bytes: Vec<u8>) -> Result<Extracted, String> {
 
 /// The text of a file's bytes decoded from the encoding named `name`, exactly as
 /// [`extract`] decoded it when it recorded that name.
-pub fn decode(bytes: &[u8], name: &str) -> Result<String, String> {
-    let encoding = Encoding::for_label(name.as_bytes())
-        .ok_or_else(|| format!("unknown encoding {name:?} in the index"))?;
+pub fn decode(bytes: &[u8], name: &str) -> Result<String, UnknownEncoding> {
+    let encoding = Encoding::for_label(name.as_bytes()).ok_or_else(|| UnknownEncoding {
+        name: name.to_string(),
+    })?;
     Ok(decode_with(encoding, bytes).0)
 }
 
@@ -197,19 +237,69 @@ mod tests {
     #[test]
     fn binary_files_are_refused_with_what_they_are() {
         let png = extract(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec()).unwrap_err();
-        assert!(png.contains("PNG image"), "{png}");
+        assert_eq!(
+            png,
+            SkipReason::Binary {
+                kind: "a PNG image"
+            }
+        );
         let pdf = extract(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj".to_vec()).unwrap_err();
-        assert!(pdf.contains("PDF document"), "{pdf}");
+        assert_eq!(
+            pdf,
+            SkipReason::Binary {
+                kind: "a PDF document"
+            }
+        );
         let nul = extract(b"text\0with NUL".to_vec()).unwrap_err();
-        assert!(nul.contains("NUL bytes"), "{nul}");
+        assert_eq!(nul, SkipReason::NulBytes);
     }
 
     #[test]
     fn empty_and_blank_files_are_refused() {
-        assert_eq!(extract(Vec::new()).unwrap_err(), "empty file");
+        assert_eq!(extract(Vec::new()).unwrap_err(), SkipReason::Empty);
         assert_eq!(
             extract(b"\xef\xbb\xbf \r\n\t\n".to_vec()).unwrap_err(),
-            "nothing but white space"
+            SkipReason::BlankOnly
+        );
+    }
+
+    /// The reasons are what the reporter reads and what `skipped.json` remembers: their
+    /// wording changes only on purpose.
+    #[test]
+    fn reasons_read_as_they_always_have() {
+        let worded = [
+            (
+                SkipReason::Binary {
+                    kind: "a PNG image",
+                },
+                "binary file: a PNG image, not text (save its text as a .txt file to index it)",
+            ),
+            (
+                SkipReason::NulBytes,
+                "binary file: it has NUL bytes, so it is not text \
+                 (or it is UTF-16 without a byte-order mark)",
+            ),
+            (SkipReason::Empty, "empty file"),
+            (SkipReason::BlankOnly, "nothing but white space"),
+            (
+                SkipReason::TooLarge,
+                "larger than 512 MiB; split it to index it",
+            ),
+            (
+                SkipReason::Vanished,
+                "it vanished after the corpus was listed (deleted or moved during indexing)",
+            ),
+            (
+                SkipReason::Unreadable("Permission denied (os error 13)".to_string()),
+                "Permission denied (os error 13)",
+            ),
+        ];
+        for (reason, wording) in worded {
+            assert_eq!(reason.to_string(), wording);
+        }
+        assert_eq!(
+            decode(b"text", "no-such-encoding").unwrap_err().to_string(),
+            "unknown encoding \"no-such-encoding\" in the index"
         );
     }
 

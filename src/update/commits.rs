@@ -1,0 +1,172 @@
+//! Commits: when a run publishes what it has written so far, and how.
+//!
+//! Nothing an update writes is seen until a commit, and a crash or a kill loses what the
+//! last commit did not publish. A run commits at its end, and on the way whenever the rule
+//! in [`commit_due`] says so: after some time, after some text, or (for tests) after some
+//! documents. Every commit records the schema version in its payload.
+
+use std::time::{Duration, Instant};
+
+use tantivy::IndexWriter;
+
+use super::UpdateOptions;
+use crate::error::Result;
+use crate::index::DossierIndex;
+use crate::index::dossier_index::CommitPayload;
+use crate::index::schema::SCHEMA_VERSION;
+
+/// A long run commits this often, so a crash loses at most this much work. A commit costs
+/// a flush of the writer's buffers and a merge now and then, so not much more often.
+pub(super) const COMMIT_EVERY: Duration = Duration::from_secs(60);
+
+/// A run also commits after handing the writer this much text, which bounds its memory
+/// (tantivy queues documents without a bound on their size). Not less: each commit
+/// leaves a segment per indexing thread, and every search pays for every segment (opening
+/// it, looking its dictionary up).
+const COMMIT_EVERY_TEXT_BYTES: usize = 192 * 1024 * 1024;
+
+/// Memory for tantivy's indexing threads, per thread.
+const WRITER_MEMORY_PER_THREAD: usize = 96 * 1024 * 1024;
+
+/// Counts what the writer holds that no commit has published yet.
+pub(super) struct PendingCommit<'a> {
+    options: &'a UpdateOptions,
+    since: Instant,
+    /// Documents added, replaced or removed.
+    pub changed: usize,
+    /// Bytes of text handed to the writer: tantivy queues documents without a bound on
+    /// their size, and a commit is what waits for the queue to drain.
+    pub text_bytes: usize,
+}
+
+impl<'a> PendingCommit<'a> {
+    pub fn new(options: &'a UpdateOptions) -> PendingCommit<'a> {
+        PendingCommit {
+            options,
+            since: Instant::now(),
+            changed: 0,
+            text_bytes: 0,
+        }
+    }
+
+    /// Whether it is time to commit what is pending.
+    pub fn due(&self) -> bool {
+        commit_due(
+            self.options,
+            self.since.elapsed(),
+            self.changed,
+            self.text_bytes,
+        )
+    }
+}
+
+/// The rule: commit when `elapsed` since the last commit reaches `options.commit_every`, when
+/// the text handed to the writer since reaches [`COMMIT_EVERY_TEXT_BYTES`], or when the
+/// documents `changed` since reach `options.commit_every_docs` (if set; 0 counts as 1).
+fn commit_due(
+    options: &UpdateOptions,
+    elapsed: Duration,
+    changed: usize,
+    text_bytes: usize,
+) -> bool {
+    elapsed >= options.commit_every
+        || text_bytes >= COMMIT_EVERY_TEXT_BYTES
+        || options
+            .commit_every_docs
+            .is_some_and(|every| changed >= every.max(1))
+}
+
+/// A writer for an update, with at most four indexing threads.
+pub(super) fn writer(index: &DossierIndex) -> Result<IndexWriter> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4);
+    index
+        .index
+        .writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)
+        .map_err(|e| index.error(e))
+}
+
+/// Publishes what the writer holds, with the schema version in the commit's payload.
+pub(super) fn commit(index: &DossierIndex, writer: &mut IndexWriter) -> Result<()> {
+    let payload = serde_json::to_string(&CommitPayload {
+        dossier_schema: SCHEMA_VERSION,
+    })
+    .unwrap_or_default();
+    let mut prepared = writer.prepare_commit().map_err(|e| index.error(e))?;
+    prepared.set_payload(&payload);
+    prepared.commit().map_err(|e| index.error(e))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINUTE: Duration = Duration::from_secs(60);
+
+    #[test]
+    fn a_run_commits_after_its_time() {
+        let options = UpdateOptions::default();
+        assert!(!commit_due(&options, Duration::ZERO, 0, 0));
+        assert!(!commit_due(
+            &options,
+            MINUTE - Duration::from_millis(1),
+            100_000,
+            0
+        ));
+        assert!(commit_due(&options, MINUTE, 0, 0));
+        let often = UpdateOptions {
+            commit_every: Duration::from_secs(5),
+            ..UpdateOptions::default()
+        };
+        assert!(!commit_due(&often, Duration::from_secs(4), 1, 1));
+        assert!(commit_due(&often, Duration::from_secs(5), 1, 1));
+    }
+
+    #[test]
+    fn a_run_commits_after_its_text() {
+        let options = UpdateOptions::default();
+        assert!(!commit_due(
+            &options,
+            Duration::ZERO,
+            1,
+            COMMIT_EVERY_TEXT_BYTES - 1
+        ));
+        assert!(commit_due(
+            &options,
+            Duration::ZERO,
+            1,
+            COMMIT_EVERY_TEXT_BYTES
+        ));
+    }
+
+    #[test]
+    fn a_run_commits_after_its_documents_only_when_asked() {
+        let every_three = UpdateOptions {
+            commit_every_docs: Some(3),
+            ..UpdateOptions::default()
+        };
+        assert!(!commit_due(&every_three, Duration::ZERO, 2, 0));
+        assert!(commit_due(&every_three, Duration::ZERO, 3, 0));
+        let every_zero = UpdateOptions {
+            commit_every_docs: Some(0),
+            ..UpdateOptions::default()
+        };
+        assert!(!commit_due(&every_zero, Duration::ZERO, 0, 0));
+        assert!(commit_due(&every_zero, Duration::ZERO, 1, 0));
+    }
+
+    #[test]
+    fn pending_work_starts_not_due() {
+        let options = UpdateOptions {
+            commit_every_docs: Some(2),
+            ..UpdateOptions::default()
+        };
+        let mut pending = PendingCommit::new(&options);
+        assert!(!pending.due());
+        pending.changed = 2;
+        assert!(pending.due());
+    }
+}

@@ -1,0 +1,132 @@
+//! One file of the corpus read into a tantivy document: its bytes read (up to the size
+//! limit), hashed and extracted, then laid out in the schema's fields. A file that cannot be
+//! indexed gives the [`SkipReason`] instead.
+
+use std::io::Read;
+
+use tantivy::TantivyDocument;
+
+use crate::corpus::CorpusFile;
+use crate::extract::{self, MAX_FILE_BYTES, SkipReason};
+use crate::index::StoredState;
+use crate::index::schema::Fields;
+use crate::index::stored::{LONG_TEXT_BYTES, encode_checkpoints};
+
+/// A file read and decoded, with the state the index will remember.
+pub(super) struct ReadDocument {
+    pub extracted: extract::Extracted,
+    pub state: StoredState,
+}
+
+/// Reads and extracts `file`, or says why it is not indexed.
+pub(super) fn read_document(file: &CorpusFile) -> Result<ReadDocument, SkipReason> {
+    if file.size > MAX_FILE_BYTES {
+        return Err(SkipReason::TooLarge);
+    }
+    let mut bytes = Vec::with_capacity(file.size as usize + 1);
+    // Read no more than the limit even if the file grew since the walk.
+    std::fs::File::open(&file.path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => SkipReason::Vanished,
+            _ => SkipReason::Unreadable(e.to_string()),
+        })?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(SkipReason::TooLarge);
+    }
+    let state = StoredState {
+        size: bytes.len() as u64,
+        mtime: file.mtime,
+        hash: xxhash_rust::xxh3::xxh3_64(&bytes),
+        date: file.date,
+    };
+    let extracted = extract::extract(bytes)?;
+    Ok(ReadDocument { extracted, state })
+}
+
+/// The tantivy document for `file`, read as `document`.
+pub(super) fn to_tantivy(
+    fields: &Fields,
+    file: &CorpusFile,
+    document: &ReadDocument,
+) -> TantivyDocument {
+    let text = &document.extracted.text;
+    let title = &document.extracted.title;
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.id, &file.id);
+    doc.add_text(fields.path, &file.rel_path);
+    doc.add_text(fields.title, title);
+    doc.add_text(fields.title_exact, title);
+    doc.add_text(fields.body_exact, text);
+    // A file whose name is not UTF-8 cannot be opened again by its stored path: its text is
+    // kept whatever its length.
+    if text.len() < LONG_TEXT_BYTES || !file.path_is_exact {
+        doc.add_text(fields.text, text);
+    } else {
+        doc.add_bytes(fields.checkpoints, &encode_checkpoints(text));
+    }
+    if let Some(encoding) = document.extracted.encoding {
+        doc.add_text(fields.encoding, encoding.name());
+    }
+    doc.add_u64(fields.size, document.state.size);
+    doc.add_i64(fields.mtime, document.state.mtime);
+    doc.add_u64(fields.hash, document.state.hash);
+    doc.add_date(
+        fields.date,
+        tantivy::DateTime::from_timestamp_secs(document.state.date),
+    );
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn corpus_file(path: &std::path::Path, size: u64) -> CorpusFile {
+        CorpusFile {
+            path: path.to_path_buf(),
+            rel_path: "memo.txt".to_string(),
+            path_is_exact: true,
+            id: "memo".to_string(),
+            size,
+            mtime: 1_700_000_000_000_000_000,
+            date: 1_700_000_000,
+        }
+    }
+
+    #[test]
+    fn a_file_is_read_with_the_state_the_index_remembers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("memo.txt");
+        std::fs::write(&path, "The ocelot memo\nbody").unwrap();
+        let document = read_document(&corpus_file(&path, 20)).unwrap();
+        assert_eq!(document.extracted.title, "The ocelot memo");
+        assert_eq!(document.state.size, 20);
+        assert_eq!(document.state.mtime, 1_700_000_000_000_000_000);
+        assert_eq!(document.state.date, 1_700_000_000);
+        assert_eq!(
+            document.state.hash,
+            xxhash_rust::xxh3::xxh3_64(b"The ocelot memo\nbody")
+        );
+    }
+
+    #[test]
+    fn files_that_cannot_be_indexed_say_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("gone.txt");
+        assert_eq!(
+            read_document(&corpus_file(&gone, 5)).err(),
+            Some(SkipReason::Vanished)
+        );
+        assert_eq!(
+            read_document(&corpus_file(&gone, MAX_FILE_BYTES + 1)).err(),
+            Some(SkipReason::TooLarge)
+        );
+        let empty = dir.path().join("empty.txt");
+        std::fs::write(&empty, "").unwrap();
+        assert_eq!(
+            read_document(&corpus_file(&empty, 0)).err(),
+            Some(SkipReason::Empty)
+        );
+    }
+}

@@ -1,0 +1,302 @@
+//! The change plan: what must be done to bring the index up to date with the corpus,
+//! decided from the walk, what the index holds and `skipped.json`, reading no file.
+//!
+//! A file whose size, modification time and date match what the index holds is unchanged.
+//! Any other file the index holds is read again, and counted as unchanged afterwards if its
+//! content hashes the same (see [`Outcome::of`]). A file skipped before with the same size
+//! and time is still skipped, unread. A document whose file is gone is removed.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::fingerprint::{self, Fingerprint};
+use super::skipped::{self, SkippedRecord};
+use crate::corpus::{self, CorpusFile, CorpusListing, Skipped};
+use crate::error::Result;
+use crate::index::lock::UpdateLock;
+use crate::index::{DossierIndex, StoredState};
+
+/// What must be done to bring the index up to date.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Files to read: new, or possibly changed.
+    pub to_read: Vec<CorpusFile>,
+    /// IDs in the index whose file is gone.
+    pub removed: Vec<String>,
+    pub unchanged: usize,
+    /// Files skipped before and not changed since.
+    pub still_skipped: Vec<Skipped>,
+    /// What the index holds of the files to read that it holds, by ID.
+    pub previous: HashMap<String, StoredState>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.to_read.is_empty() && self.removed.is_empty()
+    }
+}
+
+/// Compares the corpus with the index, reading no file.
+pub fn plan(index: &DossierIndex, listing: &CorpusListing) -> Result<Changes> {
+    Ok(compare(
+        index.stored_states()?,
+        skipped::read(&index.dir),
+        listing,
+    ))
+}
+
+/// The plan from what the index holds (`stored`, by ID) and the files remembered as skipped.
+fn compare(
+    mut stored: HashMap<String, StoredState>,
+    remembered: Vec<SkippedRecord>,
+    listing: &CorpusListing,
+) -> Changes {
+    let remembered: HashMap<String, SkippedRecord> = remembered
+        .into_iter()
+        .map(|record| (record.path.clone(), record))
+        .collect();
+    let mut changes = Changes::default();
+    for file in &listing.files {
+        match stored.remove(&file.id) {
+            Some(state)
+                if state.size == file.size
+                    && state.mtime == file.mtime
+                    && state.date == file.date =>
+            {
+                changes.unchanged += 1
+            }
+            Some(state) => {
+                changes.previous.insert(file.id.clone(), state);
+                changes.to_read.push(file.clone());
+            }
+            None => match remembered.get(&file.rel_path) {
+                Some(record) if record.size == file.size && record.mtime == file.mtime => {
+                    changes.still_skipped.push(Skipped {
+                        path: record.path.clone(),
+                        reason: record.reason.clone(),
+                    })
+                }
+                _ => changes.to_read.push(file.clone()),
+            },
+        }
+    }
+    changes.removed = stored.into_keys().collect();
+    changes.removed.sort();
+    changes
+}
+
+/// What a file the plan said to read turned out to be, once read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Outcome {
+    Added,
+    Updated,
+    /// The same content under a new time or date: the document is added again (it records
+    /// them), but the user's text did not change.
+    Unchanged,
+}
+
+impl Outcome {
+    /// From what the index held of the file (`previous`) and the hash of its content now.
+    pub(super) fn of(previous: Option<&StoredState>, hash: u64) -> Outcome {
+        match previous {
+            Some(state) if state.hash == hash => Outcome::Unchanged,
+            Some(_) => Outcome::Updated,
+            None => Outcome::Added,
+        }
+    }
+}
+
+/// What checking the corpus against the index found.
+#[derive(Debug, Default)]
+pub struct CorpusCheck {
+    pub changes: Changes,
+    /// The fingerprint this check took of the corpus, when it found the index current and
+    /// that fingerprint is the one the index records.
+    pub current_with: Option<u64>,
+    /// How many files the check looked at.
+    pub files: usize,
+}
+
+/// Whether the corpus differs from what the index holds, and how. Empty at once when the
+/// corpus still has the fingerprint recorded with the last complete update.
+pub fn pending_changes(index: &DossierIndex, corpus_dir: &Path) -> Result<CorpusCheck> {
+    let taken = Fingerprint::take(corpus_dir, &index.dir)?;
+    let fingerprint = taken.value;
+    let files = taken.file_count();
+    if fingerprint::recorded(&index.dir) == Some(fingerprint) {
+        return Ok(CorpusCheck {
+            changes: Changes::default(),
+            current_with: Some(fingerprint),
+            files,
+        });
+    }
+    // Compared under the update lock when it is free: an update forgets the fingerprint
+    // before its first commit, and one that starts (or is killed) during an unlocked
+    // comparison could leave a part-built index behind a fingerprint recorded here.
+    let lock = UpdateLock::acquire(&index.dir).ok();
+    let listing = corpus::list(corpus_dir, &index.dir, &taken.into_stats())?;
+    let changes = plan(index, &listing)?;
+    // Only a shortcut for the next check: an index folder that cannot be written to is
+    // still searched, just without it.
+    let recorded = changes.is_empty()
+        && lock.is_some()
+        && fingerprint::record(&index.dir, fingerprint).is_ok();
+    Ok(CorpusCheck {
+        changes,
+        current_with: recorded.then_some(fingerprint),
+        files,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECOND: i64 = 1_000_000_000;
+
+    fn file(rel_path: &str, size: u64, mtime: i64) -> CorpusFile {
+        CorpusFile {
+            path: rel_path.into(),
+            rel_path: rel_path.to_string(),
+            path_is_exact: true,
+            id: corpus::id_for(rel_path),
+            size,
+            mtime,
+            date: mtime.div_euclid(SECOND),
+        }
+    }
+
+    fn state(size: u64, mtime: i64, hash: u64) -> StoredState {
+        StoredState {
+            size,
+            mtime,
+            hash,
+            date: mtime.div_euclid(SECOND),
+        }
+    }
+
+    fn listing(files: Vec<CorpusFile>) -> CorpusListing {
+        CorpusListing {
+            files,
+            ..CorpusListing::default()
+        }
+    }
+
+    fn paths(files: &[CorpusFile]) -> Vec<&str> {
+        files.iter().map(|f| f.rel_path.as_str()).collect()
+    }
+
+    #[test]
+    fn an_empty_index_reads_every_file() {
+        let corpus = listing(vec![
+            file("a.txt", 10, 5 * SECOND),
+            file("b.md", 20, 6 * SECOND),
+        ]);
+        let changes = compare(HashMap::new(), Vec::new(), &corpus);
+        assert_eq!(paths(&changes.to_read), ["a.txt", "b.md"]);
+        assert!(changes.previous.is_empty());
+        assert_eq!(changes.unchanged, 0);
+        assert!(changes.removed.is_empty());
+        assert!(!changes.is_empty());
+    }
+
+    #[test]
+    fn a_file_as_the_index_holds_it_is_unchanged() {
+        let corpus = listing(vec![file("a.txt", 10, 5 * SECOND)]);
+        let stored = HashMap::from([("a".to_string(), state(10, 5 * SECOND, 7))]);
+        let changes = compare(stored, Vec::new(), &corpus);
+        assert_eq!(changes.unchanged, 1);
+        assert!(changes.is_empty());
+    }
+
+    #[test]
+    fn a_file_added_is_read_as_new() {
+        let corpus = listing(vec![
+            file("a.txt", 10, 5 * SECOND),
+            file("new.txt", 3, SECOND),
+        ]);
+        let stored = HashMap::from([("a".to_string(), state(10, 5 * SECOND, 7))]);
+        let changes = compare(stored, Vec::new(), &corpus);
+        assert_eq!(paths(&changes.to_read), ["new.txt"]);
+        assert_eq!(changes.previous.get("new"), None);
+        assert_eq!(changes.unchanged, 1);
+        assert_eq!(Outcome::of(None, 99), Outcome::Added);
+    }
+
+    #[test]
+    fn a_file_changed_in_size_or_time_is_read_again_with_what_the_index_held() {
+        let before = state(10, 5 * SECOND, 7);
+        for now in [file("a.txt", 11, 5 * SECOND), file("a.txt", 10, 9 * SECOND)] {
+            let stored = HashMap::from([("a".to_string(), before)]);
+            let changes = compare(stored, Vec::new(), &listing(vec![now]));
+            assert_eq!(paths(&changes.to_read), ["a.txt"]);
+            assert_eq!(changes.previous.get("a"), Some(&before));
+            assert_eq!(changes.unchanged, 0);
+            assert_eq!(Outcome::of(changes.previous.get("a"), 8), Outcome::Updated);
+        }
+    }
+
+    #[test]
+    fn a_file_touched_with_the_same_content_is_read_and_counted_unchanged() {
+        let before = state(10, 5 * SECOND, 7);
+        let stored = HashMap::from([("a".to_string(), before)]);
+        let touched = file("a.txt", 10, 5 * SECOND + 1);
+        let changes = compare(stored, Vec::new(), &listing(vec![touched]));
+        assert_eq!(paths(&changes.to_read), ["a.txt"]);
+        assert_eq!(
+            Outcome::of(changes.previous.get("a"), 7),
+            Outcome::Unchanged
+        );
+    }
+
+    #[test]
+    fn a_new_date_from_the_metadata_file_reads_the_file_again() {
+        let stored = HashMap::from([("a".to_string(), state(10, 5 * SECOND, 7))]);
+        let mut dated = file("a.txt", 10, 5 * SECOND);
+        dated.date = 86_400;
+        let changes = compare(stored, Vec::new(), &listing(vec![dated]));
+        assert_eq!(paths(&changes.to_read), ["a.txt"]);
+    }
+
+    #[test]
+    fn documents_whose_file_is_gone_are_removed_in_id_order() {
+        let stored = HashMap::from([
+            ("z/gone".to_string(), state(1, SECOND, 1)),
+            ("a".to_string(), state(10, 5 * SECOND, 7)),
+            ("b/gone".to_string(), state(2, SECOND, 2)),
+        ]);
+        let changes = compare(
+            stored,
+            Vec::new(),
+            &listing(vec![file("a.txt", 10, 5 * SECOND)]),
+        );
+        assert_eq!(changes.removed, ["b/gone", "z/gone"]);
+        assert_eq!(changes.unchanged, 1);
+        assert!(!changes.is_empty());
+    }
+
+    #[test]
+    fn a_file_skipped_before_is_still_skipped_until_it_changes() {
+        let remembered = vec![SkippedRecord {
+            path: "scan.txt".to_string(),
+            size: 40,
+            mtime: 3 * SECOND,
+            reason: "empty file".to_string(),
+        }];
+        let same = listing(vec![file("scan.txt", 40, 3 * SECOND)]);
+        let changes = compare(HashMap::new(), remembered.clone(), &same);
+        assert!(changes.to_read.is_empty());
+        assert!(changes.is_empty());
+        let still: Vec<_> = changes
+            .still_skipped
+            .iter()
+            .map(|s| (s.path.as_str(), s.reason.as_str()))
+            .collect();
+        assert_eq!(still, [("scan.txt", "empty file")]);
+
+        let changed = listing(vec![file("scan.txt", 40, 4 * SECOND)]);
+        let changes = compare(HashMap::new(), remembered, &changed);
+        assert_eq!(paths(&changes.to_read), ["scan.txt"]);
+        assert!(changes.still_skipped.is_empty());
+    }
+}
