@@ -2,7 +2,7 @@
 //! a fingerprint of every document file's path, size and modification time, kept in the
 //! index folder beside the commit it describes.
 //!
-//! Comparing the corpus with the index document by document (`indexer::plan`) loads every
+//! Comparing the corpus with the index document by document (`update::plan`) loads every
 //! stored state and parses every `metadata.tsv`; on a corpus of tens of thousands of files
 //! that costs more than the search itself. The fingerprint needs only the walk and one
 //! `stat` per file, done in parallel, so a search on an unchanged corpus pays little for
