@@ -16,7 +16,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::corpus::{self, Stats};
 use crate::error::Result;
-use crate::index::files::{remove_if_present, write_atomically};
+use crate::index::side_files::{remove_if_present, write_atomically};
 
 /// Below this many files, they are stat'ed on this thread: starting the thread pool took
 /// about a millisecond here, and a stat takes about a microsecond.
