@@ -91,13 +91,6 @@ pub struct UnknownEncoding {
     pub name: String,
 }
 
-/// Callers that report a failure as text take the message as it stands.
-impl From<UnknownEncoding> for String {
-    fn from(error: UnknownEncoding) -> String {
-        error.to_string()
-    }
-}
-
 /// A file's content as dossier indexes it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Extracted {

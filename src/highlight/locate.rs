@@ -14,8 +14,8 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Searcher, SegmentReader, TERMINATED, Term};
 
 use crate::highlight::passage::score;
+use crate::index::checkpoints::CHECKPOINT_EVERY;
 use crate::index::schema::Fields;
-use crate::index::stored::CHECKPOINT_EVERY;
 use crate::index::words_starting_with;
 use crate::query::stems::terms_with_stem;
 use crate::query::{Pattern, QueryTerm};

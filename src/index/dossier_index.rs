@@ -190,8 +190,7 @@ impl DossierIndex {
             .reload_policy(ReloadPolicy::Manual)
             // No cache of decompressed store blocks: a search reads each hit's document
             // once, and keeping every block read (tantivy's default keeps 100) put each one
-            // in fresh pages instead of reusing the last one's (debian `license`: 326 -> 248
-            // page faults a search).
+            // in fresh pages instead of reusing the last one's.
             .doc_store_cache_num_blocks(0)
             .try_into()
             .map_err(|e| self.error(e))

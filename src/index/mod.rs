@@ -1,14 +1,16 @@
 //! The tantivy index on disk: its schema and analyzers, opening and checking it, what it
-//! stores of each document (and where long texts are read from), its common-word
-//! vocabulary, the update lock, and its small side files.
+//! stores of each document and where a long text is read from (the file, in stretches found
+//! through checkpoints), its common-word vocabulary, the update lock, and its small side
+//! files written whole or not at all.
 //!
 //! It knows nothing of queries, ranking or passages; those read it through
 //! [`DossierIndex`].
 
+pub mod checkpoints;
 pub mod dossier_index;
-pub mod files;
 pub mod lock;
 pub mod schema;
+pub mod side_files;
 pub mod stored;
 pub mod vocabulary;
 

@@ -2,8 +2,9 @@
 //! read from the corpus file, whole or in stretches, after checking that the file is still
 //! the one indexed (same size and modification time).
 //!
-//! Keeping long texts out of the index's document store means that showing a hit in a
-//! 3 MB document does not decompress 3 MB: only the stretches around the matches are read.
+//! Keeping long texts out of the index's document store means that showing a hit in a long
+//! document does not decompress all of it: only the stretches around the matches are read
+//! (see [`crate::index::checkpoints`]).
 //!
 //! A long text decoded from another encoding (see `extract`) is read the same way, except
 //! that its offsets are offsets into the decoded text, not the file: the file is decoded
@@ -13,49 +14,65 @@
 use std::cell::OnceCell;
 use std::io::{Read, Seek, SeekFrom};
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::string::FromUtf8Error;
 
 use tantivy::TantivyDocument;
 use tantivy::schema::{Field, Value};
 
-use crate::index::schema::Fields;
-use crate::text::lines::Lines;
-use crate::text::words::word_starts;
 use crate::{corpus, extract};
+
+use super::checkpoints::{Checkpoint, decode_checkpoints};
+use super::schema::Fields;
 
 /// Texts at least this long are read from the corpus file, not stored in the index.
 pub const LONG_TEXT_BYTES: usize = 64 * 1024;
 
-/// A checkpoint is kept every this many words.
-pub const CHECKPOINT_EVERY: usize = 64;
-
-/// A place in a long text: where a word starts, and on which line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Checkpoint {
-    pub byte: usize,
-    pub line: usize,
+/// Why a document's text cannot be read: the "no passages" warning a search shows for
+/// it. A long text is read from its file, which may have changed or gone since indexing.
+#[derive(Debug, thiserror::Error)]
+pub enum TextUnavailable {
+    /// The file's size or modification time is not the indexed one: the offsets the index
+    /// holds would point at the wrong words.
+    #[error("{} changed since it was indexed; run `dossier index`", path.display())]
+    Changed { path: PathBuf },
+    /// The file is no longer there.
+    #[error("{}: {source}", path.display())]
+    Vanished {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The file is there but could not be opened or read. `path` is the one the message
+    /// names, if any.
+    #[error("{}{source}", path.as_ref().map_or(String::new(), |p| format!("{}: ", p.display())))]
+    Unreadable {
+        path: Option<PathBuf>,
+        source: std::io::Error,
+    },
+    /// The bytes read are not UTF-8, which a long text the index did not decode must be.
+    #[error("{0}")]
+    NotUtf8(#[from] FromUtf8Error),
+    /// The file could not be decoded from the encoding the index names; extract's message.
+    #[error("{0}")]
+    Undecodable(#[from] extract::UnknownEncoding),
+    /// A stretch asked for is not in the text: bytes `range` of the file at `path`, or of its
+    /// decoded text.
+    #[error(
+        "{path}: bytes {range:?} are not in {}",
+        if *in_decoded_text { "its decoded text" } else { "it" }
+    )]
+    OutOfRange {
+        path: String,
+        range: Range<usize>,
+        in_decoded_text: bool,
+    },
 }
 
-/// The start and line of every `CHECKPOINT_EVERY`th word of `text`, as the index's tokenizer
-/// counts words (see [`word_starts`]), as little-endian u32 pairs.
-pub fn encode_checkpoints(text: &str) -> Vec<u8> {
-    let lines = Lines::new(text);
-    let mut out = Vec::new();
-    for offset in word_starts(text).step_by(CHECKPOINT_EVERY) {
-        out.extend_from_slice(&(offset as u32).to_le_bytes());
-        out.extend_from_slice(&(lines.line_of(offset) as u32).to_le_bytes());
+impl TextUnavailable {
+    /// An error reading a file, in a message that does not name it.
+    fn unreadable(source: std::io::Error) -> TextUnavailable {
+        TextUnavailable::Unreadable { path: None, source }
     }
-    out
-}
-
-pub fn decode_checkpoints(bytes: &[u8]) -> Vec<Checkpoint> {
-    bytes
-        .chunks_exact(8)
-        .map(|c| Checkpoint {
-            byte: u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize,
-            line: u32::from_le_bytes([c[4], c[5], c[6], c[7]]) as usize,
-        })
-        .collect()
 }
 
 /// What the index stores of a document, enough to find its text.
@@ -65,7 +82,8 @@ pub struct StoredDocument {
     pub title: String,
     /// The whole text, for short texts; `None` for long ones, read from the file.
     pub text: Option<String>,
-    /// For long texts, where every 64th word starts (see [`encode_checkpoints`]).
+    /// For long texts, where every 64th word starts (see
+    /// [`encode_checkpoints`](super::checkpoints::encode_checkpoints)).
     pub checkpoints: Vec<Checkpoint>,
     pub size: u64,
     pub mtime: i64,
@@ -102,7 +120,7 @@ impl StoredDocument {
     }
 
     /// The whole text: stored, or read from the file if it is still the one indexed.
-    pub fn whole_text(&self, corpus: &Path) -> Result<String, String> {
+    pub fn whole_text(&self, corpus: &Path) -> Result<String, TextUnavailable> {
         if let Some(text) = &self.text {
             return Ok(text.clone());
         }
@@ -111,7 +129,8 @@ impl StoredDocument {
         }
         let mut file = self.open(corpus)?;
         let mut text = String::new();
-        file.read_to_string(&mut text).map_err(|e| e.to_string())?;
+        file.read_to_string(&mut text)
+            .map_err(TextUnavailable::unreadable)?;
         Ok(text)
     }
 
@@ -119,48 +138,71 @@ impl StoredDocument {
     /// checkpoints do): read from the file, or from the decoded file. A range that reaches
     /// past the end of the text stops there: the caller need not know how long a decoded
     /// text is.
-    pub fn read_range(&self, corpus: &Path, range: Range<usize>) -> Result<String, String> {
+    pub fn read_range(
+        &self,
+        corpus: &Path,
+        range: Range<usize>,
+    ) -> Result<String, TextUnavailable> {
+        let out_of_range = |range: Range<usize>, in_decoded_text| TextUnavailable::OutOfRange {
+            path: self.path.clone(),
+            range,
+            in_decoded_text,
+        };
         if self.encoding.is_some() {
             let text = self.decoded_text(corpus)?;
             let range = range.start..range.end.min(text.len());
-            return text.get(range.clone()).map(str::to_string).ok_or_else(|| {
-                format!("{}: bytes {range:?} are not in its decoded text", self.path)
-            });
+            return text
+                .get(range.clone())
+                .map(str::to_string)
+                .ok_or_else(|| out_of_range(range, true));
         }
         let range = range.start..range.end.min(self.size as usize);
         if range.start > range.end {
-            return Err(format!("{}: bytes {range:?} are not in it", self.path));
+            return Err(out_of_range(range, false));
         }
         let mut file = self.open(corpus)?;
         file.seek(SeekFrom::Start(range.start as u64))
-            .map_err(|e| e.to_string())?;
+            .map_err(TextUnavailable::unreadable)?;
         let mut bytes = vec![0; range.len()];
-        file.read_exact(&mut bytes).map_err(|e| e.to_string())?;
-        String::from_utf8(bytes).map_err(|e| e.to_string())
+        file.read_exact(&mut bytes)
+            .map_err(TextUnavailable::unreadable)?;
+        Ok(String::from_utf8(bytes)?)
     }
 
     /// The file decoded from `encoding`, as it was at indexing.
-    fn decoded_text(&self, corpus: &Path) -> Result<&str, String> {
+    fn decoded_text(&self, corpus: &Path) -> Result<&str, TextUnavailable> {
         if let Some(text) = self.decoded.get() {
             return Ok(text);
         }
         let mut bytes = Vec::new();
         self.open(corpus)?
             .read_to_end(&mut bytes)
-            .map_err(|e| format!("{}: {e}", self.path))?;
+            .map_err(|source| TextUnavailable::Unreadable {
+                path: Some(PathBuf::from(&self.path)),
+                source,
+            })?;
         let text = extract::decode(&bytes, self.encoding.as_deref().unwrap_or("UTF-8"))?;
         Ok(self.decoded.get_or_init(|| text))
     }
 
-    fn open(&self, corpus: &Path) -> Result<std::fs::File, String> {
+    /// The file, if it is still the one indexed.
+    fn open(&self, corpus: &Path) -> Result<std::fs::File, TextUnavailable> {
         let path = corpus.join(&self.path);
-        let file = std::fs::File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let metadata = file.metadata().map_err(|e| e.to_string())?;
+        let file = match std::fs::File::open(&path) {
+            Ok(file) => file,
+            Err(source) if source.kind() == std::io::ErrorKind::NotFound => {
+                return Err(TextUnavailable::Vanished { path, source });
+            }
+            Err(source) => {
+                return Err(TextUnavailable::Unreadable {
+                    path: Some(path),
+                    source,
+                });
+            }
+        };
+        let metadata = file.metadata().map_err(TextUnavailable::unreadable)?;
         if metadata.len() != self.size || corpus::mtime_nanos(&metadata) != self.mtime {
-            return Err(format!(
-                "{} changed since it was indexed; run `dossier index`",
-                path.display()
-            ));
+            return Err(TextUnavailable::Changed { path });
         }
         Ok(file)
     }
@@ -171,86 +213,49 @@ mod tests {
     use super::*;
 
     #[test]
-    fn checkpoints_mark_every_64th_word_and_its_line() {
-        let text: String = (0..200)
-            .map(|i| format!("w{i},{}", if i % 10 == 9 { "\r\n" } else { " " }))
-            .collect();
-        let marks = decode_checkpoints(&encode_checkpoints(&text));
-        assert_eq!(marks.len(), 4);
-        assert_eq!(&text[marks[1].byte..marks[1].byte + 4], "w64,");
-        assert_eq!(marks[1].line, 7);
-        assert_eq!(
-            marks[1].line,
-            crate::text::lines::line_of(&text, marks[1].byte)
-        );
-        let mut analyzer = crate::index::schema::exact_analyzer();
-        let mut starts = Vec::new();
-        analyzer
-            .token_stream(&text)
-            .process(&mut |t| starts.push(t.offset_from));
-        assert_eq!(marks[3].byte, starts[192]);
-    }
-
-    /// Word starts found one character at a time.
-    fn starts_char_by_char(text: &str) -> Vec<usize> {
-        let mut in_word = false;
-        let mut starts = Vec::new();
-        for (offset, c) in text.char_indices() {
-            if c.is_alphanumeric() && !in_word {
-                starts.push(offset);
-            }
-            in_word = c.is_alphanumeric();
-        }
-        starts
-    }
-
-    #[test]
-    fn every_ascii_byte_is_classified_as_one_at_a_time() {
-        for byte in 0..0x80u8 {
-            let c = char::from(byte);
-            // Long enough to be read eight bytes at a time, the byte in every place of it.
-            let text: String = format!("{c}a{c}{c}9{c}{c}{c}Z{c}{c}{c}{c}{c}{c}{c}{c}x");
-            assert_eq!(
-                word_starts(&text).collect::<Vec<_>>(),
-                starts_char_by_char(&text),
-                "{byte:#04x}"
-            );
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn skipping_words_lands_where_counting_them_does(
-            text in "[a-zA-Z0-9@`{/:\\[\u{7f}\t .é中😀]{0,120}",
-            skips in proptest::collection::vec(0usize..12, 1..20),
-        ) {
-            let expected = starts_char_by_char(&text);
-            proptest::prop_assert_eq!(word_starts(&text).collect::<Vec<_>>(), expected.clone());
-            let mut starts = word_starts(&text);
-            let mut next = 0;
-            for skip in skips {
-                let found = starts.nth(skip);
-                proptest::prop_assert_eq!(found, expected.get(next + skip).copied());
-                if found.is_none() {
-                    break;
-                }
-                next += skip + 1;
-            }
-        }
-
-        #[test]
-        fn word_starts_are_where_the_index_tokenizer_puts_each_position(
-            text in "[a-zA-Z0-9 .,'\\-\n\réßЖ中’😀\u{301}]{0,80}",
-        ) {
-            let starts: Vec<usize> = word_starts(&text).collect();
-            let mut analyzer = crate::index::schema::exact_analyzer();
-            let mut tokens = Vec::new();
-            analyzer
-                .token_stream(&text)
-                .process(&mut |t| tokens.push((t.position, t.offset_from)));
-            for (position, offset) in tokens {
-                proptest::prop_assert_eq!(starts.get(position), Some(&offset));
-            }
+    fn each_reason_reads_as_the_no_passages_warning_has_always_worded_it() {
+        let io = |message: &str| std::io::Error::other(message.to_string());
+        let reasons = [
+            (
+                TextUnavailable::Changed {
+                    path: PathBuf::from("dossier/all.txt"),
+                },
+                "dossier/all.txt changed since it was indexed; run `dossier index`",
+            ),
+            (
+                TextUnavailable::Vanished {
+                    path: PathBuf::from("dossier/all.txt"),
+                    source: io("gone"),
+                },
+                "dossier/all.txt: gone",
+            ),
+            (
+                TextUnavailable::Unreadable {
+                    path: Some(PathBuf::from("all.txt")),
+                    source: io("denied"),
+                },
+                "all.txt: denied",
+            ),
+            (TextUnavailable::unreadable(io("short read")), "short read"),
+            (
+                TextUnavailable::OutOfRange {
+                    path: "all.txt".to_string(),
+                    range: 12..20,
+                    in_decoded_text: false,
+                },
+                "all.txt: bytes 12..20 are not in it",
+            ),
+            (
+                TextUnavailable::OutOfRange {
+                    path: "all.txt".to_string(),
+                    range: 3..8,
+                    in_decoded_text: true,
+                },
+                "all.txt: bytes 3..8 are not in its decoded text",
+            ),
+        ];
+        for (reason, wording) in reasons {
+            assert_eq!(reason.to_string(), wording);
         }
     }
 }

@@ -3,11 +3,10 @@
 //! that spelling suggestions for a word the index has walk these alone.
 //!
 //! Looking for a close spelling walks an automaton over the vocabulary. Over every segment's
-//! term dictionary that walk was the largest part of a search for a rare word (0.36 of 3.4
-//! ms on the news corpus, in a process of its own); over the common words, two fifths of the
-//! vocabulary in one dictionary, it took about 0.1 ms. Spellings in fewer documents are never
-//! offered for a word the index has, as long as the search found something (see
-//! [`crate::search::suggest`]).
+//! term dictionary that walk was the largest part of a search for a rare word; the common
+//! words are a fraction of the vocabulary, in one dictionary, so walking them is far
+//! shorter. Spellings in fewer documents are never offered for a word the index has, as
+//! long as the search found something (see [`crate::search::suggest`]).
 //!
 //! The file names the segments it was built from; a search whose segments differ (an
 //! update is being written, or the file is missing or damaged) walks the segments instead.
@@ -23,7 +22,8 @@ use tantivy_fst::raw::Fst;
 use tantivy_fst::{Automaton, IntoStreamer, Map, MapBuilder, Streamer};
 
 use crate::error::{Error, Result};
-use crate::index::files::write_atomically;
+
+use super::side_files::write_atomically;
 
 /// A word in fewer documents is left out.
 pub const MIN_DOCUMENTS: u64 = 3;

@@ -4,9 +4,15 @@
 //! This is a fitting alignment (the whole quotation against any stretch of the document)
 //! with the edits a retyped quotation suffers: a word changed, misspelt, dropped, added, or
 //! two words swapped. Where the quotation had an ellipsis or a bracketed insertion, the
-//! document may hold other words at no cost.
+//! document may hold other words at no cost, as many as it allows; more, or any across a
+//! paragraph break, count as added words.
 
 use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::highlight::matches::Word;
+
+use super::parse::QuoteWords;
 
 /// One step of an alignment: which quotation word (`quote`) meets which document word (`doc`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,8 +84,8 @@ pub fn align(
 
 /// Aligns one quotation with many stretches of documents (see [`align`]), remembering how
 /// each of its words meets each document word. The alignment visits every pair of
-/// positions, and comparing spellings afresh at each of them made a long quotation take
-/// seconds; distinct pairs of words are far fewer.
+/// positions, and comparing spellings afresh at each of them made a long quotation slow;
+/// distinct pairs of words are far fewer.
 pub struct Aligner<'a> {
     /// For each quotation word, the number of its distinct word.
     quote: Vec<usize>,
@@ -277,6 +283,88 @@ impl<'a> Aligner<'a> {
     }
 }
 
+/// The best alignment of `quote` in each of the `windows` (ranges of `words`, a document's
+/// words in `text`), with whether it is verbatim: in order, one for each window that has one.
+pub(super) fn best_alignments(
+    quote: &QuoteWords,
+    words: &[Word],
+    windows: &[Range<usize>],
+    text: &str,
+    aligner: &mut Aligner,
+) -> Vec<(Alignment, bool)> {
+    let mut found: Vec<(Alignment, bool)> = Vec::new();
+    for window in windows {
+        let doc_words: Vec<&str> = words[window.clone()].iter().map(|w| &*w.text).collect();
+        let Some(mut alignment) = aligner.align(&doc_words) else {
+            continue;
+        };
+        for step in &mut alignment.steps {
+            shift(step, window.start);
+        }
+        alignment.first_doc += window.start;
+        alignment.last_doc += window.start;
+        let excess = gap_excess(quote, &alignment, words, text);
+        alignment.cost += excess as f32;
+        let verbatim = alignment.cost == 0.0;
+        found.push((alignment, verbatim));
+    }
+    found
+}
+
+/// Words standing in an ellipsis or insertion beyond what it allows, or across a paragraph
+/// break: each counts as an added word.
+fn gap_excess(quote: &QuoteWords, alignment: &Alignment, words: &[Word], text: &str) -> usize {
+    let mut excess = 0;
+    let mut run: Vec<usize> = Vec::new();
+    let mut next_quote_word = 0;
+    let mut flush = |run: &mut Vec<usize>, next_quote_word: usize| {
+        if let (Some(&first), Some(&last)) = (run.first(), run.last()) {
+            let limit = quote.gap_before.get(next_quote_word).copied().unwrap_or(0);
+            let before = first
+                .checked_sub(1)
+                .map_or(words[first].start, |p| words[p].end);
+            let after = words.get(last + 1).map_or(words[last].end, |w| w.start);
+            let paragraph_break =
+                text[before..after].contains("\n\n") || text[before..after].contains("\r\n\r\n");
+            excess += if paragraph_break {
+                run.len()
+            } else {
+                run.len().saturating_sub(limit)
+            };
+        }
+        run.clear();
+    };
+    for step in &alignment.steps {
+        match *step {
+            Step::Gap { doc } => run.push(doc),
+            Step::Same { quote, .. }
+            | Step::Spelling { quote, .. }
+            | Step::Changed { quote, .. }
+            | Step::Missing { quote, .. }
+            | Step::Swapped { quote, .. } => {
+                next_quote_word = quote;
+                flush(&mut run, next_quote_word);
+            }
+            Step::Added { .. } => {}
+        }
+    }
+    flush(&mut run, next_quote_word);
+    excess
+}
+
+/// Moves a step of an alignment with a window to the same place in the whole document.
+fn shift(step: &mut Step, by: usize) {
+    match step {
+        Step::Same { doc, .. }
+        | Step::Spelling { doc, .. }
+        | Step::Changed { doc, .. }
+        | Step::Missing { doc, .. }
+        | Step::Added { doc }
+        | Step::Swapped { doc, .. }
+        | Step::Gap { doc } => *doc += by,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,8 +418,7 @@ mod tests {
     #[test]
     fn each_pair_of_distinct_words_is_compared_once() {
         // A long quotation against long stretches compared spellings at every cell of the
-        // alignment, twice: seconds for a paragraph. Counting the name comparisons bounds
-        // the work without timing it.
+        // alignment, twice. Counting the name comparisons bounds the work without timing it.
         let quote = words(&"presidents come and go and even die ".repeat(40));
         let doc_text = "they said that presidents come and go and sometimes die ".repeat(60);
         let doc: Vec<&str> = doc_text.split_whitespace().collect();

@@ -14,7 +14,8 @@ use crate::highlight::locate::{Located, stretches_in_text, terms_to_locate, wind
 use crate::highlight::matches::{Match, find_matches, find_matches_in};
 use crate::highlight::passage::{Passage, best_passages};
 use crate::index::DossierIndex;
-use crate::index::stored::{Checkpoint, StoredDocument};
+use crate::index::checkpoints::Checkpoint;
+use crate::index::stored::StoredDocument;
 use crate::query::filter::{Filters, restrict};
 use crate::query::synonyms::Words;
 use crate::query::{ParsedQuery, Pattern, QueryTerm};
@@ -284,7 +285,7 @@ fn ranked_hits(
                         ))
                     }
                     Err(reason) => {
-                        problems.push(reason);
+                        problems.push(reason.to_string());
                         None
                     }
                 };

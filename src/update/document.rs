@@ -9,8 +9,9 @@ use tantivy::TantivyDocument;
 use crate::corpus::CorpusFile;
 use crate::extract::{self, MAX_FILE_BYTES, SkipReason};
 use crate::index::StoredState;
+use crate::index::checkpoints::encode_checkpoints;
 use crate::index::schema::Fields;
-use crate::index::stored::{LONG_TEXT_BYTES, encode_checkpoints};
+use crate::index::stored::LONG_TEXT_BYTES;
 
 /// A file read and decoded, with the state the index will remember.
 pub(super) struct ReadDocument {

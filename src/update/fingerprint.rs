@@ -17,7 +17,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::corpus::walk::{Entry, Kind, walk};
 use crate::corpus::{self, Stats};
 use crate::error::Result;
-use crate::index::files::{remove_if_present, write_atomically};
+use crate::index::side_files::{remove_if_present, write_atomically};
 
 /// Below this many files, they are stat'ed on this thread: starting the thread pool costs
 /// more than a thousand stats.

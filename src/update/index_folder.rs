@@ -8,7 +8,7 @@ use std::path::Path;
 use super::skipped;
 use crate::error::{Error, Result};
 use crate::index::DossierIndex;
-use crate::index::files::remove_if_present;
+use crate::index::side_files::remove_if_present;
 use crate::index::vocabulary;
 
 /// Opens the index, or creates it; a broken one is cleared first if `rebuild`, an outdated one

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::index::files::write_atomically;
+use crate::index::side_files::write_atomically;
 
 /// The list's name in the index folder.
 pub(super) const FILE_NAME: &str = "skipped.json";

@@ -1,0 +1,164 @@
+//! Choosing where a quotation may stand, from the index and never by reading every file:
+//! the documents that hold every piece of it as a phrase (verbatim candidates) and the
+//! best-ranked documents for its words (near candidates); then, in each document, the
+//! stretches around the quotation's rarest words, which alone are aligned with it.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, Searcher, Term};
+
+use crate::error::Result;
+use crate::highlight::matches::Word;
+use crate::index::DossierIndex;
+
+use super::parse::QuoteWords;
+
+/// How many of the best-ranked documents are looked at for near matches.
+const NEAR_CANDIDATES: usize = 25;
+/// How many of the quotation's rarest words seed the stretches to align.
+const SEED_WORDS: usize = 4;
+/// At most this many stretches of one document are aligned.
+const MAX_WINDOWS_PER_DOC: usize = 64;
+
+/// The documents worth aligning `quote` with, for `limit` matches: those holding it
+/// verbatim (every piece as a phrase) first, then the best-ranked for `distinct_words`,
+/// each document once.
+pub(super) fn candidate_documents(
+    index: &DossierIndex,
+    searcher: &Searcher,
+    quote: &QuoteWords,
+    distinct_words: &[&String],
+    limit: usize,
+) -> Result<Vec<DocAddress>> {
+    let field = index.fields.body_exact;
+    let verbatim_query = BooleanQuery::new(
+        quote
+            .pieces
+            .iter()
+            .map(|piece| {
+                (
+                    Occur::Must,
+                    phrase_or_term(&quote.words[piece.clone()], field),
+                )
+            })
+            .collect(),
+    );
+    let near_query = BooleanQuery::new(
+        distinct_words
+            .iter()
+            .map(|word| {
+                let query: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(field, word),
+                    IndexRecordOption::WithFreqs,
+                ));
+                (Occur::Should, query)
+            })
+            .collect(),
+    );
+    let mut candidates: Vec<DocAddress> = Vec::new();
+    // No more candidates than documents: tantivy sets room aside for as many as asked, and
+    // `--limit 9223372036854775807` overflowed it.
+    let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let candidates_at_most = |wanted: usize| wanted.min(documents).max(1);
+    let verbatim_limit =
+        TopDocs::with_limit(candidates_at_most(limit.saturating_mul(4))).order_by_score();
+    let near_limit = TopDocs::with_limit(candidates_at_most(
+        NEAR_CANDIDATES.max(limit.saturating_mul(2)),
+    ))
+    .order_by_score();
+    for (query, collector) in [(&verbatim_query, verbatim_limit), (&near_query, near_limit)] {
+        let top = searcher
+            .search(query, &collector)
+            .map_err(|e| index.error(e))?;
+        for (_, address) in top {
+            if !candidates.contains(&address) {
+                candidates.push(address);
+            }
+        }
+    }
+    Ok(candidates)
+}
+
+fn phrase_or_term(words: &[String], field: Field) -> Box<dyn Query> {
+    let terms: Vec<Term> = words
+        .iter()
+        .map(|w| Term::from_field_text(field, w))
+        .collect();
+    if terms.len() == 1 {
+        Box::new(TermQuery::new(
+            terms.into_iter().next().expect("one term"),
+            IndexRecordOption::Basic,
+        ))
+    } else {
+        Box::new(PhraseQuery::new(terms))
+    }
+}
+
+/// The quotation's rarest words that the index knows: where they stand, the quotation may.
+pub(super) fn rarest_words(
+    searcher: &Searcher,
+    field: Field,
+    words: &[&String],
+) -> HashSet<String> {
+    let mut by_frequency: Vec<(u64, &String)> = words
+        .iter()
+        .map(|w| {
+            let df = searcher
+                .doc_freq(&Term::from_field_text(field, w))
+                .unwrap_or(0);
+            (df, *w)
+        })
+        .filter(|(df, _)| *df > 0)
+        .collect();
+    by_frequency.sort();
+    by_frequency
+        .into_iter()
+        .take(SEED_WORDS)
+        .map(|(_, w)| w.clone())
+        .collect()
+}
+
+/// The stretches of a document's `words` around its `seeds` (rare words of the quotation)
+/// where the whole quotation could stand, its ellipses filled, stretches that overlap
+/// merged: those most of the seeds point at first, at most [`MAX_WINDOWS_PER_DOC`].
+pub(super) fn windows(
+    quote: &QuoteWords,
+    words: &[Word],
+    seeds: &HashSet<String>,
+) -> Vec<Range<usize>> {
+    let m = quote.words.len();
+    let slack = 4 + m / 4;
+    let allowed_gaps: usize = quote.gap_before.iter().sum();
+    // Stretches around the seeds, each with how many of the quotation's words seeded it.
+    let mut windows: Vec<(Range<usize>, HashSet<usize>)> = Vec::new();
+    for (p, word) in words.iter().enumerate() {
+        if !seeds.contains(&*word.text) {
+            continue;
+        }
+        for (qi, _) in quote
+            .words
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| **w == word.text)
+        {
+            let start = p.saturating_sub(qi + slack + allowed_gaps);
+            let end = (p + (m - qi) + slack + allowed_gaps).min(words.len());
+            match windows.last_mut() {
+                Some((last, seeded)) if start <= last.end => {
+                    last.start = last.start.min(start);
+                    last.end = last.end.max(end);
+                    seeded.insert(qi);
+                }
+                _ => windows.push((start..end, HashSet::from([qi]))),
+            }
+        }
+    }
+    // The stretches most of the quotation's rare words point at are aligned first.
+    windows.sort_by_key(|(range, seeded)| (std::cmp::Reverse(seeded.len()), range.start));
+    windows.truncate(MAX_WINDOWS_PER_DOC);
+    windows.into_iter().map(|(range, _)| range).collect()
+}

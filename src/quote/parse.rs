@@ -1,0 +1,105 @@
+//! Reading a pasted quotation into the words to look for, folded as the index folds them,
+//! and the places where an ellipsis or an editor's insertion lets the document hold other
+//! words.
+
+use std::ops::Range;
+
+/// At most this many words may stand in a quotation's ellipsis.
+const ELLIPSIS_MAX_WORDS: usize = 60;
+/// At most this many words may stand where an editor put `[the president]`.
+const INSERTION_MAX_WORDS: usize = 4;
+
+/// A quotation's words, folded as the index folds them, and where words may be left out.
+#[derive(Debug, Default)]
+pub struct QuoteWords {
+    /// Case- and diacritic-folded, for comparison.
+    pub words: Vec<String>,
+    /// As the user wrote them, for showing differences.
+    pub originals: Vec<String>,
+    /// How many document words may stand before word `i` at no cost.
+    pub gap_before: Vec<usize>,
+    /// Runs of words with no ellipsis or insertion inside: each must stand as a phrase.
+    pub pieces: Vec<Range<usize>>,
+}
+
+/// Reads a pasted quotation: outer quotation marks go, an ellipsis (`…`, `...`, `[...]`,
+/// `[…]`) lets words be left out, and a bracketed insertion (`[the president]`) is dropped.
+pub fn parse_quotation(text: &str) -> QuoteWords {
+    let mut analyzer = crate::index::schema::exact_analyzer();
+    let mut parsed = QuoteWords::default();
+    let mut gap = 0;
+    let mut segment_start = 0;
+    let mut push_segment =
+        |segment: &str, gap_after: usize, parsed: &mut QuoteWords, gap: &mut usize| {
+            let first = parsed.words.len();
+            analyzer.token_stream(segment).process(&mut |token| {
+                parsed.words.push(token.text.clone());
+                parsed
+                    .originals
+                    .push(segment[token.offset_from..token.offset_to].to_string());
+                parsed.gap_before.push(0);
+            });
+            if parsed.words.len() > first {
+                parsed.gap_before[first] = *gap;
+                parsed.pieces.push(first..parsed.words.len());
+                *gap = 0;
+            }
+            *gap = (*gap).max(gap_after);
+        };
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        let marker = if let Some(inner_end) = rest.strip_prefix('[').and_then(|r| r.find(']')) {
+            let inner = rest[1..1 + inner_end].trim();
+            let limit = if matches!(inner, "..." | "…" | "") {
+                ELLIPSIS_MAX_WORDS
+            } else {
+                INSERTION_MAX_WORDS
+            };
+            Some((inner_end + 2, limit))
+        } else if rest.starts_with("(...)") || rest.starts_with("(…)") {
+            Some((rest.find(')').unwrap_or(0) + 1, ELLIPSIS_MAX_WORDS))
+        } else if rest.starts_with('…') {
+            Some(('…'.len_utf8(), ELLIPSIS_MAX_WORDS))
+        } else if rest.starts_with("...") {
+            Some((
+                rest.len() - rest.trim_start_matches('.').len(),
+                ELLIPSIS_MAX_WORDS,
+            ))
+        } else {
+            None
+        };
+        match marker {
+            Some((length, limit)) => {
+                push_segment(&text[segment_start..i], limit, &mut parsed, &mut gap);
+                i += length;
+                segment_start = i;
+            }
+            None => i += rest.chars().next().map_or(1, char::len_utf8),
+        }
+    }
+    push_segment(&text[segment_start..], 0, &mut parsed, &mut gap);
+    parsed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outer_quotes_go_and_ellipses_and_insertions_become_gaps() {
+        let q = parse_quotation(
+            "“The United States does not … see us in NATO. […] Presidents come and go”",
+        );
+        assert_eq!(q.words.len(), 13);
+        assert_eq!(q.pieces.len(), 3);
+        assert_eq!(q.gap_before[5], ELLIPSIS_MAX_WORDS);
+        assert_eq!(q.gap_before[9], ELLIPSIS_MAX_WORDS);
+        let q = parse_quotation("\"[The president] said talks were constructive\"");
+        assert_eq!(q.originals, ["said", "talks", "were", "constructive"]);
+        let q = parse_quotation("he said [the talks] were... constructive");
+        assert_eq!(q.words, ["he", "said", "were", "constructive"]);
+        assert_eq!(q.gap_before[2], INSERTION_MAX_WORDS);
+        assert_eq!(q.gap_before[3], ELLIPSIS_MAX_WORDS);
+    }
+}
