@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 
 use crate::corpus::ids::id_for;
 use crate::corpus::metadata::{Dates, METADATA_FILE, read_dates};
-use crate::corpus::walk::{Entry, Kind, is_document_name, mtime_nanos, walk};
+use crate::corpus::walk::{Entry, Kind, mtime_nanos, walk};
 use crate::error::{Error, Result};
+use crate::extract::Format;
 
 /// The size and modification time of each file a fingerprint covered, by its path
 /// relative to the corpus: what the walk of an update would otherwise look up again.
@@ -24,6 +25,8 @@ pub struct CorpusFile {
     /// Whether `rel_path` names the file exactly: false when the name is not UTF-8 and
     /// `rel_path` shows it with U+FFFD, so the file cannot be found again by that path.
     pub path_is_exact: bool,
+    /// The format it is read as.
+    pub format: Format,
     /// Its document ID: `rel_path` without extension, unless that clashes (see `assign_ids`).
     pub id: String,
     pub size: u64,
@@ -85,7 +88,8 @@ pub fn list(root: &Path, index_dir: &Path, known: &Stats) -> Result<CorpusListin
             Kind::Other(file_type, dir_entry) => (file_type, dir_entry),
         };
         let path = root.join(&entry.rel);
-        let document_name = is_document_name(&entry.rel);
+        let format = Format::of(&entry.rel);
+        let document_name = format.is_some();
         if file_type.is_symlink() {
             match link_problem(canonical_root.as_deref(), &path, document_name) {
                 Some(reason) => listing.skipped.push(Skipped {
@@ -123,7 +127,9 @@ pub fn list(root: &Path, index_dir: &Path, known: &Stats) -> Result<CorpusListin
                 }
             },
         };
+        let Some(format) = format else { continue };
         listing.files.push(CorpusFile {
+            format,
             path,
             id: String::new(),
             path_is_exact: entry.rel.to_str().is_some(),
@@ -246,6 +252,7 @@ mod tests {
     #[test]
     fn clashing_ids_fall_back_to_the_path_with_extension() {
         let file = |rel: &str| CorpusFile {
+            format: Format::Text,
             path: PathBuf::from(rel),
             rel_path: rel.to_string(),
             path_is_exact: true,

@@ -1,7 +1,8 @@
 //! The one walk of the corpus folder, with the rules of what the indexer looks at: hidden
 //! files and folders (`.git`, `.DS_Store`) and the index folder (when it lies inside the
 //! corpus) are passed over with all below them; links are never followed, only reported as
-//! links; documents are `.txt` and `.md` files, and `metadata.tsv` files give their dates.
+//! links; documents are the files of a format dossier reads ([`Format::of`]), and
+//! `metadata.tsv` files give their dates.
 //!
 //! The indexer's listing, the freshness fingerprint and the watcher all walk through
 //! [`walk`], so that all three agree on what is in the corpus. Subfolders are listed in
@@ -15,9 +16,7 @@ use std::time::UNIX_EPOCH;
 use rayon::prelude::*;
 
 use crate::corpus::metadata::METADATA_FILE;
-
-/// The extensions of the files dossier reads as documents.
-const DOCUMENT_EXTENSIONS: &[&str] = &["txt", "md"];
+use crate::extract::Format;
 
 /// One entry found by the walk, by its path relative to the folder walked.
 pub struct Entry {
@@ -136,15 +135,9 @@ fn is_index_folder(path: &Path, index_dir: Option<&Path>) -> bool {
     index_dir.is_some() && path.canonicalize().ok().as_deref() == index_dir
 }
 
-/// Whether a file is a document by its name.
+/// Whether a file is a document by its name: one of the formats dossier reads.
 pub fn is_document_name(path: &Path) -> bool {
-    path.extension()
-        .and_then(|ext| ext.to_str())
-        .is_some_and(|ext| {
-            DOCUMENT_EXTENSIONS
-                .iter()
-                .any(|known| ext.eq_ignore_ascii_case(known))
-        })
+    Format::of(path).is_some()
 }
 
 /// Whether a change to this file can change the index: a document, or a `metadata.tsv`

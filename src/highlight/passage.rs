@@ -41,6 +41,9 @@ pub struct Passage {
     pub end: usize,
     /// Sorted, non-overlapping byte ranges within `text`.
     pub highlights: Vec<Highlight>,
+    /// The 1-based page of `start`, in a document with pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<usize>,
     #[serde(skip)]
     pub score: f32,
 }
@@ -109,6 +112,7 @@ pub fn passage_around(
                 term: h.term,
             })
             .collect(),
+        page: None,
         score: 0.0,
     }
 }
@@ -428,6 +432,7 @@ fn make_passage(
         start,
         end,
         highlights,
+        page: None,
         score: score(inside.into_iter().map(|m| m.term), weights),
     }
 }

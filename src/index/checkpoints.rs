@@ -1,7 +1,8 @@
-//! Checkpoints of a long text: the byte and line where every [`CHECKPOINT_EVERY`]th word
-//! starts, stored in the index so that a stretch of words (what the postings' positions
-//! point at) can be read from the file without reading the text before it. Words are
-//! counted exactly as the index's tokenizer counts them, or the stretch would be the wrong one.
+//! Offsets into a text kept in the index: the checkpoints of a long text (the byte and line
+//! where every [`CHECKPOINT_EVERY`]th word starts, so that a stretch of words, which the
+//! postings' positions point at, can be read from the file without the text before it;
+//! words are counted exactly as the index's tokenizer counts them, or the stretch would be
+//! the wrong one), and where the pages of a paged document start.
 
 use crate::text::lines::Lines;
 use crate::text::words::word_starts;
@@ -36,6 +37,22 @@ pub fn decode_checkpoints(bytes: &[u8]) -> Vec<Checkpoint> {
             byte: u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize,
             line: u32::from_le_bytes([c[4], c[5], c[6], c[7]]) as usize,
         })
+        .collect()
+}
+
+/// Byte offsets (the starts of a document's pages) as the index stores them.
+pub fn encode_offsets(offsets: &[usize]) -> Vec<u8> {
+    offsets
+        .iter()
+        .flat_map(|&offset| (offset as u32).to_le_bytes())
+        .collect()
+}
+
+/// The byte offsets [`encode_offsets`] stored.
+pub fn decode_offsets(bytes: &[u8]) -> Vec<usize> {
+    bytes
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize)
         .collect()
 }
 

@@ -14,7 +14,7 @@ use tantivy::tokenizer::{
 };
 
 /// Bumped whenever the schema or an analyzer changes, so an old index is rebuilt, not misread.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 pub const STEMMED_ANALYZER: &str = "dossier_stemmed";
 pub const EXACT_ANALYZER: &str = "dossier_exact";
@@ -33,19 +33,23 @@ pub struct Fields {
     pub title_exact: Field,
     pub body_exact: Field,
     /// The decoded text of short documents, stored so passages come from exactly what was
-    /// indexed; long ones are read from their file (see `source`).
+    /// indexed; long plain-text ones are read from their file (see `stored`).
     pub text: Field,
     pub size: Field,
     pub mtime: Field,
     pub hash: Field,
     /// The document's date (see `metadata`), for `--after` and `--before`.
     pub date: Field,
-    /// Byte offsets and lines of every 64th word of long texts (see `source`), to read only
+    /// Byte offsets and lines of every 64th word of long texts (see `stored`), to read only
     /// the stretches around matches.
     pub checkpoints: Field,
     /// The encoding a file that is not UTF-8 as it stands was decoded from (see `extract`);
     /// absent for UTF-8 files, whose offsets are offsets into the file.
     pub encoding: Field,
+    /// The format the document was read as (`text`, `pdf`, …), for `--type`.
+    pub format: Field,
+    /// Where the pages of a paged document start in its text (see `checkpoints`).
+    pub page_starts: Field,
 }
 
 pub fn build_schema() -> (Schema, Fields) {
@@ -75,6 +79,8 @@ pub fn build_schema() -> (Schema, Fields) {
         date: builder.add_date_field("date", INDEXED | FAST | STORED),
         checkpoints: builder.add_bytes_field("checkpoints", STORED),
         encoding: builder.add_text_field("encoding", STORED),
+        format: builder.add_text_field("format", STRING | STORED),
+        page_starts: builder.add_bytes_field("page_starts", STORED),
     };
     (builder.build(), fields)
 }

@@ -22,7 +22,7 @@ use tantivy::schema::{Field, Value};
 
 use crate::{corpus, extract};
 
-use super::checkpoints::{Checkpoint, decode_checkpoints};
+use super::checkpoints::{Checkpoint, decode_checkpoints, decode_offsets};
 use super::schema::Fields;
 
 /// Texts at least this long are read from the corpus file, not stored in the index.
@@ -89,6 +89,10 @@ pub struct StoredDocument {
     pub mtime: i64,
     /// The encoding the text was decoded from; `None` when it is the file's bytes.
     pub encoding: Option<String>,
+    /// The format the document was read as, if not plain text.
+    pub format: Option<String>,
+    /// Where pages 2, 3, … start in the text of a paged document.
+    pub page_starts: Vec<usize>,
     /// A long decoded text, decoded once however many stretches of it are read.
     decoded: OnceCell<String>,
 }
@@ -115,6 +119,14 @@ impl StoredDocument {
                 .and_then(|v| v.as_i64())
                 .unwrap_or(0),
             encoding: text_of(fields.encoding).map(str::to_string),
+            format: text_of(fields.format)
+                .filter(|format| *format != "text")
+                .map(str::to_string),
+            page_starts: doc
+                .get_first(fields.page_starts)
+                .and_then(|v| v.as_bytes())
+                .map(decode_offsets)
+                .unwrap_or_default(),
             decoded: OnceCell::new(),
         }
     }

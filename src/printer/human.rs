@@ -82,8 +82,9 @@ pub fn print_quotes(out: &mut dyn WriteColor, results: &QuoteResults) -> std::io
     Ok(())
 }
 
-/// Writes a passage line by line with line numbers, its highlights, and `differences`
-/// (byte ranges of the passage) in their marked form.
+/// Writes a passage line by line with line numbers (after its page, in a document with
+/// pages), its highlights, and `differences` (byte ranges of the passage) in their marked
+/// form.
 fn write_passage(
     out: &mut dyn WriteColor,
     passage: &Passage,
@@ -98,6 +99,12 @@ fn write_passage(
     // Characters are written a run at a time: one `write!` each made printing two passages
     // cost more than searching for them.
     let mut run = String::new();
+    if let Some(page) = passage.page {
+        out.set_color(ColorSpec::new().set_fg(Some(Color::Green)))?;
+        write!(out, "{:>6}", format!("p. {page}"))?;
+        out.reset()?;
+        writeln!(out)?;
+    }
     write_line_number(out, line)?;
     for (offset, c) in text
         .char_indices()

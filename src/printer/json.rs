@@ -31,6 +31,10 @@ struct JsonHit<'a> {
     /// Only for documents decoded from another encoding: offsets are into the decoded text.
     #[serde(skip_serializing_if = "Option::is_none")]
     encoding: Option<&'a str>,
+    /// Only for documents that are not plain text (`pdf`, `html`, …): offsets are into the
+    /// text dossier extracted, which `dossier show` prints.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<&'a str>,
     passages: Vec<JsonPassage<'a>>,
 }
 
@@ -40,6 +44,9 @@ struct JsonPassage<'a> {
     line: usize,
     start: usize,
     end: usize,
+    /// Only for documents with pages: the 1-based page of `start`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<usize>,
     /// Byte ranges within `text`, sorted and non-overlapping.
     highlights: Vec<[usize; 2]>,
     /// For each highlight, the query clause it matched, as the user wrote it.
@@ -71,6 +78,7 @@ fn json_hit<'a>(hit: &'a Hit, terms: &'a [String]) -> JsonHit<'a> {
         score: hit.score,
         date: &hit.date,
         encoding: hit.encoding.as_deref(),
+        format: hit.format.as_deref(),
         passages: hit
             .passages
             .iter()
@@ -85,6 +93,7 @@ fn json_passage<'a>(passage: &'a Passage, terms: &'a [String]) -> JsonPassage<'a
         line: passage.line,
         start: passage.start,
         end: passage.end,
+        page: passage.page,
         highlights: passage
             .highlights
             .iter()

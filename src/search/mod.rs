@@ -21,6 +21,7 @@ use crate::query::synonyms::Words;
 use crate::query::{ParsedQuery, Pattern, QueryTerm};
 use crate::search::suggest::{Suggestion, suggest};
 use crate::text::dates::format_date;
+use crate::text::lines::page_of;
 
 /// A stored text at least this long is analyzed again only around the places where the
 /// postings put the query's words; a shorter one is analyzed whole, which costs less than
@@ -79,6 +80,9 @@ pub struct Hit {
     /// The document's date, `YYYY-MM-DD`: from the corpus's metadata.tsv, else the file's
     /// modification time.
     pub date: String,
+    /// The format the document was read as, when it is not plain text (`pdf`, `html`, …).
+    #[serde(default)]
+    pub format: Option<String>,
     /// The encoding the document was decoded from, when it is not UTF-8 as it stands: the
     /// passages' offsets are then offsets into the decoded text, not into the file.
     pub encoding: Option<String>,
@@ -292,9 +296,14 @@ fn ranked_hits(
             }
             passages.unwrap_or_default()
         };
+        let mut passages = passages;
+        for passage in &mut passages {
+            passage.page = page_of(&stored.page_starts, passage.start);
+        }
         hits.push(Hit {
             rank: rank + 1,
             encoding: stored.encoding.clone(),
+            format: stored.format.clone(),
             doc_id: stored.id,
             path: stored.path,
             title: stored.title,

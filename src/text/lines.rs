@@ -1,4 +1,5 @@
-//! Lines of a text: lines end at `\n`, `\r\n` or a lone `\r`, and are counted from 1.
+//! Lines and pages of a text: lines end at `\n`, `\r\n` or a lone `\r`; pages start where
+//! a document's reader said they do. Both are counted from 1.
 
 /// The 1-based line of byte `offset`: lines end at `\n`, `\r\n` or a lone `\r`.
 pub fn line_of(text: &str, offset: usize) -> usize {
@@ -36,4 +37,10 @@ impl Lines {
     pub fn line_of(&self, offset: usize) -> usize {
         1 + self.starts.partition_point(|&start| start <= offset)
     }
+}
+
+/// The 1-based page of byte `offset`, in a text whose pages 2, 3, … start at `page_starts`;
+/// `None` for a text without pages (no starts).
+pub fn page_of(page_starts: &[usize], offset: usize) -> Option<usize> {
+    (!page_starts.is_empty()).then(|| 1 + page_starts.partition_point(|&start| start <= offset))
 }

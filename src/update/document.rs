@@ -7,9 +7,10 @@ use std::io::Read;
 use tantivy::TantivyDocument;
 
 use crate::corpus::CorpusFile;
+use crate::extract::Format;
 use crate::extract::{self, MAX_FILE_BYTES, SkipReason};
 use crate::index::StoredState;
-use crate::index::checkpoints::encode_checkpoints;
+use crate::index::checkpoints::{encode_checkpoints, encode_offsets};
 use crate::index::schema::Fields;
 use crate::index::stored::LONG_TEXT_BYTES;
 
@@ -41,7 +42,7 @@ pub(super) fn read_document(file: &CorpusFile) -> Result<ReadDocument, SkipReaso
         hash: xxhash_rust::xxh3::xxh3_64(&bytes),
         date: file.date,
     };
-    let extracted = extract::extract(bytes)?;
+    let extracted = extract::read(file.format, &file.path, bytes)?;
     Ok(ReadDocument { extracted, state })
 }
 
@@ -59,15 +60,21 @@ pub(super) fn to_tantivy(
     doc.add_text(fields.title, title);
     doc.add_text(fields.title_exact, title);
     doc.add_text(fields.body_exact, text);
-    // A file whose name is not UTF-8 cannot be opened again by its stored path: its text is
-    // kept whatever its length.
-    if text.len() < LONG_TEXT_BYTES || !file.path_is_exact {
+    // A file whose name is not UTF-8 cannot be opened again by its stored path, and the text
+    // of any format but plain text is not the file's bytes: such texts are kept whatever
+    // their length.
+    let extracted = &document.extracted;
+    if text.len() < LONG_TEXT_BYTES || !file.path_is_exact || extracted.format != Format::Text {
         doc.add_text(fields.text, text);
     } else {
         doc.add_bytes(fields.checkpoints, &encode_checkpoints(text));
     }
-    if let Some(encoding) = document.extracted.encoding {
+    if let Some(encoding) = extracted.encoding {
         doc.add_text(fields.encoding, encoding.name());
+    }
+    doc.add_text(fields.format, extracted.format.name());
+    if !extracted.page_starts.is_empty() {
+        doc.add_bytes(fields.page_starts, &encode_offsets(&extracted.page_starts));
     }
     doc.add_u64(fields.size, document.state.size);
     doc.add_i64(fields.mtime, document.state.mtime);
@@ -85,6 +92,7 @@ mod tests {
 
     fn corpus_file(path: &std::path::Path, size: u64) -> CorpusFile {
         CorpusFile {
+            format: crate::extract::Format::Text,
             path: path.to_path_buf(),
             rel_path: "memo.txt".to_string(),
             path_is_exact: true,

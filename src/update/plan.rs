@@ -156,6 +156,7 @@ mod tests {
 
     fn file(rel_path: &str, size: u64, mtime: i64) -> CorpusFile {
         CorpusFile {
+            format: crate::extract::Format::Text,
             path: rel_path.into(),
             rel_path: rel_path.to_string(),
             path_is_exact: true,
