@@ -9,6 +9,10 @@
 //!
 //! This folder knows nothing of the index: it turns bytes into text.
 
+pub mod email;
+pub mod html;
+pub mod office;
+pub mod pdf;
 pub mod text;
 
 use std::path::Path;
@@ -23,6 +27,18 @@ pub use text::decode;
 pub enum Format {
     /// `.txt`, `.md`.
     Text,
+    /// `.pdf`, paged.
+    Pdf,
+    /// `.html`, `.htm`, `.xhtml`.
+    Html,
+    /// `.eml`: one e-mail message.
+    Email,
+    /// `.docx`.
+    Docx,
+    /// `.odt`.
+    Odt,
+    /// `.epub`.
+    Epub,
 }
 
 impl Format {
@@ -39,14 +55,26 @@ impl Format {
     pub fn name(self) -> &'static str {
         match self {
             Format::Text => "text",
+            Format::Pdf => "pdf",
+            Format::Html => "html",
+            Format::Email => "email",
+            Format::Docx => "docx",
+            Format::Odt => "odt",
+            Format::Epub => "epub",
         }
     }
 }
 
 /// Reads the file at `path`, whose bytes are `bytes`, as a document of `format`.
-pub fn read(format: Format, _path: &Path, bytes: Vec<u8>) -> Result<Extracted, SkipReason> {
+pub fn read(format: Format, path: &Path, bytes: Vec<u8>) -> Result<Extracted, SkipReason> {
     match format {
         Format::Text => text::read(bytes),
+        Format::Pdf => pdf::read(path, &bytes),
+        Format::Html => html::read(&bytes),
+        Format::Email => email::read(&bytes),
+        Format::Docx => office::read_docx(&bytes),
+        Format::Odt => office::read_odt(&bytes),
+        Format::Epub => office::read_epub(&bytes),
     }
 }
 
