@@ -49,6 +49,9 @@ pub enum Command {
     /// Check a quotation: where it is quoted verbatim, or the closest wording and how it
     /// differs.
     Quote(QuoteArgs),
+    /// Print a document's text exactly as indexed, the text passages' offsets point into
+    /// (`start..end` of a passage are bytes of it), or one page of it.
+    Show(ShowArgs),
     /// Print a man page or a shell's completion script, made from these definitions:
     /// `dossier generate man > dossier.1`, `dossier generate bash > dossier.bash`.
     Generate {
@@ -77,6 +80,7 @@ impl Command {
             }
             Command::Search(args) => Some(&args.common.location.index),
             Command::Quote(args) => Some(&args.common.location.index),
+            Command::Show(args) => Some(&args.location.index),
             Command::Generate { .. } => None,
         }
     }
@@ -175,6 +179,24 @@ impl QuoteArgs {
             variants: !self.no_variants,
         }
     }
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// The document's ID, as search results show it.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Only this page (1-based) of a document with pages.
+    #[arg(long, value_name = "N")]
+    pub page: Option<usize>,
+    /// Print one JSON object (with the text's offsets and pages) instead of the text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub location: Location,
+    /// Answer from the index as it is, without checking the corpus for changes first.
+    #[arg(long)]
+    pub no_refresh: bool,
 }
 
 /// What `search` and `quote` share: the output's form and where the dossier is.

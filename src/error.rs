@@ -40,6 +40,19 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    #[error("no document with ID '{id}' in the dossier (`dossier search` shows the IDs)")]
+    UnknownDocument { id: String },
+
+    #[error("document '{id}' has {pages} page(s); there is no page {page}")]
+    NoSuchPage {
+        id: String,
+        page: usize,
+        pages: usize,
+    },
+
+    #[error("cannot show document '{id}': {reason}")]
+    TextUnavailable { id: String, reason: String },
+
     #[error("index at {path}: {source}")]
     Tantivy {
         path: PathBuf,

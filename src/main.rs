@@ -14,7 +14,9 @@ use clap::{CommandFactory, Parser};
 use indicatif::{ProgressBar, ProgressStyle};
 use termcolor::{BufferedStandardStream, ColorChoice};
 
-use cli::{Cli, ColorWhen, Command, CommonArgs, Generated, Location, QuoteArgs, SearchArgs};
+use cli::{
+    Cli, ColorWhen, Command, CommonArgs, Generated, Location, QuoteArgs, SearchArgs, ShowArgs,
+};
 use dossier::engine::{Engine, Notice, Report};
 use dossier::index::DossierIndex;
 use dossier::printer;
@@ -71,6 +73,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             location,
             idle_timeout,
         } => run_watch(&location, idle_timeout.map(Duration::from_secs)),
+        Command::Show(args) => run_show(&args),
         Command::Generate { what } => generate(what),
     }
 }
@@ -122,6 +125,28 @@ fn run_quote(args: &QuoteArgs) -> anyhow::Result<u8> {
     } else {
         NOT_FOUND
     })
+}
+
+fn run_show(args: &ShowArgs) -> anyhow::Result<u8> {
+    let location = &args.location;
+    let mut engine = Engine::new(&location.corpus, &location.index);
+    if args.no_refresh {
+        engine = engine.without_refresh();
+    }
+    let document = engine.show(&args.id, &Reporter::new(location))?;
+    let range = match args.page {
+        Some(page) => document.page_range(page)?,
+        None => 0..document.text.len(),
+    };
+    let mut out = buffered_stdout();
+    if args.json {
+        printer::json::print_document(&mut out, &document, range, args.page)?;
+    } else {
+        out.write_all(document.text[range].as_bytes())?;
+    }
+    out.flush()?;
+    close_at_exit(engine);
+    Ok(FOUND)
 }
 
 /// The engine for a search or a quotation: it refreshes the index unless `--no-refresh`,

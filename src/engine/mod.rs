@@ -17,7 +17,7 @@ pub mod watcher;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::index::DossierIndex;
 use crate::index::schema::build_schema;
 use crate::query::variants::Variants;
@@ -50,6 +50,59 @@ pub trait Report: Progress {
 }
 
 impl Report for () {}
+
+/// A document's text as indexed: what its passages' offsets point into.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct DocumentText {
+    pub id: String,
+    pub path: String,
+    pub title: String,
+    /// The format it was read as, if not plain text.
+    pub format: Option<String>,
+    /// The encoding it was decoded from, if not UTF-8 as it stands.
+    pub encoding: Option<String>,
+    pub text: String,
+    /// Where pages 2, 3, … start in `text`, for a document with pages.
+    pub page_starts: Vec<usize>,
+}
+
+impl DocumentText {
+    /// How many pages the document has (1 for one without pages).
+    pub fn page_count(&self) -> usize {
+        self.page_starts.len() + 1
+    }
+
+    /// The byte range of page `page` (1-based) in `text`.
+    pub fn page_range(&self, page: usize) -> Result<std::ops::Range<usize>> {
+        if page == 0 || page > self.page_count() {
+            return Err(Error::NoSuchPage {
+                id: self.id.clone(),
+                page,
+                pages: self.page_count(),
+            });
+        }
+        let start = if page == 1 {
+            0
+        } else {
+            self.page_starts[page - 2]
+        };
+        let end = self
+            .page_starts
+            .get(page - 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let whole =
+            start <= end && self.text.is_char_boundary(start) && self.text.is_char_boundary(end);
+        if !whole {
+            return Err(Error::TextUnavailable {
+                id: self.id.clone(),
+                reason: "its page offsets do not fit its text; run `dossier index --rebuild`"
+                    .to_string(),
+            });
+        }
+        Ok(start..end)
+    }
+}
 
 /// An engine over one corpus and its index.
 pub struct Engine {
@@ -151,6 +204,37 @@ impl Engine {
         };
         freshness::on_current_index(self, question, report, |index| {
             check_quotation(index, request, &variants, &self.corpus)
+        })
+    }
+
+    /// The text of the document with ID `id` exactly as indexed (what passages' offsets
+    /// point into), from an index current with the corpus.
+    pub fn show(&self, id: &str, report: &dyn Report) -> Result<DocumentText> {
+        let question = if self.refresh {
+            watcher::Question::send(&self.index_dir, &self.corpus)
+        } else {
+            None
+        };
+        freshness::on_current_index(self, question, report, |index| {
+            let stored = index
+                .document(id)?
+                .ok_or_else(|| Error::UnknownDocument { id: id.to_string() })?;
+            let text =
+                stored
+                    .whole_text(&self.corpus)
+                    .map_err(|reason| Error::TextUnavailable {
+                        id: id.to_string(),
+                        reason: reason.to_string(),
+                    })?;
+            Ok(DocumentText {
+                id: stored.id,
+                path: stored.path,
+                title: stored.title,
+                format: stored.format,
+                encoding: stored.encoding,
+                text,
+                page_starts: stored.page_starts,
+            })
         })
     }
 

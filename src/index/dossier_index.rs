@@ -6,12 +6,16 @@ use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
 use tantivy::directory::error::{LockError, OpenReadError};
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
 use tantivy::termdict::{TermDictionary, TermStreamer};
-use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyError};
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term};
 
 use crate::error::{Error, Result};
 use crate::index::schema::{Fields, SCHEMA_VERSION, build_schema, register_analyzers};
+use crate::index::stored::StoredDocument;
 
 /// The end (excluded) of the dictionary range, from `prefix` on, that holds the words starting
 /// with `prefix`: no character sorts after U+10FFFF, so only words going on with that
@@ -176,6 +180,23 @@ impl DossierIndex {
 
     /// A searcher of the commit the index was opened at, or of the last commit for an index
     /// this process created.
+    /// What the index stores of the document with ID `id`, if it holds one.
+    pub fn document(&self, id: &str) -> Result<Option<StoredDocument>> {
+        let searcher = self.searcher()?;
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(1).order_by_score())
+            .map_err(|e| self.error(e))?;
+        let Some((_, address)) = top.first() else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(*address).map_err(|e| self.error(e))?;
+        Ok(Some(StoredDocument::new(&doc, &self.fields)))
+    }
+
     pub fn searcher(&self) -> Result<Searcher> {
         match &self.opened {
             Some(searcher) => Ok(searcher.clone()),

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::engine::DocumentText;
 use crate::highlight::passage::Passage;
 use crate::quote::{Difference, QuoteResults, Verdict};
 use crate::search::suggest::Suggestion;
@@ -158,5 +159,51 @@ pub fn print_quotes(
             .collect(),
     };
     serde_json::to_writer(&mut *out, &document)?;
+    writeln!(out)
+}
+
+#[derive(Serialize)]
+struct JsonDocument<'a> {
+    id: &'a str,
+    path: &'a str,
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encoding: Option<&'a str>,
+    /// The page shown, if one was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<usize>,
+    /// How many pages the document has (1 for one without pages).
+    pages: usize,
+    /// Where pages 2, 3, … start in the whole text.
+    page_starts: &'a [usize],
+    /// The byte range of `text` in the document's whole text.
+    start: usize,
+    end: usize,
+    text: &'a str,
+}
+
+/// A document's text, or the `range` of it that is page `page`.
+pub fn print_document(
+    out: &mut dyn Write,
+    document: &DocumentText,
+    range: std::ops::Range<usize>,
+    page: Option<usize>,
+) -> std::io::Result<()> {
+    let shown = JsonDocument {
+        id: &document.id,
+        path: &document.path,
+        title: &document.title,
+        format: document.format.as_deref(),
+        encoding: document.encoding.as_deref(),
+        page,
+        pages: document.page_count(),
+        page_starts: &document.page_starts,
+        start: range.start,
+        end: range.end,
+        text: &document.text[range],
+    };
+    serde_json::to_writer(&mut *out, &shown)?;
     writeln!(out)
 }

@@ -24,6 +24,9 @@ pub struct Hit {
     pub title: String,
     pub score: f32,
     pub date: String,
+    /// Absent for plain text.
+    #[serde(default)]
+    pub format: Option<String>,
     pub passages: Vec<Passage>,
 }
 
@@ -35,6 +38,9 @@ pub struct Passage {
     pub end: usize,
     pub highlights: Vec<[usize; 2]>,
     pub highlight_terms: Vec<String>,
+    /// Only in documents with pages.
+    #[serde(default)]
+    pub page: Option<usize>,
 }
 
 impl Passage {
@@ -181,6 +187,13 @@ impl Dossier {
 
     /// Every passage is the file's bytes `start..end`, on the line it says, with highlights
     /// sorted, apart and inside it.
+    /// What `dossier show ID` prints: the document's text as indexed.
+    pub fn show(&self, id: &str) -> Vec<u8> {
+        let output = self.command(&["show", id]).output().expect("show runs");
+        assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+        output.stdout
+    }
+
     pub fn check_offsets(&self, results: &Results) {
         for hit in &results.hits {
             let bytes = self.file_bytes(&hit.path);
