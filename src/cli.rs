@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use dossier::extract::Format;
 use dossier::query::filter::Filters;
 use dossier::quote::QuoteRequest;
 use dossier::search::SearchRequest;
@@ -124,6 +125,10 @@ pub struct SearchArgs {
     /// Only documents dated before this day.
     #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub before: Option<i64>,
+    /// Only documents of these formats (a list: `pdf,email`; text, pdf, html, email, docx,
+    /// odt, epub, or an extension such as eml).
+    #[arg(long = "type", value_name = "TYPES", value_delimiter = ',', value_parser = parse_format)]
+    pub types: Vec<Format>,
     /// Search names only as spelled, not also under their other transliterations (Kiev and
     /// Kyiv, Zelensky and Zelenskyy, and those in the corpus's .dossier-variants file).
     #[arg(long)]
@@ -144,6 +149,7 @@ impl SearchArgs {
                 id_glob: self.id.clone(),
                 after: self.after,
                 before: self.before,
+                types: self.types.clone(),
             },
         }
     }
@@ -220,6 +226,12 @@ pub enum ColorWhen {
     Auto,
     Always,
     Never,
+}
+
+fn parse_format(text: &str) -> Result<Format, String> {
+    Format::named(text).ok_or_else(|| {
+        format!("`{text}` is not a format dossier reads: text, pdf, html, email, docx, odt, epub")
+    })
 }
 
 fn parse_day(text: &str) -> Result<i64, String> {

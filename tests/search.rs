@@ -285,3 +285,23 @@ fn equal_scores_come_in_the_order_of_their_ids() {
     let first = dossier.search_json("marmot", &["--limit", "1"]);
     assert_eq!(first.doc_ids(), ["a"]);
 }
+
+#[test]
+fn type_restricts_a_search_to_documents_of_those_formats() {
+    let dossier = Dossier::shipped();
+    let all = dossier.search_json("Dmitriev", &[]);
+    assert!(all.total_hits > 0);
+    let text = dossier.search_json("Dmitriev", &["--type", "text,pdf"]);
+    assert_eq!(text.total_hits, all.total_hits);
+    let output = dossier
+        .command(&["search", "Dmitriev", "--type", "pdf", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let output = dossier
+        .command(&["search", "Dmitriev", "--type", "spreadsheet"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not a format dossier reads"));
+}

@@ -41,6 +41,17 @@ pub enum Format {
     Epub,
 }
 
+/// Every format, in the order `--help` lists them.
+const ALL: [Format; 7] = [
+    Format::Text,
+    Format::Pdf,
+    Format::Html,
+    Format::Email,
+    Format::Docx,
+    Format::Odt,
+    Format::Epub,
+];
+
 impl Format {
     /// The format of a file, by its extension; `None` for files dossier does not read.
     pub fn of(path: &Path) -> Option<Format> {
@@ -49,6 +60,14 @@ impl Format {
             "txt" | "md" => Some(Format::Text),
             _ => None,
         }
+    }
+
+    /// The format a user names: by [`Format::name`] or by an extension it reads (`eml`).
+    pub fn named(name: &str) -> Option<Format> {
+        let name = name.trim().to_ascii_lowercase();
+        ALL.into_iter()
+            .find(|format| format.name() == name)
+            .or_else(|| Format::of(Path::new(&format!("file.{name}"))))
     }
 
     /// The name `--type` and the JSON output use.

@@ -1,5 +1,5 @@
-//! Narrowing a query to some documents: by a glob over document IDs (`--id`) and by date
-//! (`--after`, `--before`).
+//! Narrowing a query to some documents: by a glob over document IDs (`--id`), by date
+//! (`--after`, `--before`) and by format (`--type`).
 
 use globset::{GlobBuilder, GlobMatcher};
 use serde::{Deserialize, Serialize};
@@ -9,6 +9,7 @@ use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermSetQuery};
 use tantivy::{DateTime, Searcher, Term};
 
 use crate::error::{Error, Result};
+use crate::extract::Format;
 use crate::index::DossierIndex;
 
 /// Which documents a search may return.
@@ -20,11 +21,17 @@ pub struct Filters {
     pub after: Option<i64>,
     /// Documents dated before this day.
     pub before: Option<i64>,
+    /// Documents read as one of these formats; any format when empty.
+    #[serde(default)]
+    pub types: Vec<Format>,
 }
 
 impl Filters {
     pub fn is_empty(&self) -> bool {
-        self.id_glob.is_none() && self.after.is_none() && self.before.is_none()
+        self.id_glob.is_none()
+            && self.after.is_none()
+            && self.before.is_none()
+            && self.types.is_empty()
     }
 }
 
@@ -61,6 +68,13 @@ pub fn restrict(
         };
         let range = RangeQuery::new(bound(filters.after, true), bound(filters.before, false));
         clauses.push((Occur::Must, Box::new(range)));
+    }
+    if !filters.types.is_empty() {
+        let terms = filters
+            .types
+            .iter()
+            .map(|format| Term::from_field_text(index.fields.format, format.name()));
+        clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
     }
     Ok(Box::new(BooleanQuery::new(clauses)))
 }
