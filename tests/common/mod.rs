@@ -185,8 +185,6 @@ impl Dossier {
         results
     }
 
-    /// Every passage is the file's bytes `start..end`, on the line it says, with highlights
-    /// sorted, apart and inside it.
     /// What `dossier show ID` prints: the document's text as indexed.
     pub fn show(&self, id: &str) -> Vec<u8> {
         let output = self.command(&["show", id]).output().expect("show runs");
@@ -194,9 +192,15 @@ impl Dossier {
         output.stdout
     }
 
+    /// Every passage is the text's bytes `start..end` (the file's, for plain text; what
+    /// `dossier show` prints, for other formats), on the line it says, with highlights
+    /// sorted, apart and inside it.
     pub fn check_offsets(&self, results: &Results) {
         for hit in &results.hits {
-            let bytes = self.file_bytes(&hit.path);
+            let bytes = match hit.format {
+                None => self.file_bytes(&hit.path),
+                Some(_) => self.show(&hit.doc_id),
+            };
             for passage in &hit.passages {
                 assert_eq!(
                     &bytes[passage.start..passage.end],

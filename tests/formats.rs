@@ -1,0 +1,149 @@
+//! Real files of many formats (`../shared/data/formats/`, from public test suites; see its
+//! SOURCE.md), indexed together as one dossier: every phrase `expected.tsv` lists is found
+//! by a phrase search in its file, on its page where a page is given; the damaged and
+//! encrypted files are skipped with their reason; nothing else in the folder is lost.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::{Dossier, stderr_of};
+
+/// Formats dossier does not read yet: their files are passed over as other files are.
+const NOT_READ_YET: [&str; 6] = ["mbox", "msg", "rtf", "xlsx", "doc", "png"];
+
+fn formats_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/formats")
+}
+
+/// One line of `expected.tsv`.
+struct Expectation {
+    file: String,
+    page: Option<usize>,
+    expectation: String,
+}
+
+fn expectations() -> Vec<Expectation> {
+    let table = std::fs::read_to_string(formats_dir().join("expected.tsv"))
+        .expect("../shared/data/formats/expected.tsv (the shared test data) is readable");
+    table
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .map(|line| {
+            let columns: Vec<&str> = line.split('\t').collect();
+            Expectation {
+                file: columns[0].to_string(),
+                page: columns[1].parse().ok(),
+                expectation: columns[2].to_string(),
+            }
+        })
+        .collect()
+}
+
+fn extension(file: &str) -> &str {
+    file.rsplit('.').next().unwrap_or("")
+}
+
+/// The whole folder copied into a dossier and indexed once.
+fn indexed_formats() -> (Dossier, String) {
+    let dossier = Dossier::empty();
+    for entry in std::fs::read_dir(formats_dir()).expect("the formats folder") {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".md") || name.ends_with(".tsv") {
+            continue;
+        }
+        dossier.write(&name, std::fs::read(&path).unwrap());
+    }
+    let output = dossier.index_run();
+    // Some files are skipped on purpose: exit code 1, and the reasons on stderr.
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    (dossier, stderr_of(&output))
+}
+
+fn collapsed(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn every_expected_phrase_is_found_in_its_file_on_its_page() {
+    let (dossier, _) = indexed_formats();
+    let mut checked = 0;
+    for expected in expectations() {
+        let phrase = &expected.expectation;
+        if phrase.starts_with("skip:")
+            || phrase.starts_with("ocr:")
+            || NOT_READ_YET.contains(&extension(&expected.file))
+        {
+            continue;
+        }
+        let id = expected.file.rsplit_once('.').unwrap().0;
+        let query = format!("\"{phrase}\"");
+        let results = dossier.search_json(&query, &["--id", id, "--passages", "10"]);
+        let hit = results
+            .hits
+            .iter()
+            .find(|hit| hit.path == expected.file)
+            .unwrap_or_else(|| panic!("{phrase:?} not found in {}", expected.file));
+        assert_ne!(hit.format.as_deref(), None, "{}: a format", expected.file);
+        let wanted = collapsed(phrase).to_lowercase();
+        let passage = hit
+            .passages
+            .iter()
+            .find(|p| collapsed(&p.text).to_lowercase().contains(&wanted))
+            .unwrap_or_else(|| panic!("no passage of {} holds {phrase:?}", expected.file));
+        assert_eq!(passage.page, expected.page, "{}: {phrase:?}", expected.file);
+        // The passage is exactly the bytes of the text `show` prints.
+        let text = dossier.show(id);
+        assert_eq!(&text[passage.start..passage.end], passage.text.as_bytes());
+        checked += 1;
+    }
+    assert!(checked >= 14, "only {checked} phrases checked");
+}
+
+#[test]
+fn damaged_and_encrypted_files_are_skipped_with_their_reason_and_the_rest_indexed() {
+    let (dossier, stderr) = indexed_formats();
+    let skipped: BTreeMap<String, String> = stderr
+        .lines()
+        .filter_map(|line| line.strip_prefix("dossier: skipped "))
+        .filter_map(|rest| {
+            let (path, reason) = rest.split_once(": ")?;
+            let name = Path::new(path).file_name()?.to_string_lossy().into_owned();
+            Some((name, reason.to_string()))
+        })
+        .collect();
+    for expected in expectations() {
+        let Some(reason) = expected.expectation.strip_prefix("skip: ") else {
+            continue;
+        };
+        let said = skipped
+            .get(&expected.file)
+            .unwrap_or_else(|| panic!("{} not reported as skipped:\n{stderr}", expected.file));
+        let keyword = match reason.split_whitespace().next() {
+            Some("encrypted") => "encrypted",
+            Some("truncated") | Some("broken") => "damaged",
+            other => panic!("unexpected reason {other:?}"),
+        };
+        assert!(said.contains(keyword), "{}: {said}", expected.file);
+    }
+    // Everything readable was indexed: nothing else is skipped but the scans (no OCR yet).
+    for (file, reason) in &skipped {
+        let planned = expectations().iter().any(|e| {
+            &e.file == file
+                && (e.expectation.starts_with("skip:") || e.expectation.starts_with("ocr:"))
+        });
+        assert!(planned, "{file} skipped: {reason}");
+    }
+    let formats_read = dossier.search_json("the", &["--limit", "100"]);
+    let read: Vec<&str> = formats_read.hits.iter().map(|h| h.path.as_str()).collect();
+    for file in [
+        "fake-html.html",
+        "eng_spa_mult.docx",
+        "winter-sports.epub",
+        "multicolumn.pdf",
+    ] {
+        assert!(read.contains(&file), "{file} not indexed: {read:?}");
+    }
+}
