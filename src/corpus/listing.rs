@@ -35,6 +35,9 @@ pub struct CorpusFile {
     /// The document's date in seconds since the Unix epoch: from a `metadata.tsv` if one
     /// gives it, else the modification time.
     pub date: i64,
+    /// Whether `date` comes from a `metadata.tsv`, which the document's own date does not
+    /// override.
+    pub dated_by_metadata: bool,
 }
 
 /// A file that was not indexed, and why.
@@ -137,6 +140,7 @@ pub fn list(root: &Path, index_dir: &Path, known: &Stats) -> Result<CorpusListin
             size,
             mtime,
             date: mtime.div_euclid(1_000_000_000),
+            dated_by_metadata: false,
         });
     }
     let mut dates = Dates::new();
@@ -152,6 +156,7 @@ pub fn list(root: &Path, index_dir: &Path, known: &Stats) -> Result<CorpusListin
     for file in &mut listing.files {
         if let Some(&date) = dates.get(&id_for(&file.rel_path)) {
             file.date = date;
+            file.dated_by_metadata = true;
         }
     }
     // The walk's order is the file system's: sorted here, once, for the ID rule and for
@@ -260,6 +265,7 @@ mod tests {
             size: 0,
             mtime: 0,
             date: 0,
+            dated_by_metadata: false,
         };
         let mut listing = CorpusListing {
             files: vec![file("notes.md"), file("notes.txt")],

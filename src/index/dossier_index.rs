@@ -230,7 +230,7 @@ impl DossierIndex {
             let sizes = fast.u64("size").map_err(|e| self.error(e))?;
             let mtimes = fast.i64("mtime").map_err(|e| self.error(e))?;
             let hashes = fast.u64("hash").map_err(|e| self.error(e))?;
-            let dates = fast.date("date").map_err(|e| self.error(e))?;
+            let dates = fast.i64("listed_date").map_err(|e| self.error(e))?;
             // One pass over the dictionary: looking up each ID by ordinal would decompress a
             // block per document.
             let mut id_of_ord = Vec::with_capacity(ids.num_terms());
@@ -253,9 +253,7 @@ impl DossierIndex {
                     size: sizes.first(doc).unwrap_or_default(),
                     mtime: mtimes.first(doc).unwrap_or_default(),
                     hash: hashes.first(doc).unwrap_or_default(),
-                    date: dates
-                        .first(doc)
-                        .map_or(0, |date| date.into_timestamp_secs()),
+                    date: dates.first(doc).unwrap_or_default(),
                 };
                 states.insert(id.clone(), state);
             }

@@ -14,7 +14,7 @@ use tantivy::tokenizer::{
 };
 
 /// Bumped whenever the schema or an analyzer changes, so an old index is rebuilt, not misread.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 pub const STEMMED_ANALYZER: &str = "dossier_stemmed";
 pub const EXACT_ANALYZER: &str = "dossier_exact";
@@ -38,8 +38,13 @@ pub struct Fields {
     pub size: Field,
     pub mtime: Field,
     pub hash: Field,
-    /// The document's date (see `metadata`), for `--after` and `--before`.
+    /// The document's date, for `--after` and `--before` and for showing: from the corpus's
+    /// `metadata.tsv`, else the one the document gives itself (a PDF's, an e-mail's), else
+    /// its file's modification time.
     pub date: Field,
+    /// The date the corpus listing gave the file (from `metadata.tsv` or its modification
+    /// time), which tells a later update whether it changed.
+    pub listed_date: Field,
     /// Byte offsets and lines of every 64th word of long texts (see `stored`), to read only
     /// the stretches around matches.
     pub checkpoints: Field,
@@ -77,6 +82,7 @@ pub fn build_schema() -> (Schema, Fields) {
         mtime: builder.add_i64_field("mtime", FAST | STORED),
         hash: builder.add_u64_field("hash", FAST | INDEXED),
         date: builder.add_date_field("date", INDEXED | FAST | STORED),
+        listed_date: builder.add_i64_field("listed_date", FAST),
         checkpoints: builder.add_bytes_field("checkpoints", STORED),
         encoding: builder.add_text_field("encoding", STORED),
         format: builder.add_text_field("format", STRING | STORED),

@@ -79,10 +79,13 @@ pub(super) fn to_tantivy(
     doc.add_u64(fields.size, document.state.size);
     doc.add_i64(fields.mtime, document.state.mtime);
     doc.add_u64(fields.hash, document.state.hash);
-    doc.add_date(
-        fields.date,
-        tantivy::DateTime::from_timestamp_secs(document.state.date),
-    );
+    let date = if file.dated_by_metadata {
+        file.date
+    } else {
+        extracted.date.unwrap_or(file.date)
+    };
+    doc.add_date(fields.date, tantivy::DateTime::from_timestamp_secs(date));
+    doc.add_i64(fields.listed_date, document.state.date);
     doc
 }
 
@@ -100,6 +103,7 @@ mod tests {
             size,
             mtime: 1_700_000_000_000_000_000,
             date: 1_700_000_000,
+            dated_by_metadata: false,
         }
     }
 

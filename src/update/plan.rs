@@ -164,6 +164,7 @@ mod tests {
             size,
             mtime,
             date: mtime.div_euclid(SECOND),
+            dated_by_metadata: false,
         }
     }
 
