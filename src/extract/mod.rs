@@ -179,6 +179,9 @@ pub struct Extracted {
     /// The date the document gives itself (a PDF's creation date, an e-mail's Date), in
     /// seconds since the Unix epoch, if it gives one.
     pub date: Option<i64>,
+    /// The pages (1-based; page 1 for a document without pages) whose text was read from
+    /// an image by OCR: a reading, not the document's own text.
+    pub ocr_pages: Vec<usize>,
 }
 
 impl Extracted {
@@ -192,6 +195,7 @@ impl Extracted {
             note: None,
             page_starts: Vec::new(),
             date: None,
+            ocr_pages: Vec::new(),
         }
     }
 }

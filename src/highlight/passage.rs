@@ -44,6 +44,9 @@ pub struct Passage {
     /// The 1-based page of `start`, in a document with pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<usize>,
+    /// Whether its text was read from an image by OCR: to be checked before it is cited.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ocr: bool,
     #[serde(skip)]
     pub score: f32,
 }
@@ -113,6 +116,7 @@ pub fn passage_around(
             })
             .collect(),
         page: None,
+        ocr: false,
         score: 0.0,
     }
 }
@@ -433,6 +437,7 @@ fn make_passage(
         end,
         highlights,
         page: None,
+        ocr: false,
         score: score(inside.into_iter().map(|m| m.term), weights),
     }
 }

@@ -55,6 +55,8 @@ pub struct Fields {
     pub format: Field,
     /// Where the pages of a paged document start in its text (see `checkpoints`).
     pub page_starts: Field,
+    /// The pages whose text was read by OCR.
+    pub ocr_pages: Field,
 }
 
 pub fn build_schema() -> (Schema, Fields) {
@@ -87,6 +89,7 @@ pub fn build_schema() -> (Schema, Fields) {
         encoding: builder.add_text_field("encoding", STORED),
         format: builder.add_text_field("format", STRING | STORED),
         page_starts: builder.add_bytes_field("page_starts", STORED),
+        ocr_pages: builder.add_bytes_field("ocr_pages", STORED),
     };
     (builder.build(), fields)
 }

@@ -20,6 +20,7 @@ use std::string::FromUtf8Error;
 use tantivy::TantivyDocument;
 use tantivy::schema::{Field, Value};
 
+use crate::text::lines::page_of;
 use crate::{corpus, extract};
 
 use super::checkpoints::{Checkpoint, decode_checkpoints, decode_offsets};
@@ -93,11 +94,19 @@ pub struct StoredDocument {
     pub format: Option<String>,
     /// Where pages 2, 3, … start in the text of a paged document.
     pub page_starts: Vec<usize>,
+    /// The pages (1-based; 1 for a document without pages) read by OCR.
+    pub ocr_pages: Vec<usize>,
     /// A long decoded text, decoded once however many stretches of it are read.
     decoded: OnceCell<String>,
 }
 
 impl StoredDocument {
+    /// Whether the text at byte `offset` was read by OCR.
+    pub fn is_ocr_at(&self, offset: usize) -> bool {
+        let page = page_of(&self.page_starts, offset).unwrap_or(1);
+        self.ocr_pages.contains(&page)
+    }
+
     pub fn new(doc: &TantivyDocument, fields: &Fields) -> StoredDocument {
         let text_of = |field: Field| doc.get_first(field).and_then(|v| v.as_str());
         StoredDocument {
@@ -124,6 +133,11 @@ impl StoredDocument {
                 .map(str::to_string),
             page_starts: doc
                 .get_first(fields.page_starts)
+                .and_then(|v| v.as_bytes())
+                .map(decode_offsets)
+                .unwrap_or_default(),
+            ocr_pages: doc
+                .get_first(fields.ocr_pages)
                 .and_then(|v| v.as_bytes())
                 .map(decode_offsets)
                 .unwrap_or_default(),

@@ -99,9 +99,14 @@ fn write_passage(
     // Characters are written a run at a time: one `write!` each made printing two passages
     // cost more than searching for them.
     let mut run = String::new();
-    if let Some(page) = passage.page {
+    if passage.page.is_some() || passage.ocr {
+        let page = passage.page.map(|page| format!("p. {page}"));
+        let ocr = passage
+            .ocr
+            .then_some("OCR: check against the image before citing");
+        let label: Vec<&str> = page.as_deref().into_iter().chain(ocr).collect();
         out.set_color(ColorSpec::new().set_fg(Some(Color::Green)))?;
-        write!(out, "{:>6}", format!("p. {page}"))?;
+        write!(out, "{:>6}", label.join("  "))?;
         out.reset()?;
         writeln!(out)?;
     }

@@ -48,6 +48,9 @@ struct JsonPassage<'a> {
     /// Only for documents with pages: the 1-based page of `start`.
     #[serde(skip_serializing_if = "Option::is_none")]
     page: Option<usize>,
+    /// Only when true: the text was read from an image by OCR.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    ocr: bool,
     /// Byte ranges within `text`, sorted and non-overlapping.
     highlights: Vec<[usize; 2]>,
     /// For each highlight, the query clause it matched, as the user wrote it.
@@ -95,6 +98,7 @@ fn json_passage<'a>(passage: &'a Passage, terms: &'a [String]) -> JsonPassage<'a
         start: passage.start,
         end: passage.end,
         page: passage.page,
+        ocr: passage.ocr,
         highlights: passage
             .highlights
             .iter()

@@ -116,6 +116,7 @@ pub(super) fn describe(found: &Found) -> QuoteMatch {
     }
     let mut passage = passage_around(text, lines, span_start, span_end, &highlights);
     passage.page = page_of(&document.page_starts, passage.start);
+    passage.ocr = document.is_ocr_at(passage.start);
     let at = |offset: usize| offset - passage.start;
     let found_text = |range: Range<usize>| Some(text[range].to_string());
     let differences = alignment
@@ -170,7 +171,8 @@ pub(super) fn describe(found: &Found) -> QuoteMatch {
         })
         .collect();
     QuoteMatch {
-        verdict: if verbatim {
+        // A text read by OCR is a reading of an image: never verbatim until checked.
+        verdict: if verbatim && !passage.ocr {
             Verdict::Verbatim
         } else {
             Verdict::Near

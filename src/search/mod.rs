@@ -299,6 +299,7 @@ fn ranked_hits(
         let mut passages = passages;
         for passage in &mut passages {
             passage.page = page_of(&stored.page_starts, passage.start);
+            passage.ocr = stored.is_ocr_at(passage.start);
         }
         hits.push(Hit {
             rank: rank + 1,

@@ -76,6 +76,9 @@ pub(super) fn to_tantivy(
     if !extracted.page_starts.is_empty() {
         doc.add_bytes(fields.page_starts, &encode_offsets(&extracted.page_starts));
     }
+    if !extracted.ocr_pages.is_empty() {
+        doc.add_bytes(fields.ocr_pages, &encode_offsets(&extracted.ocr_pages));
+    }
     doc.add_u64(fields.size, document.state.size);
     doc.add_i64(fields.mtime, document.state.mtime);
     doc.add_u64(fields.hash, document.state.hash);
