@@ -42,7 +42,14 @@ pub(super) fn read_document(file: &CorpusFile) -> Result<ReadDocument, SkipReaso
         hash: xxhash_rust::xxh3::xxh3_64(&bytes),
         date: file.date,
     };
-    let extracted = extract::read(file.format, &file.path, bytes)?;
+    // A reader that fails on a hostile file costs that file alone.
+    let read = std::panic::catch_unwind(|| extract::read(file.format, &file.path, bytes));
+    let extracted = read.unwrap_or_else(|_| {
+        Err(SkipReason::Damaged {
+            format: file.format.name(),
+            detail: "its reader failed on it".to_string(),
+        })
+    })?;
     Ok(ReadDocument { extracted, state })
 }
 
