@@ -2,7 +2,7 @@
 //! made plain ([`super::quotation_marks`]), and saying where and why a query cannot be
 //! read: at a position counted in the characters the user typed, with a fix.
 
-use tantivy::query_grammar::{self, UserInputAst};
+use tantivy::query_grammar::{self, Occur, UserInputAst};
 
 use crate::error::{Error, Result};
 use crate::query::quotation_marks::normalize;
@@ -23,12 +23,31 @@ pub struct UserQuery {
 impl UserQuery {
     /// Reads the user's query, or says where and why it cannot be read.
     pub fn read(user_query: &str) -> Result<UserQuery> {
+        if user_query.trim().is_empty() {
+            return Err(Error::Query {
+                position: 0,
+                message: "the query is empty: type the words to find, or \"a phrase\" in \
+                          quotes"
+                    .to_string(),
+            });
+        }
         let (normalized, added) = normalize(user_query);
         let typed_length = user_query.chars().count();
+        if let Some(error) = dangling_operator(&normalized) {
+            return Err(at_typed_position(error, &added, typed_length));
+        }
         let (ast, errors) = query_grammar::parse_query_lenient(&normalized);
         if let Some(error) = errors.first() {
             let error = describe_syntax_error(&normalized, error);
             return Err(at_typed_position(error, &added, typed_length));
+        }
+        if !can_match(&ast) {
+            return Err(Error::Query {
+                position: 0,
+                message: "the query only excludes words (NOT, -), so it can find nothing: add \
+                          what to find, as in `Miami -Witkoff`"
+                    .to_string(),
+            });
         }
         Ok(UserQuery {
             ast,
@@ -113,6 +132,75 @@ fn describe_syntax_error(query: &str, error: &query_grammar::LenientError) -> Er
     }
 }
 
+/// An `AND` or `OR` with no word on one side (`Witkoff AND`, `OR Dmitriev`), or a `NOT`
+/// with none after it: the grammar would search for the word "and", or misplace the error.
+fn dangling_operator(query: &str) -> Option<Error> {
+    // Words outside quotes, with their byte offsets; brackets end a run of words.
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut in_quotes = false;
+    let mut escaped = false;
+    let mut start = None;
+    for (i, c) in query
+        .char_indices()
+        .chain(std::iter::once((query.len(), ' ')))
+    {
+        let separator = !in_quotes && (c.is_whitespace() || c == '(' || c == ')');
+        if let Some(from) = start.filter(|_| separator || c == '"') {
+            words.push((from, &query[from..i]));
+            start = None;
+        }
+        if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == '"' {
+            // A phrase is a word to the operators around it.
+            if !in_quotes {
+                words.push((i, "\"…\""));
+            }
+            in_quotes = !in_quotes;
+        }
+        if c == '(' || c == ')' {
+            words.push((i, if c == '(' { "(" } else { ")" }));
+        } else if !separator && c != '"' && !in_quotes && start.is_none() {
+            start = Some(i);
+        }
+    }
+    let is_operator = |word: &str| matches!(word, "AND" | "OR" | "NOT");
+    for (index, &(at, word)) in words.iter().enumerate() {
+        if !is_operator(word) {
+            continue;
+        }
+        let before = index.checked_sub(1).map(|i| words[i].1);
+        let after = words.get(index + 1).map(|&(_, w)| w);
+        let nothing_after = after.is_none_or(|w| w == ")" || is_operator(w) && w != "NOT");
+        let nothing_before = before.is_none_or(|w| w == "(" || is_operator(w));
+        let message = if nothing_after {
+            format!("{word} is not followed by a word: add one after it, or remove {word}")
+        } else if word != "NOT" && nothing_before {
+            format!("{word} has no word before it: add one, or remove {word}")
+        } else {
+            continue;
+        };
+        return Some(Error::Query {
+            position: query[..at].chars().count() + 1,
+            message,
+        });
+    }
+    None
+}
+
+/// Whether a query can match anything: not when all it has are excluded words.
+fn can_match(ast: &UserInputAst) -> bool {
+    match ast {
+        UserInputAst::Leaf(_) => true,
+        UserInputAst::Boost(inner, _) => can_match(inner),
+        UserInputAst::Clause(clauses) => clauses
+            .iter()
+            .any(|(occur, clause)| *occur != Some(Occur::MustNot) && can_match(clause)),
+    }
+}
+
 /// The byte offset of the last opening delimiter that is never closed.
 fn unmatched_opening(query: &str, open: char, close: char) -> Option<usize> {
     let mut openings = Vec::new();
@@ -152,6 +240,50 @@ mod tests {
         // Found by the property tests: the grammar reported character 3 of "+ ".
         assert_eq!(error_position("+ "), 2);
         assert_eq!(error_position("title:"), 6);
+    }
+
+    #[test]
+    fn an_empty_query_or_one_that_only_excludes_is_refused_with_what_to_type() {
+        for query in [
+            "",
+            "   ",
+            "NOT Witkoff",
+            "-Witkoff",
+            "-Witkoff -Dmitriev",
+            "(-Witkoff)",
+        ] {
+            match UserQuery::read(query) {
+                Err(Error::Query {
+                    position: 0,
+                    message,
+                }) => {
+                    assert!(message.contains("empty") || message.contains("only excludes"))
+                }
+                other => panic!("{query:?}: {:?}", other.map(|_| ())),
+            }
+        }
+        for query in ["Miami -Witkoff", "Miami AND NOT Witkoff", "(a OR b) -c"] {
+            assert!(UserQuery::read(query).is_ok(), "{query}");
+        }
+    }
+
+    #[test]
+    fn an_operator_with_nothing_to_join_is_refused_where_it_stands() {
+        assert_eq!(error_position("Witkoff AND"), 9);
+        assert_eq!(error_position("Witkoff OR "), 9);
+        assert_eq!(error_position("AND Witkoff"), 1);
+        assert_eq!(error_position("Witkoff AND NOT"), 13);
+        assert_eq!(error_position("(Witkoff OR) Miami"), 10);
+        assert_eq!(error_position("Witkoff AND OR Miami"), 9);
+        // Inside quotes they are words.
+        for query in [
+            "\"Witkoff AND\"",
+            "\"and\" Witkoff",
+            "Witkoff and",
+            "rock AND roll",
+        ] {
+            assert!(UserQuery::read(query).is_ok(), "{query}");
+        }
     }
 
     #[test]
