@@ -71,6 +71,11 @@ impl Format {
             .or_else(|| Format::of(Path::new(&format!("file.{name}"))))
     }
 
+    /// Whether its documents have pages, even when they have one (and so no page starts).
+    pub fn has_pages(self) -> bool {
+        matches!(self, Format::Pdf)
+    }
+
     /// The name `--type` and the JSON output use.
     pub fn name(self) -> &'static str {
         match self {
