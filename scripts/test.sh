@@ -6,11 +6,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # program:package, for every external program the tests run.
-needed=(pdftotext:poppler-utils pdfinfo:poppler-utils readelf:binutils)
+needed=(pdftotext:poppler-utils pdfinfo:poppler-utils pdftoppm:poppler-utils pdfunite:poppler-utils
+    tesseract:tesseract-ocr readelf:binutils)
 missing=()
 for pair in "${needed[@]}"; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
+# The OCR tests read English: tesseract-ocr alone may come without its data.
+if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx eng; then
+    missing+=(tesseract-ocr-eng)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
     packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
     if [ "$(id -u)" -eq 0 ]; then sudo=(); elif command -v sudo >/dev/null; then sudo=(sudo); else

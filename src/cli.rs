@@ -126,7 +126,7 @@ pub struct SearchArgs {
     #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub before: Option<i64>,
     /// Only documents of these formats (a list: `pdf,email`; text, pdf, html, email, docx,
-    /// odt, epub, or an extension such as eml).
+    /// odt, epub, image, or an extension such as eml).
     #[arg(long = "type", value_name = "TYPES", value_delimiter = ',', value_parser = parse_format)]
     pub types: Vec<Format>,
     /// Search names only as spelled, not also under their other transliterations (Kiev and
@@ -230,7 +230,9 @@ pub enum ColorWhen {
 
 fn parse_format(text: &str) -> Result<Format, String> {
     Format::named(text).ok_or_else(|| {
-        format!("`{text}` is not a format dossier reads: text, pdf, html, email, docx, odt, epub")
+        format!(
+            "`{text}` is not a format dossier reads: text, pdf, html, email, docx, odt, epub, image"
+        )
     })
 }
 

@@ -78,7 +78,7 @@ fn the_watcher_vouches_for_the_index_until_a_document_changes() {
 
     // What the indexer passes over does not count.
     dossier.write(".notes.txt", "private");
-    dossier.write("photo.jpg", "not a document");
+    dossier.write("song.mp3", "not a document");
     assert!(vouched(&dossier));
 
     // A document appended to does, and the next search finds what was added.

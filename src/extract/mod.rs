@@ -11,8 +11,10 @@
 
 pub mod email;
 pub mod html;
+pub mod ocr;
 pub mod office;
 pub mod pdf;
+mod program;
 pub mod text;
 
 use std::path::Path;
@@ -39,10 +41,12 @@ pub enum Format {
     Odt,
     /// `.epub`.
     Epub,
+    /// `.png`, `.jpg`, `.jpeg`, `.tif`, `.tiff`: read by OCR.
+    Image,
 }
 
 /// Every format, in the order `--help` lists them.
-const ALL: [Format; 7] = [
+const ALL: [Format; 8] = [
     Format::Text,
     Format::Pdf,
     Format::Html,
@@ -50,6 +54,7 @@ const ALL: [Format; 7] = [
     Format::Docx,
     Format::Odt,
     Format::Epub,
+    Format::Image,
 ];
 
 impl Format {
@@ -59,6 +64,7 @@ impl Format {
         match extension.as_str() {
             "txt" | "md" => Some(Format::Text),
             "pdf" => Some(Format::Pdf),
+            "png" | "jpg" | "jpeg" | "tif" | "tiff" => Some(Format::Image),
             _ => None,
         }
     }
@@ -71,6 +77,11 @@ impl Format {
             .or_else(|| Format::of(Path::new(&format!("file.{name}"))))
     }
 
+    /// Whether its documents have pages, even when they have one (and so no page starts).
+    pub fn has_pages(self) -> bool {
+        matches!(self, Format::Pdf)
+    }
+
     /// The name `--type` and the JSON output use.
     pub fn name(self) -> &'static str {
         match self {
@@ -81,6 +92,7 @@ impl Format {
             Format::Docx => "docx",
             Format::Odt => "odt",
             Format::Epub => "epub",
+            Format::Image => "image",
         }
     }
 }
@@ -95,6 +107,7 @@ pub fn read(format: Format, path: &Path, bytes: Vec<u8>) -> Result<Extracted, Sk
         Format::Docx => office::read_docx(&bytes),
         Format::Odt => office::read_odt(&bytes),
         Format::Epub => office::read_epub(&bytes),
+        Format::Image => ocr::read(path, &bytes),
     }
 }
 
@@ -126,7 +139,8 @@ pub enum SkipReason {
         program: &'static str,
         package: &'static str,
     },
-    /// A file of a known format with no text in it (a scan, without OCR).
+    /// A file of a known format with no text in it: none of its own, and none that OCR read
+    /// in its images (for the formats whose images are read).
     #[error("no text in it (a scan or images only?)")]
     NoText,
     /// It starts with the signature of a known binary format; `kind` names the format.

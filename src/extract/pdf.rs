@@ -6,17 +6,23 @@
 //! default reading order is kept (not `-layout`): two-column pages then read column by
 //! column, so sentences stay whole. The text is exactly what `pdftotext` wrote, in which a
 //! form feed ends each page; the page starts are the offsets just after those form feeds.
-//! A PDF with no text at all (a scan) is skipped: reading images is OCR's job.
+//!
+//! A page without text (a scan) is rendered as an image by poppler's `pdftoppm` and read
+//! by OCR (see [`super::ocr`]): the reading takes the page's place in the text, before its
+//! form feed, and the page is listed in [`Extracted::ocr_pages`]. OCR is slow (seconds a
+//! page), so it is bounded: so many pages a file, each with its own time limit, and all of
+//! them with one. A page left unread is said in the document's note; a PDF with no text
+//! even then is skipped, with the reason its pages were not read if they were not.
 
-use std::io::{self, Read};
-use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
-use std::thread;
-use std::time::Duration;
+use std::fmt;
+use std::path::Path;
+use std::process::{Command, ExitStatus};
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
-use wait_timeout::ChildExt;
 
+use super::ocr::{self, Ocr};
+use super::program::{self, MAX_STDERR_BYTES, RunFailure};
 use super::{Extracted, Format, SkipReason, title_of};
 
 /// How long `pdftotext` (and then `pdfinfo`) may take over one file.
@@ -26,29 +32,57 @@ const TIME_LIMIT: Duration = Duration::from_secs(60);
 /// Thousands of pages of books fit many times over; a file that writes more is a trap.
 const MAX_TEXT_BYTES: usize = 256 * 1024 * 1024;
 
-/// How much of a program's error output is kept, to say what went wrong.
-const MAX_STDERR_BYTES: usize = 64 * 1024;
-
 /// A PDF's header may follow some junk, within this many bytes (as poppler allows).
 const HEADER_WINDOW: usize = 1024;
 
 /// The longest reason quoted from `pdftotext`'s error output.
 const MAX_DETAIL_CHARS: usize = 200;
 
-/// The program the reasons name (a test runs a missing one in its place).
+/// The programs the reasons name (a test runs a missing one in their place).
 const PROGRAM: &str = "pdftotext";
+const RENDERER: &str = "pdftoppm";
+const PACKAGE: &str = "poppler-utils";
 
-/// The program that extracts the text, and the limits it runs under.
+/// The most pages without text of one PDF read by OCR; the others stay without text.
+const MAX_OCR_PAGES: usize = 500;
+
+/// How long OCR may take over one PDF, all its pages together (each page also has the
+/// limit of one image, [`Ocr::time_limit`]).
+const OCR_TIME_LIMIT: Duration = Duration::from_secs(30 * 60);
+
+/// The resolution pages are rendered at for OCR, in dots per inch: Tesseract reads best
+/// at 300.
+const OCR_RESOLUTION: &str = "300";
+
+/// The programs that extract the text, and the limits they run under.
 struct Extractor<'a> {
     program: &'a str,
     time_limit: Duration,
     max_text_bytes: usize,
+    ocr: PageOcr<'a>,
+}
+
+/// How pages without text are read: rendered by `renderer`, then read by `ocr`, whose time
+/// limit is each page's (rendering included).
+#[derive(Clone, Copy)]
+struct PageOcr<'a> {
+    renderer: &'a str,
+    ocr: Ocr<'a>,
+    max_pages: usize,
+    /// For all the pages of one file.
+    time_limit: Duration,
 }
 
 const PDFTOTEXT: Extractor<'static> = Extractor {
     program: PROGRAM,
     time_limit: TIME_LIMIT,
     max_text_bytes: MAX_TEXT_BYTES,
+    ocr: PageOcr {
+        renderer: RENDERER,
+        ocr: ocr::TESSERACT,
+        max_pages: MAX_OCR_PAGES,
+        time_limit: OCR_TIME_LIMIT,
+    },
 };
 
 /// The text of the PDF at `path` (whose bytes are `bytes`), page by page.
@@ -66,8 +100,8 @@ fn read_with(extractor: &Extractor, path: &Path, bytes: &[u8]) -> Result<Extract
             "no %PDF- header in its first 1024 bytes (not a PDF file?)",
         ));
     }
-    let argument = program_argument(path);
-    let ran = run(
+    let argument = program::argument(path);
+    let ran = program::run(
         Command::new(extractor.program)
             .args(["-enc", "UTF-8"])
             .arg(&argument)
@@ -75,7 +109,7 @@ fn read_with(extractor: &Extractor, path: &Path, bytes: &[u8]) -> Result<Extract
         extractor.time_limit,
         extractor.max_text_bytes,
     )
-    .map_err(RunFailure::into_skip_reason)?;
+    .map_err(|failure| failure.into_skip_reason(PROGRAM, PACKAGE))?;
 
     let mut note = None;
     let stdout = if ran.stdout_cut {
@@ -118,9 +152,16 @@ fn read_with(extractor: &Extractor, path: &Path, bytes: &[u8]) -> Result<Extract
             String::from_utf8_lossy(error.as_bytes()).into_owned()
         }
     };
-    if text.chars().all(char::is_whitespace) {
-        return Err(SkipReason::NoText);
+    let reading = read_pages_without_text(&extractor.ocr, &argument, &text);
+    if reading.text.chars().all(char::is_whitespace) {
+        return Err(reading.skip_reason());
     }
+    let ocr_note = reading.note();
+    let note = match (note, ocr_note) {
+        (Some(note), Some(ocr_note)) => Some(format!("{note}; {ocr_note}")),
+        (note, ocr_note) => note.or(ocr_note),
+    };
+    let text = reading.text;
 
     let info = document_info(&argument, extractor.time_limit);
     let mut extracted = Extracted::new(Format::Pdf);
@@ -133,6 +174,7 @@ fn read_with(extractor: &Extractor, path: &Path, bytes: &[u8]) -> Result<Extract
     extracted.page_starts = page_starts(&text);
     extracted.note = note;
     extracted.text = text;
+    extracted.ocr_pages = reading.pages;
     Ok(extracted)
 }
 
@@ -140,15 +182,6 @@ fn damaged(detail: &str) -> SkipReason {
     SkipReason::Damaged {
         format: "PDF",
         detail: detail.to_string(),
-    }
-}
-
-/// The path as an argument: a relative path starting with `-` would read as an option.
-fn program_argument(path: &Path) -> PathBuf {
-    if path.is_relative() {
-        Path::new(".").join(path)
-    } else {
-        path.to_path_buf()
     }
 }
 
@@ -169,7 +202,7 @@ struct DocumentInfo {
 }
 
 fn document_info(argument: &Path, time_limit: Duration) -> DocumentInfo {
-    let ran = run(
+    let ran = program::run(
         Command::new("pdfinfo")
             .args(["-isodates", "-enc", "UTF-8"])
             .arg(argument),
@@ -242,138 +275,246 @@ fn failure_detail(status: &ExitStatus, stderr: &str, argument: &Path, path: &Pat
             None => format!("{PROGRAM} stopped without an exit code (it crashed?)"),
         };
     };
-    let name = path
-        .file_name()
-        .map(|name| name.to_string_lossy())
-        .unwrap_or_default();
-    let line = line.replace(argument.to_string_lossy().as_ref(), &name);
+    let line = program::without_path(line, argument, path);
     // "Syntax Error: Couldn't read xref table": the category is poppler's, not the reader's.
     let message = line
         .split_once("Error: ")
         .map_or(line.as_str(), |(_, message)| message);
-    let message: String = message
-        .trim()
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(MAX_DETAIL_CHARS)
-        .collect();
-    format!("{PROGRAM}: {message}")
+    format!(
+        "{PROGRAM}: {}",
+        program::one_line(message, MAX_DETAIL_CHARS)
+    )
 }
 
-/// A program's run to its end.
-struct Ran {
-    status: ExitStatus,
-    /// At most the cap it was given.
-    stdout: Vec<u8>,
-    /// The program wrote more than the cap; its output was closed, which stops it.
-    stdout_cut: bool,
-    /// What it wrote on its error output (the start of it), lossily decoded.
-    stderr: String,
+/// What OCR made of a PDF's pages without text.
+struct OcrReading {
+    /// pdftotext's text with each page OCR read in its place, before its form feed.
+    text: String,
+    /// The pages OCR read text on (1-based, in order).
+    pages: Vec<usize>,
+    /// The pages without text that were not read, each with why.
+    unread: Vec<(usize, Unread)>,
 }
 
-/// Why a program gave nothing.
-enum RunFailure {
-    NotInstalled,
-    TimedOut(Duration),
-    Io(io::Error),
+/// Why a page without text was not read by OCR.
+#[derive(Clone, Debug, PartialEq)]
+enum Unread {
+    /// Rendering or reading it failed so (tesseract missing, its time limit, …).
+    Failed(SkipReason),
+    /// It came after the most pages of a file that are read.
+    PastTheMost(usize),
+    /// The time for the whole file ran out.
+    OutOfTime(Duration),
 }
 
-impl RunFailure {
-    fn into_skip_reason(self) -> SkipReason {
+impl fmt::Display for Unread {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
-            RunFailure::NotInstalled => SkipReason::ProgramMissing {
-                program: PROGRAM,
-                package: "poppler-utils",
-            },
-            RunFailure::TimedOut(limit) => SkipReason::TimedOut {
+            Unread::Failed(reason @ SkipReason::ProgramMissing { .. }) => {
+                write!(f, "{reason}; then index again with --rebuild")
+            }
+            Unread::Failed(reason) => write!(f, "{reason}"),
+            Unread::PastTheMost(most) => write!(f, "at most {most} pages of a file are read"),
+            Unread::OutOfTime(limit) => write!(
+                f,
+                "OCR took {} s over this file, its time limit",
+                limit.as_secs_f64().ceil()
+            ),
+        }
+    }
+}
+
+impl OcrReading {
+    /// Why a PDF without text even after OCR is skipped: why its pages were not read, if
+    /// they were not.
+    fn skip_reason(&self) -> SkipReason {
+        match self.unread.first() {
+            Some((_, Unread::Failed(reason))) => reason.clone(),
+            Some((_, Unread::OutOfTime(limit))) => SkipReason::TimedOut {
                 seconds: limit.as_secs_f64().ceil() as u64,
             },
-            RunFailure::Io(error) => {
-                SkipReason::Unreadable(format!("could not run {PROGRAM}: {error}"))
+            Some((_, Unread::PastTheMost(_))) | None => SkipReason::NoText,
+        }
+    }
+
+    /// What the reader should know of the pages left unread: one sentence for each reason.
+    fn note(&self) -> Option<String> {
+        let mut reasons: Vec<(String, Vec<usize>)> = Vec::new();
+        for (page, why) in &self.unread {
+            let why = why.to_string();
+            match reasons.iter_mut().find(|(reason, _)| *reason == why) {
+                Some((_, pages)) => pages.push(*page),
+                None => reasons.push((why, vec![*page])),
             }
         }
+        let sentences: Vec<String> = reasons
+            .into_iter()
+            .map(|(why, pages)| {
+                format!("{} without text not read by OCR: {why}", page_list(&pages))
+            })
+            .collect();
+        (!sentences.is_empty()).then(|| sentences.join("; "))
     }
 }
 
-/// Runs `command` for at most `time_limit`, keeping at most `max_stdout` bytes of its output.
-/// Both outputs are read on their own threads as the program writes, so neither pipe fills
-/// up and blocks it.
-fn run(command: &mut Command, time_limit: Duration, max_stdout: usize) -> Result<Ran, RunFailure> {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|error| match error.kind() {
-            io::ErrorKind::NotFound => RunFailure::NotInstalled,
-            _ => RunFailure::Io(error),
-        })?;
-    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
-        let _ = child.kill();
-        let _ = child.wait();
-        return Err(RunFailure::Io(io::Error::other("no pipe to the program")));
-    };
-    let stdout = thread::spawn(move || read_capped(stdout, max_stdout));
-    let stderr = thread::spawn(move || read_draining(stderr, MAX_STDERR_BYTES));
-
-    let waited = child.wait_timeout(time_limit);
-    let status = match waited {
-        Ok(Some(status)) => Ok(status),
-        Ok(None) => Err(RunFailure::TimedOut(time_limit)),
-        Err(error) => Err(RunFailure::Io(error)),
-    };
-    if status.is_err() {
-        // Killed, its pipes close and the threads finish.
-        let _ = child.kill();
-        let _ = child.wait();
+/// "page 3", "pages 3, 5 and 9", "12 pages (3, 5, 9, …)".
+fn page_list(pages: &[usize]) -> String {
+    const LISTED: usize = 5;
+    let numbers: Vec<String> = pages.iter().map(usize::to_string).collect();
+    match numbers.as_slice() {
+        [one] => format!("page {one}"),
+        [first @ .., last] if numbers.len() <= LISTED => {
+            format!("pages {} and {last}", first.join(", "))
+        }
+        _ => format!(
+            "{} pages ({}, …)",
+            numbers.len(),
+            numbers[..LISTED].join(", ")
+        ),
     }
-    let stdout = stdout.join();
-    let stderr = stderr.join();
-    let status = status?;
-    let (stdout, stdout_cut) = match stdout {
-        Ok(Ok(read)) => read,
-        Ok(Err(error)) => return Err(RunFailure::Io(error)),
-        Err(_) => {
-            return Err(RunFailure::Io(io::Error::other(
-                "reading its output failed",
-            )));
+}
+
+/// Reads by OCR the pages of `text` (pdftotext's: each page ended by a form feed) that
+/// have nothing but white space, rendering them from the PDF at `argument`.
+fn read_pages_without_text(settings: &PageOcr, argument: &Path, text: &str) -> OcrReading {
+    let pages: Vec<&str> = text.split_inclusive('\x0c').collect();
+    let without_text: Vec<usize> = (1..=pages.len())
+        .filter(|&page| pages[page - 1].chars().all(char::is_whitespace))
+        .collect();
+    let mut reading = OcrReading {
+        text: String::new(),
+        pages: Vec::new(),
+        unread: Vec::new(),
+    };
+    if without_text.is_empty() {
+        reading.text = text.to_string();
+        return reading;
+    }
+
+    let deadline = Instant::now() + settings.time_limit;
+    let folder = tempfile::Builder::new().prefix("dossier-ocr-").tempdir();
+    let mut read: Vec<(usize, String)> = Vec::new();
+    let mut missing: Option<SkipReason> = None;
+    for (nth, &page) in without_text.iter().enumerate() {
+        let unread = if nth >= settings.max_pages {
+            Unread::PastTheMost(settings.max_pages)
+        } else if let Some(reason) = &missing {
+            Unread::Failed(reason.clone())
+        } else if Instant::now() >= deadline {
+            Unread::OutOfTime(settings.time_limit)
+        } else {
+            let read_page = match &folder {
+                Ok(folder) => read_page(settings, folder.path(), argument, page, deadline),
+                Err(error) => Err(Unread::Failed(SkipReason::Unreadable(format!(
+                    "no temporary folder for OCR: {error}"
+                )))),
+            };
+            match read_page {
+                Ok(page_text) if page_text.chars().all(char::is_whitespace) => continue,
+                Ok(page_text) => {
+                    read.push((page, page_text));
+                    continue;
+                }
+                Err(unread) => {
+                    if let Unread::Failed(reason @ SkipReason::ProgramMissing { .. }) = &unread {
+                        missing = Some(reason.clone());
+                    }
+                    unread
+                }
+            }
+        };
+        reading.unread.push((page, unread));
+    }
+
+    let mut read = read.into_iter().peekable();
+    for (index, original) in pages.iter().enumerate() {
+        let page = index + 1;
+        match read.next_if(|(read_page, _)| *read_page == page) {
+            Some((_, page_text)) => {
+                reading.text.push_str(&page_text);
+                if original.ends_with('\x0c') {
+                    reading.text.push('\x0c');
+                }
+                reading.pages.push(page);
+            }
+            None => reading.text.push_str(original),
+        }
+    }
+    reading
+}
+
+/// The text OCR reads on `page` of the PDF at `argument`, rendered into `folder`; within
+/// the time of one image, and before `deadline`.
+fn read_page(
+    settings: &PageOcr,
+    folder: &Path,
+    argument: &Path,
+    page: usize,
+    deadline: Instant,
+) -> Result<String, Unread> {
+    let started = Instant::now();
+    let left = deadline.saturating_duration_since(started);
+    let time_limit = settings.ocr.time_limit.min(left);
+    // Past the time limit, say which one it was.
+    let timed_out = || {
+        if left <= settings.ocr.time_limit {
+            Unread::OutOfTime(settings.time_limit)
+        } else {
+            Unread::Failed(SkipReason::TimedOut {
+                seconds: settings.ocr.time_limit.as_secs_f64().ceil() as u64,
+            })
         }
     };
-    let stderr = match stderr {
-        Ok(Ok(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
-        _ => String::new(),
+    let number = page.to_string();
+    let root = folder.join("page");
+    let ran = program::run(
+        Command::new(settings.renderer)
+            .args(["-r", OCR_RESOLUTION, "-gray", "-tiff", "-singlefile"])
+            .args(["-f", &number, "-l", &number])
+            .arg(argument)
+            .arg(&root),
+        time_limit,
+        MAX_STDERR_BYTES,
+    )
+    .map_err(|failure| match failure {
+        RunFailure::TimedOut(_) => timed_out(),
+        failure => Unread::Failed(failure.into_skip_reason(RENDERER, PACKAGE)),
+    })?;
+    let image = root.with_extension("tif");
+    if !ran.status.success() || !image.is_file() {
+        let why = ran
+            .stderr
+            .lines()
+            .rev()
+            .find(|line| !line.trim().is_empty());
+        return Err(Unread::Failed(damaged(&format!(
+            "{RENDERER} could not render page {page} for OCR: {}",
+            program::one_line(
+                &program::without_path(why.unwrap_or("no reason given"), argument, argument),
+                MAX_DETAIL_CHARS
+            )
+        ))));
+    }
+    let ocr = Ocr {
+        time_limit: time_limit.saturating_sub(started.elapsed()),
+        ..settings.ocr
     };
-    Ok(Ran {
-        status,
-        stdout,
-        stdout_cut,
-        stderr,
+    let recognized = ocr.recognize(&image);
+    // A page at 300 dpi is megabytes: one at a time in the folder.
+    let _ = std::fs::remove_file(&image);
+    recognized.map_err(|reason| match reason {
+        SkipReason::TimedOut { .. } => timed_out(),
+        SkipReason::Damaged { detail, .. } => {
+            Unread::Failed(damaged(&format!("page {page}: {detail}")))
+        }
+        reason => Unread::Failed(reason),
     })
-}
-
-/// Up to `cap` bytes, and whether there were more. The pipe closes when this returns, so a
-/// program with more to write gets a broken pipe and stops.
-fn read_capped(from: impl Read, cap: usize) -> io::Result<(Vec<u8>, bool)> {
-    let mut bytes = Vec::new();
-    from.take(cap as u64 + 1).read_to_end(&mut bytes)?;
-    let cut = bytes.len() > cap;
-    bytes.truncate(cap);
-    Ok((bytes, cut))
-}
-
-/// Up to `cap` bytes; the rest is read and dropped, so that a program that only complains
-/// a lot is not stopped for it.
-fn read_draining(mut from: impl Read, cap: usize) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    (&mut from).take(cap as u64).read_to_end(&mut bytes)?;
-    io::copy(&mut from, &mut io::sink())?;
-    Ok(bytes)
 }
 
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
-    use std::time::Instant;
+    use std::path::PathBuf;
 
     use super::*;
 
@@ -394,12 +535,19 @@ mod tests {
         installed(read_with(extractor, &path, &bytes))
     }
 
-    /// `result`, unless pdftotext is missing: then the test fails and says what to install.
+    /// `result`, unless a program it needs (pdftotext, tesseract) or tesseract's English is
+    /// missing: then the test fails and says what to install.
     fn installed(result: Result<Extracted, SkipReason>) -> Result<Extracted, SkipReason> {
-        if let Err(SkipReason::ProgramMissing { .. }) = result {
+        let said = match &result {
+            Err(reason) => reason.to_string(),
+            Ok(extracted) => extracted.note.clone().unwrap_or_default(),
+        };
+        if said.contains("is not installed") || said.contains("has no data for the language 'eng'")
+        {
             panic!(
-                "pdftotext is not installed, so the PDF reader cannot be tested: install \
-                 poppler-utils (Debian and Ubuntu: apt-get install poppler-utils)"
+                "the PDF reader cannot be tested: {said}. Install poppler-utils, \
+                 tesseract-ocr and tesseract-ocr-eng (scripts/test.sh installs what the \
+                 tests need)"
             );
         }
         result
@@ -606,8 +754,214 @@ mod tests {
     }
 
     #[test]
-    fn a_scan_without_a_text_layer_has_no_text() {
-        assert_eq!(read_sample("c02-22.pdf"), Err(SkipReason::NoText));
+    fn a_scan_is_read_by_ocr_in_its_place() {
+        let extracted = read_sample("c02-22.pdf").expect("reads");
+        assert_eq!(extracted.ocr_pages, [1]);
+        assert!(extracted.page_starts.is_empty(), "one page");
+        assert!(extracted.text.ends_with('\x0c'), "the page still ends");
+        assert_eq!(extracted.text.matches('\x0c').count(), 1);
+        assert!(
+            collapse_whitespace(&extracted.text)
+                .to_lowercase()
+                .contains("there was a light behind him"),
+            "{}",
+            extracted.text
+        );
+        assert_eq!(extracted.note, None);
+    }
+
+    #[test]
+    fn a_pdf_with_text_is_not_read_by_ocr() {
+        let extracted = read_sample("multicolumn.pdf").expect("reads");
+        assert!(extracted.ocr_pages.is_empty());
+        assert_eq!(extracted.note, None);
+    }
+
+    /// multicolumn.pdf's three pages of text, then c02-22.pdf's scanned page, joined into
+    /// one PDF by poppler's `pdfunite`.
+    fn text_then_scan() -> (tempfile::TempDir, PathBuf, Vec<u8>) {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let joined = folder.path().join("text-then-scan.pdf");
+        let status = std::process::Command::new("pdfunite")
+            .arg(formats_dir().join("multicolumn.pdf"))
+            .arg(formats_dir().join("c02-22.pdf"))
+            .arg(&joined)
+            .status()
+            .unwrap_or_else(|error| {
+                panic!(
+                    "pdfunite did not run ({error}): install poppler-utils (Debian and \
+                     Ubuntu: apt-get install poppler-utils)"
+                )
+            });
+        assert!(status.success(), "pdfunite joins the two PDFs");
+        let bytes = std::fs::read(&joined).expect("the joined PDF reads");
+        (folder, joined, bytes)
+    }
+
+    #[test]
+    fn only_the_pages_without_text_are_read_by_ocr() {
+        let (_folder, joined, bytes) = text_then_scan();
+        let extracted = installed(read_with(&PDFTOTEXT, &joined, &bytes)).expect("reads");
+        assert_pages_are_sound("text-then-scan", &extracted);
+        assert_eq!(extracted.ocr_pages, [4]);
+        let pages = pages(&extracted);
+        assert_eq!(pages.len(), 4);
+        let multicolumn = read_sample("multicolumn.pdf").expect("reads");
+        assert_eq!(
+            pages[..3].concat(),
+            multicolumn.text,
+            "the text pages are pdftotext's, as they stand"
+        );
+        assert!(
+            collapse_whitespace(pages[3])
+                .to_lowercase()
+                .contains("there was a light behind him")
+        );
+        assert!(pages[3].ends_with('\x0c'));
+        assert_eq!(extracted.note, None);
+    }
+
+    fn without_tesseract() -> Extractor<'static> {
+        Extractor {
+            ocr: PageOcr {
+                ocr: Ocr {
+                    program: "dossier-test-no-such-program",
+                    ..ocr::TESSERACT
+                },
+                ..PDFTOTEXT.ocr
+            },
+            ..PDFTOTEXT
+        }
+    }
+
+    #[test]
+    fn a_scan_without_tesseract_says_which_package_to_install() {
+        let path = formats_dir().join("c02-22.pdf");
+        let bytes = std::fs::read(&path).expect("reads");
+        let skipped = read_with(&without_tesseract(), &path, &bytes);
+        assert_eq!(
+            skipped,
+            Err(SkipReason::ProgramMissing {
+                program: "tesseract",
+                package: "tesseract-ocr"
+            })
+        );
+        assert_eq!(
+            skipped.unwrap_err().to_string(),
+            "tesseract is not installed (Debian and Ubuntu: apt-get install tesseract-ocr)"
+        );
+    }
+
+    #[test]
+    fn without_tesseract_the_pages_with_text_are_kept_and_the_others_noted() {
+        let (_folder, joined, bytes) = text_then_scan();
+        let extracted = read_with(&without_tesseract(), &joined, &bytes).expect("reads");
+        assert!(extracted.ocr_pages.is_empty());
+        assert_eq!(extracted.page_starts.len() + 1, 4);
+        assert!(pages(&extracted)[3].trim().is_empty());
+        assert_eq!(
+            extracted.note.as_deref(),
+            Some(
+                "page 4 without text not read by OCR: tesseract is not installed (Debian and \
+                 Ubuntu: apt-get install tesseract-ocr); then index again with --rebuild"
+            )
+        );
+    }
+
+    #[test]
+    fn ocr_past_a_pages_time_limit_is_stopped() {
+        let hurried = Extractor {
+            ocr: PageOcr {
+                ocr: Ocr {
+                    time_limit: Duration::from_millis(1),
+                    ..ocr::TESSERACT
+                },
+                ..PDFTOTEXT.ocr
+            },
+            ..PDFTOTEXT
+        };
+        let started = Instant::now();
+        assert_eq!(
+            read_sample_with(&hurried, "c02-22.pdf"),
+            Err(SkipReason::TimedOut { seconds: 1 })
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "killed, not waited for"
+        );
+        let (_folder, joined, bytes) = text_then_scan();
+        let extracted = installed(read_with(&hurried, &joined, &bytes)).expect("reads");
+        assert!(extracted.ocr_pages.is_empty());
+        let note = extracted.note.expect("a note");
+        assert!(
+            note.starts_with("page 4 without text not read by OCR: reading it took longer"),
+            "{note}"
+        );
+    }
+
+    #[test]
+    fn ocr_past_a_files_time_limit_or_page_count_is_stopped() {
+        let (_folder, joined, bytes) = text_then_scan();
+        let out_of_time = Extractor {
+            ocr: PageOcr {
+                time_limit: Duration::from_millis(1),
+                ..PDFTOTEXT.ocr
+            },
+            ..PDFTOTEXT
+        };
+        assert_eq!(
+            read_sample_with(&out_of_time, "c02-22.pdf"),
+            Err(SkipReason::TimedOut { seconds: 1 })
+        );
+        let extracted = installed(read_with(&out_of_time, &joined, &bytes)).expect("reads");
+        assert!(extracted.ocr_pages.is_empty());
+        assert_eq!(
+            extracted.note.as_deref(),
+            Some(
+                "page 4 without text not read by OCR: OCR took 1 s over this file, its time limit"
+            )
+        );
+
+        let none = Extractor {
+            ocr: PageOcr {
+                max_pages: 0,
+                ..PDFTOTEXT.ocr
+            },
+            ..PDFTOTEXT
+        };
+        assert_eq!(
+            read_sample_with(&none, "c02-22.pdf"),
+            Err(SkipReason::NoText)
+        );
+        let extracted = installed(read_with(&none, &joined, &bytes)).expect("reads");
+        assert_eq!(
+            extracted.note.as_deref(),
+            Some("page 4 without text not read by OCR: at most 0 pages of a file are read")
+        );
+    }
+
+    #[test]
+    fn a_pdf_of_blank_pages_has_no_text_even_by_ocr() {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let path = folder.path().join("blank.pdf");
+        let bytes = b"%PDF-1.4\n\
+            1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n\
+            2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n\
+            3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >> endobj\n\
+            trailer << /Root 1 0 R >>\n%%EOF\n";
+        std::fs::write(&path, bytes).expect("writes");
+        assert_eq!(
+            installed(read_with(&PDFTOTEXT, &path, bytes)),
+            Err(SkipReason::NoText)
+        );
+    }
+
+    #[test]
+    fn unread_pages_are_listed_briefly() {
+        assert_eq!(page_list(&[3]), "page 3");
+        assert_eq!(page_list(&[3, 5]), "pages 3 and 5");
+        assert_eq!(page_list(&[1, 2, 3, 4, 5]), "pages 1, 2, 3, 4 and 5");
+        assert_eq!(page_list(&[1, 2, 3, 4, 5, 9]), "6 pages (1, 2, 3, 4, 5, …)");
     }
 
     #[test]

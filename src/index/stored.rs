@@ -101,9 +101,18 @@ pub struct StoredDocument {
 }
 
 impl StoredDocument {
+    /// The 1-based page of byte `offset`; `None` for a document without pages. A document
+    /// of a paged format with one page has no page starts, and is on page 1.
+    pub fn page_at(&self, offset: usize) -> Option<usize> {
+        page_of(&self.page_starts, offset).or_else(|| {
+            let format = self.format.as_deref().and_then(extract::Format::named);
+            format.is_some_and(extract::Format::has_pages).then_some(1)
+        })
+    }
+
     /// Whether the text at byte `offset` was read by OCR.
     pub fn is_ocr_at(&self, offset: usize) -> bool {
-        let page = page_of(&self.page_starts, offset).unwrap_or(1);
+        let page = self.page_at(offset).unwrap_or(1);
         self.ocr_pages.contains(&page)
     }
 
@@ -283,5 +292,37 @@ mod tests {
         for (reason, wording) in reasons {
             assert_eq!(reason.to_string(), wording);
         }
+    }
+
+    fn stored(
+        format: Option<&str>,
+        page_starts: Vec<usize>,
+        ocr_pages: Vec<usize>,
+    ) -> StoredDocument {
+        StoredDocument {
+            id: "doc".to_string(),
+            path: "doc".to_string(),
+            title: String::new(),
+            text: Some("one\x0ctwo\x0c".to_string()),
+            checkpoints: Vec::new(),
+            size: 0,
+            mtime: 0,
+            encoding: None,
+            format: format.map(str::to_string),
+            page_starts,
+            ocr_pages,
+            decoded: OnceCell::new(),
+        }
+    }
+
+    #[test]
+    fn a_one_page_pdf_is_on_page_one_and_a_text_on_none() {
+        assert_eq!(stored(Some("pdf"), vec![], vec![]).page_at(2), Some(1));
+        assert_eq!(stored(Some("pdf"), vec![4], vec![]).page_at(5), Some(2));
+        assert_eq!(stored(None, vec![], vec![]).page_at(2), None);
+        assert_eq!(stored(Some("image"), vec![], vec![1]).page_at(2), None);
+        assert!(stored(Some("image"), vec![], vec![1]).is_ocr_at(2));
+        assert!(stored(Some("pdf"), vec![4], vec![2]).is_ocr_at(4));
+        assert!(!stored(Some("pdf"), vec![4], vec![2]).is_ocr_at(3));
     }
 }

@@ -10,7 +10,6 @@ use crate::highlight::matches::Word;
 use crate::highlight::passage::{Highlight, Passage, passage_around};
 use crate::index::stored::StoredDocument;
 use crate::text::lines::Lines;
-use crate::text::lines::page_of;
 
 use super::align::{Alignment, Step};
 use super::parse::QuoteWords;
@@ -115,7 +114,7 @@ pub(super) fn describe(found: &Found) -> QuoteMatch {
         }
     }
     let mut passage = passage_around(text, lines, span_start, span_end, &highlights);
-    passage.page = page_of(&document.page_starts, passage.start);
+    passage.page = document.page_at(passage.start);
     passage.ocr = document.is_ocr_at(passage.start);
     let at = |offset: usize| offset - passage.start;
     let found_text = |range: Range<usize>| Some(text[range].to_string());

@@ -21,7 +21,6 @@ use crate::query::synonyms::Words;
 use crate::query::{ParsedQuery, Pattern, QueryTerm};
 use crate::search::suggest::{Suggestion, suggest};
 use crate::text::dates::format_date;
-use crate::text::lines::page_of;
 
 /// A stored text at least this long is analyzed again only around the places where the
 /// postings put the query's words; a shorter one is analyzed whole, which costs less than
@@ -298,7 +297,7 @@ fn ranked_hits(
         };
         let mut passages = passages;
         for passage in &mut passages {
-            passage.page = page_of(&stored.page_starts, passage.start);
+            passage.page = stored.page_at(passage.start);
             passage.ocr = stored.is_ocr_at(passage.start);
         }
         hits.push(Hit {

@@ -147,7 +147,7 @@ mod tests {
         let first = fingerprint(corpus.path(), &index);
         assert_eq!(fingerprint(corpus.path(), &index), first);
         // Files the indexer does not look at do not count.
-        std::fs::write(corpus.path().join("photo.jpg"), "x").unwrap();
+        std::fs::write(corpus.path().join("song.mp3"), "x").unwrap();
         std::fs::write(index.join("meta.json"), "{}").unwrap();
         std::fs::write(corpus.path().join(".hidden.txt"), "x").unwrap();
         std::fs::create_dir_all(corpus.path().join(".git/deep")).unwrap();

@@ -41,6 +41,9 @@ pub struct Passage {
     /// Only in documents with pages.
     #[serde(default)]
     pub page: Option<usize>,
+    /// Only when true: the text was read from an image by OCR.
+    #[serde(default)]
+    pub ocr: bool,
 }
 
 impl Passage {

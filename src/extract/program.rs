@@ -1,0 +1,168 @@
+//! Running a reader's external program (`pdftotext`, `pdftoppm`, `tesseract`) on one file:
+//! with a time limit, past which it is killed, and a cap on the output kept, past which its
+//! output is closed. A damaged or hostile file then costs a bounded time and memory, and
+//! cannot take dossier down with the program.
+//!
+//! This file knows programs, not formats: what a run's output or failure means is the
+//! reader's to say.
+
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::thread;
+use std::time::Duration;
+
+use wait_timeout::ChildExt;
+
+use super::SkipReason;
+
+/// How much of a program's error output is kept, to say what went wrong.
+pub(super) const MAX_STDERR_BYTES: usize = 64 * 1024;
+
+/// The path as a program's argument: a relative path starting with `-` would read as an
+/// option.
+pub(super) fn argument(path: &Path) -> PathBuf {
+    if path.is_relative() {
+        Path::new(".").join(path)
+    } else {
+        path.to_path_buf()
+    }
+}
+
+/// A program's run to its end.
+pub(super) struct Ran {
+    pub status: ExitStatus,
+    /// At most the cap it was given.
+    pub stdout: Vec<u8>,
+    /// The program wrote more than the cap; its output was closed, which stops it.
+    pub stdout_cut: bool,
+    /// What it wrote on its error output (the start of it), lossily decoded.
+    pub stderr: String,
+}
+
+/// Why a program gave nothing.
+#[derive(Debug)]
+pub(super) enum RunFailure {
+    NotInstalled,
+    TimedOut(Duration),
+    Io(io::Error),
+}
+
+impl RunFailure {
+    /// The reason a file is skipped when `program` (from Debian's `package`) failed so.
+    pub(super) fn into_skip_reason(
+        self,
+        program: &'static str,
+        package: &'static str,
+    ) -> SkipReason {
+        match self {
+            RunFailure::NotInstalled => SkipReason::ProgramMissing { program, package },
+            RunFailure::TimedOut(limit) => SkipReason::TimedOut {
+                seconds: limit.as_secs_f64().ceil() as u64,
+            },
+            RunFailure::Io(error) => {
+                SkipReason::Unreadable(format!("could not run {program}: {error}"))
+            }
+        }
+    }
+}
+
+/// Runs `command` for at most `time_limit`, keeping at most `max_stdout` bytes of its output.
+/// Both outputs are read on their own threads as the program writes, so neither pipe fills
+/// up and blocks it.
+pub(super) fn run(
+    command: &mut Command,
+    time_limit: Duration,
+    max_stdout: usize,
+) -> Result<Ran, RunFailure> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|error| match error.kind() {
+            io::ErrorKind::NotFound => RunFailure::NotInstalled,
+            _ => RunFailure::Io(error),
+        })?;
+    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(RunFailure::Io(io::Error::other("no pipe to the program")));
+    };
+    let stdout = thread::spawn(move || read_capped(stdout, max_stdout));
+    let stderr = thread::spawn(move || read_draining(stderr, MAX_STDERR_BYTES));
+
+    let waited = child.wait_timeout(time_limit);
+    let status = match waited {
+        Ok(Some(status)) => Ok(status),
+        Ok(None) => Err(RunFailure::TimedOut(time_limit)),
+        Err(error) => Err(RunFailure::Io(error)),
+    };
+    if status.is_err() {
+        // Killed, its pipes close and the threads finish.
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let stdout = stdout.join();
+    let stderr = stderr.join();
+    let status = status?;
+    let (stdout, stdout_cut) = match stdout {
+        Ok(Ok(read)) => read,
+        Ok(Err(error)) => return Err(RunFailure::Io(error)),
+        Err(_) => {
+            return Err(RunFailure::Io(io::Error::other(
+                "reading its output failed",
+            )));
+        }
+    };
+    let stderr = match stderr {
+        Ok(Ok(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
+        _ => String::new(),
+    };
+    Ok(Ran {
+        status,
+        stdout,
+        stdout_cut,
+        stderr,
+    })
+}
+
+/// Up to `cap` bytes, and whether there were more. The pipe closes when this returns, so a
+/// program with more to write gets a broken pipe and stops.
+fn read_capped(from: impl Read, cap: usize) -> io::Result<(Vec<u8>, bool)> {
+    let mut bytes = Vec::new();
+    from.take(cap as u64 + 1).read_to_end(&mut bytes)?;
+    let cut = bytes.len() > cap;
+    bytes.truncate(cap);
+    Ok((bytes, cut))
+}
+
+/// Up to `cap` bytes; the rest is read and dropped, so that a program that only complains
+/// a lot is not stopped for it.
+fn read_draining(mut from: impl Read, cap: usize) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    (&mut from).take(cap as u64).read_to_end(&mut bytes)?;
+    io::copy(&mut from, &mut io::sink())?;
+    Ok(bytes)
+}
+
+/// A line of a program's error output with the file's path (as its `argument`) replaced by
+/// the file's name: a reason is kept in the index and shown elsewhere.
+pub(super) fn without_path(line: &str, argument: &Path, path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy())
+        .unwrap_or_default();
+    line.replace(argument.to_string_lossy().as_ref(), &name)
+}
+
+/// A message fit for a one-line reason: trimmed, control characters blanked, at most
+/// `max_chars` long.
+pub(super) fn one_line(message: &str, max_chars: usize) -> String {
+    message
+        .trim()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(max_chars)
+        .collect()
+}
