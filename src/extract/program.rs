@@ -16,6 +16,10 @@ use wait_timeout::ChildExt;
 
 use super::SkipReason;
 
+/// The most memory (address space) a program may take: a file that makes it grow without
+/// end fails that program, not the machine.
+pub(super) const MAX_PROGRAM_MEMORY: u64 = 2 * 1024 * 1024 * 1024;
+
 /// How much of a program's error output is kept, to say what went wrong.
 pub(super) const MAX_STDERR_BYTES: usize = 64 * 1024;
 
@@ -84,6 +88,7 @@ pub(super) fn run(
             io::ErrorKind::NotFound => RunFailure::NotInstalled,
             _ => RunFailure::Io(error),
         })?;
+    bound_memory(&child);
     let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
         let _ = child.kill();
         let _ = child.wait();
@@ -127,6 +132,21 @@ pub(super) fn run(
     })
 }
 
+/// Caps the memory of a program just started. (Set from outside, as the program starts:
+/// what it takes in its first instant is not bounded, only what it grows to.)
+#[cfg(target_os = "linux")]
+fn bound_memory(child: &std::process::Child) {
+    use rustix::process::{Pid, Resource, Rlimit, prlimit};
+    let limit = Rlimit {
+        current: Some(MAX_PROGRAM_MEMORY),
+        maximum: Some(MAX_PROGRAM_MEMORY),
+    };
+    let _ = prlimit(Some(Pid::from_child(child)), Resource::As, limit);
+}
+
+#[cfg(not(target_os = "linux"))]
+fn bound_memory(_: &std::process::Child) {}
+
 /// Up to `cap` bytes, and whether there were more. The pipe closes when this returns, so a
 /// program with more to write gets a broken pipe and stops.
 fn read_capped(from: impl Read, cap: usize) -> io::Result<(Vec<u8>, bool)> {
@@ -165,4 +185,22 @@ pub(super) fn one_line(message: &str, max_chars: usize) -> String {
         .map(|c| if c.is_control() { ' ' } else { c })
         .take(max_chars)
         .collect()
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_program_runs_with_its_memory_bounded() {
+        // `ulimit -v` is in KiB; the shell reads it once the bound is set.
+        let ran = run(
+            Command::new("sh").args(["-c", "sleep 0.3; ulimit -v"]),
+            Duration::from_secs(10),
+            1024,
+        )
+        .unwrap();
+        let limit: u64 = String::from_utf8_lossy(&ran.stdout).trim().parse().unwrap();
+        assert_eq!(limit, MAX_PROGRAM_MEMORY / 1024);
+    }
 }
