@@ -47,6 +47,11 @@ impl Format {
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
         match extension.as_str() {
             "txt" | "md" => Some(Format::Text),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
+            "eml" => Some(Format::Email),
+            "docx" => Some(Format::Docx),
+            "odt" => Some(Format::Odt),
+            "epub" => Some(Format::Epub),
             _ => None,
         }
     }
