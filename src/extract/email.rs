@@ -1,8 +1,627 @@
-//! E-mail messages (`.eml`) (to be written).
+//! E-mail messages (`.eml`), read with `mail-parser`.
+//!
+//! A message's text is a short header block (From, To, Cc, Date, Subject, as the message
+//! writes them), a blank line, its body (the plain-text part, else the HTML part's visible
+//! text), then the text of each attachment that is itself text, HTML or a message, each
+//! after a line `--- attachment: NAME ---`. Its title is its subject and its date the Date
+//! header. A message stored whole as UTF-16 (with a byte-order mark) is decoded first.
+//!
+//! Attachments are part of their message's text for now; reading them as documents of
+//! their own (with their own formats, titles and dates) comes later.
+//!
+//! Attached messages are parsed here, one level at a time and no deeper than
+//! [`MAX_DEPTH`], never by `mail-parser`: it nests them without limit, and a file of a few
+//! megabytes of messages in messages would overflow the stack when the nest is copied or
+//! freed. So before a message goes to `mail-parser`, every content type that would make it
+//! nest (`message/rfc822`, `message/global`, `multipart/digest`) gets a mark (U+0001) after
+//! its subtype, which it does not know; the marks are taken out of the text in the end.
 
-use super::{Extracted, SkipReason};
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
+use mail_parser::{Address, HeaderName, Message, MessageParser, MimeHeaders, PartType};
+
+use super::html::visible_text;
+use super::{Extracted, Format, SkipReason, title_of};
+
+/// How deep messages attached to messages are read; deeper ones are named, not read.
+const MAX_DEPTH: usize = 8;
+
+/// How many attachments of one message are looked at.
+const MAX_ATTACHMENTS: usize = 1000;
+
+/// What follows a subtype that would make `mail-parser` nest messages.
+const MARK: u8 = 0x01;
 
 /// The text of an e-mail message, its subject as title and its date.
-pub fn read(_bytes: &[u8]) -> Result<Extracted, SkipReason> {
-    Err(SkipReason::NoText)
+pub fn read(bytes: &[u8]) -> Result<Extracted, SkipReason> {
+    if bytes.is_empty() {
+        return Err(SkipReason::Empty);
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(SkipReason::BlankOnly);
+    }
+    let raw: Cow<[u8]> = match Encoding::for_bom(bytes) {
+        Some((encoding, _)) if encoding == UTF_16LE || encoding == UTF_16BE => {
+            let text = encoding.decode_with_bom_removal(bytes).0.into_owned();
+            Cow::Owned(text.into_bytes())
+        }
+        _ => Cow::Borrowed(bytes),
+    };
+    let marked = mark_nesting(&raw);
+    let message = MessageParser::default()
+        .parse(marked.as_ref())
+        .ok_or_else(|| SkipReason::Damaged {
+            format: "e-mail",
+            detail: "no message headers found".to_string(),
+        })?;
+
+    let mut out = Rendering::default();
+    out.message(&message, 0);
+    let text = unmarked(out.text.trim_end());
+    if text.is_empty() {
+        return Err(SkipReason::NoText);
+    }
+    let subject = message.subject().map(str::trim).unwrap_or("");
+    let title = unmarked(&title_of(if subject.is_empty() {
+        &out.top_body
+    } else {
+        subject
+    }));
+    let date = message
+        .date()
+        .filter(|date| date.is_valid())
+        .map(|date| date.to_timestamp());
+    let note = (out.too_deep > 0).then(|| {
+        format!(
+            "{} attached message{} nested more than {MAX_DEPTH} deep not read",
+            out.too_deep,
+            if out.too_deep == 1 { "" } else { "s" }
+        )
+    });
+    Ok(Extracted {
+        title,
+        text,
+        note,
+        date,
+        ..Extracted::new(Format::Email)
+    })
+}
+
+/// `raw` with a [`MARK`] after each subtype that makes `mail-parser` nest a message:
+/// `rfc822` or `global` after `message /`, `digest` after `multipart /`, in any case, with
+/// any white space, quotes or comments around the slash. A long stretch of those (longer
+/// than [`MAX_GAP`]) counts as a match: a mark too many costs nothing.
+fn mark_nesting(raw: &[u8]) -> Cow<'_, [u8]> {
+    const SUBTYPES: [(&[u8], &[u8]); 3] = [
+        (b"rfc822", b"message"),
+        (b"global", b"message"),
+        (b"digest", b"multipart"),
+    ];
+    let mut marks = Vec::new();
+    for at in 0..raw.len() {
+        if !matches!(raw[at], b'r' | b'R' | b'g' | b'G' | b'd' | b'D') {
+            continue;
+        }
+        for (subtype, kind) in SUBTYPES {
+            let Some(word) = raw.get(at..at + subtype.len()) else {
+                continue;
+            };
+            if word.eq_ignore_ascii_case(subtype) && preceded_by(raw, at, kind) {
+                marks.push(at + subtype.len());
+            }
+        }
+    }
+    if marks.is_empty() {
+        return Cow::Borrowed(raw);
+    }
+    let mut out = Vec::with_capacity(raw.len() + marks.len());
+    let mut from = 0;
+    for mark in marks {
+        out.extend_from_slice(&raw[from..mark]);
+        out.push(MARK);
+        from = mark;
+    }
+    out.extend_from_slice(&raw[from..]);
+    Cow::Owned(out)
+}
+
+/// How far back [`mark_nesting`] looks past white space, quotes and comments.
+const MAX_GAP: usize = 64;
+
+/// Whether `raw[..at]` ends with `kind`, a slash, and what may come between them and `at`.
+fn preceded_by(raw: &[u8], at: usize, kind: &[u8]) -> bool {
+    let Some(slash) = skip_back(raw, at) else {
+        return true;
+    };
+    if slash == 0 || raw[slash - 1] != b'/' {
+        return false;
+    }
+    let Some(end) = skip_back(raw, slash - 1) else {
+        return true;
+    };
+    end >= kind.len() && raw[end - kind.len()..end].eq_ignore_ascii_case(kind)
+}
+
+/// Where the white space, quotes and comments that end `raw[..at]` start; `None` if they
+/// run longer than [`MAX_GAP`].
+fn skip_back(raw: &[u8], mut at: usize) -> Option<usize> {
+    let start = at;
+    let mut comment_depth = 0usize;
+    while at > 0 {
+        if start - at > MAX_GAP {
+            return None;
+        }
+        let byte = raw[at - 1];
+        match byte {
+            b')' => comment_depth += 1,
+            b'(' if comment_depth > 0 => comment_depth -= 1,
+            _ if comment_depth > 0 => {}
+            b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'\\' => {}
+            _ => break,
+        }
+        at -= 1;
+    }
+    Some(at)
+}
+
+/// `text` without the marks [`mark_nesting`] put in (U+0001 is not text).
+fn unmarked(text: &str) -> String {
+    text.replace(char::from(MARK), "")
+}
+
+/// Whether a content type is one that holds a message: an attached one, or the first part
+/// of one sent in parts (which starts with the message's headers).
+fn holds_message(kind: &mail_parser::ContentType) -> bool {
+    if !kind.ctype().eq_ignore_ascii_case("message") {
+        return false;
+    }
+    let subtype = kind.subtype().unwrap_or("");
+    let subtype = subtype.trim_end_matches(char::from(MARK));
+    if subtype.eq_ignore_ascii_case("partial") {
+        return kind.attribute("number").is_none_or(|n| n.trim() == "1");
+    }
+    subtype.eq_ignore_ascii_case("rfc822") || subtype.eq_ignore_ascii_case("global")
+}
+
+/// The parts of `message` that are messages of a digest: parts of a `multipart/digest`
+/// without a content type of their own.
+fn digest_messages(message: &Message) -> Vec<u32> {
+    let mut ids = Vec::new();
+    for part in &message.parts {
+        let PartType::Multipart(children) = &part.body else {
+            continue;
+        };
+        let is_digest = part.content_type().is_some_and(|kind| {
+            kind.ctype().eq_ignore_ascii_case("multipart")
+                && kind.subtype().is_some_and(|sub| {
+                    sub.trim_end_matches(char::from(MARK))
+                        .eq_ignore_ascii_case("digest")
+                })
+        });
+        if is_digest {
+            ids.extend(children.iter().copied().filter(|&id| {
+                message
+                    .parts
+                    .get(id as usize)
+                    .is_some_and(|child| child.content_type().is_none())
+            }));
+        }
+    }
+    ids
+}
+
+/// The text of a message being written.
+#[derive(Default)]
+struct Rendering {
+    text: String,
+    /// The start of the top message's body, for a title when it has no subject.
+    top_body: String,
+    /// Attached messages left unread for being nested too deep.
+    too_deep: usize,
+}
+
+impl Rendering {
+    /// Writes `message` (at `depth` in the messages attached to messages): headers, body,
+    /// attachments.
+    fn message(&mut self, message: &Message, depth: usize) {
+        let start = self.text.len();
+        for (name, label) in [
+            (HeaderName::From, "From"),
+            (HeaderName::To, "To"),
+            (HeaderName::Cc, "Cc"),
+            (HeaderName::Date, "Date"),
+            (HeaderName::Subject, "Subject"),
+        ] {
+            if let Some(value) = header_value(message, name) {
+                self.text.push_str(label);
+                self.text.push_str(": ");
+                self.text.push_str(&value);
+                self.text.push('\n');
+            }
+        }
+        if self.text.len() > start {
+            self.text.push('\n');
+        }
+
+        let digest = digest_messages(message);
+        let in_digest: HashSet<u32> = digest.iter().copied().collect();
+        let body = body_text(message, &in_digest);
+        if depth == 0 {
+            self.top_body = body.chars().take(1000).collect();
+        }
+        self.text.push_str(body.trim_end());
+
+        for &id in digest.iter().take(MAX_ATTACHMENTS) {
+            if let Some(PartType::Text(text)) = message.parts.get(id as usize).map(|p| &p.body) {
+                self.nested_bytes("message in a digest", text.as_bytes(), depth);
+            }
+        }
+        for part in message.attachments().take(MAX_ATTACHMENTS) {
+            let name = attachment_name(part);
+            match &part.body {
+                PartType::Text(text) => self.attachment(&name, text),
+                PartType::Html(html) => self.attachment(&name, &visible_text(html).0),
+                PartType::Message(nested) => {
+                    self.section(&name);
+                    self.nested(nested, depth);
+                }
+                PartType::Binary(bytes) | PartType::InlineBinary(bytes) => {
+                    if part.content_type().is_some_and(holds_message) {
+                        self.nested_bytes(&name, bytes, depth);
+                    }
+                }
+                PartType::Multipart(_) => {}
+            }
+        }
+    }
+
+    /// A message attached to the message at `depth`, as bytes: parsed here, if not too
+    /// deep.
+    fn nested_bytes(&mut self, name: &str, bytes: &[u8], depth: usize) {
+        if depth + 1 > MAX_DEPTH {
+            self.section(name);
+            self.too_deep += 1;
+            return;
+        }
+        let marked = mark_nesting(bytes);
+        let Some(nested) = MessageParser::default().parse(marked.as_ref()) else {
+            return;
+        };
+        let name = match nested.subject().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(subject) if name.starts_with("unnamed") || name == "message in a digest" => {
+                format!("message \"{subject}\"")
+            }
+            _ => name.to_string(),
+        };
+        self.section(&name);
+        self.nested(&nested, depth);
+    }
+
+    /// A message attached to the message at `depth`.
+    fn nested(&mut self, nested: &Message, depth: usize) {
+        if depth + 1 > MAX_DEPTH {
+            self.too_deep += 1;
+            return;
+        }
+        self.message(nested, depth + 1);
+    }
+
+    /// A text attachment.
+    fn attachment(&mut self, name: &str, text: &str) {
+        self.section(name);
+        self.text.push_str(text.trim_end());
+    }
+
+    /// The line that starts an attachment.
+    fn section(&mut self, name: &str) {
+        let trimmed = self.text.trim_end().len();
+        self.text.truncate(trimmed);
+        if !self.text.is_empty() {
+            self.text.push_str("\n\n");
+        }
+        self.text.push_str("--- attachment: ");
+        self.text.push_str(name);
+        self.text.push_str(" ---\n");
+    }
+}
+
+/// A header's value as the message writes it, unfolded; decoded if it has encoded words
+/// (`=?utf-8?q?…?=`) or is not text.
+fn header_value(message: &Message, name: HeaderName) -> Option<String> {
+    let raw = message.header_raw(name.clone());
+    let as_written = raw
+        .filter(|raw| !raw.contains("=?"))
+        .map(|raw| raw.split_whitespace().collect::<Vec<_>>().join(" "));
+    let value = match as_written {
+        Some(value) => value,
+        None => match message.header(name)? {
+            mail_parser::HeaderValue::Address(address) => addresses(address),
+            mail_parser::HeaderValue::Text(text) => text.to_string(),
+            mail_parser::HeaderValue::TextList(list) => list.join(", "),
+            mail_parser::HeaderValue::DateTime(date) => date.to_rfc822(),
+            _ => raw?.split_whitespace().collect::<Vec<_>>().join(" "),
+        },
+    };
+    (!value.is_empty()).then_some(value)
+}
+
+/// Addresses as they are written: `Name <address>`, groups as `Group: a, b;`.
+fn addresses(address: &Address) -> String {
+    let one = |addr: &mail_parser::Addr| match (addr.name(), addr.address()) {
+        (Some(name), Some(address)) => format!("{name} <{address}>"),
+        (Some(name), None) => name.to_string(),
+        (None, Some(address)) => address.to_string(),
+        (None, None) => String::new(),
+    };
+    match address {
+        Address::List(list) => list.iter().map(one).collect::<Vec<_>>().join(", "),
+        Address::Group(groups) => groups
+            .iter()
+            .map(|group| {
+                let members = group.addresses.iter().map(one).collect::<Vec<_>>();
+                match &group.name {
+                    Some(name) => format!("{name}: {};", members.join(", ")),
+                    None => members.join(", "),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// The body: its plain-text parts, or, where it has none, its HTML parts' visible text;
+/// not the messages of a digest, which are attachments.
+fn body_text(message: &Message, digest: &HashSet<u32>) -> String {
+    let parts: Vec<Cow<str>> = message
+        .text_body
+        .iter()
+        .filter(|id| !digest.contains(id))
+        .filter_map(|&id| message.parts.get(id as usize))
+        .filter_map(|part| match &part.body {
+            PartType::Text(text) => Some(Cow::Borrowed(text.as_ref())),
+            PartType::Html(html) => Some(Cow::Owned(visible_text(html).0)),
+            _ => None,
+        })
+        .collect();
+    let parts: Vec<&str> = parts
+        .iter()
+        .map(|part| part.trim_end())
+        .filter(|part| !part.is_empty())
+        .collect();
+    parts.join("\n\n")
+}
+
+/// An attachment's file name, else what it is.
+fn attachment_name(part: &mail_parser::MessagePart) -> String {
+    if let Some(name) = part
+        .attachment_name()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        return name.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    if let PartType::Message(nested) = &part.body
+        && let Some(subject) = nested.subject().map(str::trim).filter(|s| !s.is_empty())
+    {
+        return format!("message \"{subject}\"");
+    }
+    match part.content_type() {
+        Some(kind) => format!(
+            "unnamed {}/{}",
+            kind.ctype(),
+            kind.subtype().unwrap_or("unknown")
+        ),
+        None => "unnamed".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::{Path, PathBuf};
+
+    fn formats() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/formats")
+    }
+
+    fn collapsed(text: &str) -> String {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    fn read_file(name: &str) -> Extracted {
+        let bytes = std::fs::read(formats().join(name)).unwrap();
+        read(&bytes).unwrap_or_else(|reason| panic!("{name}: {reason}"))
+    }
+
+    #[test]
+    fn the_expected_phrases_are_in_the_messages() {
+        let table = std::fs::read_to_string(formats().join("expected.tsv")).unwrap();
+        let mut checked = 0;
+        for line in table.lines().filter(|line| !line.starts_with('#')) {
+            let fields: Vec<&str> = line.split('\t').collect();
+            if fields.len() != 4 || fields[3] != "mail" || !fields[0].ends_with(".eml") {
+                continue;
+            }
+            let extracted = read_file(fields[0]);
+            assert_eq!(extracted.format, Format::Email);
+            assert!(
+                collapsed(&extracted.text).contains(fields[2]),
+                "{}: {:?} not in {:?}",
+                fields[0],
+                fields[2],
+                extracted.text
+            );
+            checked += 1;
+        }
+        assert_eq!(checked, 3);
+    }
+
+    #[test]
+    fn a_utf16_message_has_its_headers_subject_and_date() {
+        let extracted = read_file("fake-email-utf-16.eml");
+        assert_eq!(extracted.title, "Test Email");
+        // Fri, 16 Dec 2022 17:04:16 -0500
+        assert_eq!(extracted.date, Some(1_671_228_256));
+        assert!(extracted.text.starts_with(
+            "From: Matthew Robinson <mrobinson@unstructured.io>\n\
+             To: Matthew Robinson <mrobinson@unstructured.io>\n\
+             Date: Fri, 16 Dec 2022 17:04:16 -0500\n\
+             Subject: Test Email\n\n\
+             This is a test email to use for unit tests."
+        ));
+        // The plain-text part, not the HTML one too.
+        assert_eq!(extracted.text.matches("Roses are red").count(), 1);
+    }
+
+    #[test]
+    fn text_attachments_follow_the_body() {
+        let extracted = read_file("fake-email-attachment.eml");
+        assert_eq!(extracted.title, "Fake email with attachment");
+        assert!(extracted.text.contains(
+            "Mallori\n\n--- attachment: fake-attachment.txt ---\nHey this is a fake attachment!"
+        ));
+        let parts = read_file("dovecot-009.eml");
+        assert_eq!(parts.title, "In parts");
+        assert_eq!(parts.date, None);
+        assert!(parts.text.starts_with(
+            "Subject: In parts\n\nHi, this is the fancy thing I was talking about!\n\n\
+             --- attachment: unnamed message/partial ---\nthis is the first part of the message"
+        ));
+    }
+
+    /// A message attached to a message attached to … `levels` deep, the innermost saying
+    /// `innermost words`.
+    fn nested_message(levels: usize) -> String {
+        let mut message = "Subject: innermost\r\n\r\ninnermost words\r\n".to_string();
+        for level in 0..levels {
+            message = format!(
+                "Subject: level {level}\r\nContent-Type: multipart/mixed; boundary=\"b{level}\"\
+                 \r\n\r\n--b{level}\r\nContent-Type: text/plain\r\n\r\nbody {level}\r\n\
+                 --b{level}\r\nContent-Type: message/rfc822\r\n\r\n{message}\r\n--b{level}--\r\n"
+            );
+        }
+        message
+    }
+
+    #[test]
+    fn nested_messages_are_read_to_a_depth() {
+        let shallow = read(nested_message(3).as_bytes()).unwrap();
+        assert!(shallow.text.contains("innermost words"), "{}", shallow.text);
+        assert!(
+            shallow
+                .text
+                .contains("--- attachment: message \"level 1\" ---")
+        );
+        assert_eq!(shallow.note, None);
+
+        let deep = read(nested_message(20).as_bytes()).unwrap();
+        assert_eq!(deep.title, "level 19");
+        assert!(deep.text.contains("body 11"));
+        assert!(!deep.text.contains("innermost words"));
+        assert!(deep.note.unwrap().contains("nested more than 8 deep"));
+    }
+
+    #[test]
+    fn hostile_messages_are_read_without_harm() {
+        // A hundred thousand messages in messages, as they stand and inside a base64 part:
+        // mail-parser would nest them all, and overflow the stack.
+        let levels = 100_000;
+        let chain = "Content-Type: Message / RFC822\r\n\r\n".repeat(levels) + "\r\ndeep";
+        let deep = read(chain.as_bytes()).unwrap();
+        assert!(deep.note.unwrap().contains("nested more than 8 deep"));
+        let encoded = format!(
+            "Subject: outer\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\
+             Content-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
+            base64(chain.as_bytes())
+        );
+        let deep = read(encoded.as_bytes()).unwrap();
+        assert_eq!(deep.title, "outer");
+        let digests =
+            "Content-Type: multipart/digest; boundary=d\r\n\r\n--d\r\n\r\n".repeat(levels);
+        assert!(read(digests.as_bytes()).is_ok());
+
+        assert_eq!(read(b"").unwrap_err(), SkipReason::Empty);
+        assert_eq!(read(b" \r\n").unwrap_err(), SkipReason::BlankOnly);
+        for bytes in [
+            &b"\xff\xfe\x00"[..],
+            b"Subject",
+            b"\0\0\0",
+            b"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n--x",
+            b"Content-Type: message/rfc822\r\n\r\n",
+        ] {
+            let _ = read(bytes);
+        }
+    }
+
+    #[test]
+    fn the_marks_are_where_mail_parser_would_nest_and_nowhere_else() {
+        let marked = mark_nesting(
+            b"Content-Type: message/(x)\"RFC822\"\r\nContent-Type: multipart / digest\r\n\r\n\
+              a global view of message/rfc822 in rfc822 text",
+        );
+        assert_eq!(
+            String::from_utf8(marked.into_owned()).unwrap(),
+            "Content-Type: message/(x)\"RFC822\u{1}\"\r\nContent-Type: multipart / digest\u{1}\r\n\r\n\
+             a global view of message/rfc822\u{1} in rfc822 text"
+        );
+        let message = b"Subject: s\r\n\r\nSee message/rfc822 and message/global.\r\n";
+        assert!(
+            read(message)
+                .unwrap()
+                .text
+                .ends_with("See message/rfc822 and message/global.")
+        );
+    }
+
+    #[test]
+    fn the_messages_of_a_digest_are_attachments() {
+        let digest = "Subject: Digest\r\nContent-Type: multipart/digest; boundary=d\r\n\r\n\
+            --d\r\n\r\nSubject: first\r\nFrom: a@example.org\r\n\r\nfirst body\r\n\
+            --d\r\n\r\nSubject: second\r\n\r\nsecond body\r\n--d--\r\n";
+        let extracted = read(digest.as_bytes()).unwrap();
+        assert_eq!(
+            extracted.text,
+            "Subject: Digest\n\n--- attachment: message \"first\" ---\nFrom: a@example.org\n\
+             Subject: first\n\nfirst body\n\n--- attachment: message \"second\" ---\n\
+             Subject: second\n\nsecond body"
+        );
+    }
+
+    fn base64(bytes: &[u8]) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for (i, chunk) in bytes.chunks(3).enumerate() {
+            if i > 0 && i % 19 == 0 {
+                out.push_str("\r\n");
+            }
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (j, &b)| n | (b as u32) << (16 - 8 * j));
+            for j in 0..4 {
+                if j <= chunk.len() {
+                    out.push(ALPHABET[(n >> (18 - 6 * j) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        #[test]
+        fn any_message_is_read_or_refused_without_a_panic(
+            message in "((Subject|From|Content-Type|Content-Transfer-Encoding): ?(multipart/(mixed|digest); boundary=b|message/(rfc822|partial)|text/(plain|html)|base64|quoted-printable|=\\?utf-8\\?q\\?x=41\\?=|a@b)?\r?\n|\r?\n|--b(--)?\r?\n|[a-z<>=/ ]{0,8}\r?\n){0,30}"
+        ) {
+            if let Ok(extracted) = read(message.as_bytes()) {
+                let marked = |text: &str| text.contains(char::from(MARK));
+                proptest::prop_assert!(!marked(&extracted.text), "{}", extracted.text);
+                proptest::prop_assert!(!marked(&extracted.title), "{}", extracted.title);
+            }
+        }
+    }
 }

@@ -65,6 +65,11 @@ impl Format {
             "txt" | "md" => Some(Format::Text),
             "pdf" => Some(Format::Pdf),
             "png" | "jpg" | "jpeg" | "tif" | "tiff" => Some(Format::Image),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
+            "eml" => Some(Format::Email),
+            "docx" => Some(Format::Docx),
+            "odt" => Some(Format::Odt),
+            "epub" => Some(Format::Epub),
             _ => None,
         }
     }

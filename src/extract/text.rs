@@ -112,7 +112,7 @@ fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> (String, bool) {
 
 /// Text that is not valid UTF-8: damaged UTF-8, repaired, or text in another encoding,
 /// detected. Returns the text, its encoding and a note saying which.
-fn decode_not_utf8(bytes: &[u8]) -> (String, &'static Encoding, String) {
+pub(super) fn decode_not_utf8(bytes: &[u8]) -> (String, &'static Encoding, String) {
     let mut non_ascii = 0usize;
     let mut invalid = 0usize;
     for chunk in bytes.utf8_chunks() {
