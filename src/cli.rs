@@ -37,15 +37,15 @@ pub enum Command {
     },
     /// Search the corpus and print ranked passages with the matches highlighted.
     Search(SearchArgs),
-    /// Watch the corpus for changes while this runs, so that searches need not check it
-    /// (Linux). Stop it with Ctrl-C. A search of 1,000 files or more starts one itself.
+    /// Serve a web page and a JSON API over the index (on 127.0.0.1), keep the index up to
+    /// date as the corpus changes, and run this index's command-line searches. Stop it with
+    /// Ctrl-C.
+    Serve(ServeArgs),
+    /// `dossier serve --no-http`: keep the index up to date and run command-line searches.
+    #[command(hide = true)]
     Watch {
         #[command(flatten)]
         location: Location,
-        /// Stop after this many seconds in which no search asked (a watcher that a search
-        /// started stops after 30 minutes).
-        #[arg(long, value_name = "SECONDS")]
-        idle_timeout: Option<u64>,
     },
     /// Check a quotation: where it is quoted verbatim, or the closest wording and how it
     /// differs.
@@ -76,9 +76,8 @@ impl Command {
     /// The index folder the command works on, if it works on one.
     pub fn index_dir(&self) -> Option<&Path> {
         match self {
-            Command::Index { location, .. } | Command::Watch { location, .. } => {
-                Some(&location.index)
-            }
+            Command::Index { location, .. } | Command::Watch { location } => Some(&location.index),
+            Command::Serve(args) => Some(&args.location.index),
             Command::Search(args) => Some(&args.common.location.index),
             Command::Quote(args) => Some(&args.common.location.index),
             Command::Show(args) => Some(&args.location.index),
@@ -95,6 +94,34 @@ pub struct Location {
     /// Where the index is kept.
     #[arg(long, value_name = "DIR", default_value = "index")]
     pub index: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub location: Location,
+    /// The port to listen on (0: any free port, printed at start).
+    #[arg(long, value_name = "N", default_value_t = 7700)]
+    pub port: u16,
+    /// The address to listen on. Any other than a loopback address lets other machines
+    /// connect: every request must then carry a token (printed at start, or --token).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// The token requests must carry (`Authorization: Bearer TOKEN`, or the address
+    /// printed at start). Also read from DOSSIER_TOKEN.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "DOSSIER_TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+    /// Open the page in the web browser once serving.
+    #[arg(long)]
+    pub open: bool,
+    /// No HTTP: only keep the index up to date and run command-line searches.
+    #[arg(long, conflicts_with_all = ["open", "token"])]
+    pub no_http: bool,
 }
 
 #[derive(Args, Debug)]

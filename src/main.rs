@@ -7,23 +7,21 @@ use std::io::{IsTerminal, Write};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
 
 use clap::{CommandFactory, Parser};
 use indicatif::{ProgressBar, ProgressStyle};
 use termcolor::{BufferedStandardStream, ColorChoice};
 
 use cli::{
-    Cli, ColorWhen, Command, CommonArgs, Generated, Location, QuoteArgs, SearchArgs, ShowArgs,
+    Cli, ColorWhen, Command, CommonArgs, Generated, Location, QuoteArgs, SearchArgs, ServeArgs,
+    ShowArgs,
 };
+use dossier::engine::watcher::SOCKET_FILE;
 use dossier::engine::{Engine, Notice, Report};
 use dossier::index::DossierIndex;
 use dossier::printer;
 use dossier::update::{Progress, UpdateOptions};
-
-/// Set (to anything but the empty string), searches start no watcher.
-const NO_AUTO_WATCH: &str = "DOSSIER_NO_AUTO_WATCH";
 
 const FOUND: u8 = 0;
 const NOT_FOUND: u8 = 1;
@@ -69,10 +67,15 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Search(args) => run_search(&args),
         Command::Quote(args) => run_quote(&args),
-        Command::Watch {
+        Command::Serve(args) => run_serve(&args),
+        Command::Watch { location } => run_serve(&ServeArgs {
             location,
-            idle_timeout,
-        } => run_watch(&location, idle_timeout.map(Duration::from_secs)),
+            port: 0,
+            bind: std::net::Ipv4Addr::LOCALHOST.into(),
+            token: None,
+            open: false,
+            no_http: true,
+        }),
         Command::Show(args) => run_show(&args),
         Command::Generate { what } => generate(what),
     }
@@ -149,16 +152,14 @@ fn run_show(args: &ShowArgs) -> anyhow::Result<u8> {
     Ok(FOUND)
 }
 
-/// The engine for a search or a quotation: it refreshes the index unless `--no-refresh`,
-/// and may start a watcher unless the user said not to.
+/// The engine for a search or a quotation: it refreshes the index unless `--no-refresh`.
 fn engine_for(common: &CommonArgs) -> Engine {
     let location = &common.location;
     let engine = Engine::new(&location.corpus, &location.index);
     if common.no_refresh {
         return engine.without_refresh();
     }
-    let declined = std::env::var_os(NO_AUTO_WATCH).is_some_and(|value| !value.is_empty());
-    engine.with_auto_watch(!declined)
+    engine
 }
 
 /// Leaves the engine's open index mapped for the process's exit to release with the rest
@@ -167,37 +168,142 @@ fn close_at_exit(engine: Engine) {
     std::mem::forget(engine);
 }
 
-/// Watches the corpus until stopped, or until its socket goes with the index folder.
+/// Serves the index until stopped (Ctrl-C), or until its socket goes with the index folder.
 #[cfg(target_os = "linux")]
-fn run_watch(location: &Location, idle_timeout: Option<Duration>) -> anyhow::Result<u8> {
-    use dossier::server::watch;
+fn run_serve(args: &ServeArgs) -> anyhow::Result<u8> {
+    use dossier::server::{http, watch};
 
-    let (corpus, index_dir) = (&location.corpus, &location.index);
-    let stopped = watch::watch(corpus, index_dir, idle_timeout, |folders| {
-        let plural = if folders == 1 { "" } else { "s" };
+    let location = &args.location;
+    let engine = Arc::new(Engine::new(&location.corpus, &location.index).without_refresh());
+    let status = watch::SharedStatus::default();
+    let (ready, watching) = std::sync::mpsc::channel::<usize>();
+    let (stopped, watcher_stopped) = tokio::sync::oneshot::channel::<()>();
+    let watcher = {
+        let (engine, status) = (Arc::clone(&engine), Arc::clone(&status));
+        std::thread::spawn(move || {
+            let outcome = watch::watch(engine, status, |folders| {
+                let _ = ready.send(folders);
+            });
+            let _ = stopped.send(());
+            outcome
+        })
+    };
+    let stopped_watching =
+        |watcher: std::thread::JoinHandle<dossier::Result<()>>| match watcher.join() {
+            Ok(Ok(())) => {
+                eprintln!(
+                    "dossier: the socket in '{}' was removed; stopped serving",
+                    location.index.display()
+                );
+                Ok(FOUND)
+            }
+            Ok(Err(e)) => Err(anyhow::Error::from(e)),
+            Err(_) => Err(anyhow::anyhow!("the corpus watcher failed unexpectedly")),
+        };
+    let Ok(folders) = watching.recv() else {
+        return stopped_watching(watcher);
+    };
+    let plural = if folders == 1 { "" } else { "s" };
+    let watched = format!(
+        "watching {folders} folder{plural} of '{}' for the index in '{}'; command-line \
+         searches of it are run here",
+        location.corpus.display(),
+        location.index.display()
+    );
+    if args.no_http {
+        eprintln!("dossier: {watched} (Ctrl-C stops it)");
+        return stopped_watching(watcher);
+    }
+    let token = if args.bind.is_loopback() {
+        args.token.clone()
+    } else {
         eprintln!(
-            "dossier: watching {folders} folder{plural} of '{}' for the index in '{}'; searches skip \
-             the corpus check while this runs (Ctrl-C stops it)",
-            corpus.display(),
-            index_dir.display()
+            "dossier: warning: listening on {}, other machines can connect: every request must \
+             carry the token",
+            args.bind
         );
+        Some(args.token.clone().map_or_else(new_token, Ok)?)
+    };
+    let listener = std::net::TcpListener::bind((args.bind, args.port))
+        .and_then(|listener| listener.set_nonblocking(true).map(|()| listener))
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot listen on {}:{} ({e}); choose another port with --port",
+                args.bind,
+                args.port
+            )
+        })?;
+    let address = listener.local_addr()?;
+    let host = match address.ip() {
+        ip if ip.is_unspecified() => format!("localhost:{}", address.port()),
+        _ => address.to_string(),
+    };
+    let url = match &token {
+        Some(token) if !args.bind.is_loopback() => format!("http://{host}/?token={token}"),
+        _ => format!("http://{host}/"),
+    };
+    eprintln!("dossier: serving {url} ; {watched} (Ctrl-C stops it)");
+    if args.open {
+        open_in_browser(&url);
+    }
+    let options = http::HttpOptions {
+        bind: args.bind,
+        port: address.port(),
+        token,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let index_dir = location.index.clone();
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        let stop = async move {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {
+                    // Command-line searches find no server, and check the corpus themselves.
+                    let _ = std::fs::remove_file(index_dir.join(SOCKET_FILE));
+                }
+                _ = watcher_stopped => {}
+            }
+        };
+        http::serve(listener, engine, status, options, stop).await
     })?;
-    match stopped {
-        watch::Stopped::SocketRemoved => eprintln!(
-            "dossier: the watcher's socket in '{}' was removed; stopped watching",
-            index_dir.display()
-        ),
-        watch::Stopped::Idle => eprintln!("dossier: no search asked for a while; stopped watching"),
+    if watcher.is_finished() {
+        return stopped_watching(watcher);
     }
     Ok(FOUND)
 }
 
 #[cfg(not(target_os = "linux"))]
-fn run_watch(_: &Location, _: Option<Duration>) -> anyhow::Result<u8> {
+fn run_serve(_: &ServeArgs) -> anyhow::Result<u8> {
     Err(dossier::Error::Usage(
-        "`dossier watch` needs Linux (inotify); searches check the corpus themselves".to_string(),
+        "`dossier serve` needs Linux (inotify); searches check the corpus themselves".to_string(),
     )
     .into())
+}
+
+/// A token no one can guess: 128 random bits, in hex.
+fn new_token() -> anyhow::Result<String> {
+    use std::io::Read;
+
+    let mut bytes = [0u8; 16];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut random| random.read_exact(&mut bytes))
+        .map_err(|e| anyhow::anyhow!("cannot make a token ({e}); give one with --token"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Opens `url` in the user's web browser; says so if it cannot.
+fn open_in_browser(url: &str) {
+    let opened = std::process::Command::new("xdg-open")
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Err(e) = opened {
+        eprintln!("dossier: warning: cannot open a web browser ({e}); open {url} yourself");
+    }
 }
 
 /// Prints the man page or a shell's completion script.

@@ -1,5 +1,7 @@
-//! `dossier watch` with the real binary: what it vouches for, what makes it stop vouching,
-//! and that searches then skip the corpus check.
+//! `dossier serve --no-http` (and its old name, `dossier watch`) with the real binary: it
+//! keeps the index current itself, what it vouches for, that command-line searches then
+//! skip the corpus check and print what they print without it, and that no search ever
+//! starts a long-running process.
 #![cfg(target_os = "linux")]
 
 mod common;
@@ -13,11 +15,11 @@ use common::{Dossier, stderr_of};
 use dossier::engine::watcher as watch;
 use dossier::update::fingerprint as freshness;
 
-/// A running `dossier watch`, stopped when dropped.
+/// A running `dossier watch` (`dossier serve --no-http`), stopped when dropped.
 struct Watcher {
     child: Child,
     /// Kept open: what the watcher says when it stops must have somewhere to go.
-    stderr: BufReader<ChildStderr>,
+    _stderr: BufReader<ChildStderr>,
 }
 
 impl Watcher {
@@ -47,7 +49,10 @@ impl Watcher {
         let mut line = String::new();
         stderr.read_line(&mut line).unwrap();
         assert!(line.contains("watching"), "watcher did not start: {line}");
-        Watcher { child, stderr }
+        Watcher {
+            child,
+            _stderr: stderr,
+        }
     }
 }
 
@@ -65,13 +70,13 @@ fn vouched(dossier: &Dossier) -> bool {
 }
 
 #[test]
-fn the_watcher_vouches_for_the_index_until_a_document_changes() {
+fn the_server_vouches_for_the_index_and_keeps_it_current_as_documents_change() {
     let dossier = Dossier::shipped();
     assert_eq!(dossier.index_run().status.code(), Some(0));
     let _watcher = Watcher::start(&dossier);
     assert!(
         vouched(&dossier),
-        "a watcher started on a current index checks the corpus itself and vouches for it"
+        "a server started on a current index checks the corpus itself and vouches for it"
     );
     assert_eq!(dossier.search_json("Witkoff", &[]).total_hits, 5);
     assert!(vouched(&dossier));
@@ -81,50 +86,61 @@ fn the_watcher_vouches_for_the_index_until_a_document_changes() {
     dossier.write("song.mp3", "not a document");
     assert!(vouched(&dossier));
 
-    // A document appended to does, and the next search finds what was added.
+    // A document appended to does, and the next search finds what was added (updated by
+    // the search or by the server, whichever comes first).
     let mut text = dossier.file_bytes("001_66895d6541d2e960.txt");
     text.extend_from_slice(b"\nThe quokka accord was initialled.\n");
     dossier.write("001_66895d6541d2e960.txt", &text);
-    assert!(!vouched(&dossier));
     let quokka = dossier.search_json("quokka", &[]);
     assert_eq!(quokka.doc_ids(), ["001_66895d6541d2e960"]);
-    assert!(vouched(&dossier));
-    // Run by the watcher now, on the index it opens anew after the update.
+    // The server updates the index itself and vouches for it again.
+    wait_until("the server did not vouch again", || {
+        vouched(&dossier).then_some(())
+    });
     let quokka = dossier.search_json("quokka", &[]);
     assert_eq!(quokka.doc_ids(), ["001_66895d6541d2e960"]);
 
     // So do new folders, and what is written in them afterwards.
     dossier.write("new/deeper/memo.md", "The wombat memo.\n");
-    assert!(!vouched(&dossier));
     assert_eq!(
         dossier.search_json("wombat", &[]).doc_ids(),
         ["new/deeper/memo"]
     );
-    assert!(vouched(&dossier));
+    wait_until("the server did not vouch again", || {
+        vouched(&dossier).then_some(())
+    });
     dossier.write("new/deeper/second.md", "The numbat memo.\n");
-    assert!(!vouched(&dossier), "a new folder is watched too");
     assert_eq!(
         dossier.search_json("numbat", &[]).doc_ids(),
-        ["new/deeper/second"]
+        ["new/deeper/second"],
+        "a new folder is watched too"
     );
 
-    // And a removed document. `dossier index` tells the watcher too.
+    // And a removed document, which the server takes out of the index without a search.
     std::fs::remove_file(dossier.corpus().join("new/deeper/memo.md")).unwrap();
-    assert!(!vouched(&dossier));
-    assert_eq!(dossier.index_run().status.code(), Some(0));
-    assert!(vouched(&dossier));
-    assert_eq!(dossier.search_json("wombat", &[]).total_hits, 0);
+    wait_until("the server did not update the index", || {
+        let output = dossier
+            .command(&["search", "wombat", "--no-refresh"])
+            .output()
+            .unwrap();
+        (output.status.code() == Some(1)).then_some(())
+    });
+    wait_until("the server did not vouch again", || {
+        vouched(&dossier).then_some(())
+    });
 }
 
 #[test]
-fn a_watcher_started_on_a_stale_index_vouches_once_a_search_updated_it() {
+fn a_server_started_on_a_stale_index_updates_it_before_it_is_ready() {
     let dossier = Dossier::shipped();
     assert_eq!(dossier.index_run().status.code(), Some(0));
     dossier.write("late.txt", "The echidna file came late.\n");
     let _watcher = Watcher::start(&dossier);
-    assert!(!vouched(&dossier));
-    assert_eq!(dossier.search_json("echidna", &[]).doc_ids(), ["late"]);
     assert!(vouched(&dossier));
+    assert_eq!(
+        dossier.search_json("echidna", &["--no-refresh"]).doc_ids(),
+        ["late"]
+    );
 }
 
 #[test]
@@ -158,7 +174,7 @@ fn one_watcher_per_index_and_a_stopped_one_can_be_replaced() {
     assert_eq!(second.status.code(), Some(2));
     let message = stderr_of(&second);
     assert_eq!(message.lines().count(), 1, "{message}");
-    assert!(message.contains("already watched"), "{message}");
+    assert!(message.contains("already served"), "{message}");
 
     // Killed, it leaves its socket behind; nothing answers there, and a search checks the
     // corpus itself.
@@ -204,31 +220,6 @@ fn wait_until<T>(what: &str, mut ready: impl FnMut() -> Option<T>) -> T {
     }
 }
 
-#[test]
-fn a_watcher_with_an_idle_timeout_stops_once_no_search_asks() {
-    let dossier = Dossier::shipped();
-    assert_eq!(dossier.index_run().status.code(), Some(0));
-    let mut watcher = Watcher::start_with(&dossier, &["--idle-timeout", "2"]);
-
-    // Asked every fifth of a second for twice its timeout, it keeps answering.
-    let asked_until = Instant::now() + Duration::from_secs(4);
-    while Instant::now() < asked_until {
-        assert!(watch::ask(&dossier.index(), &dossier.corpus()).is_some());
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    assert!(watcher.child.try_wait().unwrap().is_none());
-
-    let stopped = wait_until("the idle watcher did not stop", || {
-        watcher.child.try_wait().unwrap()
-    });
-    assert_eq!(stopped.code(), Some(0));
-    let mut line = String::new();
-    watcher.stderr.read_line(&mut line).unwrap();
-    assert!(line.contains("no search asked"), "{line}");
-    assert!(!dossier.index().join(watch::SOCKET_FILE).exists());
-    assert_eq!(dossier.search_json("Witkoff", &[]).total_hits, 5);
-}
-
 /// A corpus of `count` short documents, each with a word of its own, and its index.
 fn indexed_corpus_of(count: usize) -> Dossier {
     let dossier = Dossier::empty();
@@ -242,116 +233,43 @@ fn indexed_corpus_of(count: usize) -> Dossier {
     dossier
 }
 
-/// The process ID in a search's note that it started a watcher, if it did.
-fn watcher_started(search: &std::process::Output) -> Option<u32> {
-    let message = stderr_of(search);
-    let (_, after) = message.split_once("started a watcher (process ")?;
-    after.split(')').next()?.parse().ok()
+/// The processes, other than this test's, whose command line names `path`.
+fn processes_naming(path: &Path) -> Vec<String> {
+    let path = path.to_string_lossy().into_owned();
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let pid = entry.file_name().to_string_lossy().into_owned();
+        if !pid.chars().all(|c| c.is_ascii_digit()) || pid == std::process::id().to_string() {
+            continue;
+        }
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        if cmdline.contains(&path) {
+            found.push(format!("{pid}: {cmdline}"));
+        }
+    }
+    found
 }
 
 #[test]
-fn a_search_of_a_large_corpus_starts_a_watcher_for_the_searches_after_it() {
+fn a_search_of_a_large_corpus_starts_no_process() {
     let dossier = indexed_corpus_of(1000);
-    let search = |word: &str| {
-        dossier
-            .command(&["search", word, "--json"])
-            .env_remove("DOSSIER_NO_AUTO_WATCH")
-            .output()
-            .unwrap()
-    };
-
-    // Not when the user said not to.
-    let declined = dossier
-        .command(&["search", "marker7"])
-        .env("DOSSIER_NO_AUTO_WATCH", "1")
-        .output()
-        .unwrap();
-    assert_eq!(declined.status.code(), Some(0));
-    assert_eq!(watcher_started(&declined), None, "{}", stderr_of(&declined));
-
-    let first = search("marker7");
-    assert_eq!(first.status.code(), Some(0));
-    let process = watcher_started(&first).expect("a watcher was started");
-    wait_until("the watcher never answered", || {
-        watch::ask(&dossier.index(), &dossier.corpus())
-    });
-    assert!(vouched(&dossier), "it checked the corpus itself");
-
-    let second = search("marker8");
-    assert_eq!(second.status.code(), Some(0));
-    assert_eq!(watcher_started(&second), None, "one is running");
-    // The searches it answers for still see every change.
     dossier.write("part3/memo3.txt", "Memo 3 now speaks of the bilby.\n");
-    assert_eq!(dossier.search_json("bilby", &[]).doc_ids(), ["part3/memo3"]);
-    assert_eq!(dossier.search_json("marker3", &[]).total_hits, 0);
-
-    // It is a watcher like any other: removing the index folder stops it.
-    // A zombie counts as stopped: whether it is reaped at once depends on the system's init.
-    let alive = || {
-        std::fs::read_to_string(format!("/proc/{process}/stat")).is_ok_and(|stat| {
-            stat.rsplit(") ")
-                .next()
-                .is_some_and(|s| !s.starts_with('Z'))
-        })
-    };
-    assert!(alive());
-    std::fs::remove_dir_all(dossier.index()).unwrap();
-    wait_until("the started watcher did not stop", || {
-        (!alive()).then_some(())
-    });
-}
-
-#[test]
-fn a_search_starts_no_watcher_that_searches_could_not_reach() {
-    // The socket's absolute path is longer than an address holds; a relative one that fits
-    // is reached, by a watcher started from within the index folder.
-    let dossier = indexed_corpus_of(1000);
-    let deep = Path::new("a".repeat(60).as_str()).join("b".repeat(60));
-    std::fs::create_dir_all(dossier.dir.path().join(&deep)).unwrap();
-    std::fs::rename(
-        dossier.index(),
-        dossier.dir.path().join(&deep).join("index"),
-    )
-    .unwrap();
-    let search = |index: &Path| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
-            .current_dir(dossier.dir.path().join(&deep))
-            .args(["search", "marker5", "--corpus"])
-            .arg(dossier.corpus())
-            .arg("--index")
-            .arg(index)
-            .env_remove("DOSSIER_NO_AUTO_WATCH")
-            .output()
-            .unwrap()
-    };
-
-    let absolute = search(&dossier.dir.path().join(&deep).join("index"));
-    assert_eq!(absolute.status.code(), Some(0));
-    assert_eq!(watcher_started(&absolute), None, "{}", stderr_of(&absolute));
-
-    let relative = search(Path::new("index"));
-    assert_eq!(relative.status.code(), Some(0));
-    assert!(watcher_started(&relative).is_some());
-    let index = dossier.dir.path().join(&deep).join("index");
-    wait_until("the watcher never listened", || {
-        index.join(watch::SOCKET_FILE).exists().then_some(())
-    });
-    let answered = search(Path::new("index"));
-    assert_eq!(watcher_started(&answered), None, "the watcher answered it");
-    std::fs::remove_dir_all(index).unwrap();
-}
-
-#[test]
-fn a_search_of_a_small_corpus_starts_no_watcher() {
-    let dossier = Dossier::shipped();
     let search = dossier
-        .command(&["search", "Witkoff"])
-        .env_remove("DOSSIER_NO_AUTO_WATCH")
+        .command(&["search", "bilby", "--json"])
         .output()
         .unwrap();
-    assert_eq!(search.status.code(), Some(0));
-    assert_eq!(watcher_started(&search), None);
+    assert_eq!(search.status.code(), Some(0), "{}", stderr_of(&search));
+    assert!(
+        !stderr_of(&search).contains("watcher"),
+        "{}",
+        stderr_of(&search)
+    );
     assert_eq!(watch::ask(&dossier.index(), &dossier.corpus()), None);
+    assert!(!dossier.index().join(watch::SOCKET_FILE).exists());
+    assert_eq!(processes_naming(dossier.dir.path()), Vec::<String>::new());
 }
 
 #[test]

@@ -13,10 +13,6 @@ use crate::index::DossierIndex;
 use crate::index::lock::UpdateLock;
 use crate::update::{self, IndexSummary, UpdateOptions, fingerprint};
 
-/// From this many files, a search that had to check the corpus starts a watcher for the
-/// searches after it: below that, the check costs less than asking a watcher would save.
-const WATCH_FROM_FILES: usize = 1_000;
-
 /// Runs `work` on the index of `engine`, brought up to date with the corpus first unless
 /// the engine does not refresh (or built, if there is none), and keeps that index open.
 pub(super) fn on_current_index<T>(
@@ -91,16 +87,11 @@ fn confirm_current(
     Unconfirmed { question, recorded }: Unconfirmed,
     report: &dyn Report,
 ) -> Result<Option<DossierIndex>> {
-    // Nothing listens for questions (the socket is missing, or a stopped watcher left it).
-    let unwatched = question.is_none();
     let watcher = question.and_then(Question::answer);
     if watcher.is_some_and(|answer| answer.vouches_for(recorded)) {
         return Ok(None);
     }
     let check = update::pending_changes(index, &engine.corpus)?;
-    if unwatched && engine.auto_watch && check.files >= WATCH_FROM_FILES {
-        start_watcher(engine, check.files, report);
-    }
     let changes = check.changes;
     if changes.is_empty() {
         tell_watcher_current(engine, watcher, check.current_with);
@@ -111,17 +102,6 @@ fn confirm_current(
         removed: changes.removed.len(),
     });
     refresh_or_last_commit(engine, watcher, report).map(Some)
-}
-
-/// Starts a watcher in the background, so that the searches after this one need not check
-/// the corpus's `files` files themselves.
-fn start_watcher(engine: &Engine, files: usize, report: &dyn Report) {
-    let Ok(exe) = std::env::current_exe() else {
-        return;
-    };
-    if let Some(process) = watcher::start_in_background(&exe, &engine.corpus, &engine.index_dir) {
-        report.notice(Notice::WatcherStarted { process, files });
-    }
 }
 
 /// Tells the watcher, if one answered, that the index is current with the corpus as this

@@ -3,11 +3,12 @@
 //!
 //! The promise it keeps (see `freshness.rs`): never an answer from an index older than the
 //! corpus, unless the caller asked for that ([`Engine::without_refresh`]). A search is run
-//! on the index's last commit while the corpus is checked (or a watcher asked); if the
+//! on the index's last commit while the corpus is checked (or a running `dossier serve`
+//! asked, which runs the search itself when it vouches for the index); if the
 //! corpus turns out to have changed, the index is updated and the search run again. While
 //! another process updates the index, the engine answers from its last commit and says so.
 //!
-//! What happens on the way (an index built, a corpus found changed, a watcher started) is
+//! What happens on the way (an index built, a corpus found changed) is
 //! told to the caller's [`Report`] as a [`Notice`], plain data for a printer to word.
 //! Nothing here prints.
 
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
+use crate::highlight::matches::{Match, find_matches};
 use crate::index::DossierIndex;
 use crate::index::schema::build_schema;
 use crate::query::variants::Variants;
@@ -38,8 +40,6 @@ pub enum Notice<'a> {
     },
     /// Another process is updating the index: the answer comes from its last commit.
     AnsweringFromLastCommit { holder: Option<u32> },
-    /// A watcher was started in the background for the searches to come.
-    WatcherStarted { process: u32, files: usize },
     /// An update ran (whether asked for or needed by a search).
     Indexed(&'a IndexSummary),
 }
@@ -64,6 +64,16 @@ pub struct DocumentText {
     pub text: String,
     /// Where pages 2, 3, … start in `text`, for a document with pages.
     pub page_starts: Vec<usize>,
+}
+
+/// A document's text and every match in it of a query's clauses.
+#[derive(Clone, Debug)]
+pub struct DocumentMatches {
+    pub document: DocumentText,
+    /// The query's clauses, as written: a match's `term` is an index into this list.
+    pub terms: Vec<String>,
+    /// Byte ranges of `document.text`, sorted by start.
+    pub matches: Vec<Match>,
 }
 
 impl DocumentText {
@@ -110,8 +120,6 @@ pub struct Engine {
     index_dir: PathBuf,
     /// Whether the corpus is checked for changes before an answer.
     refresh: bool,
-    /// Whether a search that had to check a large corpus may start a watcher.
-    auto_watch: bool,
     /// The index last answered from, kept open with the text of the `meta.json` of its
     /// commit, so that a long-running front end opens it again only after a commit.
     opened: Mutex<Option<(Vec<u8>, Arc<DossierIndex>)>>,
@@ -119,13 +127,12 @@ pub struct Engine {
 
 impl Engine {
     /// An engine for the dossier in `corpus`, indexed in `index_dir`, that keeps the index
-    /// current with the corpus and starts no watcher.
+    /// current with the corpus.
     pub fn new(corpus: impl Into<PathBuf>, index_dir: impl Into<PathBuf>) -> Engine {
         Engine {
             corpus: corpus.into(),
             index_dir: index_dir.into(),
             refresh: true,
-            auto_watch: false,
             opened: Mutex::new(None),
         }
     }
@@ -133,13 +140,6 @@ impl Engine {
     /// Answers from the index as it is, without checking the corpus for changes.
     pub fn without_refresh(mut self) -> Engine {
         self.refresh = false;
-        self
-    }
-
-    /// Lets a search that had to check a large corpus start a watcher (`dossier watch`, this
-    /// process's own executable) in the background, for the searches after it.
-    pub fn with_auto_watch(mut self, auto_watch: bool) -> Engine {
-        self.auto_watch = auto_watch;
         self
     }
 
@@ -216,26 +216,63 @@ impl Engine {
             None
         };
         freshness::on_current_index(self, question, report, |index| {
-            let stored = index
-                .document(id)?
-                .ok_or_else(|| Error::UnknownDocument { id: id.to_string() })?;
-            let text =
-                stored
-                    .whole_text(&self.corpus)
-                    .map_err(|reason| Error::TextUnavailable {
-                        id: id.to_string(),
-                        reason: reason.to_string(),
-                    })?;
-            Ok(DocumentText {
-                id: stored.id,
-                path: stored.path,
-                title: stored.title,
-                format: stored.format,
-                encoding: stored.encoding,
-                text,
-                page_starts: stored.page_starts,
-            })
+            document_text(index, id, &self.corpus)
         })
+    }
+
+    /// Checks the quotation of `request` on the index's last commit, kept open between
+    /// calls: for a front end that keeps the index current itself (`dossier serve`).
+    pub fn quote_last_commit(&self, request: &QuoteRequest) -> Result<QuoteResults> {
+        request.check()?;
+        let variants = if request.variants {
+            Variants::for_corpus(&self.corpus)?
+        } else {
+            Variants::none()
+        };
+        let index = self.last_commit()?;
+        check_quotation(&index, request, &variants, &self.corpus)
+    }
+
+    /// The text of the document with ID `id` and every match in it of the query of
+    /// `request` (none for an empty query), from the index's last commit. The document is
+    /// looked up by its ID in the index, never by a path.
+    pub fn document_matches_last_commit(
+        &self,
+        id: &str,
+        request: &SearchRequest,
+    ) -> Result<DocumentMatches> {
+        let query = if request.query.trim().is_empty() {
+            None
+        } else {
+            Some(UserQuery::read(&request.query)?)
+        };
+        let index = self.last_commit()?;
+        let document = document_text(&index, id, &self.corpus)?;
+        let Some(query) = query else {
+            return Ok(DocumentMatches {
+                document,
+                terms: Vec::new(),
+                matches: Vec::new(),
+            });
+        };
+        let fields = &index.fields;
+        let mut builder = QueryBuilder::new(fields).fuzzy_words(request.fuzzy);
+        if request.variants {
+            let variants = Variants::for_corpus(&self.corpus)?;
+            builder = builder.variants(variants.in_index(index.searcher()?, fields.body_exact));
+        }
+        let parsed = builder.build_query(&query)?;
+        let matches = find_matches(&document.text, &parsed.terms);
+        Ok(DocumentMatches {
+            document,
+            terms: parsed.terms.iter().map(|t| t.label.clone()).collect(),
+            matches,
+        })
+    }
+
+    /// How many documents the index's last commit holds.
+    pub fn document_count_last_commit(&self) -> Result<u64> {
+        Ok(self.last_commit()?.searcher()?.num_docs())
     }
 
     fn search_index(
@@ -283,6 +320,28 @@ impl Engine {
     }
 }
 
+/// The text of the document with ID `id` in `index`, as indexed.
+fn document_text(index: &DossierIndex, id: &str, corpus: &Path) -> Result<DocumentText> {
+    let stored = index
+        .document(id)?
+        .ok_or_else(|| Error::UnknownDocument { id: id.to_string() })?;
+    let text = stored
+        .whole_text(corpus)
+        .map_err(|reason| Error::TextUnavailable {
+            id: id.to_string(),
+            reason: reason.to_string(),
+        })?;
+    Ok(DocumentText {
+        id: stored.id,
+        path: stored.path,
+        title: stored.title,
+        format: stored.format,
+        encoding: stored.encoding,
+        text,
+        page_starts: stored.page_starts,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     //! The freshness protocol, through the engine alone: no binary, no watcher.
@@ -308,7 +367,6 @@ mod tests {
                     removed,
                 } => format!("changed {new_or_modified}/{removed}"),
                 Notice::AnsweringFromLastCommit { .. } => "last commit".to_string(),
-                Notice::WatcherStarted { .. } => "watcher".to_string(),
                 Notice::Indexed(summary) => format!(
                     "indexed {}+ {}~ {}-",
                     summary.added, summary.updated, summary.removed

@@ -1,6 +1,7 @@
-//! Talking to a watcher (`dossier watch`, see [`crate::server::watch`]): asking whether the
-//! corpus changed, asking it to run a search, telling it the index was found current, and
-//! starting one in the background. Both sides' share of the protocol is here.
+//! Talking to a running `dossier serve` (its watcher, see [`crate::server::watch`]): asking
+//! whether the corpus changed, asking it to run a search, telling it the index was found
+//! current. Both sides' share of the protocol is here. No search ever starts a server: only
+//! the user does.
 //!
 //! The corpus check stats every file, which on a large corpus costs more than the search.
 //! The watcher makes the same promise for the price of one message. A search asks; the
@@ -18,9 +19,7 @@
 //! A search asks the watcher to run it: one that vouches for the index (and is of the same
 //! build) does, on the index it keeps open, and sends back the results as plain data, which
 //! the asking process renders as it would its own; otherwise it answers the question and
-//! the search runs in the asking process. A search that had to check a large corpus
-//! because no watcher answered starts one in the background, which stops when no search
-//! has asked for [`IDLE_TIMEOUT`].
+//! the search runs in the asking process.
 
 use std::path::Path;
 use std::time::Duration;
@@ -41,74 +40,6 @@ pub(crate) const LONGEST_SOCKET_PATH: usize = 107;
 /// Whether a socket at `socket` can be bound or reached: its path must fit in an address.
 pub(crate) fn fits_in_an_address(socket: &Path) -> bool {
     socket.as_os_str().len() <= LONGEST_SOCKET_PATH
-}
-
-/// How long a watcher that a search started waits for the next search before it stops.
-pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
-
-/// Starts `dossier watch` (the binary `exe`) in the background for `corpus` and the index
-/// in `index_dir`, to stop after [`IDLE_TIMEOUT`] without a search. Its process ID, or
-/// `None` if it could not be started or could not serve searches of that corpus.
-#[cfg(target_os = "linux")]
-pub fn start_in_background(exe: &Path, corpus: &Path, index_dir: &Path) -> Option<u32> {
-    use std::os::unix::process::CommandExt;
-    use std::process::{Command, Stdio};
-
-    if !changes_are_reported(corpus) {
-        return None;
-    }
-    // Searches could not reach it.
-    if !fits_in_an_address(&index_dir.join(SOCKET_FILE)) {
-        return None;
-    }
-    let corpus = corpus_key(corpus)?;
-    let watcher = Command::new(exe)
-        .arg("watch")
-        .arg("--corpus")
-        .arg(corpus)
-        // From within the index folder, as `.`: the socket's path must fit in an address,
-        // which the folder's absolute path might not leave room for.
-        .current_dir(index_dir)
-        .arg("--index")
-        .arg(".")
-        .arg("--idle-timeout")
-        .arg(IDLE_TIMEOUT.as_secs().to_string())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        // Its own process group: Ctrl-C at the terminal stops the search, not the watcher.
-        .process_group(0)
-        .spawn()
-        .ok()?;
-    Some(watcher.id())
-}
-
-/// Whether the system reports every change to the files in `folder`: yes on the local file
-/// systems below; not on network ones (NFS, SMB, FUSE mounts such as sshfs), where changes
-/// made by other machines go unreported, so that a watcher would vouch for a stale index.
-#[cfg(target_os = "linux")]
-fn changes_are_reported(folder: &Path) -> bool {
-    // From linux/magic.h.
-    const LOCAL: [u64; 12] = [
-        0xEF53,      // ext2, ext3, ext4
-        0x5846_5342, // xfs
-        0x9123_683E, // btrfs
-        0xF2F5_2010, // f2fs
-        0x2FC1_2FC1, // zfs
-        0x3153_464A, // jfs
-        0x5265_4973, // reiserfs
-        0x0102_1994, // tmpfs
-        0x794C_7630, // overlayfs
-        0x4D44,      // vfat
-        0x2011_BAB0, // exfat
-        0x7366_746E, // ntfs3
-    ];
-    rustix::fs::statfs(folder).is_ok_and(|fs| LOCAL.contains(&(fs.f_type as u64 & 0xFFFF_FFFF)))
-}
-
-#[cfg(not(target_os = "linux"))]
-pub fn start_in_background(_: &Path, _: &Path, _: &Path) -> Option<u32> {
-    None
 }
 
 /// What the watcher answered a search.
@@ -356,20 +287,5 @@ impl Connection {
 
     fn reply(self) -> Option<String> {
         None
-    }
-}
-
-#[cfg(all(test, target_os = "linux"))]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_a_local_file_system_gets_a_watcher_unasked() {
-        let local = tempfile::tempdir().unwrap();
-        assert!(changes_are_reported(local.path()));
-        // procfs and sysfs stand in for the network file systems a test cannot mount: file
-        // systems not known to report every change.
-        assert!(!changes_are_reported(Path::new("/proc/self")));
-        assert!(!changes_are_reported(Path::new("/sys")));
     }
 }

@@ -6,7 +6,7 @@
 //! `.dossier-lock` in the index folder, and writes its process ID into it. The OS releases the
 //! lock when the process ends, even by SIGKILL, so a crash never leaves the index locked; the
 //! file itself stays (deleting a lock file lets two processes lock two different files).
-//! `try_lock`, the OS lock alone, also keeps a second `dossier watch` off an index.
+//! `try_lock`, the OS lock alone, also keeps a second `dossier serve` off an index.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::engine::DocumentText;
+use crate::engine::{DocumentMatches, DocumentText};
 use crate::highlight::passage::Passage;
 use crate::quote::{Difference, QuoteResults, Verdict};
 use crate::search::suggest::Suggestion;
@@ -207,6 +207,88 @@ pub fn print_document(
         start: range.start,
         end: range.end,
         text: &document.text[range],
+    };
+    serde_json::to_writer(&mut *out, &shown)?;
+    writeln!(out)
+}
+
+#[derive(Serialize)]
+struct JsonDocumentMatches<'a> {
+    #[serde(flatten)]
+    document: JsonDocument<'a>,
+    /// Whether `text` stops short of the document's end (a document too large to send).
+    truncated: bool,
+    /// The query's clauses, as written.
+    terms: &'a [String],
+    /// Every match in `text`, in order.
+    matches: Vec<JsonMatch<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonMatch<'a> {
+    start: usize,
+    end: usize,
+    /// The 1-based line of `start`.
+    line: usize,
+    /// Only for documents with pages: the 1-based page of `start`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<usize>,
+    /// The query clause it matched, as the user wrote it.
+    term: &'a str,
+}
+
+/// A document's text (at most its first `max_bytes`) and every match of a query in it,
+/// each with its line and page.
+pub fn print_document_matches(
+    out: &mut dyn Write,
+    found: &DocumentMatches,
+    max_bytes: usize,
+) -> std::io::Result<()> {
+    let document = &found.document;
+    let mut end = document.text.len().min(max_bytes);
+    while !document.text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let text = &document.text[..end];
+    let mut line = 1;
+    let mut counted = 0;
+    let matches = found
+        .matches
+        .iter()
+        .filter(|m| m.end <= end)
+        .map(|m| {
+            line += text.as_bytes()[counted..m.start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            counted = m.start;
+            JsonMatch {
+                start: m.start,
+                end: m.end,
+                line,
+                page: (!document.page_starts.is_empty())
+                    .then(|| document.page_starts.partition_point(|&s| s <= m.start) + 1),
+                term: found.terms.get(m.term).map_or("", String::as_str),
+            }
+        })
+        .collect();
+    let shown = JsonDocumentMatches {
+        document: JsonDocument {
+            id: &document.id,
+            path: &document.path,
+            title: &document.title,
+            format: document.format.as_deref(),
+            encoding: document.encoding.as_deref(),
+            page: None,
+            pages: document.page_count(),
+            page_starts: &document.page_starts,
+            start: 0,
+            end,
+            text,
+        },
+        truncated: end < document.text.len(),
+        terms: &found.terms,
+        matches,
     };
     serde_json::to_writer(&mut *out, &shown)?;
     writeln!(out)

@@ -8,9 +8,6 @@ use crate::quote::QuoteResults;
 use crate::search::SearchResults;
 use crate::update::IndexSummary;
 
-/// How long an auto-started watcher waits for a search, in minutes, as the notice says it.
-const WATCHER_IDLE_MINUTES: u64 = crate::engine::watcher::IDLE_TIMEOUT.as_secs() / 60;
-
 /// The lines that say `notice`, for the dossier in `corpus` indexed in `index_dir`.
 pub fn notice_lines(notice: &Notice, corpus: &Path, index_dir: &Path) -> Vec<String> {
     let (corpus_name, index_name) = (corpus.display(), index_dir.display());
@@ -28,11 +25,6 @@ pub fn notice_lines(notice: &Notice, corpus: &Path, index_dir: &Path) -> Vec<Str
         Notice::AnsweringFromLastCommit { holder } => vec![format!(
             "the index in '{index_name}' is being updated by {}; answering from its last commit",
             crate::error::holder_name(*holder)
-        )],
-        Notice::WatcherStarted { process, files } => vec![format!(
-            "started a watcher (process {process}) so that later searches need not check the \
-             corpus's {files} files; it stops after {WATCHER_IDLE_MINUTES} minutes without a \
-             search (DOSSIER_NO_AUTO_WATCH=1 starts none)"
         )],
         Notice::Indexed(summary) => summary_lines(summary, corpus, index_dir),
     }

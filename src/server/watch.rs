@@ -1,22 +1,28 @@
-//! `dossier watch`: keeps an inotify watch on every folder of the corpus and tells each
-//! search, over a socket in the index folder, whether anything changed since the index was
-//! last found current; a search it can vouch for it runs itself, on the engine it keeps
-//! open (see [`crate::engine::watcher`] for the protocol and the promise it keeps).
+//! The corpus watcher of `dossier serve`: keeps an inotify watch on every folder of the
+//! corpus, brings the index up to date itself once changes have settled, and tells each
+//! command-line search, over a socket in the index folder, whether anything changed since
+//! the index was last found current; a search it can vouch for it runs itself, on the
+//! engine it shares with the HTTP side (see [`crate::engine::watcher`] for the protocol and
+//! the promise it keeps).
 //!
-//! What inotify cannot see, the watcher cannot: a write through a hard link from outside
-//! the corpus, or a change made by another machine on a network drive.
+//! Updates run on a thread of their own: searches go on meanwhile, answered from the last
+//! commit. What inotify cannot see, the watcher cannot: a write through a hard link from
+//! outside the corpus, or a change made by another machine on a network drive.
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 
 use inotify::{EventMask, Inotify, WatchDescriptor, WatchMask};
 use rustix::event::{PollFd, PollFlags, Timespec, poll};
 
 use crate::corpus;
+use crate::corpus::listing::Skipped;
 use crate::corpus::walk::{Entry, Kind, walk};
 use crate::engine::Engine;
 use crate::engine::watcher::{
@@ -24,18 +30,25 @@ use crate::engine::watcher::{
     fits_in_an_address, parse_current, this_build, write_served,
 };
 use crate::error::{Error, Result};
-use crate::index::lock;
+use crate::index::{DossierIndex, lock};
 use crate::search::{SearchRequest, SearchResults};
-use crate::update::fingerprint::{self, Fingerprint};
+use crate::update::{self, IndexSummary, UpdateOptions, fingerprint};
 
-/// Why a watcher stopped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stopped {
-    /// Its socket was removed, with the index folder say.
-    SocketRemoved,
-    /// No search asked for as long as it was told to wait.
-    Idle,
+/// What the watcher knows of the index, for a status page.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct IndexStatus {
+    /// When the last update ended, if one ran since the server started.
+    pub last_update: Option<SystemTime>,
+    /// Whether an update runs now.
+    pub updating: bool,
+    /// The files the last update could not index, with the reason.
+    pub skipped: Vec<Skipped>,
+    /// Why the last update failed, if it did.
+    pub last_error: Option<String>,
 }
+
+/// The status, shared between the watcher and the front ends that show it.
+pub type SharedStatus = Arc<Mutex<IndexStatus>>;
 
 /// Every change to a folder's entries or to their contents, times or names.
 const CHANGES: WatchMask = WatchMask::CREATE
@@ -49,57 +62,109 @@ const CHANGES: WatchMask = WatchMask::CREATE
     .union(WatchMask::DONT_FOLLOW)
     .union(WatchMask::ONLYDIR);
 
-/// Watches `corpus` for the index in `index_dir`, answering searches, until the socket
-/// is removed (with the index folder, say) or, given `idle_timeout`, no search asked for
-/// that long. `ready` is told how many folders are watched.
-pub fn watch(
-    corpus: &Path,
-    index_dir: &Path,
-    idle_timeout: Option<Duration>,
-    ready: impl FnOnce(usize),
-) -> Result<Stopped> {
+/// How long the corpus must stay unchanged before an update starts: a file being written
+/// in several calls is read once, when done.
+const QUIET: Duration = Duration::from_millis(200);
+
+/// How long after a failed update (another process held the index, say) it is tried again.
+const RETRY: Duration = Duration::from_secs(2);
+
+/// How often the loop wakes with nothing to do: to see whether the socket is still there.
+const TICK: Timespec = Timespec {
+    tv_sec: 0,
+    tv_nsec: 100_000_000,
+};
+
+/// The outcome of an update run on its thread: the generation it started at.
+type UpdateDone = (u64, std::result::Result<IndexSummary, String>);
+
+/// Watches the corpus of `engine`, keeping its index up to date and answering searches
+/// over the socket, until the socket is removed (with the index folder, say). The index is
+/// brought up to date before `ready` is told how many folders are watched.
+pub fn watch(engine: Arc<Engine>, status: SharedStatus, ready: impl FnOnce(usize)) -> Result<()> {
+    let corpus = engine.corpus().to_path_buf();
+    let index_dir = engine.index_dir().to_path_buf();
     // Before anything is created: a mistyped corpus leaves no index folder behind.
     let root = corpus.canonicalize().map_err(|e| Error::Corpus {
-        path: corpus.to_path_buf(),
+        path: corpus.clone(),
         reason: e.to_string(),
     })?;
     let socket = index_dir.join(SOCKET_FILE);
     socket_fits(&socket)?;
-    std::fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
-    let _only_watcher = lock(index_dir)?;
-    let listener = listen(&socket)?;
-    let mut watcher = Watcher::new(corpus, root, index_dir)?;
-    watcher.check_corpus(index_dir);
-    ready(watcher.folders.len());
-    let tick = Timespec {
-        tv_sec: 1,
-        tv_nsec: 0,
+    std::fs::create_dir_all(&index_dir).map_err(|e| Error::io(&index_dir, e))?;
+    let _only_watcher = lock(&index_dir)?;
+    let mut watcher = Watcher::new(&corpus, root, &index_dir, Arc::clone(&engine))?;
+    // The first update, before anything is served: the index is current (or at least
+    // exists) once the server says it is ready.
+    watcher.drain();
+    let generation = watcher.generation;
+    let first = update::update_with(&corpus, &index_dir, &UpdateOptions::default(), &());
+    let first = match first {
+        Ok(summary) => Ok(summary),
+        Err(error) if !DossierIndex::exists(&index_dir) => return Err(error),
+        Err(error) => Err(error.to_string()),
     };
-    let mut last_asked = Instant::now();
+    watcher.updated(&status, (generation, first));
+    let listener = listen(&socket)?;
+    ready(watcher.folders.len());
+    let (done_sender, done) = channel::<UpdateDone>();
+    let mut updating = false;
+    let mut updated_at = generation;
+    let mut retry_at: Option<Instant> = None;
+    let mut changed_at = Instant::now();
     while socket.exists() {
-        if idle_timeout.is_some_and(|timeout| last_asked.elapsed() >= timeout) {
-            // The socket is this watcher's (it holds the lock): a search that finds
-            // none checks the corpus itself.
-            let _ = std::fs::remove_file(&socket);
-            return Ok(Stopped::Idle);
-        }
         let mut ready = [
             PollFd::new(&watcher.inotify, PollFlags::IN),
             PollFd::new(&listener, PollFlags::IN),
         ];
-        match poll(&mut ready, Some(&tick)) {
+        match poll(&mut ready, Some(&TICK)) {
             Ok(_) | Err(rustix::io::Errno::INTR) => {}
             Err(e) => return Err(Error::io(&socket, e.into())),
         }
         // Drained whether or not events woke the loop: a search may have, and its
         // answer must count what happened before it asked.
+        let before = watcher.generation;
         watcher.drain();
+        if watcher.generation != before {
+            changed_at = Instant::now();
+        }
         while let Ok((stream, _)) = listener.accept() {
             watcher.serve(stream);
-            last_asked = Instant::now();
+        }
+        while let Ok(outcome) = done.try_recv() {
+            updating = false;
+            if outcome.1.is_err() {
+                retry_at = Some(Instant::now() + RETRY);
+            }
+            watcher.updated(&status, outcome);
+        }
+        let due =
+            watcher.generation != updated_at || retry_at.is_some_and(|at| at <= Instant::now());
+        if !updating && due && changed_at.elapsed() >= QUIET {
+            updating = true;
+            updated_at = watcher.generation;
+            retry_at = None;
+            status.lock().unwrap_or_else(|e| e.into_inner()).updating = true;
+            start_update(&corpus, &index_dir, updated_at, done_sender.clone());
         }
     }
-    Ok(Stopped::SocketRemoved)
+    Ok(())
+}
+
+/// Runs an update on a thread of its own, and sends its outcome with `generation`.
+fn start_update(corpus: &Path, index_dir: &Path, generation: u64, done: Sender<UpdateDone>) {
+    let (corpus, index_dir) = (corpus.to_path_buf(), index_dir.to_path_buf());
+    std::thread::spawn(move || {
+        let outcome = std::panic::catch_unwind(|| {
+            update::update_with(&corpus, &index_dir, &UpdateOptions::default(), &())
+        });
+        let outcome = match outcome {
+            Ok(Ok(summary)) => Ok(summary),
+            Ok(Err(error)) => Err(error.to_string()),
+            Err(_) => Err("the update failed unexpectedly".to_string()),
+        };
+        let _ = done.send((generation, outcome));
+    });
 }
 
 /// The watcher's socket must fit in its address; if not, the user is told what to do.
@@ -129,7 +194,7 @@ fn listen(socket: &Path) -> Result<UnixListener> {
 fn lock(index_dir: &Path) -> Result<File> {
     lock::try_lock(&index_dir.join(format!("{SOCKET_FILE}.lock")))?.ok_or_else(|| {
         Error::Usage(format!(
-            "the index at {} is already watched by another `dossier watch`",
+            "the index at {} is already served by another `dossier serve` (or `dossier watch`)",
             index_dir.display()
         ))
     })
@@ -160,14 +225,14 @@ struct Watcher {
     /// Set when a folder could not be watched: from then on nothing is vouched for.
     blind: bool,
     /// The engine searches are run on, which keeps the index open between them.
-    engine: Engine,
+    engine: Arc<Engine>,
     /// Searches are run for the same build of dossier only.
     build: String,
     buffer: Vec<u8>,
 }
 
 impl Watcher {
-    fn new(corpus: &Path, root: PathBuf, index_dir: &Path) -> Result<Watcher> {
+    fn new(corpus: &Path, root: PathBuf, index_dir: &Path, engine: Arc<Engine>) -> Result<Watcher> {
         let unwatchable = |reason: String| Error::Corpus {
             path: corpus.to_path_buf(),
             reason,
@@ -181,7 +246,7 @@ impl Watcher {
             generation: 0,
             current: None,
             blind: false,
-            engine: Engine::new(corpus, index_dir).without_refresh(),
+            engine,
             build: this_build(),
             buffer: vec![0; 64 * 1024],
         };
@@ -194,19 +259,22 @@ impl Watcher {
         Ok(watcher)
     }
 
-    /// Checks the corpus once its folders are watched, as a search would, and if the
-    /// index is current, vouches for it from the generation before the check: then not
-    /// even the first search after the watcher starts checks the corpus.
-    fn check_corpus(&mut self, index_dir: &Path) {
-        self.drain();
-        let generation = self.generation;
-        let Ok(taken) = Fingerprint::take(&self.root, index_dir) else {
-            return;
-        };
-        // Read after the fingerprint was taken, as `indexer::pending_changes` does: a
-        // fingerprint recorded by then describes a commit made by then.
-        if fingerprint::recorded(index_dir) == Some(taken.value) {
-            self.current = Some((generation, taken.value));
+    /// Takes in the outcome of an update that started at `generation`: if it succeeded,
+    /// the index is current with the corpus as it was then, and vouched for until the next
+    /// change. (Its fingerprint was taken before it read anything, after `generation`.)
+    fn updated(&mut self, status: &SharedStatus, (generation, outcome): UpdateDone) {
+        let mut status = status.lock().unwrap_or_else(|e| e.into_inner());
+        status.updating = false;
+        match outcome {
+            Ok(summary) => {
+                if self.current.is_none_or(|(seen, _)| generation >= seen) {
+                    self.current = Some((generation, summary.fingerprint));
+                }
+                status.last_update = Some(SystemTime::now());
+                status.skipped = summary.skipped;
+                status.last_error = None;
+            }
+            Err(reason) => status.last_error = Some(reason),
         }
     }
 
@@ -318,20 +386,25 @@ impl Watcher {
             && search.build == self.build
             && self.vouches()
         {
-            let _ = writer.write_all(format!("{SERVING}\n").as_bytes());
-            let sent = match run_search(&self.engine, &search.request) {
-                Some(results) => write_served(&mut writer, &results).is_ok(),
-                None => {
-                    let _ = writer.write_all(b"failed\n");
-                    false
+            // On a thread of its own: a long search holds up neither the others nor the
+            // watching.
+            let engine = Arc::clone(&self.engine);
+            std::thread::spawn(move || {
+                let _ = writer.write_all(format!("{SERVING}\n").as_bytes());
+                let sent = match run_search(&engine, &search.request) {
+                    Some(results) => write_served(&mut writer, &results).is_ok(),
+                    None => {
+                        let _ = writer.write_all(b"failed\n");
+                        false
+                    }
+                };
+                if !sent {
+                    // The search failed, or gave up waiting: it runs it itself, and the
+                    // next one here is run on the index opened anew, in case that was the
+                    // trouble.
+                    engine.forget_open_index();
                 }
-            };
-            if !sent {
-                // The search failed, or gave up waiting: it runs it itself, and the
-                // next one here is run on the index opened anew, in case that was the
-                // trouble.
-                self.engine.forget_open_index();
-            }
+            });
             return;
         }
         let reply = self.reply(request);

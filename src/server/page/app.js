@@ -1,0 +1,528 @@
+// The page of `dossier serve`: one script, no library. Every piece of text that comes from
+// a document (or a query) is put in the page as text (textContent, text nodes), never as
+// HTML: a document holding <script> or <img onerror> shows those characters and runs
+// nothing. The API's offsets are bytes of UTF-8; the page slices the UTF-8 bytes to match.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** An element with a class and text (as text, never HTML). */
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+/** Asks the API; the answer's JSON, or an Error with the API's message. */
+async function api(path, params, body) {
+  const url = new URL(path, window.location.origin);
+  for (const [key, value] of Object.entries(params || {})) {
+    if (value !== undefined && value !== null && value !== "" && value !== false) {
+      url.searchParams.set(key, String(value));
+    }
+  }
+  const init = body === undefined ? {} : {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  };
+  const response = await fetch(url, init);
+  let answer = null;
+  try {
+    answer = await response.json();
+  } catch (_) {
+    answer = null;
+  }
+  if (!response.ok) {
+    throw new Error((answer && answer.error) || `the server answered ${response.status}`);
+  }
+  return answer;
+}
+
+function showError(error) {
+  const box = $("error");
+  if (!error) {
+    box.hidden = true;
+    box.textContent = "";
+    return;
+  }
+  box.textContent = String(error.message || error);
+  box.hidden = false;
+}
+
+/**
+ * Appends `text` to `parent`, with the byte ranges of `marks` wrapped in elements.
+ * A mark is {start, end, tag, className, title, id, inserted}: a mark with start == end
+ * and `inserted` text puts that text there (a word missing from a quotation's source).
+ * Returns the elements made for marks with an id, by id.
+ */
+function appendMarked(parent, text, marks) {
+  const bytes = encoder.encode(text);
+  const slice = (a, b) => decoder.decode(bytes.subarray(a, b));
+  const spans = marks
+    .filter((m) => m.end > m.start && m.start >= 0 && m.end <= bytes.length)
+    .sort((a, b) => a.start - b.start || b.end - a.end);
+  const inserts = marks
+    .filter((m) => m.end === m.start && m.inserted !== undefined)
+    .sort((a, b) => a.start - b.start);
+  const cuts = new Set([0, bytes.length]);
+  for (const m of spans) {
+    cuts.add(m.start);
+    cuts.add(m.end);
+  }
+  for (const m of inserts) cuts.add(Math.min(m.start, bytes.length));
+  const points = [...cuts].sort((a, b) => a - b);
+  const made = {};
+  let insertAt = 0;
+  const insertUpTo = (offset) => {
+    while (insertAt < inserts.length && inserts[insertAt].start <= offset) {
+      const m = inserts[insertAt++];
+      const node = el(m.tag || "span", m.className, m.inserted);
+      if (m.title) node.title = m.title;
+      parent.appendChild(node);
+    }
+  };
+  for (let i = 0; i + 1 < points.length; i++) {
+    const from = points[i];
+    const to = points[i + 1];
+    insertUpTo(from);
+    let target = parent;
+    for (const m of spans) {
+      if (m.start > from) break;
+      if (m.end < to) continue;
+      const node = el(m.tag || "mark", m.className);
+      if (m.title) node.title = m.title;
+      if (m.id && !made[m.id]) {
+        node.id = m.id;
+        made[m.id] = node;
+      }
+      target.appendChild(node);
+      target = node;
+    }
+    target.appendChild(document.createTextNode(slice(from, to)));
+  }
+  insertUpTo(Infinity);
+  return made;
+}
+
+// ---- the address: what is shown is kept in the URL's fragment, so back and forward work.
+
+function readHash() {
+  const hash = window.location.hash.replace(/^#/, "");
+  const [view, query] = hash.split("?");
+  return { view: view || "search", params: new URLSearchParams(query || "") };
+}
+
+function go(view, params) {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== "" && value !== false) {
+      query.set(key, String(value));
+    }
+  }
+  const hash = `#${view}?${query}`;
+  if (window.location.hash === hash) {
+    route();
+  } else {
+    window.location.hash = hash;
+  }
+}
+
+function showView(view) {
+  $("search-view").hidden = view !== "search";
+  $("document-view").hidden = view !== "doc";
+  $("quote-view").hidden = view !== "quote";
+  $("tab-search").setAttribute("aria-pressed", String(view !== "quote"));
+  $("tab-quote").setAttribute("aria-pressed", String(view === "quote"));
+}
+
+async function route() {
+  const { view, params } = readHash();
+  showError(null);
+  try {
+    if (view === "doc") {
+      showView("doc");
+      await showDocument(params);
+    } else if (view === "quote") {
+      showView("quote");
+      await checkQuote(params);
+    } else {
+      showView("search");
+      await runSearch(params);
+    }
+  } catch (error) {
+    showError(error);
+  }
+}
+
+// ---- search
+
+const FILTERS = ["id", "after", "before", "type", "limit"];
+
+function formParams(offset) {
+  const params = { q: $("q").value.trim(), offset: offset || 0 };
+  for (const name of FILTERS) params[name] = $(`f-${name}`).value.trim();
+  params.fuzzy = $("f-fuzzy").checked;
+  params.variants = $("f-variants").checked ? "" : "false";
+  return params;
+}
+
+function fillForm(params) {
+  $("q").value = params.get("q") || "";
+  for (const name of FILTERS) {
+    const value = params.get(name);
+    if (value !== null) $(`f-${name}`).value = value;
+  }
+  $("f-fuzzy").checked = params.get("fuzzy") === "true";
+  $("f-variants").checked = params.get("variants") !== "false";
+}
+
+let lastSearch = null;
+
+async function runSearch(params) {
+  fillForm(params);
+  const q = params.get("q") || "";
+  const results = $("results");
+  if (!q.trim()) {
+    results.replaceChildren();
+    $("summary").textContent = "";
+    $("prev-page").hidden = $("next-page").hidden = true;
+    return;
+  }
+  const asked = Object.fromEntries(params.entries());
+  const limit = Number(asked.limit || 10);
+  const offset = Number(asked.offset || 0);
+  $("summary").textContent = "Searching…";
+  const answer = await api("/api/search", { ...asked, limit, offset });
+  lastSearch = { params: asked, answer };
+  const shown = answer.hits.length;
+  const summary = answer.total_hits === 0
+    ? "No document matches."
+    : `${answer.total_hits} document${answer.total_hits === 1 ? "" : "s"} match; ` +
+      `${offset + 1}–${offset + shown} shown.`;
+  $("summary").replaceChildren(el("span", null, summary));
+  if (answer.suggestions && answer.suggestions.length) {
+    const line = el("span", "suggestions", " Did you mean: ");
+    for (const s of answer.suggestions) {
+      const link = el("a", null, s.suggestion || s.word || JSON.stringify(s));
+      link.href = "#";
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        go("search", { ...asked, q: link.textContent, offset: 0 });
+      });
+      line.append(link, " ");
+    }
+    $("summary").appendChild(line);
+  }
+  results.replaceChildren(...answer.hits.map((hit) => hitItem(hit, q)));
+  $("prev-page").hidden = offset === 0;
+  $("next-page").hidden = offset + shown >= answer.total_hits;
+  loadStatus();
+}
+
+function docLink(id, q, at, text) {
+  const link = el("a", "doc-link", text);
+  const params = new URLSearchParams({ id, q: q || "" });
+  if (at !== undefined) params.set("at", String(at));
+  link.href = `#doc?${params}`;
+  return link;
+}
+
+function hitItem(hit, q) {
+  const item = el("li", "hit");
+  item.tabIndex = -1;
+  const head = el("div", "hit-head");
+  head.append(
+    el("span", "rank", `${hit.rank}.`),
+    docLink(hit.doc_id, q, undefined, hit.title || hit.doc_id),
+  );
+  const meta = el("div", "meta");
+  meta.append(
+    el("span", "doc-id", hit.doc_id),
+    el("span", null, hit.date),
+    el("span", null, `score ${hit.score.toFixed(2)}`),
+  );
+  if (hit.format) meta.append(el("span", null, hit.format));
+  item.append(head, meta);
+  for (const passage of hit.passages) item.appendChild(passageBlock(hit, passage, q));
+  return item;
+}
+
+function where(passage) {
+  return `line ${passage.line}${passage.page ? `, page ${passage.page}` : ""}`;
+}
+
+function passageBlock(hit, passage, q) {
+  const block = el("blockquote", "passage");
+  const text = el("p", "passage-text");
+  appendMarked(text, passage.text, passage.highlights.map(([start, end], i) => ({
+    start, end, tag: "mark", className: "hl", title: passage.highlight_terms[i],
+  })));
+  const foot = el("div", "passage-foot");
+  foot.append(
+    docLink(hit.doc_id, q, passage.start, where(passage)),
+    passage.ocr ? el("span", "ocr", "OCR") : "",
+    citeButton(hit.title, hit.doc_id, passage),
+  );
+  block.append(text, foot);
+  return block;
+}
+
+/** The citation of a passage: its words, the document's title and ID, its line and page. */
+function citation(title, id, passage) {
+  const words = passage.text.replace(/\s+/g, " ").trim();
+  return `“${words}” (${title ? `${title}, ` : ""}document ${id}, ${where(passage)})`;
+}
+
+function citeButton(title, id, passage) {
+  const button = el("button", "cite", "Copy citation");
+  button.type = "button";
+  button.addEventListener("click", async () => {
+    const text = citation(title, id, passage);
+    try {
+      await navigator.clipboard.writeText(text);
+      button.textContent = "Copied";
+    } catch (_) {
+      // No clipboard permission: the citation is shown, selected, for the user to copy.
+      const box = el("textarea", "cite-box");
+      box.value = text;
+      box.readOnly = true;
+      button.replaceWith(box);
+      box.select();
+      return;
+    }
+    setTimeout(() => { button.textContent = "Copy citation"; }, 1500);
+  });
+  return button;
+}
+
+// ---- a document, with every match of the query
+
+let matchNodes = [];
+let currentMatch = -1;
+
+async function showDocument(params) {
+  const id = params.get("id") || "";
+  const q = params.get("q") || "";
+  const answer = await api("/api/document", {
+    id, q,
+    fuzzy: params.get("fuzzy") === "true",
+    variants: params.get("variants") === "false" ? "false" : "",
+  });
+  $("doc-title").textContent = answer.title || answer.id;
+  const meta = [answer.id];
+  if (answer.format) meta.push(answer.format);
+  if (answer.pages > 1) meta.push(`${answer.pages} pages`);
+  $("doc-meta").textContent = meta.join(" · ");
+  const notice = $("doc-notice");
+  notice.hidden = !answer.truncated;
+  notice.textContent = answer.truncated
+    ? `This document is long: its first ${answer.end} bytes are shown.` : "";
+  const pre = $("doc-text");
+  pre.replaceChildren();
+  const marks = answer.matches.map((m, i) => ({
+    start: m.start, end: m.end, tag: "mark", className: "hl", id: `m${i}`,
+    title: `${m.term} (line ${m.line}${m.page ? `, page ${m.page}` : ""})`,
+  }));
+  for (const [i, start] of answer.page_starts.entries()) {
+    marks.push({ start, end: start, tag: "span", className: "page-break", inserted: `page ${i + 2}` });
+  }
+  const made = appendMarked(pre, answer.text, marks);
+  matchNodes = answer.matches.map((_, i) => made[`m${i}`]).filter(Boolean);
+  const at = Number(params.get("at"));
+  let first = 0;
+  if (params.has("at")) {
+    const index = answer.matches.findIndex((m) => m.end > at);
+    first = index < 0 ? 0 : index;
+  }
+  currentMatch = -1;
+  if (matchNodes.length) {
+    moveToMatch(first);
+  } else {
+    $("match-count").textContent = q ? "no match" : "";
+    window.scrollTo(0, 0);
+  }
+}
+
+function moveToMatch(index) {
+  if (!matchNodes.length) return;
+  const count = matchNodes.length;
+  const next = ((index % count) + count) % count;
+  if (currentMatch >= 0 && matchNodes[currentMatch]) {
+    matchNodes[currentMatch].classList.remove("current");
+  }
+  currentMatch = next;
+  const node = matchNodes[next];
+  node.classList.add("current");
+  node.scrollIntoView({ block: "center" });
+  $("match-count").textContent = `${next + 1} / ${count}`;
+}
+
+// ---- a quotation
+
+async function checkQuote(params) {
+  const text = params.get("text") || "";
+  $("quote-text").value = text;
+  const list = $("quote-results");
+  if (!text.trim()) {
+    list.replaceChildren();
+    $("quote-summary").textContent = "";
+    return;
+  }
+  $("quote-summary").textContent = "Checking…";
+  const answer = await api("/api/quote", {}, { text });
+  const near = answer.matches.length - answer.verbatim_count;
+  $("quote-summary").textContent = answer.verbatim_count > 0
+    ? `Quoted verbatim in ${answer.verbatim_count} place${answer.verbatim_count === 1 ? "" : "s"}` +
+      (near > 0 ? `; ${near} near wording${near === 1 ? "" : "s"}.` : ".")
+    : answer.matches.length > 0
+      ? "Not found verbatim. The closest wordings, with the differences marked:"
+      : "Not found, not even in a close wording.";
+  list.replaceChildren(...answer.matches.map((m) => quoteItem(m, text)));
+}
+
+const DIFFERENCE_WORDS = {
+  changed: "another word",
+  spelling: "another spelling",
+  missing: "missing",
+  added: "added",
+  swapped: "swapped",
+};
+
+function quoteItem(match, quote) {
+  const item = el("li", `quote-match ${match.verdict}`);
+  const head = el("div", "hit-head");
+  head.append(
+    el("span", `verdict ${match.verdict}`, match.verdict === "verbatim" ? "verbatim" : `near (${Math.round(match.similarity * 100)}%)`),
+    docLink(match.doc_id, quote.replace(/["“”«»]/g, ""), match.start, match.title || match.doc_id),
+  );
+  const meta = el("div", "meta");
+  meta.append(el("span", "doc-id", match.doc_id), el("span", null, where(match)));
+  const text = el("p", "passage-text");
+  const marks = match.highlights.map(([start, end]) => ({ start, end, tag: "mark", className: "hl" }));
+  for (const d of match.differences) {
+    const title = `${DIFFERENCE_WORDS[d.kind] || d.kind}` +
+      (d.expected ? `: the quotation says “${d.expected}”` : "") +
+      (d.found ? `, the document “${d.found}”` : "");
+    if (d.end > d.start) {
+      marks.push({ start: d.start, end: d.end, tag: "span", className: `diff ${d.kind}`, title });
+    } else {
+      marks.push({ start: d.start, end: d.start, tag: "del", className: `diff ${d.kind}`, title, inserted: d.expected || "…" });
+    }
+  }
+  appendMarked(text, match.text, marks);
+  item.append(head, meta, text);
+  if (match.differences.length) {
+    const list = el("ul", "differences");
+    for (const d of match.differences) {
+      const line = el("li", `diff-line ${d.kind}`);
+      line.append(el("strong", null, DIFFERENCE_WORDS[d.kind] || d.kind), ": ");
+      if (d.expected) line.append("quoted ", el("del", null, d.expected));
+      if (d.expected && d.found) line.append(", ");
+      if (d.found) line.append("document has ", el("ins", null, d.found));
+      list.appendChild(line);
+    }
+    item.appendChild(list);
+  }
+  const foot = el("div", "passage-foot");
+  foot.appendChild(citeButton(match.title, match.doc_id, match));
+  item.appendChild(foot);
+  return item;
+}
+
+// ---- status line
+
+async function loadStatus() {
+  try {
+    const status = await api("/api/status");
+    const parts = [`${status.documents ?? "?"} documents`];
+    if (status.updating) parts.push("updating…");
+    else if (status.last_update) parts.push(`updated ${status.last_update.replace("T", " ").replace("Z", " UTC")}`);
+    if (status.skipped && status.skipped.length) parts.push(`${status.skipped.length} skipped`);
+    const line = $("status");
+    line.textContent = parts.join(" · ");
+    line.title = (status.skipped || []).map((s) => `${s.path}: ${s.reason}`).join("\n");
+  } catch (_) {
+    $("status").textContent = "";
+  }
+}
+
+// ---- wiring
+
+function typing(target) {
+  return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement;
+}
+
+function moveResult(step) {
+  const items = [...document.querySelectorAll("#results .hit")];
+  if (!items.length) return;
+  const at = items.findIndex((item) => item.contains(document.activeElement));
+  const next = Math.max(0, Math.min(items.length - 1, at < 0 ? 0 : at + step));
+  items[next].querySelector(".doc-link").focus();
+  items[next].scrollIntoView({ block: "nearest" });
+}
+
+function start() {
+  $("search-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    go("search", formParams(0));
+  });
+  for (const name of [...FILTERS, "fuzzy", "variants"]) {
+    $(`f-${name}`).addEventListener("change", () => {
+      if ($("q").value.trim()) go("search", formParams(0));
+    });
+  }
+  $("prev-page").addEventListener("click", () => {
+    const limit = Number($("f-limit").value);
+    const offset = Math.max(0, Number(readHash().params.get("offset") || 0) - limit);
+    go("search", formParams(offset));
+  });
+  $("next-page").addEventListener("click", () => {
+    const limit = Number($("f-limit").value);
+    go("search", formParams(Number(readHash().params.get("offset") || 0) + limit));
+  });
+  $("quote-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    go("quote", { text: $("quote-text").value });
+  });
+  $("tab-search").addEventListener("click", () => go("search", lastSearch ? lastSearch.params : {}));
+  $("tab-quote").addEventListener("click", () => go("quote", { text: $("quote-text").value }));
+  $("back").addEventListener("click", () => {
+    if (lastSearch) go("search", lastSearch.params);
+    else history.back();
+  });
+  $("next-match").addEventListener("click", () => moveToMatch(currentMatch + 1));
+  $("prev-match").addEventListener("click", () => moveToMatch(currentMatch - 1));
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (typing(event.target)) {
+      if (event.key === "Escape") event.target.blur();
+      return;
+    }
+    const view = readHash().view;
+    if (event.key === "/") {
+      event.preventDefault();
+      if (view !== "search") go("search", lastSearch ? lastSearch.params : {});
+      $("q").focus();
+    } else if (view === "doc" && event.key === "n") {
+      moveToMatch(currentMatch + 1);
+    } else if (view === "doc" && event.key === "p") {
+      moveToMatch(currentMatch - 1);
+    } else if (view === "doc" && event.key === "Escape") {
+      $("back").click();
+    } else if (view === "search" && event.key === "j") {
+      moveResult(1);
+    } else if (view === "search" && event.key === "k") {
+      moveResult(-1);
+    }
+  });
+  window.addEventListener("hashchange", route);
+  loadStatus();
+  route();
+}
+
+start();

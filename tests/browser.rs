@@ -1,0 +1,380 @@
+//! The page of `dossier serve` in a real headless Chromium, driven over WebDriver
+//! (chromedriver): a query typed, passages with highlights, a document opened and its
+//! matches stepped through, a quotation checked with its difference marked, a citation
+//! followed, the hostile document shown as text with nothing run, and a phone-sized
+//! window. Screenshots of each view go to `target/screenshots/`.
+#![cfg(target_os = "linux")]
+
+mod common;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Dossier;
+use common::server::{HOSTILE, Server};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+/// A running chromedriver, stopped when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver runs (scripts/test.sh installs chromium-driver)");
+        let driver = Driver { child, port };
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "chromedriver does not listen"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        driver
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn screenshots() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshots folder");
+    dir
+}
+
+async fn browser(driver: &Driver, profile: &Path) -> Client {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".to_string(),
+        json!({
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        }),
+    );
+    capabilities.insert(
+        "unhandledPromptBehavior".to_string(),
+        Value::String("ignore".to_string()),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a Chromium session")
+}
+
+async fn save(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("a screenshot");
+    std::fs::write(screenshots().join(format!("{name}.png")), png).expect("save screenshot");
+}
+
+/// Runs `script` (a function body) in the page and returns its value.
+async fn eval(client: &Client, script: &str) -> Value {
+    client.execute(script, vec![]).await.expect("script runs")
+}
+
+/// Waits until `script` returns true, for a generous minute at most.
+async fn until(client: &Client, what: &str, script: &str) {
+    let started = Instant::now();
+    loop {
+        if eval(client, script).await == Value::Bool(true) {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{what}: not so after a minute"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn text_of(client: &Client, css: &str) -> String {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .expect("text")
+}
+
+async fn press(client: &Client, key: &str) {
+    let script = format!(
+        "document.dispatchEvent(new KeyboardEvent('keydown', {{key: '{key}', bubbles: true}}));"
+    );
+    eval(client, &script).await;
+}
+
+#[test]
+fn the_page_searches_shows_documents_checks_quotations_and_runs_no_document_text() {
+    let dossier = Dossier::shipped();
+    dossier.write("hostile.txt", HOSTILE);
+    let server = Server::start(&dossier, &[]);
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = browser(&driver, profile.path()).await;
+        let outcome = drive(&client, &server).await;
+        let _ = client.close().await;
+        outcome
+    });
+}
+
+async fn drive(client: &Client, server: &Server) {
+    client.goto(&server.url).await.expect("the page opens");
+    until(
+        client,
+        "the status line",
+        "return /documents/.test(document.getElementById('status').textContent);",
+    )
+    .await;
+
+    // A query typed and sent with Enter: passages with their words highlighted.
+    press(client, "/").await;
+    assert_eq!(eval(client, "return document.activeElement.id;").await, "q");
+    let q = client.find(Locator::Id("q")).await.unwrap();
+    q.send_keys("witkoff envoy\u{E007}").await.unwrap();
+    until(
+        client,
+        "results",
+        "return document.querySelectorAll('#results .hit').length > 0;",
+    )
+    .await;
+    let marked = eval(client, "return [...document.querySelectorAll('#results mark.hl')].map(m => m.textContent.toLowerCase());").await;
+    let marked: Vec<String> = serde_json::from_value(marked).unwrap();
+    assert!(!marked.is_empty());
+    for word in &marked {
+        assert!(
+            word.starts_with("witkoff") || word.starts_with("envoy"),
+            "{word}"
+        );
+    }
+    let first_meta = text_of(client, "#results .hit .meta").await;
+    assert!(first_meta.contains("score"), "{first_meta}");
+    assert!(
+        text_of(client, "#results .passage-foot")
+            .await
+            .contains("line ")
+    );
+    save(client, "search").await;
+    let readme_shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/serve.png");
+    std::fs::create_dir_all(readme_shot.parent().unwrap()).unwrap();
+    std::fs::write(&readme_shot, client.screenshot().await.unwrap()).unwrap();
+
+    // The first document, every match marked, stepped through with the buttons and keys.
+    client
+        .find(Locator::Css("#results .hit .hit-head .doc-link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(client, "the document", "return !document.getElementById('document-view').hidden && document.querySelectorAll('#doc-text mark.hl').length > 0;").await;
+    let count = text_of(client, "#match-count").await;
+    let total: usize = count
+        .split(" / ")
+        .nth(1)
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{count}"));
+    assert!(total >= 2, "{count}");
+    let marks = eval(
+        client,
+        "return document.querySelectorAll('#doc-text mark.hl[id]').length;",
+    )
+    .await;
+    assert_eq!(marks, total);
+    assert_eq!(count, format!("1 / {total}"));
+    client
+        .find(Locator::Id("next-match"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        text_of(client, "#match-count").await,
+        format!("2 / {total}")
+    );
+    assert_eq!(
+        eval(
+            client,
+            "return document.querySelector('#doc-text mark.current').id;"
+        )
+        .await,
+        "m1"
+    );
+    press(client, "n").await;
+    let third = 2 % total + 1;
+    assert_eq!(
+        text_of(client, "#match-count").await,
+        format!("{third} / {total}")
+    );
+    press(client, "p").await;
+    press(client, "p").await;
+    assert_eq!(
+        text_of(client, "#match-count").await,
+        format!("1 / {total}")
+    );
+    save(client, "document").await;
+
+    // A citation's link opens the document at its passage.
+    press(client, "Escape").await;
+    until(client, "back to the results", "return !document.getElementById('search-view').hidden && document.querySelectorAll('#results .hit').length > 0;").await;
+    let cite = client
+        .find(Locator::Css("#results .passage-foot .doc-link"))
+        .await
+        .unwrap();
+    let line = cite.text().await.unwrap();
+    cite.click().await.unwrap();
+    until(
+        client,
+        "the cited passage",
+        "return document.querySelector('#doc-text mark.current') !== null;",
+    )
+    .await;
+    let at = eval(
+        client,
+        "return document.querySelector('#doc-text mark.current').title;",
+    )
+    .await;
+    assert!(at.as_str().unwrap().contains(&line), "{at} at {line}");
+
+    // A quotation with one word changed: not verbatim, the difference marked.
+    client
+        .find(Locator::Id("tab-quote"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let quote = client.find(Locator::Id("quote-text")).await.unwrap();
+    quote
+        .send_keys("will meet Russian envoy Kiril Dimitriev, head of Russia’s national wealth fund")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#quote-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        client,
+        "quotation results",
+        "return document.querySelectorAll('#quote-results .quote-match').length > 0;",
+    )
+    .await;
+    assert_eq!(
+        text_of(client, "#quote-results .verdict")
+            .await
+            .split(' ')
+            .next(),
+        Some("near")
+    );
+    let marked = text_of(client, "#quote-results .passage-text .diff").await;
+    assert_eq!(marked, "sovereign");
+    let listed = text_of(client, "#quote-results .differences").await;
+    assert!(
+        listed.contains("national") && listed.contains("sovereign"),
+        "{listed}"
+    );
+    save(client, "quote").await;
+
+    // The hostile document: its markup shown as text, nothing of it run.
+    eval(
+        client,
+        "window.__alerts = 0; window.alert = () => { window.__alerts += 1; };",
+    )
+    .await;
+    client
+        .goto(&format!(
+            "{}#search?q=zanzibar",
+            server.url.trim_end_matches('/')
+        ))
+        .await
+        .unwrap();
+    until(
+        client,
+        "the hostile document found",
+        "return document.querySelectorAll('#results .hit').length > 0;",
+    )
+    .await;
+    let shown = text_of(client, "#results .passage-text").await;
+    assert!(
+        shown.contains("<script>window.__xss") || shown.contains("<img src=x onerror"),
+        "{shown}"
+    );
+    client
+        .find(Locator::Css("#results .hit .hit-head .doc-link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        client,
+        "the hostile document shown",
+        "return /onerror/.test(document.getElementById('doc-text').textContent);",
+    )
+    .await;
+    let text = eval(
+        client,
+        "return document.getElementById('doc-text').textContent;",
+    )
+    .await;
+    assert_eq!(text.as_str().unwrap().replace("page 2", ""), HOSTILE);
+    let ran = eval(client, "return [typeof window.__xss, document.querySelectorAll('main script, main img, main a[href^=\"javascript\"]').length];").await;
+    assert_eq!(ran, json!(["undefined", 0]));
+    assert!(client.get_alert_text().await.is_err(), "no alert is open");
+    save(client, "hostile").await;
+
+    // A phone-sized window: nothing wider than the screen.
+    client.set_window_size(390, 844).await.unwrap();
+    client
+        .goto(&format!(
+            "{}#search?q=talks",
+            server.url.trim_end_matches('/')
+        ))
+        .await
+        .unwrap();
+    until(
+        client,
+        "results on a phone",
+        "return document.querySelectorAll('#results .hit').length > 0;",
+    )
+    .await;
+    let overflow = eval(
+        client,
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+    )
+    .await;
+    assert_eq!(overflow, 0, "the page is wider than a phone");
+    save(client, "phone").await;
+}

@@ -1,0 +1,424 @@
+//! `dossier serve` with the real binary on a free port: every endpoint of the JSON API
+//! against the command line's `--json`, bad input answered with a clear error and the right
+//! status, requests from elsewhere refused, and a corpus changed while it runs.
+#![cfg(target_os = "linux")]
+
+mod common;
+
+use common::Dossier;
+use common::server::{HOSTILE, Server, encode};
+use serde_json::Value;
+
+/// The shipped corpus, a hostile document and an empty file (which is skipped).
+fn dossier() -> Dossier {
+    let dossier = Dossier::shipped();
+    dossier.write("hostile.txt", HOSTILE);
+    dossier.write("empty.txt", "");
+    dossier
+}
+
+/// The command line's `--json` output of `args`, read as JSON.
+fn cli_json(dossier: &Dossier, args: &[&str]) -> Value {
+    let output = dossier.command(args).output().expect("run dossier");
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("no JSON ({e}): {}", String::from_utf8_lossy(&output.stderr)))
+}
+
+#[test]
+fn search_and_quote_answer_the_same_json_as_the_command_line() {
+    let dossier = dossier();
+    let server = Server::start(&dossier, &[]);
+    let answer = server.get("/api/search?q=witkoff%20envoy&limit=3&passages=1");
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.header("content-type"), Some("application/json"));
+    let served = answer.json();
+    let hits = served["hits"].as_array().expect("hits");
+    assert_eq!(hits.len(), 3);
+    for hit in hits {
+        let passages = hit["passages"].as_array().unwrap();
+        assert_eq!(passages.len(), 1);
+        let text = passages[0]["text"].as_str().unwrap();
+        for range in passages[0]["highlights"].as_array().unwrap() {
+            let (start, end) = (range[0].as_u64().unwrap(), range[1].as_u64().unwrap());
+            let word = text[start as usize..end as usize].to_lowercase();
+            assert!(
+                word.starts_with("witkoff") || word.starts_with("envoy"),
+                "{word}"
+            );
+        }
+    }
+    drop(server);
+    let printed = cli_json(
+        &dossier,
+        &[
+            "search",
+            "witkoff envoy",
+            "-n",
+            "3",
+            "--passages",
+            "1",
+            "--json",
+        ],
+    );
+    assert_eq!(served, printed);
+
+    let server = Server::start(&dossier, &[]);
+    let quote = "will meet Russian envoy Kiril Dimitriev";
+    let served = server
+        .get(&format!("/api/quote?text={}", encode(quote)))
+        .json();
+    let posted = server
+        .post_json(
+            "/api/quote",
+            format!("{{\"text\": \"{quote}\"}}").as_bytes(),
+        )
+        .json();
+    assert_eq!(served, posted);
+    assert!(served["verbatim_count"].as_u64().unwrap() >= 1, "{served}");
+    drop(server);
+    assert_eq!(served, cli_json(&dossier, &["quote", quote, "--json"]));
+}
+
+#[test]
+fn every_search_flag_is_a_parameter_and_results_page() {
+    let dossier = dossier();
+    let server = Server::start(&dossier, &[]);
+    let all = server.get("/api/search?q=talks&limit=50").json();
+    let ranks: Vec<String> = all["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["doc_id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(ranks.len() >= 3, "{all}");
+    let second_page = server.get("/api/search?q=talks&limit=2&offset=1").json();
+    let paged: Vec<&str> = second_page["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["doc_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(paged, ranks[1..3]);
+    assert_eq!(second_page["hits"][0]["rank"], 2);
+    assert_eq!(second_page["total_hits"], all["total_hits"]);
+
+    let first = &ranks[0];
+    let glob = format!("{}*", &first[..4]);
+    let only = server
+        .get(&format!("/api/search?q=talks&id={}", encode(&glob)))
+        .json();
+    assert!(
+        only["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["doc_id"].as_str().unwrap().starts_with(&first[..4])),
+        "{only}"
+    );
+    let typed = server.get("/api/search?q=talks&type=pdf").json();
+    assert_eq!(typed["total_hits"], 0);
+    let dated = server.get("/api/search?q=talks&after=2100").json();
+    assert_eq!(dated["total_hits"], 0);
+    let exact = server.get("/api/search?q=dimitriev").json();
+    let fuzzy = server.get("/api/search?q=dmitriyev&fuzzy=true").json();
+    assert!(exact["total_hits"].as_u64().unwrap() >= 1);
+    assert!(fuzzy["total_hits"].as_u64().unwrap() >= 1, "{fuzzy}");
+    let with_variants = server.get("/api/search?q=kiev").json();
+    let without = server.get("/api/search?q=kiev&variants=false").json();
+    assert!(with_variants["total_hits"].as_u64() >= without["total_hits"].as_u64());
+}
+
+#[test]
+fn a_document_comes_whole_with_every_match_of_the_query() {
+    let dossier = dossier();
+    let server = Server::start(&dossier, &[]);
+    let hit = server.get("/api/search?q=witkoff&limit=1").json();
+    let id = hit["hits"][0]["doc_id"].as_str().unwrap().to_string();
+    let answer = server.get(&format!("/api/document?id={}&q=witkoff", encode(&id)));
+    assert_eq!(answer.status, 200);
+    let document = answer.json();
+    let text = document["text"].as_str().unwrap();
+    assert_eq!(text.as_bytes(), dossier.show(&id));
+    let matches = document["matches"].as_array().unwrap();
+    assert_eq!(
+        matches.len(),
+        text.to_lowercase().matches("witkoff").count()
+    );
+    for m in matches {
+        let (start, end) = (
+            m["start"].as_u64().unwrap() as usize,
+            m["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(text[start..end].to_lowercase(), "witkoff");
+        let line = text[..start].matches('\n').count() + 1;
+        assert_eq!(m["line"], line);
+    }
+    let plain = server
+        .get(&format!("/api/document?id={}", encode(&id)))
+        .json();
+    assert_eq!(plain["text"], document["text"]);
+    assert_eq!(plain["matches"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn the_status_counts_documents_and_names_the_skipped_files() {
+    let dossier = dossier();
+    let server = Server::start(&dossier, &[]);
+    let status = server.get("/api/status").json();
+    assert_eq!(status["documents"], 6, "{status}");
+    assert!(status["last_update"].as_str().unwrap().ends_with('Z'));
+    let skipped = status["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1, "{status}");
+    assert_eq!(skipped[0]["path"], "empty.txt");
+    assert!(!skipped[0]["reason"].as_str().unwrap().is_empty());
+}
+
+#[test]
+fn the_hostile_document_is_data_in_json() {
+    let dossier = dossier();
+    let server = Server::start(&dossier, &[]);
+    let found = server.get("/api/search?q=zanzibar&passages=5").json();
+    assert_eq!(found["hits"][0]["doc_id"], "hostile");
+    let document = server.get("/api/document?id=hostile&q=zanzibar").json();
+    assert_eq!(document["text"], HOSTILE);
+    assert_eq!(document["matches"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn bad_requests_get_a_clear_error_with_the_right_status() {
+    let dossier = dossier();
+    let server = Server::start(&dossier, &[]);
+    let refused = |path: &str, status: u16, says: &str| {
+        let answer = server.get(path);
+        assert_eq!(
+            answer.status,
+            status,
+            "{path}: {:?}",
+            String::from_utf8_lossy(&answer.body)
+        );
+        let error = answer.error();
+        assert!(error.contains(says), "{path}: {error}");
+    };
+    refused("/api/search?q=%22unclosed", 400, "query error");
+    refused("/api/search?q=(talks", 400, "query error");
+    refused("/api/search?q=", 400, "empty");
+    refused("/api/search", 400, "empty");
+    refused("/api/search?q=talks&limit=many", 400, "limit");
+    refused("/api/search?q=talks&limit=100000", 400, "limit=100000");
+    refused("/api/search?q=talks&after=yesterday", 400, "not a date");
+    refused("/api/search?q=talks&type=exe", 400, "not a format");
+    refused("/api/search?q=talks&fuzzy=perhaps", 400, "fuzzy");
+    refused("/api/document?id=nothing-here", 404, "no document with ID");
+    refused("/api/document", 400, "no document ID");
+    refused(
+        "/api/document?id=..%2F..%2Fetc%2Fpasswd",
+        400,
+        "not a document ID",
+    );
+    refused("/api/document?id=%2Fetc%2Fpasswd", 400, "not a document ID");
+    refused("/api/document?id=a%2F..%2F..%2Fb", 400, "not a document ID");
+    refused("/api/document?id=hostile&q=%22open", 400, "query error");
+    refused("/api/quote", 400, "empty");
+    refused("/api/nothing", 404, "no such");
+    refused("/etc/passwd", 404, "no such");
+    let long = "word ".repeat(5_000);
+    refused(
+        &format!("/api/search?q={}", encode(&long)),
+        414,
+        "bytes long",
+    );
+
+    let huge = format!("{{\"text\": \"{}\"}}", "a".repeat(200_000));
+    let answer = server.post_json("/api/quote", huge.as_bytes());
+    assert_eq!(
+        answer.status,
+        413,
+        "{:?}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    let answer = server.post_json("/api/quote", b"{not json");
+    assert_eq!(answer.status, 400);
+    assert!(!answer.error().is_empty());
+    let answer = server.request(
+        "POST",
+        "/api/quote",
+        &[("Content-Type", "text/plain")],
+        Some(b"x"),
+    );
+    assert_eq!(answer.status, 415);
+    let answer = server.request("DELETE", "/api/search?q=x", &[], None);
+    assert_eq!(answer.status, 405);
+}
+
+#[test]
+fn requests_from_another_site_or_host_are_refused() {
+    let dossier = dossier();
+    let server = Server::start(&dossier, &[]);
+    let search = "/api/search?q=talks";
+    let own = format!("http://{}", server.host());
+    let with = |headers: &[(&str, &str)]| server.request("GET", search, headers, None);
+
+    assert_eq!(with(&[]).status, 200);
+    assert_eq!(with(&[("Origin", &own)]).status, 200);
+    assert_eq!(with(&[("Sec-Fetch-Site", "same-origin")]).status, 200);
+    let localhost = format!("localhost:{}", server.port);
+    assert_eq!(with(&[("Host", &localhost)]).status, 200);
+    // DNS rebinding: a name that resolves to 127.0.0.1 but is not the server's.
+    let rebound = format!("evil.example:{}", server.port);
+    let answer = with(&[("Host", &rebound)]);
+    assert_eq!(answer.status, 403);
+    assert!(answer.error().contains("not this server's address"));
+    assert_eq!(with(&[("Host", "127.0.0.1:1")]).status, 403);
+    assert_eq!(with(&[("Origin", "http://evil.example")]).status, 403);
+    assert_eq!(with(&[("Origin", "null")]).status, 403);
+    assert_eq!(with(&[("Sec-Fetch-Site", "cross-site")]).status, 403);
+    let answer = server.request(
+        "POST",
+        "/api/quote",
+        &[
+            ("Origin", "http://evil.example"),
+            ("Content-Type", "application/json"),
+        ],
+        Some(b"{\"text\":\"talks\"}"),
+    );
+    assert_eq!(answer.status, 403);
+
+    // No CORS, and a page that runs only its own script.
+    let page = server.get("/");
+    assert_eq!(page.status, 200);
+    assert!(page.header("access-control-allow-origin").is_none());
+    let policy = page.header("content-security-policy").expect("a CSP");
+    assert!(policy.contains("script-src 'self'"), "{policy}");
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    let html = String::from_utf8(page.body.clone()).unwrap();
+    assert!(!html.contains("<script>"), "no inline script");
+    for asset in ["/app.js", "/app.css"] {
+        let answer = server.get(asset);
+        assert_eq!(answer.status, 200, "{asset}");
+        assert!(html.contains(asset));
+    }
+    let script = String::from_utf8(server.get("/app.js").body).unwrap();
+    assert!(
+        !script.contains("innerHTML"),
+        "the page never parses text as HTML"
+    );
+    assert_eq!(
+        with(&[("Origin", "http://evil.example")]).header("access-control-allow-origin"),
+        None
+    );
+}
+
+#[test]
+fn on_another_address_every_request_needs_the_token() {
+    let dossier = dossier();
+    let server = Server::start(&dossier, &["--bind", "0.0.0.0", "--token", "s3cret"]);
+    assert!(server.said.contains("warning"), "{}", server.said);
+    assert!(server.url.ends_with("?token=s3cret"), "{}", server.url);
+    let search = "/api/search?q=talks";
+    let answer = server.get(search);
+    assert_eq!(answer.status, 401);
+    assert!(answer.error().contains("token"));
+    let wrong = server.request("GET", search, &[("Authorization", "Bearer guess")], None);
+    assert_eq!(wrong.status, 401);
+    let right = server.request("GET", search, &[("Authorization", "Bearer s3cret")], None);
+    assert_eq!(right.status, 200);
+    let page = server.get("/?token=s3cret");
+    assert_eq!(page.status, 200);
+    let cookie = page
+        .header("set-cookie")
+        .expect("the token kept in a cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    let cookie = cookie.split(';').next().unwrap();
+    let with_cookie = server.request("GET", search, &[("Cookie", cookie)], None);
+    assert_eq!(with_cookie.status, 200);
+}
+
+#[test]
+fn a_file_saved_changed_or_deleted_while_serving_is_seen_by_the_next_searches() {
+    let dossier = dossier();
+    let server = Server::start(&dossier, &[]);
+    let hits = |query: &str| -> Vec<String> {
+        let found = server.get(&format!("/api/search?q={query}")).json();
+        found["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["doc_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(hits("quokka").is_empty());
+    dossier.write("notes/new.md", "A quokka was seen near the embassy.");
+    server.poll_until("/api/search?q=quokka", "a saved file is found", |found| {
+        found["hits"][0]["doc_id"] == "notes/new"
+    });
+    dossier.write("notes/new.md", "A wombat was seen near the embassy.");
+    server.poll_until("/api/search?q=wombat", "a changed file is found", |found| {
+        found["total_hits"] == 1
+    });
+    assert!(
+        hits("quokka").is_empty(),
+        "the old text is gone with the new"
+    );
+    std::fs::remove_file(dossier.corpus().join("notes/new.md")).unwrap();
+    server.poll_until("/api/search?q=wombat", "a deleted file is gone", |found| {
+        found["total_hits"] == 0
+    });
+    server.poll_until("/api/status", "the status counts it", |status| {
+        status["documents"] == 6 && status["updating"] == false
+    });
+}
+
+#[test]
+fn the_command_line_prints_the_same_with_the_server_running() {
+    let dossier = dossier();
+    let args = ["search", "talks envoy", "-n", "5"];
+    let before = dossier.command(&args).output().unwrap();
+    let server = Server::start(&dossier, &[]);
+    let during = dossier.command(&args).output().unwrap();
+    // Run by the server: it vouches for the index.
+    let vouched = dossier::engine::watcher::ask(&dossier.index(), &dossier.corpus())
+        .expect("the server answers")
+        .vouches_for(dossier::update::fingerprint::recorded(&dossier.index()));
+    assert!(vouched);
+    drop(server);
+    assert_eq!(
+        String::from_utf8_lossy(&before.stdout),
+        String::from_utf8_lossy(&during.stdout)
+    );
+    assert_eq!(before.status.code(), during.status.code());
+    assert!(!before.stdout.is_empty());
+}
+
+#[test]
+fn searches_run_side_by_side() {
+    let dossier = dossier();
+    let server = Server::start(&dossier, &[]);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..16)
+            .map(|i| {
+                let server = &server;
+                scope.spawn(move || {
+                    let query = ["talks", "witkoff", "miami", "\"peace plan\""][i % 4];
+                    for _ in 0..5 {
+                        let answer = server.get(&format!("/api/search?q={}", encode(query)));
+                        assert_eq!(answer.status, 200);
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            worker.join().expect("a search thread");
+        }
+    });
+}
+
+#[test]
+fn a_second_server_on_the_same_index_is_refused_in_one_line() {
+    let dossier = dossier();
+    let _server = Server::start(&dossier, &[]);
+    let second = dossier.command(&["serve", "--port", "0"]).output().unwrap();
+    assert_eq!(second.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(said.contains("already"), "{said}");
+}
