@@ -368,25 +368,69 @@ fn a_file_saved_changed_or_deleted_while_serving_is_seen_by_the_next_searches() 
     });
 }
 
+/// The benchmark's queries of the shipped dossier, as command lines: `search QUERY -n N …`.
+fn bench_commands() -> Vec<Vec<String>> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/queries/dossier.tsv");
+    let table = std::fs::read_to_string(path).expect("bench/queries/dossier.tsv");
+    table
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .map(|line| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let mut command = vec![
+                fields[1].to_string(),
+                fields[3].to_string(),
+                "--limit".to_string(),
+                fields[2].to_string(),
+            ];
+            if let Some(extra) = fields.get(4) {
+                command.extend(extra.split_whitespace().map(str::to_string));
+            }
+            command
+        })
+        .collect()
+}
+
 #[test]
 fn the_command_line_prints_the_same_with_the_server_running() {
     let dossier = dossier();
-    let args = ["search", "talks envoy", "-n", "5"];
-    let before = dossier.command(&args).output().unwrap();
+    let commands = bench_commands();
+    assert!(commands.len() >= 10);
+    let run = |command: &[String], json: bool| {
+        let mut args: Vec<&str> = command.iter().map(String::as_str).collect();
+        if json {
+            args.push("--json");
+        }
+        let output = dossier.command(&args).output().unwrap();
+        (
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            output.status.code(),
+        )
+    };
+    let without: Vec<_> = commands
+        .iter()
+        .flat_map(|c| [run(c, false), run(c, true)])
+        .collect();
     let server = Server::start(&dossier, &[]);
-    let during = dossier.command(&args).output().unwrap();
     // Run by the server: it vouches for the index.
     let vouched = dossier::engine::watcher::ask(&dossier.index(), &dossier.corpus())
         .expect("the server answers")
         .vouches_for(dossier::update::fingerprint::recorded(&dossier.index()));
     assert!(vouched);
+    let with: Vec<_> = commands
+        .iter()
+        .flat_map(|c| [run(c, false), run(c, true)])
+        .collect();
     drop(server);
-    assert_eq!(
-        String::from_utf8_lossy(&before.stdout),
-        String::from_utf8_lossy(&during.stdout)
-    );
-    assert_eq!(before.status.code(), during.status.code());
-    assert!(!before.stdout.is_empty());
+    for ((command, without), with) in commands
+        .iter()
+        .flat_map(|c| [c, c])
+        .zip(&without)
+        .zip(&with)
+    {
+        assert_eq!(without, with, "{command:?}");
+    }
+    assert!(without.iter().filter(|(out, _)| !out.is_empty()).count() >= commands.len());
 }
 
 #[test]
@@ -421,4 +465,48 @@ fn a_second_server_on_the_same_index_is_refused_in_one_line() {
     let said = String::from_utf8_lossy(&second.stderr);
     assert_eq!(said.lines().count(), 1, "{said}");
     assert!(said.contains("already"), "{said}");
+}
+
+#[test]
+fn a_server_killed_mid_update_loses_nothing() {
+    let dossier = dossier();
+    let server = Server::start(&dossier, &[]);
+    for n in 0..300 {
+        dossier.write(
+            &format!("batch/memo{n}.txt"),
+            format!("Memo {n} of the numbat inquiry.\n"),
+        );
+    }
+    // Killed whenever it is: before, during or after the update these files started.
+    server.poll_until("/api/status", "an update started", |status| {
+        status["updating"] == true || status["documents"] != 6
+    });
+    drop(server);
+    let server = Server::start(&dossier, &[]);
+    let found = server.get("/api/search?q=numbat&limit=1").json();
+    assert_eq!(found["total_hits"], 300, "{found}");
+    assert_eq!(server.get("/api/status").json()["documents"], 306);
+}
+
+#[test]
+fn a_document_with_a_huge_line_is_sent_cut_and_says_so() {
+    let dossier = dossier();
+    let mut line = "padding ".repeat(1_200_000);
+    line.push_str("pangolin at the very end");
+    dossier.write("huge.txt", &line);
+    let server = Server::start(&dossier, &[]);
+    let found = server.get("/api/search?q=pangolin").json();
+    assert_eq!(found["hits"][0]["doc_id"], "huge");
+    let document = server.get("/api/document?id=huge&q=padding").json();
+    assert_eq!(document["truncated"], true);
+    let end = document["end"].as_u64().unwrap() as usize;
+    assert!(end <= 8 * 1024 * 1024 && end > 0);
+    assert_eq!(document["text"].as_str().unwrap(), &line[..end]);
+    let matches = document["matches"].as_array().unwrap();
+    assert!(
+        matches
+            .iter()
+            .all(|m| m["end"].as_u64().unwrap() as usize <= end)
+    );
+    assert_eq!(matches.len(), line[..end].matches("padding").count());
 }
