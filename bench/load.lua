@@ -1,6 +1,7 @@
--- wrk script for bench/load: each request a search of the shipped corpus, the queries
--- taken in turn (words, a phrase, a prefix, a fuzzy word, a filter, a page), as the web
--- page sends them. Any answer but 200 is counted and printed at the end.
+-- wrk script for bench/load: each request the next of the API paths in the file named by
+-- LOAD_PATHS (one a line, made by bench/load from a query table), or else of the searches
+-- of the shipped corpus below (words, a phrase, a prefix, a fuzzy word, a filter, a page, a
+-- quotation), as the web page sends them. Any answer but 200 is counted and printed.
 local queries = {
   "/api/search?q=witkoff",
   "/api/search?q=talks%20miami&limit=10&passages=2",
@@ -11,6 +12,15 @@ local queries = {
   "/api/search?q=envoy&limit=2&offset=2",
   "/api/quote?text=will%20meet%20Russian%20envoy%20Kiril%20Dimitriev",
 }
+local listed = os.getenv("LOAD_PATHS")
+if listed and listed ~= "" then
+  queries = {}
+  for line in io.lines(listed) do
+    if line ~= "" then
+      queries[#queries + 1] = line
+    end
+  end
+end
 local counter = 0
 local failures = 0
 
