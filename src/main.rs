@@ -210,9 +210,27 @@ fn run_serve(args: &ServeArgs) -> anyhow::Result<u8> {
         location.corpus.display(),
         location.index.display()
     );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let index_dir = location.index.clone();
+    // Until Ctrl-C, or until the watcher stops.
+    let stop = async move {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {
+                // Command-line searches find no server, and check the corpus themselves.
+                let _ = std::fs::remove_file(index_dir.join(SOCKET_FILE));
+            }
+            _ = watcher_stopped => {}
+        }
+    };
     if args.no_http {
         eprintln!("dossier: {watched} (Ctrl-C stops it)");
-        return stopped_watching(watcher);
+        runtime.block_on(stop);
+        if watcher.is_finished() {
+            return stopped_watching(watcher);
+        }
+        return Ok(FOUND);
     }
     let token = if args.bind.is_loopback() {
         args.token.clone()
@@ -251,21 +269,8 @@ fn run_serve(args: &ServeArgs) -> anyhow::Result<u8> {
         port: address.port(),
         token,
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    let index_dir = location.index.clone();
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        let stop = async move {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {
-                    // Command-line searches find no server, and check the corpus themselves.
-                    let _ = std::fs::remove_file(index_dir.join(SOCKET_FILE));
-                }
-                _ = watcher_stopped => {}
-            }
-        };
         http::serve(listener, engine, status, options, stop).await
     })?;
     if watcher.is_finished() {

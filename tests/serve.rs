@@ -510,3 +510,18 @@ fn a_document_with_a_huge_line_is_sent_cut_and_says_so() {
     );
     assert_eq!(matches.len(), line[..end].matches("padding").count());
 }
+
+#[test]
+fn ctrl_c_stops_the_server_and_takes_its_socket_away() {
+    let dossier = dossier();
+    for args in [&[][..], &["--no-http"][..]] {
+        let mut server = Server::start(&dossier, args);
+        assert!(dossier::engine::watcher::ask(&dossier.index(), &dossier.corpus()).is_some());
+        let stopped = server.interrupt();
+        assert_eq!(stopped.code(), Some(0), "{args:?}");
+        let socket = dossier.index().join(dossier::engine::watcher::SOCKET_FILE);
+        assert!(!socket.exists(), "{args:?}");
+        // A search then checks the corpus itself.
+        assert_eq!(dossier.search_json("Witkoff", &[]).total_hits, 5);
+    }
+}

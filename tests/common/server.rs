@@ -54,7 +54,8 @@ impl Answer {
 }
 
 impl Server {
-    /// `dossier serve --port 0` on the dossier, once it says where it serves.
+    /// `dossier serve --port 0 ARGS` on the dossier, once it says where it serves (port 0
+    /// and no address with `--no-http`).
     pub fn start(dossier: &Dossier, args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
             .arg("serve")
@@ -88,6 +89,10 @@ impl Server {
                     .to_string();
                 break url;
             }
+            // `--no-http`: it serves the command line only.
+            if line.starts_with("dossier: watching") {
+                break String::new();
+            }
         };
         let port = url
             .trim_start_matches("http://")
@@ -95,7 +100,7 @@ impl Server {
             .next()
             .and_then(|host| host.rsplit(':').next())
             .and_then(|port| port.parse().ok())
-            .expect("a port in the address");
+            .unwrap_or(0);
         Server {
             child,
             port,
@@ -103,6 +108,16 @@ impl Server {
             said,
             _stderr: stderr,
         }
+    }
+
+    /// Sends Ctrl-C's signal and waits for the server to stop.
+    pub fn interrupt(&mut self) -> std::process::ExitStatus {
+        let sent = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success());
+        self.child.wait().expect("the server stops")
     }
 
     pub fn host(&self) -> String {
