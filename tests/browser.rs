@@ -251,6 +251,39 @@ async fn drive(client: &Client, server: &Server) {
     // A citation's link opens the document at its passage.
     press(client, "Escape").await;
     until(client, "back to the results", "return !document.getElementById('search-view').hidden && document.querySelectorAll('#results .hit').length > 0;").await;
+    // A citation copied: what goes to the clipboard (recorded here, as a headless browser
+    // has no clipboard to read back) is the passage, the document's ID and its line.
+    until(
+        client,
+        "the results shown again",
+        "return !/Searching/.test(document.getElementById('summary').textContent);",
+    )
+    .await;
+    eval(client, "window.__copied = null; navigator.clipboard.writeText = (text) => { window.__copied = text; return Promise.resolve(); };").await;
+    let first_id = text_of(client, "#results .hit .doc-id").await;
+    let first_line = text_of(client, "#results .passage-foot .doc-link").await;
+    client
+        .find(Locator::Css("#results .cite"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        client,
+        "the citation copied",
+        "return window.__copied !== null;",
+    )
+    .await;
+    let copied = eval(client, "return window.__copied;").await;
+    let copied = copied.as_str().unwrap();
+    assert!(copied.starts_with('“'), "{copied}");
+    assert!(
+        copied.contains(&format!("document {first_id}, {first_line})")),
+        "{copied}"
+    );
+    assert_eq!(text_of(client, "#results .cite").await, "Copied");
+
     let cite = client
         .find(Locator::Css("#results .passage-foot .doc-link"))
         .await
