@@ -68,9 +68,14 @@ struct Shared {
     /// the token guards it).
     hosts: Option<Vec<String>>,
     token: Option<String>,
+    /// The places for the engine's work (searches, quotations, documents) at once.
+    places: Arc<tokio::sync::Semaphore>,
 }
 
 type AppState = Arc<Shared>;
+
+/// How many requests the engine works on at once, per core: more only share the cores.
+const PLACES_PER_CORE: usize = 2;
 
 /// Serves the API on `listener` until `stop` resolves.
 pub async fn serve(
@@ -86,6 +91,9 @@ pub async fn serve(
         status,
         hosts: allowed_hosts(options.bind, port),
         token: options.token,
+        places: Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()) * PLACES_PER_CORE,
+        )),
     });
     let app = router(state);
     axum::serve(listener, app)
@@ -298,17 +306,25 @@ async fn not_found() -> Response {
     error(StatusCode::NOT_FOUND, "no such page or API endpoint")
 }
 
-/// Runs `work` on a blocking thread, waiting at most [`ANSWER_TIME_LIMIT`].
-async fn answer(work: impl FnOnce() -> Response + Send + 'static) -> Response {
-    let task = tokio::task::spawn_blocking(move || {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|_| {
-            error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal failure; please report it",
-            )
+/// Runs `work` on a blocking thread once one of the engine's places is free, waiting at most
+/// [`ANSWER_TIME_LIMIT`] in all. Work that outlives the wait keeps its place until it ends,
+/// so runaway searches cannot pile up past the number of places.
+async fn answer(state: &Shared, work: impl FnOnce() -> Response + Send + 'static) -> Response {
+    let places = Arc::clone(&state.places);
+    let answered = tokio::time::timeout(ANSWER_TIME_LIMIT, async move {
+        let place = places.acquire_owned().await;
+        tokio::task::spawn_blocking(move || {
+            let _place = place;
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|_| {
+                error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal failure; please report it",
+                )
+            })
         })
+        .await
     });
-    match tokio::time::timeout(ANSWER_TIME_LIMIT, task).await {
+    match answered.await {
         Ok(Ok(response)) => response,
         Ok(Err(_)) => error(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -317,7 +333,8 @@ async fn answer(work: impl FnOnce() -> Response + Send + 'static) -> Response {
         Err(_) => error(
             StatusCode::SERVICE_UNAVAILABLE,
             format!(
-                "no answer within {} s; narrow the query (fewer fuzzy or prefix words)",
+                "no answer within {} s; narrow the query (fewer fuzzy or prefix words), or try \
+                 again when the server is less busy",
                 ANSWER_TIME_LIMIT.as_secs()
             ),
         ),
@@ -444,16 +461,18 @@ async fn search(
         Ok(asked) => asked,
         Err(refused) => return refused,
     };
-    answer(move || match state.engine.search_last_commit(&request) {
-        Ok(mut results) => {
-            results.hits.drain(..offset.min(results.hits.len()));
-            let mut out = Vec::new();
-            match printer::json::print(&mut out, &request.query, &results) {
-                Ok(()) => json_bytes(out),
-                Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    answer(&state.clone(), move || {
+        match state.engine.search_last_commit(&request) {
+            Ok(mut results) => {
+                results.hits.drain(..offset.min(results.hits.len()));
+                let mut out = Vec::new();
+                match printer::json::print(&mut out, &request.query, &results) {
+                    Ok(()) => json_bytes(out),
+                    Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+                }
             }
+            Err(e) => engine_error(&e),
         }
-        Err(e) => engine_error(&e),
     })
     .await
 }
@@ -512,15 +531,17 @@ async fn quote_post(
 }
 
 async fn quote(state: AppState, request: QuoteRequest) -> Response {
-    answer(move || match state.engine.quote_last_commit(&request) {
-        Ok(results) => {
-            let mut out = Vec::new();
-            match printer::json::print_quotes(&mut out, &request.text, &results) {
-                Ok(()) => json_bytes(out),
-                Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    answer(&state.clone(), move || {
+        match state.engine.quote_last_commit(&request) {
+            Ok(results) => {
+                let mut out = Vec::new();
+                match printer::json::print_quotes(&mut out, &request.text, &results) {
+                    Ok(()) => json_bytes(out),
+                    Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+                }
             }
+            Err(e) => engine_error(&e),
         }
-        Err(e) => engine_error(&e),
     })
     .await
 }
@@ -571,8 +592,8 @@ async fn document(
         variants: asked.variants.unwrap_or(true),
         ..SearchRequest::new(query)
     };
-    answer(
-        move || match state.engine.document_matches_last_commit(&id, &request) {
+    answer(&state.clone(), move || {
+        match state.engine.document_matches_last_commit(&id, &request) {
             Ok(found) => {
                 let mut out = Vec::new();
                 match printer::json::print_document_matches(&mut out, &found, MAX_DOCUMENT_BYTES) {
@@ -581,13 +602,13 @@ async fn document(
                 }
             }
             Err(e) => engine_error(&e),
-        },
-    )
+        }
+    })
     .await
 }
 
 async fn status(State(state): State<AppState>) -> Response {
-    answer(move || {
+    answer(&state.clone(), move || {
         let documents = state.engine.document_count_last_commit();
         let status = state
             .status
