@@ -139,16 +139,52 @@ fn the_page_searches_shows_documents_checks_quotations_and_runs_no_document_text
         .enable_all()
         .build()
         .unwrap();
+    let _leftovers = Leftovers(profile.path().to_path_buf());
+    let url = server.url.clone();
     runtime.block_on(async {
         let client = browser(&driver, profile.path()).await;
-        let outcome = drive(&client, &server).await;
+        // On a task of its own, so that the browser is closed even when a check fails.
+        let driven = tokio::spawn({
+            let client = client.clone();
+            async move { drive(&client, &url).await }
+        })
+        .await;
         let _ = client.close().await;
-        outcome
+        if let Err(failed) = driven
+            && failed.is_panic()
+        {
+            std::panic::resume_unwind(failed.into_panic());
+        }
     });
 }
 
-async fn drive(client: &Client, server: &Server) {
-    client.goto(&server.url).await.expect("the page opens");
+/// Stops, when dropped, every process still running with the browser profile `0` (the
+/// browser's own, should it outlive its driver): no test leaves a process behind.
+struct Leftovers(PathBuf);
+
+impl Drop for Leftovers {
+    fn drop(&mut self) {
+        let profile = format!("--user-data-dir={}", self.0.display());
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let started_here = std::fs::read(entry.path().join("cmdline"))
+                .is_ok_and(|cmdline| String::from_utf8_lossy(&cmdline).contains(&profile));
+            if started_here {
+                let _ = Command::new("kill")
+                    .args(["-KILL", &pid.to_string()])
+                    .status();
+            }
+        }
+    }
+}
+
+async fn drive(client: &Client, url: &str) {
+    client.goto(url).await.expect("the page opens");
     until(
         client,
         "the status line",
@@ -352,10 +388,7 @@ async fn drive(client: &Client, server: &Server) {
     )
     .await;
     client
-        .goto(&format!(
-            "{}#search?q=zanzibar",
-            server.url.trim_end_matches('/')
-        ))
+        .goto(&format!("{}#search?q=zanzibar", url.trim_end_matches('/')))
         .await
         .unwrap();
     until(
@@ -396,10 +429,7 @@ async fn drive(client: &Client, server: &Server) {
     // A phone-sized window: nothing wider than the screen.
     client.set_window_size(390, 844).await.unwrap();
     client
-        .goto(&format!(
-            "{}#search?q=talks",
-            server.url.trim_end_matches('/')
-        ))
+        .goto(&format!("{}#search?q=talks", url.trim_end_matches('/')))
         .await
         .unwrap();
     until(
