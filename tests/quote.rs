@@ -278,3 +278,31 @@ fn copies_of_a_quotation_come_in_the_order_of_their_ids() {
     let ids: Vec<&str> = results.matches.iter().map(|m| m.doc_id.as_str()).collect();
     assert_eq!(ids, ["a", "b", "c"]);
 }
+
+#[test]
+fn brackets_that_the_document_holds_do_not_hide_a_quotation_of_it() {
+    let dossier = Dossier::empty();
+    dossier.write(
+        "market.txt",
+        "Market report\n\nOn Monday the [price of wheat on the Chicago exchange] rose \
+         sharply, and [prices] of maize followed, traders said.\n",
+    );
+    for (text, highlighted) in [
+        (
+            "the [price of wheat on the Chicago exchange] rose sharply",
+            "the [price of wheat on the Chicago exchange] rose sharply",
+        ),
+        ("[prices] of maize followed", "prices] of maize followed"),
+        ("[prices]", "prices"),
+    ] {
+        let results = quote(&dossier, text);
+        assert_eq!(results.verbatim_count, 1, "{text}");
+        assert_eq!(results.matches[0].doc_id, "market");
+        assert_eq!(results.matches.len(), 1, "{text}: one place, found once");
+        assert_eq!(
+            results.matches[0].highlighted().join(" "),
+            highlighted,
+            "{text}"
+        );
+    }
+}

@@ -1,4 +1,4 @@
-//! The tantivy index on disk: its schema and analyzers, opening and checking it, what it
+//! The tantivy index on disk: its schema and analyzers, the title a document is ranked by, opening and checking it, what it
 //! stores of each document and where a long text is read from (the file, in stretches found
 //! through checkpoints), its common-word vocabulary, the update lock, and its small side
 //! files written whole or not at all.
@@ -12,6 +12,7 @@ pub mod lock;
 pub mod schema;
 pub mod side_files;
 pub mod stored;
+pub mod title;
 pub mod vocabulary;
 
 pub use dossier_index::{DossierIndex, StoredState, past_prefix, words_starting_with};

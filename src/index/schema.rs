@@ -14,7 +14,7 @@ use tantivy::tokenizer::{
 };
 
 /// Bumped whenever the schema or an analyzer changes, so an old index is rebuilt, not misread.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 pub const STEMMED_ANALYZER: &str = "dossier_stemmed";
 pub const EXACT_ANALYZER: &str = "dossier_exact";
@@ -29,6 +29,9 @@ pub struct Fields {
     pub id: Field,
     /// The file's path relative to the corpus, as found on disk.
     pub path: Field,
+    /// The title shown: the format's, else the first line (see `extract`).
+    pub shown_title: Field,
+    /// The title ranked by, stemmed and exact: only a title that is one (see `title`).
     pub title: Field,
     pub title_exact: Field,
     pub body_exact: Field,
@@ -76,7 +79,8 @@ pub fn build_schema() -> (Schema, Fields) {
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED | FAST),
         path: builder.add_text_field("path", STORED),
-        title: builder.add_text_field("title", stemmed(IndexRecordOption::WithFreqs) | STORED),
+        shown_title: builder.add_text_field("shown_title", STORED),
+        title: builder.add_text_field("title", stemmed(IndexRecordOption::WithFreqs)),
         title_exact: builder.add_text_field("title_exact", exact.clone()),
         body_exact: builder.add_text_field("body_exact", exact),
         text: builder.add_text_field("text", STORED),

@@ -121,7 +121,7 @@ impl StoredDocument {
         StoredDocument {
             id: text_of(fields.id).unwrap_or_default().to_string(),
             path: text_of(fields.path).unwrap_or_default().to_string(),
-            title: text_of(fields.title).unwrap_or_default().to_string(),
+            title: text_of(fields.shown_title).unwrap_or_default().to_string(),
             text: text_of(fields.text).map(str::to_string),
             checkpoints: doc
                 .get_first(fields.checkpoints)

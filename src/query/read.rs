@@ -2,7 +2,9 @@
 //! made plain ([`super::quotation_marks`]), and saying where and why a query cannot be
 //! read: at a position counted in the characters the user typed, with a fix.
 
-use tantivy::query_grammar::{self, Occur, UserInputAst};
+use std::collections::HashMap;
+
+use tantivy::query_grammar::{self, Occur, UserInputAst, UserInputLeaf};
 
 use crate::error::{Error, Result};
 use crate::query::quotation_marks::normalize;
@@ -18,6 +20,25 @@ pub struct UserQuery {
     /// [`at_typed_position`].
     added: Vec<usize>,
     typed_length: usize,
+    repeats: Repeats,
+}
+
+/// How many times each unquoted word of a query was typed, per clause of the query that
+/// has it: the grammar keeps one of a clause's identical words, and a word pasted several
+/// times is what the query is about.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Repeats(HashMap<String, f32>);
+
+impl Repeats {
+    /// How many times the word `field:phrase` (or `phrase`) was typed in each clause of the
+    /// query that has it, at least 1.
+    pub(super) fn of(&self, field: Option<&str>, phrase: &str) -> f32 {
+        self.0
+            .get(&literal_key(field, phrase))
+            .copied()
+            .unwrap_or(1.0)
+            .max(1.0)
+    }
 }
 
 impl UserQuery {
@@ -49,12 +70,19 @@ impl UserQuery {
                     .to_string(),
             });
         }
+        let repeats = repeats(&normalized, &ast);
         Ok(UserQuery {
             ast,
             normalized,
             added,
             typed_length,
+            repeats,
         })
+    }
+
+    /// How many times each of its words was typed.
+    pub(super) fn repeats(&self) -> &Repeats {
+        &self.repeats
     }
 
     /// The query as the grammar read it.
@@ -190,6 +218,76 @@ fn dangling_operator(query: &str) -> Option<Error> {
     None
 }
 
+fn literal_key(field: Option<&str>, phrase: &str) -> String {
+    match field {
+        Some(field) => format!("{field}:{phrase}"),
+        None => phrase.to_string(),
+    }
+}
+
+/// The times each unquoted word stands in `query`, divided among the clauses of `ast` that
+/// have it (the grammar keeps one of a clause's identical words): `a a b` types `a` twice
+/// in one clause, `a OR (a AND b)` once in each of two.
+fn repeats(query: &str, ast: &UserInputAst) -> Repeats {
+    let mut typed: HashMap<String, f32> = HashMap::new();
+    let mut in_quotes = false;
+    let mut escaped = false;
+    let mut word = String::new();
+    let mut count = |word: &mut String| {
+        let bare = word.trim_start_matches(['+', '-']);
+        if !bare.is_empty() && !matches!(bare, "AND" | "OR" | "NOT") {
+            *typed.entry(bare.to_string()).or_default() += 1.0;
+        }
+        word.clear();
+    };
+    for c in query.chars() {
+        if escaped {
+            escaped = false;
+            word.push(c);
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == '"' {
+            in_quotes = !in_quotes;
+            word.clear();
+        } else if in_quotes {
+        } else if c.is_whitespace() || c == '(' || c == ')' {
+            count(&mut word);
+        } else {
+            word.push(c);
+        }
+    }
+    count(&mut word);
+    let mut clauses_with: HashMap<String, f32> = HashMap::new();
+    literal_clauses(ast, &mut clauses_with);
+    Repeats(
+        typed
+            .into_iter()
+            .filter_map(|(key, times)| Some((key.clone(), times / *clauses_with.get(&key)?)))
+            .collect(),
+    )
+}
+
+/// How many clauses of `ast` each unquoted word is in.
+fn literal_clauses(ast: &UserInputAst, found: &mut HashMap<String, f32>) {
+    match ast {
+        UserInputAst::Leaf(leaf) => {
+            if let UserInputLeaf::Literal(literal) = leaf.as_ref()
+                && literal.delimiter == query_grammar::Delimiter::None
+            {
+                *found
+                    .entry(literal_key(literal.field_name.as_deref(), &literal.phrase))
+                    .or_default() += 1.0;
+            }
+        }
+        UserInputAst::Boost(inner, _) => literal_clauses(inner, found),
+        UserInputAst::Clause(clauses) => {
+            for (_, clause) in clauses {
+                literal_clauses(clause, found);
+            }
+        }
+    }
+}
+
 /// Whether a query can match anything: not when all it has are excluded words.
 fn can_match(ast: &UserInputAst) -> bool {
     match ast {
@@ -284,6 +382,20 @@ mod tests {
         ] {
             assert!(UserQuery::read(query).is_ok(), "{query}");
         }
+    }
+
+    #[test]
+    fn the_times_a_word_was_typed_are_shared_among_its_clauses() {
+        let read = UserQuery::read("a a b title:a title:a \"a a\" +c c").unwrap();
+        assert_eq!(read.repeats().of(None, "a"), 2.0);
+        assert_eq!(read.repeats().of(None, "b"), 1.0);
+        assert_eq!(read.repeats().of(Some("title"), "a"), 2.0);
+        // `+c` and `c` are two clauses, not one word typed twice.
+        assert_eq!(read.repeats().of(None, "c"), 1.0);
+        let read = UserQuery::read("a (a AND b) a").unwrap();
+        assert_eq!(read.repeats().of(None, "a"), 1.5);
+        let read = UserQuery::read("Ukraine's Ukraine’s").unwrap();
+        assert_eq!(read.repeats().of(None, "Ukraine's"), 2.0);
     }
 
     #[test]

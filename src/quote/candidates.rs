@@ -1,13 +1,16 @@
 //! Choosing where a quotation may stand, from the index and never by reading every file:
-//! the documents that hold every piece of it as a phrase (verbatim candidates) and the
-//! best-ranked documents for its words (near candidates); then, in each document, the
-//! stretches around the quotation's rarest words, which alone are aligned with it.
+//! the documents that hold every piece of it as a phrase (verbatim candidates), the
+//! documents that hold the most of its pairs of neighbouring words (near candidates: a word
+//! changed, dropped, added or swapped breaks two or three pairs and leaves the others, in a
+//! document of any length), and the best-ranked for its words (for a quotation too short
+//! to have pairs, or every pair of it changed); then, in each document, the stretches
+//! around the quotation's rarest words, which alone are aligned with it.
 
 use std::collections::HashSet;
 use std::ops::Range;
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Searcher, Term};
 
@@ -19,6 +22,14 @@ use super::parse::QuoteWords;
 
 /// How many of the best-ranked documents are looked at for near matches.
 const NEAR_CANDIDATES: usize = 25;
+/// At most this many of the quotation's pairs of neighbouring words, the rarest, choose the
+/// near candidates: enough that a few changed words leave most of them, few enough that a
+/// pasted page costs no more than a sentence.
+const MAX_PAIRS: usize = 32;
+/// At least this many pairs are asked for, common or not, when the quotation has them.
+const MIN_PAIRS: usize = 8;
+/// A word in more than one document in this many is common (see [`pairs_query`]).
+const COMMON_WORD_SHARE: u64 = 8;
 /// How many of the quotation's rarest words seed the stretches to align.
 const SEED_WORDS: usize = 4;
 /// At most this many stretches of one document are aligned.
@@ -59,6 +70,7 @@ pub(super) fn candidate_documents(
             })
             .collect(),
     );
+    let pairs_query = pairs_query(searcher, quote, field);
     let mut candidates: Vec<DocAddress> = Vec::new();
     // No more candidates than documents: tantivy sets room aside for as many as asked, and
     // `--limit 9223372036854775807` overflowed it.
@@ -70,7 +82,15 @@ pub(super) fn candidate_documents(
         NEAR_CANDIDATES.max(limit.saturating_mul(2)),
     ))
     .order_by_score();
-    for (query, collector) in [(&verbatim_query, verbatim_limit), (&near_query, near_limit)] {
+    let pairs_limit = TopDocs::with_limit(candidates_at_most(
+        NEAR_CANDIDATES.max(limit.saturating_mul(2)),
+    ))
+    .order_by_score();
+    for (query, collector) in [
+        (&verbatim_query as &dyn Query, verbatim_limit),
+        (&pairs_query, pairs_limit),
+        (&near_query, near_limit),
+    ] {
         let top = searcher
             .search(query, &collector)
             .map_err(|e| index.error(e))?;
@@ -81,6 +101,54 @@ pub(super) fn candidate_documents(
         }
     }
     Ok(candidates)
+}
+
+/// The documents with the most of the quotation's pairs of neighbouring words (within a
+/// piece: an ellipsis parts them), each pair counting 1 however often it stands there, so a
+/// long document is not ranked below a short one. The rarest pairs (by their commoner word)
+/// are asked for, at most [`MAX_PAIRS`].
+fn pairs_query(searcher: &Searcher, quote: &QuoteWords, field: Field) -> BooleanQuery {
+    let doc_freq = |word: &String| {
+        searcher
+            .doc_freq(&Term::from_field_text(field, word))
+            .unwrap_or(0)
+    };
+    let mut pairs: Vec<(u64, [&String; 2])> = Vec::new();
+    for piece in &quote.pieces {
+        for pair in quote.words[piece.clone()].windows(2) {
+            let pair = [&pair[0], &pair[1]];
+            if pairs.iter().any(|(_, seen)| *seen == pair) {
+                continue;
+            }
+            let commoner = doc_freq(pair[0]).max(doc_freq(pair[1]));
+            // A pair with a word the index does not hold is in no document.
+            if doc_freq(pair[0]).min(doc_freq(pair[1])) > 0 {
+                pairs.push((commoner, pair));
+            }
+        }
+    }
+    pairs.sort_by_key(|&(commoner, _)| commoner);
+    // Pairs of common words (`of the`) are the costliest to find and tell the least: asked
+    // for only when the quotation has too few others.
+    let common = searcher.num_docs() / COMMON_WORD_SHARE;
+    let informative = pairs
+        .iter()
+        .take_while(|&&(commoner, _)| commoner <= common)
+        .count();
+    pairs.truncate(informative.clamp(MIN_PAIRS, MAX_PAIRS));
+    BooleanQuery::new(
+        pairs
+            .into_iter()
+            .map(|(_, [a, b])| {
+                let phrase = PhraseQuery::new(vec![
+                    Term::from_field_text(field, a),
+                    Term::from_field_text(field, b),
+                ]);
+                let counted: Box<dyn Query> = Box::new(ConstScoreQuery::new(Box::new(phrase), 1.0));
+                (Occur::Should, counted)
+            })
+            .collect(),
+    )
 }
 
 fn phrase_or_term(words: &[String], field: Field) -> Box<dyn Query> {

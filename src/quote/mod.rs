@@ -34,7 +34,7 @@ use candidates::{candidate_documents, rarest_words, windows};
 use describe::{Found, describe};
 
 pub use describe::{Difference, DifferenceKind, QuoteMatch, Verdict};
-pub use parse::{QuoteWords, parse_quotation};
+pub use parse::{QuoteWords, parse_quotation, parse_with_literal_brackets};
 
 /// Near matches below this similarity are not shown unless the user asks for them.
 pub const DEFAULT_MIN_SIMILARITY: f32 = 0.6;
@@ -90,28 +90,22 @@ impl QuoteResults {
     }
 }
 
-/// Finds where the quotation of `request` stands in the dossier in `corpus`, verbatim or
-/// nearly; the spellings of one name in `variants` count as close spellings.
-pub fn check_quotation(
+/// Where `quote`, one reading of the quotation of `request`, stands in the dossier, verbatim
+/// or nearly.
+fn matches_of(
+    quote: &QuoteWords,
     index: &DossierIndex,
+    searcher: &tantivy::Searcher,
     request: &QuoteRequest,
     variants: &Variants,
     corpus: &Path,
-) -> Result<QuoteResults> {
-    request.check()?;
-    let quote = parse_quotation(&request.text);
-    if quote.words.is_empty() {
-        return Err(Error::Usage(
-            "the quotation has no words to look for".to_string(),
-        ));
-    }
-    let searcher = index.searcher()?;
+) -> Result<Vec<QuoteMatch>> {
     let unique_words: Vec<&String> = {
         let mut seen = HashSet::new();
         quote.words.iter().filter(|w| seen.insert(*w)).collect()
     };
-    let candidates = candidate_documents(index, &searcher, &quote, &unique_words, request.limit)?;
-    let seeds = rarest_words(&searcher, index.fields.body_exact, &unique_words);
+    let candidates = candidate_documents(index, searcher, quote, &unique_words, request.limit)?;
+    let seeds = rarest_words(searcher, index.fields.body_exact, &unique_words);
     let free: Vec<bool> = quote.gap_before.iter().map(|&g| g > 0).collect();
     // The other spellings of each quotation word, worked out once for every document.
     let names: HashMap<&str, Vec<String>> = quote
@@ -132,9 +126,8 @@ pub fn check_quotation(
         };
         let words = tokenize(&text);
         let lines = Lines::new(&text);
-        let stretches = windows(&quote, &words, &seeds);
-        for (alignment, verbatim) in
-            best_alignments(&quote, &words, &stretches, &text, &mut aligner)
+        let stretches = windows(quote, &words, &seeds);
+        for (alignment, verbatim) in best_alignments(quote, &words, &stretches, &text, &mut aligner)
         {
             let similarity = if verbatim {
                 1.0
@@ -145,7 +138,7 @@ pub fn check_quotation(
                 continue;
             }
             matches.push(describe(&Found {
-                quote: &quote,
+                quote,
                 alignment: &alignment,
                 verbatim,
                 similarity,
@@ -156,6 +149,39 @@ pub fn check_quotation(
             }));
         }
     }
+    Ok(matches)
+}
+
+/// Finds where the quotation of `request` stands in the dossier in `corpus`, verbatim or
+/// nearly; the spellings of one name in `variants` count as close spellings.
+pub fn check_quotation(
+    index: &DossierIndex,
+    request: &QuoteRequest,
+    variants: &Variants,
+    corpus: &Path,
+) -> Result<QuoteResults> {
+    request.check()?;
+    let mut quote = parse_quotation(&request.text);
+    let mut literal = parse_with_literal_brackets(&request.text);
+    // `[prices]` alone: the document's brackets or nothing.
+    if quote.words.is_empty() {
+        quote = literal.take().unwrap_or_default();
+    }
+    if quote.words.is_empty() {
+        return Err(Error::Usage(
+            "the quotation has no words to look for".to_string(),
+        ));
+    }
+    let searcher = index.searcher()?;
+    // A document may hold brackets of its own: `the [prices] rose` quotes it word for word,
+    // and that reading, whole, goes first where both find the same place.
+    let mut matches = match &literal {
+        Some(literal) => matches_of(literal, index, &searcher, request, variants, corpus)?,
+        None => Vec::new(),
+    };
+    matches.extend(matches_of(
+        &quote, index, &searcher, request, variants, corpus,
+    )?);
     // Copies of a quotation in the order of their documents' IDs, not of where the index
     // holds them, which changes with a rebuild.
     matches.sort_by(|a, b| {
@@ -165,6 +191,9 @@ pub fn check_quotation(
             .then_with(|| a.doc_id.cmp(&b.doc_id))
             .then(a.passage.start.cmp(&b.passage.start))
     });
+    // The same place found by both readings of brackets: its best.
+    let mut seen = HashSet::new();
+    matches.retain(|m| seen.insert((m.doc_id.clone(), m.passage.start)));
     matches.truncate(request.limit);
     Ok(QuoteResults {
         words: quote.originals,

@@ -25,6 +25,18 @@ pub struct QuoteWords {
 /// Reads a pasted quotation: outer quotation marks go, an ellipsis (`…`, `...`, `[...]`,
 /// `[…]`) lets words be left out, and a bracketed insertion (`[the president]`) is dropped.
 pub fn parse_quotation(text: &str) -> QuoteWords {
+    parse(text, true)
+}
+
+/// The quotation read with its brackets as the document's own (`the [prices] rose` quoting
+/// a text that has them), when it has a bracketed insertion; `None` when it has none.
+pub fn parse_with_literal_brackets(text: &str) -> Option<QuoteWords> {
+    let with_insertions = parse(text, true);
+    let literal = parse(text, false);
+    (literal.words != with_insertions.words).then_some(literal)
+}
+
+fn parse(text: &str, insertions: bool) -> QuoteWords {
     let mut analyzer = crate::index::schema::exact_analyzer();
     let mut parsed = QuoteWords::default();
     let mut gap = 0;
@@ -51,12 +63,13 @@ pub fn parse_quotation(text: &str) -> QuoteWords {
         let rest = &text[i..];
         let marker = if let Some(inner_end) = rest.strip_prefix('[').and_then(|r| r.find(']')) {
             let inner = rest[1..1 + inner_end].trim();
-            let limit = if matches!(inner, "..." | "…" | "") {
-                ELLIPSIS_MAX_WORDS
+            if matches!(inner, "..." | "…" | "") {
+                Some((inner_end + 2, ELLIPSIS_MAX_WORDS))
+            } else if insertions {
+                Some((inner_end + 2, INSERTION_MAX_WORDS))
             } else {
-                INSERTION_MAX_WORDS
-            };
-            Some((inner_end + 2, limit))
+                None
+            }
         } else if rest.starts_with("(...)") || rest.starts_with("(…)") {
             Some((rest.find(')').unwrap_or(0) + 1, ELLIPSIS_MAX_WORDS))
         } else if rest.starts_with('…') {
@@ -101,5 +114,11 @@ mod tests {
         assert_eq!(q.words, ["he", "said", "were", "constructive"]);
         assert_eq!(q.gap_before[2], INSERTION_MAX_WORDS);
         assert_eq!(q.gap_before[3], ELLIPSIS_MAX_WORDS);
+        let literal = parse_with_literal_brackets("he said [the talks] were... constructive");
+        assert_eq!(
+            literal.unwrap().words,
+            ["he", "said", "the", "talks", "were", "constructive"]
+        );
+        assert!(parse_with_literal_brackets("he said […] constructive").is_none());
     }
 }

@@ -13,6 +13,7 @@ use crate::index::StoredState;
 use crate::index::checkpoints::{encode_checkpoints, encode_offsets};
 use crate::index::schema::Fields;
 use crate::index::stored::LONG_TEXT_BYTES;
+use crate::index::title::weighted_title;
 
 /// A file read and decoded, with the state the index will remember.
 pub(super) struct ReadDocument {
@@ -64,8 +65,11 @@ pub(super) fn to_tantivy(
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.id, &file.id);
     doc.add_text(fields.path, &file.rel_path);
-    doc.add_text(fields.title, title);
-    doc.add_text(fields.title_exact, title);
+    doc.add_text(fields.shown_title, title);
+    if let Some(title) = weighted_title(title, text) {
+        doc.add_text(fields.title, title);
+        doc.add_text(fields.title_exact, title);
+    }
     doc.add_text(fields.body_exact, text);
     // A file whose name is not UTF-8 cannot be opened again by its stored path, and the text
     // of any format but plain text is not the file's bytes: such texts are kept whatever
