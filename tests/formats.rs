@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use common::{Dossier, stderr_of};
 
 /// Formats dossier does not read yet: their files are passed over as other files are.
-const NOT_READ_YET: [&str; 5] = ["mbox", "msg", "rtf", "xlsx", "doc"];
+const NOT_READ_YET: [&str; 4] = ["msg", "rtf", "xlsx", "doc"];
 
 fn formats_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/formats")
