@@ -171,11 +171,11 @@ fn read_item(
     bytes: Vec<u8>,
     limit: u64,
 ) -> Result<Extracted, SkipReason> {
-    let copy = if matches!(format, Format::Pdf | Format::Image) {
+    let copy = if matches!(format, Format::Pdf | Format::Image | Format::Doc) {
         let extension = Path::new(name)
             .extension()
             .and_then(|e| e.to_str())
-            .unwrap_or(if format == Format::Pdf { "pdf" } else { "png" });
+            .unwrap_or(format.name());
         let file = tempfile::Builder::new()
             .prefix("dossier-inner-")
             .suffix(&format!(".{extension}"))

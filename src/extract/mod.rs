@@ -10,13 +10,17 @@
 //! This folder knows nothing of the index: it turns bytes into text.
 
 pub mod archive;
+pub mod doc;
 pub mod email;
 pub mod embedded;
 pub mod html;
 pub mod ocr;
 pub mod office;
+pub mod outlook;
 pub mod pdf;
 mod program;
+pub mod rtf;
+pub mod sheet;
 pub mod text;
 
 use std::path::Path;
@@ -29,7 +33,7 @@ pub use text::decode;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
-    /// `.txt`, `.md`.
+    /// `.txt`, `.md`, and tables as text: `.csv`, `.tsv`.
     Text,
     /// `.pdf`, paged.
     Pdf,
@@ -41,6 +45,14 @@ pub enum Format {
     Mailbox,
     /// `.zip`: files, each a document of its own.
     Archive,
+    /// `.msg`: an Outlook message, read as an e-mail (its documents say `email`).
+    OutlookMessage,
+    /// `.rtf`.
+    Rtf,
+    /// `.doc`: Word 97 to 2003.
+    Doc,
+    /// `.xlsx`, `.xlsm`, `.xls`, `.ods`.
+    Spreadsheet,
     /// `.docx`.
     Docx,
     /// `.odt`.
@@ -52,13 +64,17 @@ pub enum Format {
 }
 
 /// Every format, in the order `--help` lists them.
-const ALL: [Format; 10] = [
+const ALL: [Format; 14] = [
     Format::Text,
     Format::Pdf,
     Format::Html,
     Format::Email,
     Format::Mailbox,
     Format::Archive,
+    Format::OutlookMessage,
+    Format::Rtf,
+    Format::Doc,
+    Format::Spreadsheet,
     Format::Docx,
     Format::Odt,
     Format::Epub,
@@ -70,13 +86,17 @@ impl Format {
     pub fn of(path: &Path) -> Option<Format> {
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
         match extension.as_str() {
-            "txt" | "md" => Some(Format::Text),
+            "txt" | "md" | "csv" | "tsv" => Some(Format::Text),
             "pdf" => Some(Format::Pdf),
             "png" | "jpg" | "jpeg" | "tif" | "tiff" => Some(Format::Image),
             "html" | "htm" | "xhtml" => Some(Format::Html),
             "eml" => Some(Format::Email),
             "mbox" => Some(Format::Mailbox),
             "zip" => Some(Format::Archive),
+            "msg" => Some(Format::OutlookMessage),
+            "rtf" => Some(Format::Rtf),
+            "doc" => Some(Format::Doc),
+            "xlsx" | "xlsm" | "xls" | "ods" => Some(Format::Spreadsheet),
             "docx" => Some(Format::Docx),
             "odt" => Some(Format::Odt),
             "epub" => Some(Format::Epub),
@@ -106,6 +126,10 @@ impl Format {
             Format::Email => "email",
             Format::Mailbox => "mbox",
             Format::Archive => "zip",
+            Format::OutlookMessage => "msg",
+            Format::Rtf => "rtf",
+            Format::Doc => "doc",
+            Format::Spreadsheet => "spreadsheet",
             Format::Docx => "docx",
             Format::Odt => "odt",
             Format::Epub => "epub",
@@ -134,6 +158,10 @@ fn read_within(
         Format::Email => email::read(&bytes),
         Format::Mailbox => email::read_mailbox(&bytes),
         Format::Archive => archive::read(&bytes, limit),
+        Format::OutlookMessage => outlook::read(&bytes),
+        Format::Rtf => rtf::read(&bytes),
+        Format::Doc => doc::read(path, &bytes),
+        Format::Spreadsheet => sheet::read(&bytes),
         Format::Docx => office::read_docx(&bytes),
         Format::Odt => office::read_odt(&bytes),
         Format::Epub => office::read_epub(&bytes),
