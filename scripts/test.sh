@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 # program:package, for every external program the tests run.
 needed=(pdftotext:poppler-utils pdfinfo:poppler-utils pdftoppm:poppler-utils pdfunite:poppler-utils
-    tesseract:tesseract-ocr readelf:binutils chromium:chromium chromedriver:chromium-driver)
+    tesseract:tesseract-ocr antiword:antiword readelf:binutils chromium:chromium
+    chromedriver:chromium-driver)
 missing=()
 for pair in "${needed[@]}"; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")

@@ -23,7 +23,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Build or update the index of a corpus folder (.txt, .md, .html, .eml, .docx, .odt, .epub).
+    /// Build or update the index of a corpus folder (.txt, .md, .csv, .pdf, images by OCR, .html, .eml, .mbox, .msg, .zip, .docx, .doc, .odt, .rtf, .epub, .xlsx, .ods).
     Index {
         #[command(flatten)]
         location: Location,

@@ -1,32 +1,35 @@
-//! E-mail messages (`.eml`), read with `mail-parser`.
+//! E-mail messages (`.eml`) and mailboxes (`.mbox`), read with `mail-parser`.
 //!
 //! A message's text is a short header block (From, To, Cc, Date, Subject, as the message
 //! writes them), a blank line, its body (the plain-text part, else the HTML part's visible
-//! text), then the text of each attachment that is itself text, HTML or a message, each
-//! after a line `--- attachment: NAME ---`. Its title is its subject and its date the Date
-//! header. A message stored whole as UTF-16 (with a byte-order mark) is decoded first.
+//! text), then a line `--- attachment: NAME ---` for each attachment. Its title is its
+//! subject and its date the Date header. A message stored whole as UTF-16 (with a
+//! byte-order mark) is decoded first. Each attachment of a format dossier reads (by its file
+//! name, else its content type: text, HTML, an attached message, the messages of a digest)
+//! is a document of its own (see [`super::embedded`]), named by its file name, else
+//! `attachment-N` (`message-N` in a digest), N counting from 1.
 //!
-//! Attachments are part of their message's text for now; reading them as documents of
-//! their own (with their own formats, titles and dates) comes later.
+//! An mbox's text lists its messages; each message is a document of its own, named by its
+//! number in the file.
 //!
-//! Attached messages are parsed here, one level at a time and no deeper than
-//! [`MAX_DEPTH`], never by `mail-parser`: it nests them without limit, and a file of a few
-//! megabytes of messages in messages would overflow the stack when the nest is copied or
-//! freed. So before a message goes to `mail-parser`, every content type that would make it
-//! nest (`message/rfc822`, `message/global`, `multipart/digest`) gets a mark (U+0001) after
-//! its subtype, which it does not know; the marks are taken out of the text in the end.
+//! Attached messages are never parsed by `mail-parser` as part of their container: it nests
+//! them without limit, and a file of a few megabytes of messages in messages would overflow
+//! the stack when the nest is copied or freed. So before a message goes to `mail-parser`,
+//! every content type that would make it nest (`message/rfc822`, `message/global`,
+//! `multipart/digest`) gets a mark (U+0001) after its subtype, which it does not know; the
+//! marks are taken out of the text in the end. An attached message is read on its own, as
+//! one more level of [`super::embedded`], which bounds the depth.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
+use mail_parser::mailbox::mbox::MessageIterator as MboxMessages;
 use mail_parser::{Address, HeaderName, Message, MessageParser, MimeHeaders, PartType};
 
+use super::embedded::{Embedded, clean_name, unique_names};
 use super::html::visible_text;
 use super::{Extracted, Format, SkipReason, title_of};
-
-/// How deep messages attached to messages are read; deeper ones are named, not read.
-const MAX_DEPTH: usize = 8;
 
 /// How many attachments of one message are looked at.
 const MAX_ATTACHMENTS: usize = 1000;
@@ -58,7 +61,8 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, SkipReason> {
         })?;
 
     let mut out = Rendering::default();
-    out.message(&message, 0);
+    out.message(&message);
+    unique_names(&mut out.attached);
     let text = unmarked(out.text.trim_end());
     if text.is_empty() {
         return Err(SkipReason::NoText);
@@ -73,20 +77,55 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, SkipReason> {
         .date()
         .filter(|date| date.is_valid())
         .map(|date| date.to_timestamp());
-    let note = (out.too_deep > 0).then(|| {
-        format!(
-            "{} attached message{} nested more than {MAX_DEPTH} deep not read",
-            out.too_deep,
-            if out.too_deep == 1 { "" } else { "s" }
-        )
-    });
     Ok(Extracted {
         title,
         text,
-        note,
         date,
+        embedded: out.attached,
         ..Extracted::new(Format::Email)
     })
+}
+
+/// An mbox file: its text lists its messages (number, subject, sender, date), one a line;
+/// each message is a document of its own, named by its number.
+pub fn read_mailbox(bytes: &[u8]) -> Result<Extracted, SkipReason> {
+    if bytes.is_empty() {
+        return Err(SkipReason::Empty);
+    }
+    let mut extracted = Extracted::new(Format::Mailbox);
+    for message in MboxMessages::new(bytes) {
+        let Ok(message) = message else {
+            break;
+        };
+        let number = extracted.embedded.len() + 1;
+        let contents = message.unwrap_contents();
+        let mut line = format!("{number}.");
+        if let Some(headers) = MessageParser::default().parse_headers(&contents[..]) {
+            for name in [HeaderName::Subject, HeaderName::From, HeaderName::Date] {
+                if let Some(value) = header_value(&headers, name) {
+                    line.push(' ');
+                    line.push_str(&value);
+                    line.push_str(" —");
+                }
+            }
+        }
+        extracted.text.push_str(line.trim_end_matches(" —"));
+        extracted.text.push('\n');
+        extracted.embedded.push(Embedded {
+            name: number.to_string(),
+            title: None,
+            format: Format::Email,
+            content: Ok(contents),
+        });
+    }
+    if extracted.embedded.is_empty() {
+        return Err(SkipReason::Damaged {
+            format: "mbox",
+            detail: "no message in it (no line starts with \"From \")".to_string(),
+        });
+    }
+    extracted.text.truncate(extracted.text.trim_end().len());
+    Ok(extracted)
 }
 
 /// `raw` with a [`MARK`] after each subtype that makes `mail-parser` nest a message:
@@ -212,20 +251,19 @@ fn digest_messages(message: &Message) -> Vec<u32> {
     ids
 }
 
-/// The text of a message being written.
+/// The text of a message being written, and the documents attached to it.
 #[derive(Default)]
 struct Rendering {
     text: String,
-    /// The start of the top message's body, for a title when it has no subject.
+    /// The start of the body, for a title when the message has no subject.
     top_body: String,
-    /// Attached messages left unread for being nested too deep.
-    too_deep: usize,
+    attached: Vec<Embedded>,
 }
 
 impl Rendering {
-    /// Writes `message` (at `depth` in the messages attached to messages): headers, body,
-    /// attachments.
-    fn message(&mut self, message: &Message, depth: usize) {
+    /// Writes `message`: headers, body, and a line naming each attachment, whose content is
+    /// a document of its own.
+    fn message(&mut self, message: &Message) {
         let start = self.text.len();
         for (name, label) in [
             (HeaderName::From, "From"),
@@ -248,73 +286,69 @@ impl Rendering {
         let digest = digest_messages(message);
         let in_digest: HashSet<u32> = digest.iter().copied().collect();
         let body = body_text(message, &in_digest);
-        if depth == 0 {
-            self.top_body = body.chars().take(1000).collect();
-        }
+        self.top_body = body.chars().take(1000).collect();
         self.text.push_str(body.trim_end());
 
         for &id in digest.iter().take(MAX_ATTACHMENTS) {
             if let Some(PartType::Text(text)) = message.parts.get(id as usize).map(|p| &p.body) {
-                self.nested_bytes("message in a digest", text.as_bytes(), depth);
+                let name = format!("message-{}", self.attached.len() + 1);
+                self.attach(name, None, Format::Email, text.as_bytes().to_vec());
             }
         }
         for part in message.attachments().take(MAX_ATTACHMENTS) {
-            let name = attachment_name(part);
-            match &part.body {
-                PartType::Text(text) => self.attachment(&name, text),
-                PartType::Html(html) => self.attachment(&name, &visible_text(html).0),
-                PartType::Message(nested) => {
-                    self.section(&name);
-                    self.nested(nested, depth);
+            let number = self.attached.len() + 1;
+            let file_name = part
+                .attachment_name()
+                .map(|name| name.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|name| !name.is_empty());
+            let name = clean_name(
+                file_name.as_deref().unwrap_or(""),
+                &format!("attachment-{number}"),
+            );
+            let by_name = file_name
+                .as_deref()
+                .and_then(|name| Format::of(std::path::Path::new(name)));
+            let holds_a_message = part.content_type().is_some_and(holds_message);
+            let (format, bytes) = match &part.body {
+                PartType::Text(text) => {
+                    (by_name.unwrap_or(Format::Text), unmarked(text).into_bytes())
                 }
-                PartType::Binary(bytes) | PartType::InlineBinary(bytes) => {
-                    if part.content_type().is_some_and(holds_message) {
-                        self.nested_bytes(&name, bytes, depth);
+                PartType::Html(html) => (by_name.unwrap_or(Format::Html), html.as_bytes().to_vec()),
+                PartType::Message(nested) => (Format::Email, nested.raw_message().to_vec()),
+                PartType::Binary(bytes) | PartType::InlineBinary(bytes) if holds_a_message => {
+                    (Format::Email, bytes.to_vec())
+                }
+                PartType::Binary(bytes) | PartType::InlineBinary(bytes) => match by_name {
+                    Some(format) => (format, bytes.to_vec()),
+                    None => {
+                        self.section(&name);
+                        continue;
                     }
-                }
-                PartType::Multipart(_) => {}
-            }
+                },
+                PartType::Multipart(_) => continue,
+            };
+            // A message titles itself by its subject; a file by its name.
+            let title = (format != Format::Email).then(|| name.clone());
+            self.attach(name, title, format, bytes);
         }
     }
 
-    /// A message attached to the message at `depth`, as bytes: parsed here, if not too
-    /// deep.
-    fn nested_bytes(&mut self, name: &str, bytes: &[u8], depth: usize) {
-        if depth + 1 > MAX_DEPTH {
-            self.section(name);
-            self.too_deep += 1;
-            return;
-        }
-        let marked = mark_nesting(bytes);
-        let Some(nested) = MessageParser::default().parse(marked.as_ref()) else {
-            return;
-        };
-        let name = match nested.subject().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(subject) if name.starts_with("unnamed") || name == "message in a digest" => {
-                format!("message \"{subject}\"")
-            }
-            _ => name.to_string(),
-        };
+    /// An attachment: named in the text, read as a document of its own unless it is empty
+    /// (a reference to a file elsewhere: `message/external-body`).
+    fn attach(&mut self, name: String, title: Option<String>, format: Format, bytes: Vec<u8>) {
         self.section(&name);
-        self.nested(&nested, depth);
-    }
-
-    /// A message attached to the message at `depth`.
-    fn nested(&mut self, nested: &Message, depth: usize) {
-        if depth + 1 > MAX_DEPTH {
-            self.too_deep += 1;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
             return;
         }
-        self.message(nested, depth + 1);
+        self.attached.push(Embedded {
+            name,
+            title,
+            format,
+            content: Ok(bytes),
+        });
     }
 
-    /// A text attachment.
-    fn attachment(&mut self, name: &str, text: &str) {
-        self.section(name);
-        self.text.push_str(text.trim_end());
-    }
-
-    /// The line that starts an attachment.
+    /// The line that names an attachment.
     fn section(&mut self, name: &str) {
         let trimmed = self.text.trim_end().len();
         self.text.truncate(trimmed);
@@ -323,7 +357,7 @@ impl Rendering {
         }
         self.text.push_str("--- attachment: ");
         self.text.push_str(name);
-        self.text.push_str(" ---\n");
+        self.text.push_str(" ---");
     }
 }
 
@@ -393,33 +427,10 @@ fn body_text(message: &Message, digest: &HashSet<u32>) -> String {
     parts.join("\n\n")
 }
 
-/// An attachment's file name, else what it is.
-fn attachment_name(part: &mail_parser::MessagePart) -> String {
-    if let Some(name) = part
-        .attachment_name()
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-    {
-        return name.split_whitespace().collect::<Vec<_>>().join(" ");
-    }
-    if let PartType::Message(nested) = &part.body
-        && let Some(subject) = nested.subject().map(str::trim).filter(|s| !s.is_empty())
-    {
-        return format!("message \"{subject}\"");
-    }
-    match part.content_type() {
-        Some(kind) => format!(
-            "unnamed {}/{}",
-            kind.ctype(),
-            kind.subtype().unwrap_or("unknown")
-        ),
-        None => "unnamed".to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::embedded::{self, read_nested};
     use std::path::{Path, PathBuf};
 
     fn formats() -> PathBuf {
@@ -435,8 +446,18 @@ mod tests {
         read(&bytes).unwrap_or_else(|reason| panic!("{name}: {reason}"))
     }
 
+    /// The texts of a message and of the documents in it, by their path under it ("" for
+    /// the message).
+    fn read_all(bytes: &[u8]) -> Vec<(String, Result<Extracted, SkipReason>)> {
+        let (top, inner) = read_nested(Format::Email, Path::new("m.eml"), bytes.to_vec())
+            .unwrap_or_else(|reason| panic!("{reason}"));
+        std::iter::once((String::new(), Ok(top)))
+            .chain(inner.into_iter().map(|inner| (inner.path, inner.read)))
+            .collect()
+    }
+
     #[test]
-    fn the_expected_phrases_are_in_the_messages() {
+    fn the_expected_phrases_are_in_the_messages_or_their_attachments() {
         let table = std::fs::read_to_string(formats().join("expected.tsv")).unwrap();
         let mut checked = 0;
         for line in table.lines().filter(|line| !line.starts_with('#')) {
@@ -444,14 +465,17 @@ mod tests {
             if fields.len() != 4 || fields[3] != "mail" || !fields[0].ends_with(".eml") {
                 continue;
             }
-            let extracted = read_file(fields[0]);
-            assert_eq!(extracted.format, Format::Email);
+            let bytes = std::fs::read(formats().join(fields[0])).unwrap();
+            let texts: Vec<String> = read_all(&bytes)
+                .into_iter()
+                .filter_map(|(_, read)| read.ok())
+                .map(|extracted| collapsed(&extracted.text))
+                .collect();
             assert!(
-                collapsed(&extracted.text).contains(fields[2]),
-                "{}: {:?} not in {:?}",
+                texts.iter().any(|text| text.contains(fields[2])),
+                "{}: {:?} not in {texts:?}",
                 fields[0],
                 fields[2],
-                extracted.text
             );
             checked += 1;
         }
@@ -476,19 +500,43 @@ mod tests {
     }
 
     #[test]
-    fn text_attachments_follow_the_body() {
+    fn attachments_are_named_in_the_text_and_read_on_their_own() {
         let extracted = read_file("fake-email-attachment.eml");
         assert_eq!(extracted.title, "Fake email with attachment");
-        assert!(extracted.text.contains(
-            "Mallori\n\n--- attachment: fake-attachment.txt ---\nHey this is a fake attachment!"
-        ));
+        assert!(
+            extracted
+                .text
+                .ends_with("Mallori\n\n--- attachment: fake-attachment.txt ---"),
+            "{}",
+            extracted.text
+        );
+        assert_eq!(extracted.embedded.len(), 1);
+        let attachment = &extracted.embedded[0];
+        assert_eq!(attachment.name, "fake-attachment.txt");
+        assert_eq!(attachment.title.as_deref(), Some("fake-attachment.txt"));
+        assert_eq!(attachment.format, Format::Text);
+        assert!(
+            String::from_utf8_lossy(attachment.content.as_ref().unwrap())
+                .starts_with("Hey this is a fake attachment!")
+        );
+
         let parts = read_file("dovecot-009.eml");
         assert_eq!(parts.title, "In parts");
         assert_eq!(parts.date, None);
-        assert!(parts.text.starts_with(
+        assert_eq!(
+            parts.text,
             "Subject: In parts\n\nHi, this is the fancy thing I was talking about!\n\n\
-             --- attachment: unnamed message/partial ---\nthis is the first part of the message"
-        ));
+             --- attachment: attachment-1 ---"
+        );
+        let all = read_all(&std::fs::read(formats().join("dovecot-009.eml")).unwrap());
+        assert_eq!(all[1].0, "attachment-1");
+        let first_part = all[1].1.as_ref().unwrap();
+        assert_eq!(first_part.format, Format::Email);
+        assert!(
+            first_part
+                .text
+                .contains("this is the first part of the message")
+        );
     }
 
     /// A message attached to a message attached to … `levels` deep, the innermost saying
@@ -507,20 +555,33 @@ mod tests {
 
     #[test]
     fn nested_messages_are_read_to_a_depth() {
-        let shallow = read(nested_message(3).as_bytes()).unwrap();
-        assert!(shallow.text.contains("innermost words"), "{}", shallow.text);
-        assert!(
-            shallow
-                .text
-                .contains("--- attachment: message \"level 1\" ---")
+        let shallow = read_all(nested_message(3).as_bytes());
+        let paths: Vec<&str> = shallow.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "",
+                "attachment-1",
+                "attachment-1//attachment-1",
+                "attachment-1//attachment-1//attachment-1"
+            ]
         );
-        assert_eq!(shallow.note, None);
+        let innermost = shallow[3].1.as_ref().unwrap();
+        assert_eq!(innermost.title, "innermost");
+        assert_eq!(innermost.text, "Subject: innermost\n\ninnermost words");
+        assert_eq!(shallow[1].1.as_ref().unwrap().title, "level 1");
 
-        let deep = read(nested_message(20).as_bytes()).unwrap();
-        assert_eq!(deep.title, "level 19");
-        assert!(deep.text.contains("body 11"));
-        assert!(!deep.text.contains("innermost words"));
-        assert!(deep.note.unwrap().contains("nested more than 8 deep"));
+        let deep = read_all(nested_message(20).as_bytes());
+        // The message, the ten read inside it, and the eleventh, skipped.
+        assert_eq!(deep.len(), embedded::MAX_NESTING + 2);
+        assert!(deep[embedded::MAX_NESTING].1.is_ok());
+        assert_eq!(deep[0].1.as_ref().unwrap().title, "level 19");
+        assert_eq!(
+            deep.last().unwrap().1.as_ref().err(),
+            Some(&SkipReason::TooDeep {
+                levels: embedded::MAX_NESTING
+            })
+        );
     }
 
     #[test]
@@ -529,18 +590,25 @@ mod tests {
         // mail-parser would nest them all, and overflow the stack.
         let levels = 100_000;
         let chain = "Content-Type: Message / RFC822\r\n\r\n".repeat(levels) + "\r\ndeep";
-        let deep = read(chain.as_bytes()).unwrap();
-        assert!(deep.note.unwrap().contains("nested more than 8 deep"));
+        let deep = read_all(chain.as_bytes());
+        assert!(matches!(
+            deep.last().unwrap().1,
+            Err(SkipReason::TooDeep { .. })
+        ));
         let encoded = format!(
             "Subject: outer\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\
              Content-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
             base64(chain.as_bytes())
         );
-        let deep = read(encoded.as_bytes()).unwrap();
-        assert_eq!(deep.title, "outer");
+        let deep = read_all(encoded.as_bytes());
+        assert_eq!(deep[0].1.as_ref().unwrap().title, "outer");
+        assert!(matches!(
+            deep.last().unwrap().1,
+            Err(SkipReason::TooDeep { .. })
+        ));
         let digests =
             "Content-Type: multipart/digest; boundary=d\r\n\r\n--d\r\n\r\n".repeat(levels);
-        assert!(read(digests.as_bytes()).is_ok());
+        assert!(read_all(digests.as_bytes()).len() > 1);
 
         assert_eq!(read(b"").unwrap_err(), SkipReason::Empty);
         assert_eq!(read(b" \r\n").unwrap_err(), SkipReason::BlankOnly);
@@ -580,13 +648,27 @@ mod tests {
         let digest = "Subject: Digest\r\nContent-Type: multipart/digest; boundary=d\r\n\r\n\
             --d\r\n\r\nSubject: first\r\nFrom: a@example.org\r\n\r\nfirst body\r\n\
             --d\r\n\r\nSubject: second\r\n\r\nsecond body\r\n--d--\r\n";
-        let extracted = read(digest.as_bytes()).unwrap();
+        let all = read_all(digest.as_bytes());
+        let texts: Vec<(&str, &str)> = all
+            .iter()
+            .map(|(path, read)| (path.as_str(), read.as_ref().unwrap().text.as_str()))
+            .collect();
         assert_eq!(
-            extracted.text,
-            "Subject: Digest\n\n--- attachment: message \"first\" ---\nFrom: a@example.org\n\
-             Subject: first\n\nfirst body\n\n--- attachment: message \"second\" ---\n\
-             Subject: second\n\nsecond body"
+            texts,
+            [
+                (
+                    "",
+                    "Subject: Digest\n\n--- attachment: message-1 ---\n\n\
+                     --- attachment: message-2 ---"
+                ),
+                (
+                    "message-1",
+                    "From: a@example.org\nSubject: first\n\nfirst body"
+                ),
+                ("message-2", "Subject: second\n\nsecond body"),
+            ]
         );
+        assert_eq!(all[1].1.as_ref().unwrap().title, "first");
     }
 
     fn base64(bytes: &[u8]) -> String {

@@ -9,12 +9,18 @@
 //!
 //! This folder knows nothing of the index: it turns bytes into text.
 
+pub mod archive;
+pub mod doc;
 pub mod email;
+pub mod embedded;
 pub mod html;
 pub mod ocr;
 pub mod office;
+pub mod outlook;
 pub mod pdf;
 mod program;
+pub mod rtf;
+pub mod sheet;
 pub mod text;
 
 use std::path::Path;
@@ -27,7 +33,7 @@ pub use text::decode;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
-    /// `.txt`, `.md`.
+    /// `.txt`, `.md`, and tables as text: `.csv`, `.tsv`.
     Text,
     /// `.pdf`, paged.
     Pdf,
@@ -35,6 +41,18 @@ pub enum Format {
     Html,
     /// `.eml`: one e-mail message.
     Email,
+    /// `.mbox`: e-mail messages, each a document of its own.
+    Mailbox,
+    /// `.zip`: files, each a document of its own.
+    Archive,
+    /// `.msg`: an Outlook message, read as an e-mail (its documents say `email`).
+    OutlookMessage,
+    /// `.rtf`.
+    Rtf,
+    /// `.doc`: Word 97 to 2003.
+    Doc,
+    /// `.xlsx`, `.xlsm`, `.xls`, `.ods`.
+    Spreadsheet,
     /// `.docx`.
     Docx,
     /// `.odt`.
@@ -46,11 +64,17 @@ pub enum Format {
 }
 
 /// Every format, in the order `--help` lists them.
-const ALL: [Format; 8] = [
+const ALL: [Format; 14] = [
     Format::Text,
     Format::Pdf,
     Format::Html,
     Format::Email,
+    Format::Mailbox,
+    Format::Archive,
+    Format::OutlookMessage,
+    Format::Rtf,
+    Format::Doc,
+    Format::Spreadsheet,
     Format::Docx,
     Format::Odt,
     Format::Epub,
@@ -62,11 +86,17 @@ impl Format {
     pub fn of(path: &Path) -> Option<Format> {
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
         match extension.as_str() {
-            "txt" | "md" => Some(Format::Text),
+            "txt" | "md" | "csv" | "tsv" => Some(Format::Text),
             "pdf" => Some(Format::Pdf),
             "png" | "jpg" | "jpeg" | "tif" | "tiff" => Some(Format::Image),
             "html" | "htm" | "xhtml" => Some(Format::Html),
             "eml" => Some(Format::Email),
+            "mbox" => Some(Format::Mailbox),
+            "zip" => Some(Format::Archive),
+            "msg" => Some(Format::OutlookMessage),
+            "rtf" => Some(Format::Rtf),
+            "doc" => Some(Format::Doc),
+            "xlsx" | "xlsm" | "xls" | "ods" => Some(Format::Spreadsheet),
             "docx" => Some(Format::Docx),
             "odt" => Some(Format::Odt),
             "epub" => Some(Format::Epub),
@@ -94,6 +124,12 @@ impl Format {
             Format::Pdf => "pdf",
             Format::Html => "html",
             Format::Email => "email",
+            Format::Mailbox => "mbox",
+            Format::Archive => "zip",
+            Format::OutlookMessage => "msg",
+            Format::Rtf => "rtf",
+            Format::Doc => "doc",
+            Format::Spreadsheet => "spreadsheet",
             Format::Docx => "docx",
             Format::Odt => "odt",
             Format::Epub => "epub",
@@ -102,13 +138,30 @@ impl Format {
     }
 }
 
-/// Reads the file at `path`, whose bytes are `bytes`, as a document of `format`.
+/// Reads the file at `path`, whose bytes are `bytes`, as a document of `format`. The
+/// documents inside it are left in [`Extracted::embedded`], unread (see [`embedded`]).
 pub fn read(format: Format, path: &Path, bytes: Vec<u8>) -> Result<Extracted, SkipReason> {
+    read_within(format, path, bytes, embedded::MAX_UNPACKED_BYTES)
+}
+
+/// [`read`], unpacking at most `limit` bytes from an archive.
+fn read_within(
+    format: Format,
+    path: &Path,
+    bytes: Vec<u8>,
+    limit: u64,
+) -> Result<Extracted, SkipReason> {
     match format {
         Format::Text => text::read(bytes),
         Format::Pdf => pdf::read(path, &bytes),
         Format::Html => html::read(&bytes),
         Format::Email => email::read(&bytes),
+        Format::Mailbox => email::read_mailbox(&bytes),
+        Format::Archive => archive::read(&bytes, limit),
+        Format::OutlookMessage => outlook::read(&bytes),
+        Format::Rtf => rtf::read(&bytes),
+        Format::Doc => doc::read(path, &bytes),
+        Format::Spreadsheet => sheet::read(&bytes),
         Format::Docx => office::read_docx(&bytes),
         Format::Odt => office::read_odt(&bytes),
         Format::Epub => office::read_epub(&bytes),
@@ -160,6 +213,15 @@ pub enum SkipReason {
     Empty,
     #[error("nothing but white space")]
     BlankOnly,
+    /// Inside more containers than [`embedded::MAX_NESTING`].
+    #[error("nested more than {levels} archives or messages deep; not read (a hostile archive?)")]
+    TooDeep { levels: usize },
+    /// An archive that unpacks to more than its file may (see [`embedded`]).
+    #[error(
+        "unpacks to more than {limit_mib} MiB with the rest of its file; not read \
+         (a ZIP bomb? unpack it to index what it holds)"
+    )]
+    UnpacksTooLarge { limit_mib: u64 },
     /// Larger than [`MAX_FILE_BYTES`].
     #[error("larger than {} MiB; split it to index it", MAX_FILE_BYTES / (1024 * 1024))]
     TooLarge,
@@ -201,6 +263,8 @@ pub struct Extracted {
     /// The pages (1-based; page 1 for a document without pages) whose text was read from
     /// an image by OCR: a reading, not the document's own text.
     pub ocr_pages: Vec<usize>,
+    /// The documents inside it (messages, attachments, files of an archive), not read yet.
+    pub embedded: Vec<embedded::Embedded>,
 }
 
 impl Extracted {
@@ -215,6 +279,7 @@ impl Extracted {
             page_starts: Vec::new(),
             date: None,
             ocr_pages: Vec::new(),
+            embedded: Vec::new(),
         }
     }
 }

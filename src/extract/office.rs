@@ -280,8 +280,8 @@ fn parse_date(text: &str) -> Option<i64> {
 }
 
 /// A ZIP archive being read, within its bounds.
-struct Archive<'a> {
-    zip: ZipArchive<Cursor<&'a [u8]>>,
+pub(super) struct Archive<'a> {
+    pub(super) zip: ZipArchive<Cursor<&'a [u8]>>,
     format: &'static str,
     /// The bytes that may still be unpacked.
     budget: u64,
@@ -290,7 +290,11 @@ struct Archive<'a> {
 }
 
 impl<'a> Archive<'a> {
-    fn open(bytes: &'a [u8], format: &'static str, limit: u64) -> Result<Archive<'a>, SkipReason> {
+    pub(super) fn open(
+        bytes: &'a [u8],
+        format: &'static str,
+        limit: u64,
+    ) -> Result<Archive<'a>, SkipReason> {
         let damaged = |detail: String| SkipReason::Damaged { format, detail };
         if bytes.is_empty() {
             return Err(SkipReason::Empty);

@@ -20,6 +20,7 @@ use std::string::FromUtf8Error;
 use tantivy::TantivyDocument;
 use tantivy::schema::{Field, Value};
 
+use crate::corpus::ids::INNER_SEPARATOR;
 use crate::text::lines::page_of;
 use crate::{corpus, extract};
 
@@ -90,7 +91,8 @@ pub struct StoredDocument {
     pub mtime: i64,
     /// The encoding the text was decoded from; `None` when it is the file's bytes.
     pub encoding: Option<String>,
-    /// The format the document was read as, if not plain text.
+    /// The format the document was read as, if not plain text (or plain text inside
+    /// another file).
     pub format: Option<String>,
     /// Where pages 2, 3, … start in the text of a paged document.
     pub page_starts: Vec<usize>,
@@ -137,8 +139,13 @@ impl StoredDocument {
                 .and_then(|v| v.as_i64())
                 .unwrap_or(0),
             encoding: text_of(fields.encoding).map(str::to_string),
+            // A plain-text document inside a file is not that file's bytes: its format is
+            // said, as for the formats whose text is extracted.
             format: text_of(fields.format)
-                .filter(|format| *format != "text")
+                .filter(|format| {
+                    *format != "text"
+                        || text_of(fields.id).is_some_and(|id| id.contains(INNER_SEPARATOR))
+                })
                 .map(str::to_string),
             page_starts: doc
                 .get_first(fields.page_starts)

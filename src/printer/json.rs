@@ -36,6 +36,10 @@ struct JsonHit<'a> {
     /// text dossier extracted, which `dossier show` prints.
     #[serde(skip_serializing_if = "Option::is_none")]
     format: Option<&'a str>,
+    /// Only for a document inside a file (a message of an mbox, an attachment, a file of an
+    /// archive): the ID of the document that holds it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    container: Option<&'a str>,
     passages: Vec<JsonPassage<'a>>,
 }
 
@@ -83,6 +87,7 @@ fn json_hit<'a>(hit: &'a Hit, terms: &'a [String]) -> JsonHit<'a> {
         date: &hit.date,
         encoding: hit.encoding.as_deref(),
         format: hit.format.as_deref(),
+        container: hit.container.as_deref(),
         passages: hit
             .passages
             .iter()

@@ -8,6 +8,7 @@ use std::ops::Bound;
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermSetQuery};
 use tantivy::{DateTime, Searcher, Term};
 
+use crate::corpus::ids::INNER_SEPARATOR;
 use crate::error::{Error, Result};
 use crate::extract::Format;
 use crate::index::DossierIndex;
@@ -15,7 +16,8 @@ use crate::index::DossierIndex;
 /// Which documents a search may return.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Filters {
-    /// A glob over document IDs (`2025/*`, `000_*`); `*` does not cross `/`.
+    /// A glob over document IDs (`2025/*`, `000_*`); `*` does not cross `/`. A document
+    /// inside a file (`mail//3`) is taken when the glob matches its ID or a container's.
     pub id_glob: Option<String>,
     /// Documents dated on or after this day (seconds since the Unix epoch).
     pub after: Option<i64>,
@@ -87,6 +89,11 @@ fn id_matcher(pattern: &str) -> Result<GlobMatcher> {
         .map_err(|error| Error::Usage(format!("--id {pattern}: not a valid glob: {error}")))
 }
 
+/// The IDs of the containers of the document with ID `id`, innermost last.
+fn containers(id: &str) -> impl Iterator<Item = &str> {
+    id.match_indices(INNER_SEPARATOR).map(|(at, _)| &id[..at])
+}
+
 /// The IDs in the index that the glob matches, read from the ID column's dictionary.
 fn matching_ids(
     matcher: &GlobMatcher,
@@ -108,7 +115,7 @@ fn matching_ids(
             .map_err(|e| Error::io(&index.dir, e))?;
         while stream.advance() {
             if let Ok(id) = std::str::from_utf8(stream.key())
-                && matcher.is_match(id)
+                && (matcher.is_match(id) || containers(id).any(|c| matcher.is_match(c)))
             {
                 ids.push(id.to_string());
             }

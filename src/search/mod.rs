@@ -82,6 +82,10 @@ pub struct Hit {
     /// The format the document was read as, when it is not plain text (`pdf`, `html`, …).
     #[serde(default)]
     pub format: Option<String>,
+    /// For a document inside a file (a message of an mbox, an attachment, a file of an
+    /// archive), the ID of the document that holds it.
+    #[serde(default)]
+    pub container: Option<String>,
     /// The encoding the document was decoded from, when it is not UTF-8 as it stands: the
     /// passages' offsets are then offsets into the decoded text, not into the file.
     pub encoding: Option<String>,
@@ -304,6 +308,7 @@ fn ranked_hits(
             rank: rank + 1,
             encoding: stored.encoding.clone(),
             format: stored.format.clone(),
+            container: crate::corpus::ids::container_of(&stored.id).map(str::to_string),
             doc_id: stored.id,
             path: stored.path,
             title: stored.title,

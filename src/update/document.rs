@@ -1,13 +1,16 @@
-//! One file of the corpus read into a tantivy document: its bytes read (up to the size
-//! limit), hashed and extracted, then laid out in the schema's fields. A file that cannot be
-//! indexed gives the [`SkipReason`] instead.
+//! One file of the corpus read into tantivy documents: its bytes read (up to the size
+//! limit), hashed and extracted, then laid out in the schema's fields; the documents inside
+//! it (see `extract::embedded`) follow, under IDs of their own (see `corpus::ids`). A file
+//! that cannot be indexed gives the [`SkipReason`] instead.
 
 use std::io::Read;
 
 use tantivy::TantivyDocument;
 
 use crate::corpus::CorpusFile;
+use crate::corpus::ids::INNER_SEPARATOR;
 use crate::extract::Format;
+use crate::extract::embedded::{Inner, read_nested};
 use crate::extract::{self, MAX_FILE_BYTES, SkipReason};
 use crate::index::StoredState;
 use crate::index::checkpoints::{encode_checkpoints, encode_offsets};
@@ -19,6 +22,8 @@ use crate::index::title::weighted_title;
 pub(super) struct ReadDocument {
     pub extracted: extract::Extracted,
     pub state: StoredState,
+    /// The documents inside it, or why each is not indexed.
+    pub inner: Vec<Inner>,
 }
 
 /// Reads and extracts `file`, or says why it is not indexed.
@@ -44,38 +49,96 @@ pub(super) fn read_document(file: &CorpusFile) -> Result<ReadDocument, SkipReaso
         date: file.date,
     };
     // A reader that fails on a hostile file costs that file alone.
-    let read = std::panic::catch_unwind(|| extract::read(file.format, &file.path, bytes));
-    let extracted = read.unwrap_or_else(|_| {
+    let read = std::panic::catch_unwind(|| read_nested(file.format, &file.path, bytes));
+    let (extracted, inner) = read.unwrap_or_else(|_| {
         Err(SkipReason::Damaged {
             format: file.format.name(),
             detail: "its reader failed on it".to_string(),
         })
     })?;
-    Ok(ReadDocument { extracted, state })
+    Ok(ReadDocument {
+        extracted,
+        state,
+        inner,
+    })
 }
 
-/// The tantivy document for `file`, read as `document`.
-pub(super) fn to_tantivy(
+/// The ID of the document at `inner_path` under the file with ID `file_id`.
+pub(super) fn inner_id(file_id: &str, inner_path: &str) -> String {
+    format!("{file_id}{INNER_SEPARATOR}{inner_path}")
+}
+
+/// The tantivy documents for `file`, read as `document`: the file's, then those inside it
+/// (which carry the file's path and state, and the file's date where they have none).
+pub(super) fn to_tantivy_all(
     fields: &Fields,
     file: &CorpusFile,
     document: &ReadDocument,
+) -> Vec<TantivyDocument> {
+    let mut docs = vec![to_tantivy(fields, file, document)];
+    for inner in &document.inner {
+        if let Ok(extracted) = &inner.read {
+            docs.push(inner_to_tantivy(
+                fields,
+                file,
+                &inner_id(&file.id, &inner.path),
+                extracted,
+                &document.state,
+            ));
+        }
+    }
+    docs
+}
+
+/// The tantivy document for `extracted`, found inside `file` under ID `id`. Its text is
+/// always stored: it is not the bytes of a file.
+fn inner_to_tantivy(
+    fields: &Fields,
+    file: &CorpusFile,
+    id: &str,
+    extracted: &extract::Extracted,
+    state: &StoredState,
 ) -> TantivyDocument {
-    let text = &document.extracted.text;
-    let title = &document.extracted.title;
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.id, id);
+    doc.add_text(fields.path, &file.rel_path);
+    add_content(fields, &mut doc, extracted, true);
+    add_state(fields, &mut doc, file, extracted, state);
+    doc
+}
+
+/// The tantivy document for `file`, read as `document`.
+fn to_tantivy(fields: &Fields, file: &CorpusFile, document: &ReadDocument) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.id, &file.id);
     doc.add_text(fields.path, &file.rel_path);
+    // A file whose name is not UTF-8 cannot be opened again by its stored path, and the text
+    // of any format but plain text is not the file's bytes: such texts are kept whatever
+    // their length.
+    let extracted = &document.extracted;
+    let store_text = !file.path_is_exact || extracted.format != Format::Text;
+    add_content(fields, &mut doc, extracted, store_text);
+    add_state(fields, &mut doc, file, extracted, &document.state);
+    doc
+}
+
+/// The title, text and what was learnt reading it; the text stored when `store_text` or
+/// short, else read from the file when needed.
+fn add_content(
+    fields: &Fields,
+    doc: &mut TantivyDocument,
+    extracted: &extract::Extracted,
+    store_text: bool,
+) {
+    let text = &extracted.text;
+    let title = &extracted.title;
     doc.add_text(fields.shown_title, title);
     if let Some(title) = weighted_title(title, text) {
         doc.add_text(fields.title, title);
         doc.add_text(fields.title_exact, title);
     }
     doc.add_text(fields.body_exact, text);
-    // A file whose name is not UTF-8 cannot be opened again by its stored path, and the text
-    // of any format but plain text is not the file's bytes: such texts are kept whatever
-    // their length.
-    let extracted = &document.extracted;
-    if text.len() < LONG_TEXT_BYTES || !file.path_is_exact || extracted.format != Format::Text {
+    if text.len() < LONG_TEXT_BYTES || store_text {
         doc.add_text(fields.text, text);
     } else {
         doc.add_bytes(fields.checkpoints, &encode_checkpoints(text));
@@ -90,17 +153,26 @@ pub(super) fn to_tantivy(
     if !extracted.ocr_pages.is_empty() {
         doc.add_bytes(fields.ocr_pages, &encode_offsets(&extracted.ocr_pages));
     }
-    doc.add_u64(fields.size, document.state.size);
-    doc.add_i64(fields.mtime, document.state.mtime);
-    doc.add_u64(fields.hash, document.state.hash);
+}
+
+/// The state of the file it comes from, and its date.
+fn add_state(
+    fields: &Fields,
+    doc: &mut TantivyDocument,
+    file: &CorpusFile,
+    extracted: &extract::Extracted,
+    state: &StoredState,
+) {
+    doc.add_u64(fields.size, state.size);
+    doc.add_i64(fields.mtime, state.mtime);
+    doc.add_u64(fields.hash, state.hash);
     let date = if file.dated_by_metadata {
         file.date
     } else {
         extracted.date.unwrap_or(file.date)
     };
     doc.add_date(fields.date, tantivy::DateTime::from_timestamp_secs(date));
-    doc.add_i64(fields.listed_date, document.state.date);
-    doc
+    doc.add_i64(fields.listed_date, state.date);
 }
 
 #[cfg(test)]

@@ -35,12 +35,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::Term;
 
+use crate::corpus::ids::INNER_SEPARATOR;
 use crate::corpus::{self, Skipped};
 use crate::error::Result;
 use crate::index::lock::UpdateLock;
 use crate::index::vocabulary;
 use commits::{COMMIT_EVERY, PendingCommit, commit, writer};
-use document::{read_document, to_tantivy};
+use document::{read_document, to_tantivy_all};
 use fingerprint::Fingerprint;
 use index_folder::{open_for_update, remove_stale_temporaries};
 use plan::Outcome;
@@ -173,7 +174,13 @@ pub fn update_with(
         .skipped
         .iter()
         .filter_map(|skipped| {
-            let file = listing.files.iter().find(|f| f.rel_path == skipped.path)?;
+            // A document inside a file is remembered with its file's size and time.
+            let path = skipped
+                .path
+                .split(INNER_SEPARATOR)
+                .next()
+                .unwrap_or_default();
+            let file = listing.files.iter().find(|f| f.rel_path == path)?;
             Some(SkippedRecord {
                 path: skipped.path.clone(),
                 size: file.size,
@@ -186,7 +193,9 @@ pub fn update_with(
     let mut pending = PendingCommit::new(options);
     for id in &changes.removed {
         writer.delete_term(Term::from_field_text(index.fields.id, id));
-        summary.removed += 1;
+        if !id.contains(INNER_SEPARATOR) {
+            summary.removed += 1;
+        }
         pending.changed += 1;
     }
 
@@ -195,6 +204,12 @@ pub fn update_with(
         let read: Vec<_> = batch.par_iter().map(read_document).collect();
         for (file, outcome) in batch.iter().zip(read) {
             let previous = changes.previous.get(&file.id);
+            if previous.is_some() {
+                writer.delete_term(Term::from_field_text(index.fields.id, &file.id));
+                for id in changes.previous_inner.get(&file.id).into_iter().flatten() {
+                    writer.delete_term(Term::from_field_text(index.fields.id, id));
+                }
+            }
             match outcome {
                 Ok(document) => {
                     if let Some(note) = &document.extracted.note {
@@ -203,22 +218,42 @@ pub fn update_with(
                             note: note.clone(),
                         });
                     }
-                    if previous.is_some() {
-                        writer.delete_term(Term::from_field_text(index.fields.id, &file.id));
-                    }
                     match Outcome::of(previous, document.state.hash) {
                         Outcome::Unchanged => summary.unchanged += 1,
                         Outcome::Updated => summary.updated += 1,
                         Outcome::Added => summary.added += 1,
                     }
+                    for inner in &document.inner {
+                        let path = format!("{}{INNER_SEPARATOR}{}", file.rel_path, inner.path);
+                        match &inner.read {
+                            Ok(extracted) => {
+                                pending.text_bytes += extracted.text.len();
+                                if let Some(note) = &extracted.note {
+                                    summary.notes.push(Note {
+                                        path,
+                                        note: note.clone(),
+                                    });
+                                }
+                            }
+                            Err(reason) => {
+                                let reason = reason.to_string();
+                                skipped_records.push(SkippedRecord {
+                                    path: path.clone(),
+                                    size: file.size,
+                                    mtime: file.mtime,
+                                    reason: reason.clone(),
+                                });
+                                summary.skipped.push(Skipped { path, reason });
+                            }
+                        }
+                    }
                     pending.text_bytes += document.extracted.text.len();
-                    writer
-                        .add_document(to_tantivy(&index.fields, file, &document))
-                        .map_err(|e| index.error(e))?;
+                    for doc in to_tantivy_all(&index.fields, file, &document) {
+                        writer.add_document(doc).map_err(|e| index.error(e))?;
+                    }
                 }
                 Err(reason) => {
                     if previous.is_some() {
-                        writer.delete_term(Term::from_field_text(index.fields.id, &file.id));
                         summary.removed += 1;
                     }
                     // From here on the reason is the text the reporter reads.

@@ -11,6 +11,7 @@ use std::path::Path;
 
 use super::fingerprint::{self, Fingerprint};
 use super::skipped::{self, SkippedRecord};
+use crate::corpus::ids::{self, INNER_SEPARATOR};
 use crate::corpus::{self, CorpusFile, CorpusListing, Skipped};
 use crate::error::Result;
 use crate::index::lock::UpdateLock;
@@ -28,6 +29,9 @@ pub struct Changes {
     pub still_skipped: Vec<Skipped>,
     /// What the index holds of the files to read that it holds, by ID.
     pub previous: HashMap<String, StoredState>,
+    /// The IDs of the documents inside the files to read that the index holds, by the
+    /// file's ID: they go when their file is read again.
+    pub previous_inner: HashMap<String, Vec<String>>,
 }
 
 impl Changes {
@@ -51,10 +55,34 @@ fn compare(
     remembered: Vec<SkippedRecord>,
     listing: &CorpusListing,
 ) -> Changes {
-    let remembered: HashMap<String, SkippedRecord> = remembered
-        .into_iter()
-        .map(|record| (record.path.clone(), record))
+    // Documents inside files, and their skipped ones, go with their file.
+    let mut inner: HashMap<String, Vec<String>> = HashMap::new();
+    let inner_ids: Vec<String> = stored
+        .keys()
+        .filter(|id| id.contains(INNER_SEPARATOR))
+        .cloned()
         .collect();
+    for id in inner_ids {
+        stored.remove(&id);
+        inner
+            .entry(ids::file_of(&id).to_string())
+            .or_default()
+            .push(id);
+    }
+    let mut remembered_inner: HashMap<String, Vec<SkippedRecord>> = HashMap::new();
+    let mut remembered_files = HashMap::new();
+    for record in remembered {
+        match record.path.split_once(INNER_SEPARATOR) {
+            Some((file, _)) => remembered_inner
+                .entry(file.to_string())
+                .or_default()
+                .push(record),
+            None => {
+                remembered_files.insert(record.path.clone(), record);
+            }
+        }
+    }
+    let remembered = remembered_files;
     let mut changes = Changes::default();
     for file in &listing.files {
         match stored.remove(&file.id) {
@@ -63,10 +91,20 @@ fn compare(
                     && state.mtime == file.mtime
                     && state.date == file.date =>
             {
-                changes.unchanged += 1
+                changes.unchanged += 1;
+                inner.remove(&file.id);
+                for record in remembered_inner.remove(&file.rel_path).unwrap_or_default() {
+                    changes.still_skipped.push(Skipped {
+                        path: record.path,
+                        reason: record.reason,
+                    });
+                }
             }
             Some(state) => {
                 changes.previous.insert(file.id.clone(), state);
+                if let Some(ids) = inner.remove(&file.id) {
+                    changes.previous_inner.insert(file.id.clone(), ids);
+                }
                 changes.to_read.push(file.clone());
             }
             None => match remembered.get(&file.rel_path) {
@@ -80,7 +118,10 @@ fn compare(
             },
         }
     }
-    changes.removed = stored.into_keys().collect();
+    changes.removed = stored
+        .into_keys()
+        .chain(inner.into_values().flatten())
+        .collect();
     changes.removed.sort();
     changes
 }
@@ -275,6 +316,38 @@ mod tests {
         assert_eq!(changes.removed, ["b/gone", "z/gone"]);
         assert_eq!(changes.unchanged, 1);
         assert!(!changes.is_empty());
+    }
+
+    #[test]
+    fn documents_inside_a_file_go_with_it() {
+        let stored = HashMap::from([
+            ("mail".to_string(), state(10, 5 * SECOND, 7)),
+            ("mail//1".to_string(), state(10, 5 * SECOND, 7)),
+            ("mail//1//a.txt".to_string(), state(10, 5 * SECOND, 7)),
+            ("kept".to_string(), state(3, SECOND, 1)),
+            ("kept//1".to_string(), state(3, SECOND, 1)),
+            ("gone".to_string(), state(2, SECOND, 2)),
+            ("gone//x.pdf".to_string(), state(2, SECOND, 2)),
+        ]);
+        let remembered = vec![SkippedRecord {
+            path: "kept.zip//bomb.zip".to_string(),
+            size: 3,
+            mtime: SECOND,
+            reason: "a ZIP bomb".to_string(),
+        }];
+        let corpus = listing(vec![
+            file("mail.mbox", 11, 5 * SECOND),
+            file("kept.zip", 3, SECOND),
+        ]);
+        let changes = compare(stored, remembered, &corpus);
+        assert_eq!(paths(&changes.to_read), ["mail.mbox"]);
+        let mut inner = changes.previous_inner["mail"].clone();
+        inner.sort();
+        assert_eq!(inner, ["mail//1", "mail//1//a.txt"]);
+        assert_eq!(changes.unchanged, 1);
+        assert_eq!(changes.removed, ["gone", "gone//x.pdf"]);
+        assert_eq!(changes.still_skipped.len(), 1);
+        assert_eq!(changes.still_skipped[0].path, "kept.zip//bomb.zip");
     }
 
     #[test]

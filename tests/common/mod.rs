@@ -29,6 +29,9 @@ pub struct Hit {
     /// Absent for plain text.
     #[serde(default)]
     pub format: Option<String>,
+    /// Only for a document inside a file: the ID of its container.
+    #[serde(default)]
+    pub container: Option<String>,
     pub passages: Vec<Passage>,
 }
 
