@@ -226,7 +226,7 @@ fn near_quotations_of_real_sentences_are_found_and_unrelated_words_are_not() {
     let samples: usize = std::env::var("DOSSIER_QUOTE_SAMPLES")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(40);
+        .unwrap_or(100);
     let documents = documents(&dossier.corpus());
     // Every sentence with where it stands, and apart those of long documents, where a near
     // quotation is hardest to find: every other sample is drawn from them.

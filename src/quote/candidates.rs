@@ -86,14 +86,25 @@ pub(super) fn candidate_documents(
         NEAR_CANDIDATES.max(limit.saturating_mul(2)),
     ))
     .order_by_score();
-    for (query, collector) in [
-        (&verbatim_query as &dyn Query, verbatim_limit),
-        (&pairs_query, pairs_limit),
-        (&near_query, near_limit),
+    for (kind, query, collector) in [
+        (
+            Kind::Verbatim,
+            &verbatim_query as &dyn Query,
+            verbatim_limit,
+        ),
+        (Kind::Pairs, &pairs_query, pairs_limit),
+        (Kind::Words, &near_query, near_limit),
     ] {
-        let top = searcher
+        let mut top = searcher
             .search(query, &collector)
             .map_err(|e| index.error(e))?;
+        // A document with under half the pairs the best one has is not where the quotation
+        // stands with a few words changed; a long one costs its whole text to align.
+        if kind == Kind::Pairs
+            && let Some(&(best, _)) = top.first()
+        {
+            top.retain(|&(pairs, _)| pairs * 2.0 >= best);
+        }
         for (_, address) in top {
             if !candidates.contains(&address) {
                 candidates.push(address);
@@ -101,6 +112,14 @@ pub(super) fn candidate_documents(
         }
     }
     Ok(candidates)
+}
+
+/// The three ways candidates are chosen.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Verbatim,
+    Pairs,
+    Words,
 }
 
 /// The documents with the most of the quotation's pairs of neighbouring words (within a
