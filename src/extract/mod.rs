@@ -33,7 +33,7 @@ pub use text::decode;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
-    /// `.txt`, `.md`, and tables as text: `.csv`, `.tsv`.
+    /// `.txt`, `.md`, and tables as text: `.csv` (not `.tsv`: `metadata.tsv` gives dates).
     Text,
     /// `.pdf`, paged.
     Pdf,
@@ -86,7 +86,7 @@ impl Format {
     pub fn of(path: &Path) -> Option<Format> {
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
         match extension.as_str() {
-            "txt" | "md" | "csv" | "tsv" => Some(Format::Text),
+            "txt" | "md" | "csv" => Some(Format::Text),
             "pdf" => Some(Format::Pdf),
             "png" | "jpg" | "jpeg" | "tif" | "tiff" => Some(Format::Image),
             "html" | "htm" | "xhtml" => Some(Format::Html),
