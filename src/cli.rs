@@ -31,6 +31,15 @@ pub enum Command {
         /// every minute; if it is stopped, the next `dossier index` finishes it.
         #[arg(long)]
         rebuild: bool,
+        /// Read again the files skipped before, changed or not (after installing a missing
+        /// program, say), and the files holding documents skipped before.
+        #[arg(long)]
+        retry_skipped: bool,
+        /// The languages OCR reads, as Tesseract names them, joined by + (eng+deu); each
+        /// needs its data (Debian: tesseract-ocr-deu). For the files this run reads: add
+        /// --rebuild to read every scan again.
+        #[arg(long, value_name = "LANGS", default_value = "eng")]
+        ocr_lang: String,
         /// Also commit after this many changed documents (for crash tests).
         #[arg(long, value_name = "N", hide = true)]
         commit_every_docs: Option<usize>,
@@ -128,7 +137,7 @@ pub struct ServeArgs {
 pub struct SearchArgs {
     /// The query: words (ranked, any inflected form), "a phrase" (exact words in order),
     /// "a phrase"~N, word~N (fuzzy), prefix*, +must, -must_not, AND, OR, NOT, (groups),
-    /// title:word, id:ID.
+    /// title:word, id:ID, from:word, to:word, subject:word.
     #[arg(value_name = "QUERY")]
     pub query: String,
     /// How many documents to show.

@@ -19,6 +19,7 @@ use cli::{
 };
 use dossier::engine::watcher::SOCKET_FILE;
 use dossier::engine::{Engine, Notice, Report};
+use dossier::extract::ReadSettings;
 use dossier::index::DossierIndex;
 use dossier::printer;
 use dossier::update::{Progress, UpdateOptions};
@@ -50,11 +51,15 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Index {
             location,
             rebuild,
+            retry_skipped,
+            ocr_lang,
             commit_every_docs,
         } => {
             let options = UpdateOptions {
                 rebuild,
                 commit_every_docs,
+                retry_skipped,
+                read: ReadSettings::with_ocr_languages(&ocr_lang).map_err(dossier::Error::Usage)?,
                 ..UpdateOptions::default()
             };
             let engine = Engine::new(&location.corpus, &location.index);

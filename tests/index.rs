@@ -123,7 +123,7 @@ fn quote_refreshes_a_changed_corpus_and_checks_the_quotation_again() {
 fn a_file_that_is_not_text_is_skipped_with_its_path_and_reason() {
     let dossier = Dossier::shipped();
     dossier.write("scan.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR");
-    dossier.write("notes.xlsx", "not a document type dossier reads");
+    dossier.write("notes.numbers", "not a document type dossier reads");
     let output = dossier.index_run();
     assert_eq!(output.status.code(), Some(1), "something was skipped");
     let stderr = stderr_of(&output);

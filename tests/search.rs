@@ -299,7 +299,7 @@ fn type_restricts_a_search_to_documents_of_those_formats() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let output = dossier
-        .command(&["search", "Dmitriev", "--type", "spreadsheet"])
+        .command(&["search", "Dmitriev", "--type", "numbers"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));

@@ -29,7 +29,7 @@ use mail_parser::{Address, HeaderName, Message, MessageParser, MimeHeaders, Part
 
 use super::embedded::{Embedded, clean_name, unique_names};
 use super::html::visible_text;
-use super::{Extracted, Format, SkipReason, title_of};
+use super::{Extracted, Format, MailHeaders, SkipReason, title_of};
 
 /// How many attachments of one message are looked at.
 const MAX_ATTACHMENTS: usize = 1000;
@@ -77,11 +77,22 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, SkipReason> {
         .date()
         .filter(|date| date.is_valid())
         .map(|date| date.to_timestamp());
+    let header = |name| header_value(&message, name).map(|value| unmarked(&value));
+    let recipients: Vec<String> = [HeaderName::To, HeaderName::Cc]
+        .into_iter()
+        .filter_map(header)
+        .collect();
+    let mail = MailHeaders {
+        from: header(HeaderName::From).unwrap_or_default(),
+        to: recipients.join(", "),
+        subject: header(HeaderName::Subject).unwrap_or_default(),
+    };
     Ok(Extracted {
         title,
         text,
         date,
         embedded: out.attached,
+        mail: Some(mail),
         ..Extracted::new(Format::Email)
     })
 }
@@ -449,8 +460,13 @@ mod tests {
     /// The texts of a message and of the documents in it, by their path under it ("" for
     /// the message).
     fn read_all(bytes: &[u8]) -> Vec<(String, Result<Extracted, SkipReason>)> {
-        let (top, inner) = read_nested(Format::Email, Path::new("m.eml"), bytes.to_vec())
-            .unwrap_or_else(|reason| panic!("{reason}"));
+        let (top, inner) = read_nested(
+            Format::Email,
+            Path::new("m.eml"),
+            bytes.to_vec(),
+            &crate::extract::ReadSettings::default(),
+        )
+        .unwrap_or_else(|reason| panic!("{reason}"));
         std::iter::once((String::new(), Ok(top)))
             .chain(inner.into_iter().map(|inner| (inner.path, inner.read)))
             .collect()

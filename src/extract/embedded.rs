@@ -19,7 +19,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::{Extracted, Format, SkipReason};
+use super::{Extracted, Format, ReadSettings, SkipReason};
 
 /// How deep containers in containers are read: a file's own items are at depth 1.
 pub const MAX_NESTING: usize = 10;
@@ -72,16 +72,17 @@ pub fn read_nested(
     format: Format,
     path: &Path,
     bytes: Vec<u8>,
+    settings: &ReadSettings,
 ) -> Result<(Extracted, Vec<Inner>), SkipReason> {
     let mut budget = Budget {
         bytes: MAX_UNPACKED_BYTES,
         documents: MAX_INNER_DOCUMENTS,
         dropped: 0,
     };
-    let mut top = super::read_within(format, path, bytes, budget.bytes)?;
+    let mut top = super::read_within(format, path, bytes, budget.bytes, settings)?;
     let mut inner = Vec::new();
     let items = std::mem::take(&mut top.embedded);
-    unpack(items, "", 1, top.date, &mut budget, &mut inner);
+    unpack(items, "", 1, top.date, settings, &mut budget, &mut inner);
     if budget.dropped > 0 {
         let dropped = format!(
             "{} document{} inside it not read: it unpacks to more than {} MiB or holds more \
@@ -106,6 +107,7 @@ fn unpack(
     prefix: &str,
     depth: usize,
     container_date: Option<i64>,
+    settings: &ReadSettings,
     budget: &mut Budget,
     out: &mut Vec<Inner>,
 ) {
@@ -138,7 +140,7 @@ fn unpack(
             }
             Ok(bytes) => {
                 budget.bytes -= bytes.len() as u64;
-                read_item(item.format, &item.name, bytes, budget.bytes)
+                read_item(item.format, &item.name, bytes, budget.bytes, settings)
             }
         };
         match read {
@@ -153,7 +155,8 @@ fn unpack(
                     path: path.clone(),
                     read: Ok(extracted),
                 });
-                unpack(inside, &format!("{path}//"), depth + 1, date, budget, out);
+                let prefix = format!("{path}//");
+                unpack(inside, &prefix, depth + 1, date, settings, budget, out);
             }
             Err(reason) => out.push(Inner {
                 path,
@@ -170,6 +173,7 @@ fn read_item(
     name: &str,
     bytes: Vec<u8>,
     limit: u64,
+    settings: &ReadSettings,
 ) -> Result<Extracted, SkipReason> {
     let copy = if matches!(format, Format::Pdf | Format::Image | Format::Doc) {
         let extension = Path::new(name)
@@ -192,7 +196,7 @@ fn read_item(
     let path = copy
         .as_ref()
         .map_or_else(|| Path::new(name).to_path_buf(), |f| f.path().to_path_buf());
-    std::panic::catch_unwind(move || super::read_within(format, &path, bytes, limit))
+    std::panic::catch_unwind(move || super::read_within(format, &path, bytes, limit, settings))
         .unwrap_or_else(|_| {
             Err(SkipReason::Damaged {
                 format: format.name(),
@@ -266,7 +270,8 @@ mod tests {
         };
         let mut out = Vec::new();
         let items = vec![item("a.txt"), item("b.txt"), item("c.txt"), item("d.txt")];
-        unpack(items, "z//", 1, None, &mut budget, &mut out);
+        let settings = ReadSettings::default();
+        unpack(items, "z//", 1, None, &settings, &mut budget, &mut out);
         let paths: Vec<_> = out.iter().map(|i| i.path.as_str()).collect();
         assert_eq!(paths, ["z//a.txt", "z//b.txt", "z//c.txt"]);
         assert!(out[0].read.is_ok() && out[1].read.is_ok());
@@ -283,7 +288,15 @@ mod tests {
             dropped: 0,
         };
         let deep = vec![item("deep.txt")];
-        unpack(deep, "", MAX_NESTING + 1, None, &mut budget, &mut out);
+        unpack(
+            deep,
+            "",
+            MAX_NESTING + 1,
+            None,
+            &settings,
+            &mut budget,
+            &mut out,
+        );
         assert_eq!(
             out[0].read.as_ref().err(),
             Some(&SkipReason::TooDeep {

@@ -33,7 +33,7 @@ pub use text::decode;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
-    /// `.txt`, `.md`, and tables as text: `.csv`, `.tsv`.
+    /// `.txt`, `.md`, and tables as text: `.csv` (not `.tsv`: `metadata.tsv` gives dates).
     Text,
     /// `.pdf`, paged.
     Pdf,
@@ -86,7 +86,7 @@ impl Format {
     pub fn of(path: &Path) -> Option<Format> {
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
         match extension.as_str() {
-            "txt" | "md" | "csv" | "tsv" => Some(Format::Text),
+            "txt" | "md" | "csv" => Some(Format::Text),
             "pdf" => Some(Format::Pdf),
             "png" | "jpg" | "jpeg" | "tif" | "tiff" => Some(Format::Image),
             "html" | "htm" | "xhtml" => Some(Format::Html),
@@ -138,22 +138,60 @@ impl Format {
     }
 }
 
+/// How files are read, as the user chose.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadSettings {
+    /// The languages OCR reads: Tesseract's codes joined by `+` (`eng+deu`).
+    pub ocr_languages: String,
+}
+
+impl Default for ReadSettings {
+    fn default() -> ReadSettings {
+        ReadSettings {
+            ocr_languages: ocr::DEFAULT_LANGUAGES.to_string(),
+        }
+    }
+}
+
+impl ReadSettings {
+    /// Settings with OCR in `languages`, if they are Tesseract language codes joined by
+    /// `+`; else what is wrong with them.
+    pub fn with_ocr_languages(languages: &str) -> Result<ReadSettings, String> {
+        let valid = !languages.is_empty()
+            && languages.split('+').all(|code| {
+                !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            });
+        if !valid {
+            return Err(format!(
+                "--ocr-lang {languages}: not Tesseract language codes joined by + \
+                 (eng, deu, eng+fra; `tesseract --list-langs` lists those installed)"
+            ));
+        }
+        Ok(ReadSettings {
+            ocr_languages: languages.to_string(),
+        })
+    }
+}
+
 /// Reads the file at `path`, whose bytes are `bytes`, as a document of `format`. The
 /// documents inside it are left in [`Extracted::embedded`], unread (see [`embedded`]).
 pub fn read(format: Format, path: &Path, bytes: Vec<u8>) -> Result<Extracted, SkipReason> {
-    read_within(format, path, bytes, embedded::MAX_UNPACKED_BYTES)
+    let settings = ReadSettings::default();
+    read_within(format, path, bytes, embedded::MAX_UNPACKED_BYTES, &settings)
 }
 
-/// [`read`], unpacking at most `limit` bytes from an archive.
+/// [`read`] with `settings`, unpacking at most `limit` bytes from an archive.
 fn read_within(
     format: Format,
     path: &Path,
     bytes: Vec<u8>,
     limit: u64,
+    settings: &ReadSettings,
 ) -> Result<Extracted, SkipReason> {
+    let languages = settings.ocr_languages.as_str();
     match format {
         Format::Text => text::read(bytes),
-        Format::Pdf => pdf::read(path, &bytes),
+        Format::Pdf => pdf::read_in(path, &bytes, languages),
         Format::Html => html::read(&bytes),
         Format::Email => email::read(&bytes),
         Format::Mailbox => email::read_mailbox(&bytes),
@@ -165,7 +203,7 @@ fn read_within(
         Format::Docx => office::read_docx(&bytes),
         Format::Odt => office::read_odt(&bytes),
         Format::Epub => office::read_epub(&bytes),
-        Format::Image => ocr::read(path, &bytes),
+        Format::Image => ocr::read_in(path, &bytes, languages),
     }
 }
 
@@ -265,6 +303,18 @@ pub struct Extracted {
     pub ocr_pages: Vec<usize>,
     /// The documents inside it (messages, attachments, files of an archive), not read yet.
     pub embedded: Vec<embedded::Embedded>,
+    /// An e-mail's headers, as searchable fields.
+    pub mail: Option<MailHeaders>,
+}
+
+/// The headers of an e-mail that `from:`, `to:` and `subject:` search, as the message
+/// writes them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MailHeaders {
+    pub from: String,
+    /// Its To and Cc.
+    pub to: String,
+    pub subject: String,
 }
 
 impl Extracted {
@@ -280,6 +330,7 @@ impl Extracted {
             date: None,
             ocr_pages: Vec::new(),
             embedded: Vec::new(),
+            mail: None,
         }
     }
 }

@@ -86,6 +86,18 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Extracted, SkipReason> {
     read_with(&TESSERACT, path, bytes)
 }
 
+/// [`read`], in `languages` (Tesseract's codes joined by `+`).
+pub fn read_in(path: &Path, bytes: &[u8], languages: &str) -> Result<Extracted, SkipReason> {
+    read_with(
+        &Ocr {
+            languages,
+            ..TESSERACT
+        },
+        path,
+        bytes,
+    )
+}
+
 fn read_with(ocr: &Ocr, path: &Path, bytes: &[u8]) -> Result<Extracted, SkipReason> {
     if bytes.is_empty() {
         return Err(SkipReason::Empty);

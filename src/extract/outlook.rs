@@ -11,7 +11,7 @@ use msg_parser::Outlook;
 
 use super::embedded::{Embedded, clean_name, unique_names};
 use super::html::visible_text;
-use super::{Extracted, Format, SkipReason, title_of};
+use super::{Extracted, Format, MailHeaders, SkipReason, title_of};
 
 /// How many attachments of one message are looked at.
 const MAX_ATTACHMENTS: usize = 1000;
@@ -114,6 +114,16 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, SkipReason> {
     extracted.text = text;
     extracted.date = date.map(|d| d.timestamp());
     extracted.embedded = attached;
+    let recipients = [people(&message.to), people(&message.cc)];
+    extracted.mail = Some(MailHeaders {
+        from: message.sender.to_string(),
+        to: recipients
+            .into_iter()
+            .filter(|list| !list.is_empty())
+            .collect::<Vec<_>>()
+            .join(", "),
+        subject: subject.to_string(),
+    });
     Ok(extracted)
 }
 

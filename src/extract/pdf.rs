@@ -90,6 +90,21 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Extracted, SkipReason> {
     read_with(&PDFTOTEXT, path, bytes)
 }
 
+/// [`read`], its pages without text read by OCR in `languages` (Tesseract's codes).
+pub fn read_in(path: &Path, bytes: &[u8], languages: &str) -> Result<Extracted, SkipReason> {
+    let extractor = Extractor {
+        ocr: PageOcr {
+            ocr: Ocr {
+                languages,
+                ..ocr::TESSERACT
+            },
+            ..PDFTOTEXT.ocr
+        },
+        ..PDFTOTEXT
+    };
+    read_with(&extractor, path, bytes)
+}
+
 fn read_with(extractor: &Extractor, path: &Path, bytes: &[u8]) -> Result<Extracted, SkipReason> {
     if bytes.is_empty() {
         return Err(SkipReason::Empty);

@@ -60,6 +60,11 @@ pub struct Fields {
     pub page_starts: Field,
     /// The pages whose text was read by OCR.
     pub ocr_pages: Field,
+    /// An e-mail's From, its To and Cc, its Subject, as written, for `from:`, `to:` and
+    /// `subject:` (exact words, like the body); absent for other documents.
+    pub mail_from: Field,
+    pub mail_to: Field,
+    pub mail_subject: Field,
 }
 
 pub fn build_schema() -> (Schema, Fields) {
@@ -82,7 +87,7 @@ pub fn build_schema() -> (Schema, Fields) {
         shown_title: builder.add_text_field("shown_title", STORED),
         title: builder.add_text_field("title", stemmed(IndexRecordOption::WithFreqs)),
         title_exact: builder.add_text_field("title_exact", exact.clone()),
-        body_exact: builder.add_text_field("body_exact", exact),
+        body_exact: builder.add_text_field("body_exact", exact.clone()),
         text: builder.add_text_field("text", STORED),
         size: builder.add_u64_field("size", FAST | STORED),
         mtime: builder.add_i64_field("mtime", FAST | STORED),
@@ -94,6 +99,9 @@ pub fn build_schema() -> (Schema, Fields) {
         format: builder.add_text_field("format", STRING | STORED),
         page_starts: builder.add_bytes_field("page_starts", STORED),
         ocr_pages: builder.add_bytes_field("ocr_pages", STORED),
+        mail_from: builder.add_text_field("from", exact.clone()),
+        mail_to: builder.add_text_field("to", exact.clone()),
+        mail_subject: builder.add_text_field("subject", exact.clone()),
     };
     (builder.build(), fields)
 }

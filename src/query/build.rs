@@ -105,13 +105,15 @@ impl std::fmt::Debug for ParsedQuery {
     }
 }
 
-/// Which fields a literal searches: the user may name `title`, `body` or `id`.
+/// Which fields a literal searches: the user may name `title`, `body` or `id`, or an
+/// e-mail header: `from`, `to` (To and Cc), `subject`.
 #[derive(Clone, Copy, PartialEq)]
 enum Scope {
     All,
     Title,
     Body,
     Id,
+    Header(Field),
 }
 
 /// A literal of the user's query, with the `*` or `~N` the grammar leaves in an unquoted
@@ -330,10 +332,13 @@ impl QueryBuilder {
             Some("title") => Ok(Scope::Title),
             Some("body" | "text") => Ok(Scope::Body),
             Some("id") => Ok(Scope::Id),
+            Some("from") => Ok(Scope::Header(self.fields.mail_from)),
+            Some("to") => Ok(Scope::Header(self.fields.mail_to)),
+            Some("subject") => Ok(Scope::Header(self.fields.mail_subject)),
             Some(other) => Err(Error::Query {
                 position: self.position_of(&format!("{other}:")),
                 message: format!(
-                    "unknown field `{other}`: the fields are title, body and id \
+                    "unknown field `{other}`: the fields are title, body, id, from, to and subject \
                      (to search for the word itself, write \"{other}:\" in quotes)"
                 ),
             }),
@@ -602,7 +607,8 @@ impl QueryBuilder {
     /// A word of `field`: with `stemmed`, the word is a stem, found in the body through the
     /// exact words that share it and in the title in its stemmed field.
     fn word_query(&self, field: Field, word: &str, stemmed: bool) -> Box<dyn Query> {
-        if stemmed && field == self.fields.body_exact {
+        // Only the title has a stemmed field; the others find stems among their words.
+        if stemmed && field != self.fields.title {
             return Box::new(SynonymQuery::new(field, Words::Stem(word.to_string())));
         }
         Box::new(TermQuery::new(
@@ -627,6 +633,7 @@ impl QueryBuilder {
         match scope {
             Scope::Title => make(title),
             Scope::Body => make(body),
+            Scope::Header(header) => make(header),
             _ => Box::new(BooleanQuery::new(vec![
                 (Occur::Should, make(body)),
                 (

@@ -9,9 +9,9 @@ use tantivy::TantivyDocument;
 
 use crate::corpus::CorpusFile;
 use crate::corpus::ids::INNER_SEPARATOR;
-use crate::extract::Format;
 use crate::extract::embedded::{Inner, read_nested};
 use crate::extract::{self, MAX_FILE_BYTES, SkipReason};
+use crate::extract::{Format, ReadSettings};
 use crate::index::StoredState;
 use crate::index::checkpoints::{encode_checkpoints, encode_offsets};
 use crate::index::schema::Fields;
@@ -27,7 +27,10 @@ pub(super) struct ReadDocument {
 }
 
 /// Reads and extracts `file`, or says why it is not indexed.
-pub(super) fn read_document(file: &CorpusFile) -> Result<ReadDocument, SkipReason> {
+pub(super) fn read_document(
+    file: &CorpusFile,
+    settings: &ReadSettings,
+) -> Result<ReadDocument, SkipReason> {
     if file.size > MAX_FILE_BYTES {
         return Err(SkipReason::TooLarge);
     }
@@ -49,7 +52,7 @@ pub(super) fn read_document(file: &CorpusFile) -> Result<ReadDocument, SkipReaso
         date: file.date,
     };
     // A reader that fails on a hostile file costs that file alone.
-    let read = std::panic::catch_unwind(|| read_nested(file.format, &file.path, bytes));
+    let read = std::panic::catch_unwind(|| read_nested(file.format, &file.path, bytes, settings));
     let (extracted, inner) = read.unwrap_or_else(|_| {
         Err(SkipReason::Damaged {
             format: file.format.name(),
@@ -153,6 +156,11 @@ fn add_content(
     if !extracted.ocr_pages.is_empty() {
         doc.add_bytes(fields.ocr_pages, &encode_offsets(&extracted.ocr_pages));
     }
+    if let Some(mail) = &extracted.mail {
+        doc.add_text(fields.mail_from, &mail.from);
+        doc.add_text(fields.mail_to, &mail.to);
+        doc.add_text(fields.mail_subject, &mail.subject);
+    }
 }
 
 /// The state of the file it comes from, and its date.
@@ -198,7 +206,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("memo.txt");
         std::fs::write(&path, "The ocelot memo\nbody").unwrap();
-        let document = read_document(&corpus_file(&path, 20)).unwrap();
+        let document = read_document(&corpus_file(&path, 20), &ReadSettings::default()).unwrap();
         assert_eq!(document.extracted.title, "The ocelot memo");
         assert_eq!(document.state.size, 20);
         assert_eq!(document.state.mtime, 1_700_000_000_000_000_000);
@@ -214,17 +222,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let gone = dir.path().join("gone.txt");
         assert_eq!(
-            read_document(&corpus_file(&gone, 5)).err(),
+            read_document(&corpus_file(&gone, 5), &ReadSettings::default()).err(),
             Some(SkipReason::Vanished)
         );
         assert_eq!(
-            read_document(&corpus_file(&gone, MAX_FILE_BYTES + 1)).err(),
+            read_document(
+                &corpus_file(&gone, MAX_FILE_BYTES + 1),
+                &ReadSettings::default()
+            )
+            .err(),
             Some(SkipReason::TooLarge)
         );
         let empty = dir.path().join("empty.txt");
         std::fs::write(&empty, "").unwrap();
         assert_eq!(
-            read_document(&corpus_file(&empty, 0)).err(),
+            read_document(&corpus_file(&empty, 0), &ReadSettings::default()).err(),
             Some(SkipReason::Empty)
         );
     }

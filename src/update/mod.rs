@@ -38,6 +38,7 @@ use tantivy::Term;
 use crate::corpus::ids::INNER_SEPARATOR;
 use crate::corpus::{self, Skipped};
 use crate::error::Result;
+use crate::extract::ReadSettings;
 use crate::index::lock::UpdateLock;
 use crate::index::vocabulary;
 use commits::{COMMIT_EVERY, PendingCommit, commit, writer};
@@ -63,6 +64,11 @@ pub struct UpdateOptions {
     /// Also commit after this many changed documents: crash tests use it to get many commits
     /// out of a small corpus.
     pub commit_every_docs: Option<usize>,
+    /// Read again the files skipped before (and the containers of documents skipped before),
+    /// changed or not: after installing a missing program, say.
+    pub retry_skipped: bool,
+    /// How files are read (the OCR languages).
+    pub read: ReadSettings,
 }
 
 impl Default for UpdateOptions {
@@ -71,6 +77,8 @@ impl Default for UpdateOptions {
             rebuild: false,
             commit_every: COMMIT_EVERY,
             commit_every_docs: None,
+            retry_skipped: false,
+            read: ReadSettings::default(),
         }
     }
 }
@@ -159,7 +167,7 @@ pub fn update_with(
             ..Changes::default()
         }
     } else {
-        plan(&index, &listing)?
+        plan::plan_with(&index, &listing, options.retry_skipped)?
     };
 
     let mut summary = IndexSummary {
@@ -201,7 +209,10 @@ pub fn update_with(
 
     progress.begin(changes.to_read.len() as u64);
     for batch in changes.to_read.chunks(READ_BATCH) {
-        let read: Vec<_> = batch.par_iter().map(read_document).collect();
+        let read: Vec<_> = batch
+            .par_iter()
+            .map(|file| read_document(file, &options.read))
+            .collect();
         for (file, outcome) in batch.iter().zip(read) {
             let previous = changes.previous.get(&file.id);
             if previous.is_some() {

@@ -42,10 +42,22 @@ impl Changes {
 
 /// Compares the corpus with the index, reading no file.
 pub fn plan(index: &DossierIndex, listing: &CorpusListing) -> Result<Changes> {
+    plan_with(index, listing, false)
+}
+
+/// [`plan`]; with `retry_skipped`, the files skipped before, and those holding documents
+/// skipped before, are read again even if unchanged.
+pub(super) fn plan_with(
+    index: &DossierIndex,
+    listing: &CorpusListing,
+    retry_skipped: bool,
+) -> Result<Changes> {
+    let remembered = skipped::read(&index.dir);
     Ok(compare(
         index.stored_states()?,
-        skipped::read(&index.dir),
+        remembered,
         listing,
+        retry_skipped,
     ))
 }
 
@@ -54,6 +66,7 @@ fn compare(
     mut stored: HashMap<String, StoredState>,
     remembered: Vec<SkippedRecord>,
     listing: &CorpusListing,
+    retry_skipped: bool,
 ) -> Changes {
     // Documents inside files, and their skipped ones, go with their file.
     let mut inner: HashMap<String, Vec<String>> = HashMap::new();
@@ -89,7 +102,8 @@ fn compare(
             Some(state)
                 if state.size == file.size
                     && state.mtime == file.mtime
-                    && state.date == file.date =>
+                    && state.date == file.date
+                    && !(retry_skipped && remembered_inner.contains_key(&file.rel_path)) =>
             {
                 changes.unchanged += 1;
                 inner.remove(&file.id);
@@ -108,7 +122,9 @@ fn compare(
                 changes.to_read.push(file.clone());
             }
             None => match remembered.get(&file.rel_path) {
-                Some(record) if record.size == file.size && record.mtime == file.mtime => {
+                Some(record)
+                    if record.size == file.size && record.mtime == file.mtime && !retry_skipped =>
+                {
                     changes.still_skipped.push(Skipped {
                         path: record.path.clone(),
                         reason: record.reason.clone(),
@@ -235,7 +251,7 @@ mod tests {
             file("a.txt", 10, 5 * SECOND),
             file("b.md", 20, 6 * SECOND),
         ]);
-        let changes = compare(HashMap::new(), Vec::new(), &corpus);
+        let changes = compare(HashMap::new(), Vec::new(), &corpus, false);
         assert_eq!(paths(&changes.to_read), ["a.txt", "b.md"]);
         assert!(changes.previous.is_empty());
         assert_eq!(changes.unchanged, 0);
@@ -247,7 +263,7 @@ mod tests {
     fn a_file_as_the_index_holds_it_is_unchanged() {
         let corpus = listing(vec![file("a.txt", 10, 5 * SECOND)]);
         let stored = HashMap::from([("a".to_string(), state(10, 5 * SECOND, 7))]);
-        let changes = compare(stored, Vec::new(), &corpus);
+        let changes = compare(stored, Vec::new(), &corpus, false);
         assert_eq!(changes.unchanged, 1);
         assert!(changes.is_empty());
     }
@@ -259,7 +275,7 @@ mod tests {
             file("new.txt", 3, SECOND),
         ]);
         let stored = HashMap::from([("a".to_string(), state(10, 5 * SECOND, 7))]);
-        let changes = compare(stored, Vec::new(), &corpus);
+        let changes = compare(stored, Vec::new(), &corpus, false);
         assert_eq!(paths(&changes.to_read), ["new.txt"]);
         assert_eq!(changes.previous.get("new"), None);
         assert_eq!(changes.unchanged, 1);
@@ -271,7 +287,7 @@ mod tests {
         let before = state(10, 5 * SECOND, 7);
         for now in [file("a.txt", 11, 5 * SECOND), file("a.txt", 10, 9 * SECOND)] {
             let stored = HashMap::from([("a".to_string(), before)]);
-            let changes = compare(stored, Vec::new(), &listing(vec![now]));
+            let changes = compare(stored, Vec::new(), &listing(vec![now]), false);
             assert_eq!(paths(&changes.to_read), ["a.txt"]);
             assert_eq!(changes.previous.get("a"), Some(&before));
             assert_eq!(changes.unchanged, 0);
@@ -284,7 +300,7 @@ mod tests {
         let before = state(10, 5 * SECOND, 7);
         let stored = HashMap::from([("a".to_string(), before)]);
         let touched = file("a.txt", 10, 5 * SECOND + 1);
-        let changes = compare(stored, Vec::new(), &listing(vec![touched]));
+        let changes = compare(stored, Vec::new(), &listing(vec![touched]), false);
         assert_eq!(paths(&changes.to_read), ["a.txt"]);
         assert_eq!(
             Outcome::of(changes.previous.get("a"), 7),
@@ -297,7 +313,7 @@ mod tests {
         let stored = HashMap::from([("a".to_string(), state(10, 5 * SECOND, 7))]);
         let mut dated = file("a.txt", 10, 5 * SECOND);
         dated.date = 86_400;
-        let changes = compare(stored, Vec::new(), &listing(vec![dated]));
+        let changes = compare(stored, Vec::new(), &listing(vec![dated]), false);
         assert_eq!(paths(&changes.to_read), ["a.txt"]);
     }
 
@@ -312,6 +328,7 @@ mod tests {
             stored,
             Vec::new(),
             &listing(vec![file("a.txt", 10, 5 * SECOND)]),
+            false,
         );
         assert_eq!(changes.removed, ["b/gone", "z/gone"]);
         assert_eq!(changes.unchanged, 1);
@@ -339,7 +356,7 @@ mod tests {
             file("mail.mbox", 11, 5 * SECOND),
             file("kept.zip", 3, SECOND),
         ]);
-        let changes = compare(stored, remembered, &corpus);
+        let changes = compare(stored, remembered, &corpus, false);
         assert_eq!(paths(&changes.to_read), ["mail.mbox"]);
         let mut inner = changes.previous_inner["mail"].clone();
         inner.sort();
@@ -351,6 +368,43 @@ mod tests {
     }
 
     #[test]
+    fn retrying_reads_again_what_was_skipped_and_the_files_holding_it() {
+        let stored = HashMap::from([
+            ("kept".to_string(), state(3, SECOND, 1)),
+            ("kept//a.txt".to_string(), state(3, SECOND, 1)),
+            ("plain".to_string(), state(4, SECOND, 1)),
+        ]);
+        let remembered = vec![
+            SkippedRecord {
+                path: "kept.zip//b.doc".to_string(),
+                size: 3,
+                mtime: SECOND,
+                reason: "antiword is not installed".to_string(),
+            },
+            SkippedRecord {
+                path: "scan.png".to_string(),
+                size: 5,
+                mtime: SECOND,
+                reason: "tesseract is not installed".to_string(),
+            },
+        ];
+        let corpus = listing(vec![
+            file("kept.zip", 3, SECOND),
+            file("plain.txt", 4, SECOND),
+            file("scan.png", 5, SECOND),
+        ]);
+        let changes = compare(stored.clone(), remembered.clone(), &corpus, true);
+        assert_eq!(paths(&changes.to_read), ["kept.zip", "scan.png"]);
+        assert_eq!(changes.previous_inner["kept"], ["kept//a.txt"]);
+        assert_eq!(changes.unchanged, 1);
+        assert!(changes.still_skipped.is_empty());
+
+        let changes = compare(stored, remembered, &corpus, false);
+        assert!(changes.to_read.is_empty());
+        assert_eq!(changes.still_skipped.len(), 2);
+    }
+
+    #[test]
     fn a_file_skipped_before_is_still_skipped_until_it_changes() {
         let remembered = vec![SkippedRecord {
             path: "scan.txt".to_string(),
@@ -359,7 +413,7 @@ mod tests {
             reason: "empty file".to_string(),
         }];
         let same = listing(vec![file("scan.txt", 40, 3 * SECOND)]);
-        let changes = compare(HashMap::new(), remembered.clone(), &same);
+        let changes = compare(HashMap::new(), remembered.clone(), &same, false);
         assert!(changes.to_read.is_empty());
         assert!(changes.is_empty());
         let still: Vec<_> = changes
@@ -370,7 +424,7 @@ mod tests {
         assert_eq!(still, [("scan.txt", "empty file")]);
 
         let changed = listing(vec![file("scan.txt", 40, 4 * SECOND)]);
-        let changes = compare(HashMap::new(), remembered, &changed);
+        let changes = compare(HashMap::new(), remembered, &changed, false);
         assert_eq!(paths(&changes.to_read), ["scan.txt"]);
         assert!(changes.still_skipped.is_empty());
     }
