@@ -368,6 +368,13 @@ fn dates_come_from_metadata_tsv_or_the_file_time_and_filter_hits() {
     assert_eq!(february.doc_ids(), ["news/0001"]);
     let later = dossier.search_json("envoy", &["--after", "2017-03-15"]);
     assert_eq!(ids_sorted(&later), ["news/0002", "undated"]);
+    // Days past what the index can hold (2262) are the end of time, not a wrap-around.
+    for far in ["2263", "2999", "9999-12-31"] {
+        let after = dossier.search_json("envoy", &["--after", far]);
+        assert_eq!(after.total_hits, 0, "--after {far}");
+        let before = dossier.search_json("envoy", &["--before", far]);
+        assert_eq!(before.total_hits, 3, "--before {far}");
+    }
 
     // A corrected date in the metadata reaches the index without touching the document.
     dossier.write(

@@ -17,6 +17,14 @@ use tantivy::tokenizer::{
 pub const SCHEMA_VERSION: u32 = 11;
 
 pub const STEMMED_ANALYZER: &str = "dossier_stemmed";
+
+/// A date as the index holds it. tantivy keeps nanoseconds in an `i64`, so it reaches from
+/// 1677 to 2262; a day outside that (`--after 2999`, a date typed in a metadata file) is
+/// taken as the nearest day it can hold, rather than wrapping around to the other end.
+pub fn index_date(seconds_since_epoch: i64) -> tantivy::DateTime {
+    const LIMIT: i64 = i64::MAX / 1_000_000_000;
+    tantivy::DateTime::from_timestamp_secs(seconds_since_epoch.clamp(-LIMIT, LIMIT))
+}
 pub const EXACT_ANALYZER: &str = "dossier_exact";
 
 /// Words longer than this are dropped by both analyzers: they are hashes or base64, not words.

@@ -6,12 +6,13 @@ use serde::{Deserialize, Serialize};
 use std::ops::Bound;
 
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermSetQuery};
-use tantivy::{DateTime, Searcher, Term};
+use tantivy::{Searcher, Term};
 
 use crate::corpus::ids::INNER_SEPARATOR;
 use crate::error::{Error, Result};
 use crate::extract::Format;
 use crate::index::DossierIndex;
+use crate::index::schema::index_date;
 
 /// Which documents a search may return.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -57,10 +58,7 @@ pub fn restrict(
         let bound = |seconds: Option<i64>, inclusive: bool| match seconds {
             None => Bound::Unbounded,
             Some(seconds) => {
-                let term = Term::from_field_date_for_search(
-                    index.fields.date,
-                    DateTime::from_timestamp_secs(seconds),
-                );
+                let term = Term::from_field_date_for_search(index.fields.date, index_date(seconds));
                 if inclusive {
                     Bound::Included(term)
                 } else {

@@ -14,7 +14,7 @@ use crate::extract::{self, MAX_FILE_BYTES, SkipReason};
 use crate::extract::{Format, ReadSettings};
 use crate::index::StoredState;
 use crate::index::checkpoints::{encode_checkpoints, encode_offsets};
-use crate::index::schema::Fields;
+use crate::index::schema::{Fields, index_date};
 use crate::index::stored::LONG_TEXT_BYTES;
 use crate::index::title::weighted_title;
 
@@ -179,7 +179,7 @@ fn add_state(
     } else {
         extracted.date.unwrap_or(file.date)
     };
-    doc.add_date(fields.date, tantivy::DateTime::from_timestamp_secs(date));
+    doc.add_date(fields.date, index_date(date));
     doc.add_i64(fields.listed_date, state.date);
 }
 
