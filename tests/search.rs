@@ -305,3 +305,31 @@ fn type_restricts_a_search_to_documents_of_those_formats() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not a format dossier reads"));
 }
+
+#[test]
+fn ligatures_match_their_letters_and_are_highlighted_as_written() {
+    // PDF text often keeps the typesetter's ligatures (U+FB01 ﬁ, U+FB00 ﬀ).
+    let dossier = Dossier::empty();
+    dossier.write(
+        "memo.txt",
+        "The ﬁnancial ofﬁce reported a deﬁcit.\n\nThe staﬀ ﬁled it late.\n",
+    );
+    let keyword = dossier.search_json("financial", &[]);
+    assert_eq!(keyword.doc_ids(), ["memo"]);
+    assert_eq!(keyword.highlighted(), ["ﬁnancial"]);
+    dossier.check_offsets(&keyword);
+
+    let phrase = dossier.search_json("\"financial office reported a deficit\"", &[]);
+    assert_eq!(phrase.highlighted(), ["ﬁnancial ofﬁce reported a deﬁcit"]);
+    let staff = dossier.search_json("\"staff filed\"", &[]);
+    assert_eq!(staff.highlighted(), ["staﬀ ﬁled"]);
+
+    let quote = dossier
+        .command(&["quote", "The staff filed it late."])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&quote.stdout);
+    assert_eq!(quote.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("memo  line 3"), "{stdout}");
+    assert!(stdout.contains("**The staﬀ ﬁled it late**"), "{stdout}");
+}
