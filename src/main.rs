@@ -219,10 +219,16 @@ fn run_serve(args: &ServeArgs) -> anyhow::Result<u8> {
         .enable_all()
         .build()?;
     let index_dir = location.index.clone();
+    // Ctrl-C is caught from here on, before the server says it runs: a signal sent as soon
+    // as it has said so stops it cleanly, socket removed, rather than killing it.
+    let mut interrupted = {
+        let _runtime = runtime.enter();
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?
+    };
     // Until Ctrl-C, or until the watcher stops.
     let stop = async move {
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => {
+            _ = interrupted.recv() => {
                 // Command-line searches find no server, and check the corpus themselves.
                 let _ = std::fs::remove_file(index_dir.join(SOCKET_FILE));
             }
