@@ -28,4 +28,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq $packages >/dev/null
 fi
 
+# The tests read real documents that nobody here wrote, from the shared test data beside
+# the repository (see the README).
+if [ ! -f ../shared/data/formats/expected.tsv ]; then
+    echo "scripts/test.sh: the shared test data is missing: clone the repository beside shared/ (shared/data/formats/expected.tsv must be at ../shared/data from here)" >&2
+    exit 2
+fi
+
 cargo test --release "$@"

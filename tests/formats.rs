@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use common::{Dossier, stderr_of};
 
 fn formats_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/formats")
+    common::shared_data("formats")
 }
 
 /// One line of `expected.tsv`.

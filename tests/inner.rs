@@ -7,14 +7,14 @@
 mod common;
 
 use std::io::{Cursor, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use common::{Dossier, stderr_of, summary};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 fn formats_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/formats")
+    common::shared_data("formats")
 }
 
 fn copy_shared(dossier: &Dossier, name: &str) {

@@ -4,14 +4,10 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::Dossier;
 
 fn copy_shared(dossier: &Dossier, name: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/formats")
-        .join(name);
+    let path = common::shared_data("formats").join(name);
     dossier.write(name, std::fs::read(path).expect("shared test file"));
 }
 

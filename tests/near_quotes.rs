@@ -203,7 +203,7 @@ fn near_quotations_of_real_sentences_are_found_and_unrelated_words_are_not() {
                 }
             }
             for collection in ["cisi", "cacm"] {
-                let docs = root.join("../shared/data").join(collection).join("docs");
+                let docs = common::shared_data(collection).join("docs");
                 for entry in std::fs::read_dir(&docs).unwrap_or_else(|e| {
                     panic!("{} (the shared test data) is readable: {e}", docs.display())
                 }) {

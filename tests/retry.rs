@@ -4,14 +4,11 @@
 mod common;
 
 use std::io::{Cursor, Write};
-use std::path::Path;
 
 use common::{Dossier, stderr_of, summary};
 
 fn shared(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/formats")
-        .join(name);
+    let path = common::shared_data("formats").join(name);
     std::fs::read(path).expect("shared test file")
 }
 

@@ -89,11 +89,7 @@ fn read_with(antiword: &'static str, path: &Path, bytes: &[u8]) -> Result<Extrac
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
-
-    fn formats_dir() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/formats")
-    }
+    use crate::extract::test_files::formats_dir;
 
     #[test]
     fn a_word_document_is_read_paragraph_by_paragraph() {

@@ -442,18 +442,11 @@ fn body_text(message: &Message, digest: &HashSet<u32>) -> String {
 mod tests {
     use super::*;
     use crate::extract::embedded::{self, read_nested};
-    use std::path::{Path, PathBuf};
-
-    fn formats() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/formats")
-    }
-
-    fn collapsed(text: &str) -> String {
-        text.split_whitespace().collect::<Vec<_>>().join(" ")
-    }
+    use crate::extract::test_files::{collapsed, formats_dir};
+    use std::path::Path;
 
     fn read_file(name: &str) -> Extracted {
-        let bytes = std::fs::read(formats().join(name)).unwrap();
+        let bytes = std::fs::read(formats_dir().join(name)).unwrap();
         read(&bytes).unwrap_or_else(|reason| panic!("{name}: {reason}"))
     }
 
@@ -474,14 +467,14 @@ mod tests {
 
     #[test]
     fn the_expected_phrases_are_in_the_messages_or_their_attachments() {
-        let table = std::fs::read_to_string(formats().join("expected.tsv")).unwrap();
+        let table = std::fs::read_to_string(formats_dir().join("expected.tsv")).unwrap();
         let mut checked = 0;
         for line in table.lines().filter(|line| !line.starts_with('#')) {
             let fields: Vec<&str> = line.split('\t').collect();
             if fields.len() != 4 || fields[3] != "mail" || !fields[0].ends_with(".eml") {
                 continue;
             }
-            let bytes = std::fs::read(formats().join(fields[0])).unwrap();
+            let bytes = std::fs::read(formats_dir().join(fields[0])).unwrap();
             let texts: Vec<String> = read_all(&bytes)
                 .into_iter()
                 .filter_map(|(_, read)| read.ok())
@@ -544,7 +537,7 @@ mod tests {
             "Subject: In parts\n\nHi, this is the fancy thing I was talking about!\n\n\
              --- attachment: attachment-1 ---"
         );
-        let all = read_all(&std::fs::read(formats().join("dovecot-009.eml")).unwrap());
+        let all = read_all(&std::fs::read(formats_dir().join("dovecot-009.eml")).unwrap());
         assert_eq!(all[1].0, "attachment-1");
         let first_part = all[1].1.as_ref().unwrap();
         assert_eq!(first_part.format, Format::Email);

@@ -650,19 +650,11 @@ impl TextBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::{Path, PathBuf};
-
-    fn formats() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/formats")
-    }
-
-    fn collapsed(text: &str) -> String {
-        text.split_whitespace().collect::<Vec<_>>().join(" ")
-    }
+    use crate::extract::test_files::{collapsed, formats_dir};
 
     /// The html lines of `expected.tsv`: (file, phrase).
     fn expected(kind: &str) -> Vec<(String, String)> {
-        let table = std::fs::read_to_string(formats().join("expected.tsv")).unwrap();
+        let table = std::fs::read_to_string(formats_dir().join("expected.tsv")).unwrap();
         table
             .lines()
             .filter(|line| !line.starts_with('#'))
@@ -679,7 +671,7 @@ mod tests {
         let lines = expected("html");
         assert!(lines.len() >= 2);
         for (file, phrase) in lines {
-            let bytes = std::fs::read(formats().join(&file)).unwrap();
+            let bytes = std::fs::read(formats_dir().join(&file)).unwrap();
             let extracted = read(&bytes).unwrap();
             assert_eq!(extracted.format, Format::Html);
             assert!(
@@ -692,7 +684,7 @@ mod tests {
 
     #[test]
     fn a_windows_1252_page_is_detected_and_its_title_is_its_first_heading() {
-        let bytes = std::fs::read(formats().join("fake-html-cp1252.html")).unwrap();
+        let bytes = std::fs::read(formats_dir().join("fake-html-cp1252.html")).unwrap();
         let extracted = read(&bytes).unwrap();
         assert_eq!(extracted.encoding, Some(WINDOWS_1252));
         assert!(extracted.note.unwrap().contains("windows-1252 (detected)"));
@@ -708,7 +700,7 @@ mod tests {
 
     #[test]
     fn blocks_are_lines_and_paragraphs() {
-        let bytes = std::fs::read(formats().join("fake-html.html")).unwrap();
+        let bytes = std::fs::read(formats_dir().join("fake-html.html")).unwrap();
         let extracted = read(&bytes).unwrap();
         assert_eq!(extracted.encoding, None);
         assert_eq!(extracted.title, "My First Heading");

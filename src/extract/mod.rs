@@ -344,3 +344,25 @@ pub fn title_of(text: &str) -> String {
         .unwrap_or("");
     line.chars().take(MAX_TITLE_CHARS).collect()
 }
+
+/// Where the readers' unit tests find real documents: the shared test data
+/// (`shared/data/formats`), which sits beside the repository.
+#[cfg(test)]
+pub(crate) mod test_files {
+    use std::path::{Path, PathBuf};
+
+    pub fn formats_dir() -> PathBuf {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/formats");
+        assert!(
+            dir.join("expected.tsv").is_file(),
+            "the format test files are missing: shared/data/formats must sit beside the \
+             repository"
+        );
+        dir
+    }
+
+    /// `text` with every run of white space made one space.
+    pub fn collapsed(text: &str) -> String {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}

@@ -175,20 +175,10 @@ fn failure_reason(ran: &program::Ran, argument: &Path, path: &Path) -> SkipReaso
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
+    use crate::extract::test_files::formats_dir;
     use std::time::Instant;
 
     use super::*;
-
-    fn formats_dir() -> PathBuf {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/formats");
-        assert!(
-            dir.join("linn.png").is_file(),
-            "the format test files are missing: shared/data/formats must sit beside the \
-             repository"
-        );
-        dir
-    }
 
     /// `result`, unless tesseract or its English is missing: then the test fails and says
     /// what to install.

@@ -1016,19 +1016,11 @@ fn encrypted_paths(xml: &str) -> Result<HashSet<String>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::test_files::{collapsed, formats_dir};
     use std::io::Write;
-    use std::path::{Path, PathBuf};
-
-    fn formats() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/formats")
-    }
-
-    fn collapsed(text: &str) -> String {
-        text.split_whitespace().collect::<Vec<_>>().join(" ")
-    }
 
     fn read_file(name: &str) -> Result<Extracted, SkipReason> {
-        let bytes = std::fs::read(formats().join(name)).unwrap();
+        let bytes = std::fs::read(formats_dir().join(name)).unwrap();
         match name.rsplit('.').next() {
             Some("docx") => read_docx(&bytes),
             Some("odt") => read_odt(&bytes),
@@ -1039,7 +1031,7 @@ mod tests {
 
     #[test]
     fn the_expected_phrases_are_in_the_documents() {
-        let table = std::fs::read_to_string(formats().join("expected.tsv")).unwrap();
+        let table = std::fs::read_to_string(formats_dir().join("expected.tsv")).unwrap();
         let mut checked = 0;
         for line in table.lines().filter(|line| !line.starts_with('#')) {
             let fields: Vec<&str> = line.split('\t').collect();
@@ -1313,7 +1305,7 @@ mod tests {
             ("eng_spa_mult.odt", read_odt),
             ("winter-sports.epub", read_epub),
         ] {
-            let bytes = std::fs::read(formats().join(name)).unwrap();
+            let bytes = std::fs::read(formats_dir().join(name)).unwrap();
             let step = bytes.len() / 60;
             for cut in (0..bytes.len()).step_by(step) {
                 let _ = read(&bytes[..cut]);

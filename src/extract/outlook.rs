@@ -130,11 +130,11 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, SkipReason> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::test_files::formats_dir;
 
     #[test]
     fn a_message_has_its_headers_body_and_attachment() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/data/formats/fake-email-attachment.msg");
+        let path = formats_dir().join("fake-email-attachment.msg");
         let extracted = read(&std::fs::read(path).unwrap()).unwrap();
         assert_eq!(extracted.format, Format::Email);
         assert_eq!(extracted.title, "Fake email with attachment");

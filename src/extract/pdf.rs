@@ -528,20 +528,11 @@ fn read_page(
 
 #[cfg(test)]
 mod tests {
+    use crate::extract::test_files::formats_dir;
     use std::collections::HashMap;
     use std::path::PathBuf;
 
     use super::*;
-
-    fn formats_dir() -> PathBuf {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/formats");
-        assert!(
-            dir.join("expected.tsv").is_file(),
-            "the format test files are missing: shared/data/formats must sit beside the \
-             repository"
-        );
-        dir
-    }
 
     /// Reads a test file with `extractor`; fails, rather than skip, without pdftotext.
     fn read_sample_with(extractor: &Extractor, name: &str) -> Result<Extracted, SkipReason> {

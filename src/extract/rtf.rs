@@ -60,12 +60,11 @@ fn group_depth(bytes: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
+    use crate::extract::test_files::formats_dir;
 
     #[test]
     fn the_body_is_read_with_its_accents() {
-        let path =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/formats/eng_spa_mult.rtf");
+        let path = formats_dir().join("eng_spa_mult.rtf");
         let extracted = read(&std::fs::read(path).unwrap()).unwrap();
         assert_eq!(extracted.format, Format::Rtf);
         assert!(extracted.text.starts_with("All human beings are born free"));

@@ -88,12 +88,11 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, SkipReason> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
+    use crate::extract::test_files::formats_dir;
 
     #[test]
     fn each_sheet_is_read_row_by_row() {
-        let path =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/formats/eng_spa.xlsx");
+        let path = formats_dir().join("eng_spa.xlsx");
         let extracted = read(&std::fs::read(path).unwrap()).unwrap();
         assert_eq!(extracted.format, Format::Spreadsheet);
         assert!(

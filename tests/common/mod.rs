@@ -74,6 +74,20 @@ impl Results {
     }
 }
 
+/// A folder or file of the shared test data (`shared/data/`, beside the repository): real
+/// documents nobody here wrote.
+pub fn shared_data(path: &str) -> PathBuf {
+    let found = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data")
+        .join(path);
+    assert!(
+        found.exists(),
+        "{} is missing: the shared test data must sit beside the repository",
+        found.display()
+    );
+    found
+}
+
 /// A corpus and an index in a temporary folder.
 pub struct Dossier {
     pub dir: tempfile::TempDir,
