@@ -7,6 +7,7 @@ use dossier::extract::Format;
 use dossier::query::filter::Filters;
 use dossier::quote::QuoteRequest;
 use dossier::search::SearchRequest;
+use dossier::text::language::Language;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -165,6 +166,12 @@ pub struct SearchArgs {
     /// odt, epub, image, or an extension such as eml).
     #[arg(long = "type", value_name = "TYPES", value_delimiter = ',', value_parser = parse_format)]
     pub types: Vec<Format>,
+    /// Only documents in these languages (a list: `ru,uk`; ISO 639-1 or 639-3 codes, or
+    /// English names). A document's language is detected from its text, unless a
+    /// metadata.tsv in the corpus gives it in a `lang` column. Words are then stemmed in
+    /// these languages only.
+    #[arg(long = "lang", value_name = "LANGS", value_delimiter = ',', value_parser = parse_language)]
+    pub languages: Vec<Language>,
     /// Search names only as spelled, not also under their other transliterations (Kiev and
     /// Kyiv, Zelensky and Zelenskyy, and those in the corpus's .dossier-variants file).
     #[arg(long)]
@@ -186,6 +193,7 @@ impl SearchArgs {
                 after: self.after,
                 before: self.before,
                 types: self.types.clone(),
+                languages: self.languages.clone(),
             },
         }
     }
@@ -269,6 +277,12 @@ fn parse_format(text: &str) -> Result<Format, String> {
         format!(
             "`{text}` is not a format dossier reads: text, pdf, html, email, docx, odt, epub, image"
         )
+    })
+}
+
+fn parse_language(text: &str) -> Result<Language, String> {
+    Language::from_name(text).ok_or_else(|| {
+        format!("`{text}` is not a language dossier knows; write its code, such as ru, uk or de")
     })
 }
 

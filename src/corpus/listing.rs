@@ -6,10 +6,11 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use crate::corpus::ids::id_for;
-use crate::corpus::metadata::{Dates, METADATA_FILE, read_dates};
+use crate::corpus::metadata::{METADATA_FILE, Metadata, read_metadata};
 use crate::corpus::walk::{Entry, Kind, mtime_nanos, walk};
 use crate::error::{Error, Result};
 use crate::extract::Format;
+use crate::text::language::Language;
 
 /// The size and modification time of each file a fingerprint covered, by its path
 /// relative to the corpus: what the walk of an update would otherwise look up again.
@@ -38,6 +39,8 @@ pub struct CorpusFile {
     /// Whether `date` comes from a `metadata.tsv`, which the document's own date does not
     /// override.
     pub dated_by_metadata: bool,
+    /// The language a `metadata.tsv` gives it, which detection does not override.
+    pub language: Option<Language>,
 }
 
 /// A file that was not indexed, and why.
@@ -141,23 +144,28 @@ pub fn list(root: &Path, index_dir: &Path, known: &Stats) -> Result<CorpusListin
             mtime,
             date: mtime.div_euclid(1_000_000_000),
             dated_by_metadata: false,
+            language: None,
         });
     }
-    let mut dates = Dates::new();
+    let mut metadata = Metadata::new();
     for rel in metadata_files {
         let folder = slash_separated(rel.parent().unwrap_or(Path::new("")));
-        if let Err(error) = read_dates(&root.join(&rel), &folder, &mut dates) {
+        if let Err(error) = read_metadata(&root.join(&rel), &folder, &mut metadata) {
             listing.skipped.push(Skipped {
                 path: slash_separated(&rel),
-                reason: format!("document dates not read: {error}"),
+                reason: format!("document dates and languages not read: {error}"),
             });
         }
     }
     for file in &mut listing.files {
-        if let Some(&date) = dates.get(&id_for(&file.rel_path)) {
+        let Some(listed) = metadata.get(&id_for(&file.rel_path)) else {
+            continue;
+        };
+        if let Some(date) = listed.date {
             file.date = date;
             file.dated_by_metadata = true;
         }
+        file.language = listed.language;
     }
     // The walk's order is the file system's: sorted here, once, for the ID rule and for
     // reports that come in the same order every run.
@@ -266,6 +274,7 @@ mod tests {
             mtime: 0,
             date: 0,
             dated_by_metadata: false,
+            language: None,
         };
         let mut listing = CorpusListing {
             files: vec![file("notes.md"), file("notes.txt")],

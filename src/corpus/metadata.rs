@@ -1,44 +1,68 @@
-//! Document dates from `metadata.tsv` files in the corpus, and the date formats dossier reads.
+//! Document dates and languages from `metadata.tsv` files in the corpus, and the date
+//! formats dossier reads.
 //!
 //! A `metadata.tsv` describes the documents of its own folder and the folders below it. Its
 //! first line names the columns; the first column is the document's path relative to that
 //! folder, without extension (`0001` for `0001.txt`, `2025/brief`); the date is the first
-//! column named `date` or ending in `date` (`publish_date`). A document without a date
-//! there is dated by its file's modification time.
+//! column named `date` or ending in `date` (`publish_date`), the language the column named
+//! `lang` or `language` (a code such as `ru` or `rus`, or a name such as `Russian`). A
+//! document without a date there is dated by its file's modification time; one without a
+//! language has its language detected from its text.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use crate::text::dates::parse_date;
+use crate::text::language::Language;
 
-/// Dates by document ID (relative to the corpus root), in seconds since the Unix epoch.
-pub type Dates = HashMap<String, i64>;
+/// What a metadata file says of one document.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Listed {
+    /// In seconds since the Unix epoch.
+    pub date: Option<i64>,
+    pub language: Option<Language>,
+}
+
+/// What the metadata files say, by document ID (relative to the corpus root).
+pub type Metadata = HashMap<String, Listed>;
 
 pub const METADATA_FILE: &str = "metadata.tsv";
 
 /// Reads one `metadata.tsv`, whose folder is `folder_id` (`""` for the corpus root, else a
-/// `/`-separated path), and adds the dates it gives to `dates`. A file without a date
-/// column gives none; rows whose date cannot be read are passed over.
-pub fn read_dates(path: &Path, folder_id: &str, dates: &mut Dates) -> std::io::Result<()> {
+/// `/`-separated path), and adds what it says to `metadata`. Values that cannot be read (a
+/// date in no known format, an unknown language) are passed over.
+pub fn read_metadata(path: &Path, folder_id: &str, metadata: &mut Metadata) -> std::io::Result<()> {
     let text = std::fs::read_to_string(path)?;
     let mut lines = text.lines();
     let Some(header) = lines.next() else {
         return Ok(());
     };
-    let Some(date_column) = header.split('\t').position(|name| {
-        let name = name.trim().to_ascii_lowercase();
-        name == "date" || name.ends_with("date")
-    }) else {
+    let names: Vec<String> = header
+        .split('\t')
+        .map(|name| name.trim().to_ascii_lowercase())
+        .collect();
+    let date_column = names
+        .iter()
+        .position(|name| name == "date" || name.ends_with("date"));
+    let language_column = names
+        .iter()
+        .position(|name| name == "lang" || name == "language");
+    if date_column.is_none() && language_column.is_none() {
         return Ok(());
-    };
+    }
     for line in lines {
         let columns: Vec<&str> = line.split('\t').collect();
-        let (Some(key), Some(value)) = (columns.first(), columns.get(date_column)) else {
+        let Some(key) = columns.first() else {
             continue;
         };
-        let Some(date) = parse_date(value) else {
-            continue;
+        let value = |column: Option<usize>| column.and_then(|c| columns.get(c)).copied();
+        let listed = Listed {
+            date: value(date_column).and_then(parse_date),
+            language: value(language_column).and_then(Language::from_name),
         };
+        if listed == Listed::default() {
+            continue;
+        }
         let key = key.trim();
         let key = crate::corpus::ids::id_for(key.strip_prefix("./").unwrap_or(key));
         let id = if folder_id.is_empty() {
@@ -46,7 +70,7 @@ pub fn read_dates(path: &Path, folder_id: &str, dates: &mut Dates) -> std::io::R
         } else {
             format!("{folder_id}/{key}")
         };
-        dates.insert(id, date);
+        metadata.insert(id, listed);
     }
     Ok(())
 }
@@ -80,9 +104,25 @@ mod tests {
             "docid\tpublish_date\turl\n0001\t2017/2/7\thttp://x\n0002\tnot a date\t\n",
         )
         .unwrap();
-        let mut dates = Dates::new();
-        read_dates(&path, "news", &mut dates).unwrap();
-        assert_eq!(dates.len(), 1);
-        assert_eq!(format_date(dates["news/0001"]), "2017-02-07");
+        let mut metadata = Metadata::new();
+        read_metadata(&path, "news", &mut metadata).unwrap();
+        assert_eq!(metadata.len(), 1);
+        assert_eq!(
+            format_date(metadata["news/0001"].date.unwrap()),
+            "2017-02-07"
+        );
+    }
+
+    #[test]
+    fn a_metadata_file_names_the_languages_of_its_documents() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(METADATA_FILE);
+        std::fs::write(&path, "id\tlang\na\tuk\nb\tRussian\nc\tklingon\n").unwrap();
+        let mut metadata = Metadata::new();
+        read_metadata(&path, "", &mut metadata).unwrap();
+        assert_eq!(metadata.len(), 2);
+        assert_eq!(metadata["a"].language.unwrap().code(), "uk");
+        assert_eq!(metadata["b"].language.unwrap().code(), "ru");
+        assert_eq!(metadata["a"].date, None);
     }
 }

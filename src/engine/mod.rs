@@ -21,11 +21,15 @@ use std::sync::{Arc, Mutex};
 use crate::error::{Error, Result};
 use crate::highlight::matches::{Match, find_matches};
 use crate::index::DossierIndex;
+use crate::index::names::words_with_key;
 use crate::index::schema::build_schema;
+use crate::query::stems::forms_in_languages;
 use crate::query::variants::Variants;
 use crate::query::{QueryBuilder, UserQuery};
 use crate::quote::{QuoteRequest, QuoteResults, check_quotation};
 use crate::search::{SearchRequest, SearchResults, search};
+use crate::text::language::Language;
+use crate::text::names::name_key;
 use crate::update::{IndexSummary, Progress, UpdateOptions};
 
 /// Something the caller may want to tell the user about how an answer was reached.
@@ -255,13 +259,7 @@ impl Engine {
                 matches: Vec::new(),
             });
         };
-        let fields = &index.fields;
-        let mut builder = QueryBuilder::new(fields).fuzzy_words(request.fuzzy);
-        if request.variants {
-            let variants = Variants::for_corpus(&self.corpus)?;
-            builder = builder.variants(variants.in_index(index.searcher()?, fields.body_exact));
-        }
-        let parsed = builder.build_query(&query)?;
+        let parsed = self.query_builder(&index, request)?.build_query(&query)?;
         let matches = find_matches(&document.text, &parsed.terms);
         Ok(DocumentMatches {
             document,
@@ -281,14 +279,44 @@ impl Engine {
         request: &SearchRequest,
         query: &UserQuery,
     ) -> Result<SearchResults> {
+        let query = self.query_builder(index, request)?.build_query(query)?;
+        search(index, &query, request, &self.corpus)
+    }
+
+    /// The builder of `request`'s query in `index`: with the names' other spellings unless
+    /// they are turned off, and the inflections of its words in the languages the index
+    /// holds (or those the request names), English aside, which every word is stemmed in.
+    fn query_builder(&self, index: &DossierIndex, request: &SearchRequest) -> Result<QueryBuilder> {
         let fields = &index.fields;
+        let searcher = index.searcher()?;
         let mut builder = QueryBuilder::new(fields).fuzzy_words(request.fuzzy);
         if request.variants {
             let variants = Variants::for_corpus(&self.corpus)?;
-            builder = builder.variants(variants.in_index(index.searcher()?, fields.body_exact));
+            builder = builder.variants(variants.in_index(searcher.clone(), fields.body_exact));
+            let (index_dir, searcher, body) =
+                (index.dir.clone(), searcher.clone(), fields.body_exact);
+            builder = builder.names(Box::new(move |word| match name_key(word) {
+                Some(key) => words_with_key(&index_dir, &searcher, body, &key),
+                None => Vec::new(),
+            }));
         }
-        let query = builder.build_query(query)?;
-        search(index, &query, request, &self.corpus)
+        let languages = if request.filters.languages.is_empty() {
+            index.languages(&searcher)?
+        } else {
+            request.filters.languages.clone()
+        };
+        let stemmers: Vec<_> = languages
+            .into_iter()
+            .filter(|language| *language != Language::english())
+            .filter_map(Language::stemmer)
+            .collect();
+        if !stemmers.is_empty() {
+            let body = fields.body_exact;
+            builder = builder.inflections(Box::new(move |word| {
+                forms_in_languages(&searcher, body, &stemmers, word)
+            }));
+        }
+        Ok(builder)
     }
 
     /// The index's last commit, opened again only if its `meta.json` changed since.

@@ -507,6 +507,7 @@ mod tests {
                 slop,
                 last_is_prefix: false,
             },
+            variant: None,
         }
     }
 
@@ -517,6 +518,7 @@ mod tests {
                 words: crate::index::schema::analyze(&mut stemmed_analyzer(), word),
                 stemmed: true,
             },
+            variant: None,
         }
     }
 
@@ -724,6 +726,7 @@ mod tests {
         .map(|pattern| QueryTerm {
             label: String::new(),
             pattern,
+            variant: None,
         })
         .collect();
         let text = "Negotiations, talks; negotiating.";
@@ -763,6 +766,7 @@ mod tests {
                 words: vec!["negoti".into()],
                 stemmed: true,
             },
+            variant: None,
         };
         let text = "Negotiations: they negotiated; négociations differ.";
         let found = find_matches(text, &[term]);

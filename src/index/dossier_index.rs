@@ -6,6 +6,8 @@ use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+use crate::text::language::Language;
 use tantivy::collector::TopDocs;
 use tantivy::directory::error::{LockError, OpenReadError};
 use tantivy::query::TermQuery;
@@ -68,6 +70,8 @@ pub struct StoredState {
     pub hash: u64,
     /// Seconds since the Unix epoch.
     pub date: i64,
+    /// The language the corpus's metadata gave it, if any.
+    pub language: Option<Language>,
 }
 
 /// An open dossier index.
@@ -204,6 +208,31 @@ impl DossierIndex {
         }
     }
 
+    /// The languages of the documents of `searcher`'s commit, read from the language
+    /// field's dictionaries (a few words each).
+    pub fn languages(&self, searcher: &Searcher) -> Result<Vec<Language>> {
+        let mut languages = Vec::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment
+                .inverted_index(self.fields.lang)
+                .map_err(|e| self.error(e))?;
+            let mut stream = inverted
+                .terms()
+                .stream()
+                .map_err(|e| Error::io(&self.dir, e))?;
+            while stream.advance() {
+                if let Some(language) = std::str::from_utf8(stream.key())
+                    .ok()
+                    .and_then(Language::from_name)
+                    && !languages.contains(&language)
+                {
+                    languages.push(language);
+                }
+            }
+        }
+        Ok(languages)
+    }
+
     /// A reader of the last commit; searches never see a half-done update.
     pub fn reader(&self) -> Result<IndexReader> {
         self.index
@@ -231,6 +260,7 @@ impl DossierIndex {
             let mtimes = fast.i64("mtime").map_err(|e| self.error(e))?;
             let hashes = fast.u64("hash").map_err(|e| self.error(e))?;
             let dates = fast.i64("listed_date").map_err(|e| self.error(e))?;
+            let languages = fast.u64("listed_lang").map_err(|e| self.error(e))?;
             // One pass over the dictionary: looking up each ID by ordinal would decompress a
             // block per document.
             let mut id_of_ord = Vec::with_capacity(ids.num_terms());
@@ -254,6 +284,7 @@ impl DossierIndex {
                     mtime: mtimes.first(doc).unwrap_or_default(),
                     hash: hashes.first(doc).unwrap_or_default(),
                     date: dates.first(doc).unwrap_or_default(),
+                    language: Language::from_number(languages.first(doc).unwrap_or_default()),
                 };
                 states.insert(id.clone(), state);
             }

@@ -9,6 +9,7 @@
 pub mod checkpoints;
 pub mod dossier_index;
 pub mod lock;
+pub mod names;
 pub mod schema;
 pub mod side_files;
 pub mod stored;

@@ -14,7 +14,7 @@ use tantivy::tokenizer::{
 };
 
 /// Bumped whenever the schema or an analyzer changes, so an old index is rebuilt, not misread.
-pub const SCHEMA_VERSION: u32 = 11;
+pub const SCHEMA_VERSION: u32 = 12;
 
 pub const STEMMED_ANALYZER: &str = "dossier_stemmed";
 
@@ -56,6 +56,9 @@ pub struct Fields {
     /// The date the corpus listing gave the file (from `metadata.tsv` or its modification
     /// time), which tells a later update whether it changed.
     pub listed_date: Field,
+    /// The language the corpus's metadata gave the document ([`crate::text::language::Language::number`]; 0
+    /// for none), which tells a later update whether it changed.
+    pub listed_lang: Field,
     /// Byte offsets and lines of every 64th word of long texts (see `stored`), to read only
     /// the stretches around matches.
     pub checkpoints: Field,
@@ -64,6 +67,10 @@ pub struct Fields {
     pub encoding: Field,
     /// The format the document was read as (`text`, `pdf`, …), for `--type`.
     pub format: Field,
+    /// The document's language, by its ISO 639-1 code (see [`crate::text::language`]),
+    /// for `--lang` and for stemming in the languages the index holds; absent when the
+    /// text is too short to tell.
+    pub lang: Field,
     /// Where the pages of a paged document start in its text (see `checkpoints`).
     pub page_starts: Field,
     /// The pages whose text was read by OCR.
@@ -102,9 +109,11 @@ pub fn build_schema() -> (Schema, Fields) {
         hash: builder.add_u64_field("hash", FAST | INDEXED),
         date: builder.add_date_field("date", INDEXED | FAST | STORED),
         listed_date: builder.add_i64_field("listed_date", FAST),
+        listed_lang: builder.add_u64_field("listed_lang", FAST),
         checkpoints: builder.add_bytes_field("checkpoints", STORED),
         encoding: builder.add_text_field("encoding", STORED),
         format: builder.add_text_field("format", STRING | STORED),
+        lang: builder.add_text_field("lang", STRING | STORED),
         page_starts: builder.add_bytes_field("page_starts", STORED),
         ocr_pages: builder.add_bytes_field("ocr_pages", STORED),
         mail_from: builder.add_text_field("from", exact.clone()),

@@ -39,17 +39,7 @@ pub struct CommonWords(Map<OwnedBytes>);
 impl CommonWords {
     /// The common words of the segments `searcher` reads, if the file was written for them.
     pub fn open(index_dir: &Path, searcher: &Searcher) -> Option<CommonWords> {
-        let bytes = MmapDirectory::open(index_dir)
-            .ok()?
-            .open_read(Path::new(FILE))
-            .ok()?
-            .read_bytes()
-            .ok()?;
-        if bytes.len() < KEY_BYTES || bytes.as_slice()[..KEY_BYTES] != segments_key(searcher) {
-            return None;
-        }
-        let fst = Fst::new(bytes.slice(KEY_BYTES..bytes.len())).ok()?;
-        Some(CommonWords(Map::from(fst)))
+        open_map(index_dir, searcher, FILE).map(CommonWords)
     }
 
     /// The words `automaton` accepts, from `from` (included) to `to` (excluded), with how
@@ -69,8 +59,46 @@ impl CommonWords {
 /// Writes the common words of `field` in the segments `searcher` reads, unless the file
 /// already holds them (an update that changed nothing).
 pub fn write(index_dir: &Path, searcher: &Searcher, field: Field) -> Result<()> {
+    write_map(index_dir, searcher, FILE, |map| {
+        for_each_word(searcher, field, |word, documents| {
+            if documents >= MIN_DOCUMENTS {
+                map.insert(word, documents).map_err(std::io::Error::other)?;
+            }
+            Ok(())
+        })
+    })
+}
+
+/// The map in `file` of the index folder, if it was written for the segments `searcher`
+/// reads.
+pub(crate) fn open_map(
+    index_dir: &Path,
+    searcher: &Searcher,
+    file: &str,
+) -> Option<Map<OwnedBytes>> {
+    let bytes = MmapDirectory::open(index_dir)
+        .ok()?
+        .open_read(Path::new(file))
+        .ok()?
+        .read_bytes()
+        .ok()?;
+    if bytes.len() < KEY_BYTES || bytes.as_slice()[..KEY_BYTES] != segments_key(searcher) {
+        return None;
+    }
+    let fst = Fst::new(bytes.slice(KEY_BYTES..bytes.len())).ok()?;
+    Some(Map::from(fst))
+}
+
+/// Writes the map `fill` builds, for the segments `searcher` reads, to `file` of the index
+/// folder, unless it already holds that of these segments (an update that changed nothing).
+pub(crate) fn write_map(
+    index_dir: &Path,
+    searcher: &Searcher,
+    file: &str,
+    fill: impl FnOnce(&mut MapBuilder<Vec<u8>>) -> std::io::Result<()>,
+) -> Result<()> {
     let key = segments_key(searcher);
-    let path = index_dir.join(FILE);
+    let path = index_dir.join(file);
     let mut written = [0; KEY_BYTES];
     let already = std::fs::File::open(&path)
         .and_then(|mut file| file.read_exact(&mut written))
@@ -79,28 +107,8 @@ pub fn write(index_dir: &Path, searcher: &Searcher, field: Field) -> Result<()> 
         return Ok(());
     }
     let build = || -> std::io::Result<Vec<u8>> {
-        let dictionaries = searcher
-            .segment_readers()
-            .iter()
-            .map(|segment| segment.inverted_index(field))
-            .collect::<tantivy::Result<Vec<_>>>()
-            .map_err(std::io::Error::other)?;
-        let streams = dictionaries
-            .iter()
-            .map(|inverted| inverted.terms().stream())
-            .collect::<std::io::Result<Vec<_>>>()?;
-        let mut words = TermMerger::new(streams);
         let mut map = MapBuilder::new(key.to_vec()).map_err(std::io::Error::other)?;
-        while words.advance() {
-            let documents: u64 = words
-                .current_segment_ords_and_term_infos()
-                .map(|(_, info)| u64::from(info.doc_freq))
-                .sum();
-            if documents >= MIN_DOCUMENTS {
-                map.insert(words.key(), documents)
-                    .map_err(std::io::Error::other)?;
-            }
-        }
+        fill(&mut map)?;
         map.into_inner().map_err(std::io::Error::other)
     };
     let bytes = build().map_err(|e| Error::io(&path, e))?;
@@ -111,6 +119,34 @@ pub fn write(index_dir: &Path, searcher: &Searcher, field: Field) -> Result<()> 
 /// The file's name in the index folder, for clearing it out.
 pub fn file_name() -> &'static str {
     FILE
+}
+
+/// Calls `visit` with every word of `field` in the segments `searcher` reads, in dictionary
+/// order, and how many documents have it.
+pub(crate) fn for_each_word(
+    searcher: &Searcher,
+    field: Field,
+    mut visit: impl FnMut(&[u8], u64) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dictionaries = searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| segment.inverted_index(field))
+        .collect::<tantivy::Result<Vec<_>>>()
+        .map_err(std::io::Error::other)?;
+    let streams = dictionaries
+        .iter()
+        .map(|inverted| inverted.terms().stream())
+        .collect::<std::io::Result<Vec<_>>>()?;
+    let mut words = TermMerger::new(streams);
+    while words.advance() {
+        let documents: u64 = words
+            .current_segment_ords_and_term_infos()
+            .map(|(_, info)| u64::from(info.doc_freq))
+            .sum();
+        visit(words.key(), documents)?;
+    }
+    Ok(())
 }
 
 /// Names the segments (and their deletions) a searcher reads.

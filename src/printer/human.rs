@@ -38,7 +38,11 @@ fn print_hit(out: &mut dyn WriteColor, hit: &Hit) -> std::io::Result<()> {
     write!(out, "{}", printable(&hit.doc_id))?;
     out.reset()?;
     out.set_color(ColorSpec::new().set_dimmed(true))?;
-    write!(out, "  {}  score {:.2}", hit.date, hit.score)?;
+    write!(out, "  {}", hit.date)?;
+    if let Some(language) = &hit.lang {
+        write!(out, "  {language}")?;
+    }
+    write!(out, "  score {:.2}", hit.score)?;
     out.reset()?;
     writeln!(out)?;
     out.set_color(ColorSpec::new().set_bold(true))?;

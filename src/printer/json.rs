@@ -40,6 +40,10 @@ struct JsonHit<'a> {
     /// archive): the ID of the document that holds it.
     #[serde(skip_serializing_if = "Option::is_none")]
     container: Option<&'a str>,
+    /// The document's language (ISO 639-1), when its text says enough to tell or the
+    /// corpus's metadata gives it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lang: Option<&'a str>,
     passages: Vec<JsonPassage<'a>>,
 }
 
@@ -59,6 +63,10 @@ struct JsonPassage<'a> {
     highlights: Vec<[usize; 2]>,
     /// For each highlight, the query clause it matched, as the user wrote it.
     highlight_terms: Vec<&'a str>,
+    /// Only when a highlight is of another spelling than the one written: for each
+    /// highlight, the rule it matched by (`transliteration`), or null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    highlight_variants: Option<Vec<Option<&'a str>>>,
 }
 
 pub fn print(out: &mut dyn Write, query: &str, results: &SearchResults) -> std::io::Result<()> {
@@ -68,7 +76,7 @@ pub fn print(out: &mut dyn Write, query: &str, results: &SearchResults) -> std::
         hits: results
             .hits
             .iter()
-            .map(|hit| json_hit(hit, &results.terms))
+            .map(|hit| json_hit(hit, &results.terms, &results.term_variants))
             .collect(),
         suggestions: &results.suggestions,
         variants: &results.variants,
@@ -77,7 +85,7 @@ pub fn print(out: &mut dyn Write, query: &str, results: &SearchResults) -> std::
     writeln!(out)
 }
 
-fn json_hit<'a>(hit: &'a Hit, terms: &'a [String]) -> JsonHit<'a> {
+fn json_hit<'a>(hit: &'a Hit, terms: &'a [String], variants: &'a [Option<String>]) -> JsonHit<'a> {
     JsonHit {
         rank: hit.rank,
         doc_id: &hit.doc_id,
@@ -88,15 +96,25 @@ fn json_hit<'a>(hit: &'a Hit, terms: &'a [String]) -> JsonHit<'a> {
         encoding: hit.encoding.as_deref(),
         format: hit.format.as_deref(),
         container: hit.container.as_deref(),
+        lang: hit.lang.as_deref(),
         passages: hit
             .passages
             .iter()
-            .map(|p| json_passage(p, terms))
+            .map(|p| json_passage(p, terms, variants))
             .collect(),
     }
 }
 
-fn json_passage<'a>(passage: &'a Passage, terms: &'a [String]) -> JsonPassage<'a> {
+fn json_passage<'a>(
+    passage: &'a Passage,
+    terms: &'a [String],
+    variants: &'a [Option<String>],
+) -> JsonPassage<'a> {
+    let highlight_variants: Vec<Option<&str>> = passage
+        .highlights
+        .iter()
+        .map(|h| variants.get(h.term).and_then(|v| v.as_deref()))
+        .collect();
     JsonPassage {
         text: &passage.text,
         line: passage.line,
@@ -114,6 +132,10 @@ fn json_passage<'a>(passage: &'a Passage, terms: &'a [String]) -> JsonPassage<'a
             .iter()
             .map(|h| terms.get(h.term).map_or("", String::as_str))
             .collect(),
+        highlight_variants: highlight_variants
+            .iter()
+            .any(Option::is_some)
+            .then_some(highlight_variants),
     }
 }
 
@@ -162,7 +184,7 @@ pub fn print_quotes(
                 path: &m.path,
                 title: &m.title,
                 encoding: m.encoding.as_deref(),
-                passage: json_passage(&m.passage, &quote_terms),
+                passage: json_passage(&m.passage, &quote_terms, &[]),
                 differences: &m.differences,
             })
             .collect(),

@@ -81,7 +81,17 @@ pub struct QueryTerm {
     /// The clause as the user wrote it, to say which clause a highlight came from.
     pub label: String,
     pub pattern: Pattern,
+    /// By which rule the clause matches other words than those written: `transliteration`
+    /// for the spellings of a name in other scripts and romanisations.
+    pub variant: Option<&'static str>,
 }
+
+/// The rule of the spellings that share a name's key (see [`crate::text::names`]).
+pub const TRANSLITERATION: &str = "transliteration";
+
+/// A spelling of a name found by its key counts for less than the name as written, so that
+/// documents with the spelling the user typed come first.
+const NAME_KEY_BOOST: f32 = 0.5;
 
 /// A query ready to run, with what its matches look like in the text.
 pub struct ParsedQuery {
@@ -95,6 +105,13 @@ pub struct ParsedQuery {
 /// Gives the other spellings of a folded word that the index holds; `true` when the user
 /// capitalized it (a name).
 pub type VariantLookup = Box<dyn Fn(&str, bool) -> Vec<String>>;
+
+/// Gives the words of the index that share a folded word's name key.
+pub type NameLookup = Box<dyn Fn(&str) -> Vec<String>>;
+
+/// Gives the inflections of a folded word in the other languages the index holds (see
+/// [`crate::query::stems::forms_in_languages`]).
+pub type FormsLookup = Box<dyn Fn(&str) -> Vec<String>>;
 
 impl std::fmt::Debug for ParsedQuery {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -141,6 +158,8 @@ pub struct QueryBuilder {
     /// Whether every plain word is fuzzy (`--fuzzy`), at the distance its length gives.
     fuzzy_words: bool,
     variant_lookup: Option<VariantLookup>,
+    forms_lookup: Option<FormsLookup>,
+    name_lookup: Option<NameLookup>,
     /// The variants used by the query being parsed.
     variants_used: Vec<(String, Vec<String>)>,
     stemmed: TextAnalyzer,
@@ -157,6 +176,8 @@ impl QueryBuilder {
             fields: fields.clone(),
             fuzzy_words: false,
             variant_lookup: None,
+            forms_lookup: None,
+            name_lookup: None,
             variants_used: Vec::new(),
             stemmed: stemmed_analyzer(),
             exact: exact_analyzer(),
@@ -175,6 +196,20 @@ impl QueryBuilder {
     /// lookup gives (name variants).
     pub fn variants(mut self, lookup: VariantLookup) -> QueryBuilder {
         self.variant_lookup = Some(lookup);
+        self
+    }
+
+    /// Makes every plain word of the queries it parses also match its inflections in the
+    /// other languages the lookup knows.
+    pub fn inflections(mut self, lookup: FormsLookup) -> QueryBuilder {
+        self.forms_lookup = Some(lookup);
+        self
+    }
+
+    /// Makes every plain capitalized word of the queries it parses (a name) also match, at
+    /// a discount, the words that share its name key.
+    pub fn names(mut self, lookup: NameLookup) -> QueryBuilder {
+        self.name_lookup = Some(lookup);
         self
     }
 
@@ -311,18 +346,97 @@ impl QueryBuilder {
         // made fuzzy by `--fuzzy`, and are refused with `~N`).
         let made_fuzzy = !literal.quoted && (literal.slop > 0 || single && self.fuzzy_words);
         let label = literal.label.clone();
-        let (pattern, query) = match (literal.prefix, single) {
+        let mut spellings = None;
+        let (pattern, mut query) = match (literal.prefix, single) {
             (true, true) => self.prefix(literal),
             (true, false) => self.phrase_prefix(literal),
             (false, true) if made_fuzzy => self.fuzzy_word(literal)?,
             (false, false) if made_fuzzy => return Err(self.fuzzy_phrase(&literal)),
-            (false, true) => self.word(literal, excluded),
+            (false, true) => {
+                let is_name = literal.text.chars().next().is_some_and(char::is_uppercase);
+                let (literal_text, scope, quoted) =
+                    (literal.text.clone(), literal.scope, literal.quoted);
+                let exact_word = literal.exact_words[0].clone();
+                let (pattern, query) = self.word(literal, excluded);
+                if is_name && !quoted && !excluded && matches!(scope, Scope::All | Scope::Body) {
+                    spellings = self.name_spellings(&literal_text, &exact_word, &pattern);
+                }
+                (pattern, query)
+            }
             (false, false) => self.phrase(literal)?,
         };
         if !excluded {
-            terms.push(QueryTerm { label, pattern });
+            terms.push(QueryTerm {
+                label: label.clone(),
+                pattern,
+                variant: None,
+            });
+        }
+        if let Some((pattern, spellings_query)) = spellings {
+            terms.push(QueryTerm {
+                label,
+                pattern,
+                variant: Some(TRANSLITERATION),
+            });
+            query = Box::new(BooleanQuery::new(vec![
+                (Occur::Should, query),
+                (Occur::Should, spellings_query),
+            ]));
         }
         Ok(query)
+    }
+
+    /// The other spellings of the name `typed` (folded: `exact_word`) that share its name
+    /// key, less those the word's own clause (`pattern`) already finds, with the query that
+    /// finds them at a discount; `None` when there are none. The spellings are added to the
+    /// note of what else was searched.
+    fn name_spellings(
+        &mut self,
+        typed: &str,
+        exact_word: &str,
+        pattern: &Pattern,
+    ) -> Option<(Pattern, Box<dyn Query>)> {
+        let lookup = self.name_lookup.as_ref()?;
+        let Pattern::Word { words: found, .. } = pattern else {
+            return None;
+        };
+        let mut spellings = Vec::new();
+        let mut stems = Vec::new();
+        for spelling in lookup(exact_word) {
+            let stem = analyze(&mut self.stemmed, &spelling);
+            if stem.iter().any(|s| found.contains(s) || stems.contains(s)) {
+                continue;
+            }
+            stems.extend(stem);
+            spellings.push(spelling);
+        }
+        if spellings.is_empty() {
+            return None;
+        }
+        let shown: Vec<String> = spellings
+            .iter()
+            .map(|s| crate::text::words::same_case_as(typed, s))
+            .collect();
+        match self
+            .variants_used
+            .iter_mut()
+            .find(|(word, _)| word == typed)
+        {
+            Some((_, also)) => also.extend(shown),
+            None => self.variants_used.push((typed.to_string(), shown)),
+        }
+        let query = Box::new(BoostQuery::new(
+            Box::new(SynonymQuery::new(
+                self.fields.body_exact,
+                Words::Stems(stems.clone()),
+            )),
+            NAME_KEY_BOOST,
+        ));
+        let pattern = Pattern::Word {
+            words: stems,
+            stemmed: true,
+        };
+        Some((pattern, query))
     }
 
     /// The fields a literal searches, by the field name the user put before it, if any.
@@ -502,15 +616,29 @@ impl QueryBuilder {
                 for spelling in &spellings {
                     words.extend(analyze(&mut self.stemmed, spelling));
                 }
-                words.dedup();
                 let shown = spellings
                     .iter()
                     .map(|s| crate::text::words::same_case_as(&text, s))
                     .collect();
                 self.variants_used.push((text.clone(), shown));
             }
+            // An inflection's stem is searched as the word's (the English stemmer leaves
+            // most words of another language as they are), so that the query and the
+            // highlights find the same words.
+            if let Some(lookup) = &self.forms_lookup {
+                for form in lookup(&exact_words[0]) {
+                    words.extend(analyze(&mut self.stemmed, &form));
+                }
+            }
+            let mut seen = std::collections::HashSet::new();
+            words.retain(|word| seen.insert(word.clone()));
         }
         let query = self.per_field(scope, quoted, |field| {
+            // The body's words of every stem are one word to BM25 (an inflection-rich
+            // document is not favoured); the title's stemmed field has each stem as a term.
+            if !quoted && field != self.fields.title {
+                return Box::new(SynonymQuery::new(field, Words::Stems(words.clone())));
+            }
             let alternatives = words
                 .iter()
                 .map(|word| (Occur::Should, self.word_query(field, word, !quoted)))
@@ -609,7 +737,10 @@ impl QueryBuilder {
     fn word_query(&self, field: Field, word: &str, stemmed: bool) -> Box<dyn Query> {
         // Only the title has a stemmed field; the others find stems among their words.
         if stemmed && field != self.fields.title {
-            return Box::new(SynonymQuery::new(field, Words::Stem(word.to_string())));
+            return Box::new(SynonymQuery::new(
+                field,
+                Words::Stems(vec![word.to_string()]),
+            ));
         }
         Box::new(TermQuery::new(
             Term::from_field_text(field, word),

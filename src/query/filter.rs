@@ -1,5 +1,5 @@
 //! Narrowing a query to some documents: by a glob over document IDs (`--id`), by date
-//! (`--after`, `--before`) and by format (`--type`).
+//! (`--after`, `--before`), by format (`--type`) and by language (`--lang`).
 
 use globset::{GlobBuilder, GlobMatcher};
 use serde::{Deserialize, Serialize};
@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::extract::Format;
 use crate::index::DossierIndex;
 use crate::index::schema::index_date;
+use crate::text::language::Language;
 
 /// Which documents a search may return.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -27,6 +28,9 @@ pub struct Filters {
     /// Documents read as one of these formats; any format when empty.
     #[serde(default)]
     pub types: Vec<Format>,
+    /// Documents in one of these languages; any language (or none) when empty.
+    #[serde(default)]
+    pub languages: Vec<Language>,
 }
 
 impl Filters {
@@ -35,6 +39,7 @@ impl Filters {
             && self.after.is_none()
             && self.before.is_none()
             && self.types.is_empty()
+            && self.languages.is_empty()
     }
 }
 
@@ -74,6 +79,13 @@ pub fn restrict(
             .types
             .iter()
             .map(|format| Term::from_field_text(index.fields.format, format.name()));
+        clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+    }
+    if !filters.languages.is_empty() {
+        let terms = filters
+            .languages
+            .iter()
+            .map(|language| Term::from_field_text(index.fields.lang, language.code()));
         clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
     }
     Ok(Box::new(BooleanQuery::new(clauses)))

@@ -13,6 +13,11 @@
 //! folded, with their capitals, on both sides: `bɪl` finds `bIl`.)
 //!
 //! The words of a stem are scored together by [`crate::query::synonyms`].
+//!
+//! The other languages the index holds are stemmed the same way, each by its own Snowball
+//! stemmer (see [`crate::text::language`]), and only for words in its script: the
+//! inflections of a query word in those languages are found as the words of the
+//! vocabulary, beginning as the stem does, that have its stem ([`forms_in_languages`]).
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, LazyLock, Mutex};
@@ -24,6 +29,7 @@ use tantivy::{Searcher, SegmentReader, Term};
 
 use crate::index::schema::folded_word_stemmer;
 use crate::index::words_starting_with;
+use crate::text::language::{Language, LanguageStemmer};
 
 /// Words whose stem does not start with their own beginning: a letter and -ying.
 const IRREGULAR: [(&str, &str); 5] = [
@@ -64,7 +70,8 @@ pub fn is_irregular(word: &str) -> bool {
 /// them, and a short stem (`the`) has thousands of words to look through.
 static EXPANSIONS: LazyLock<Mutex<Expansions>> = LazyLock::new(Mutex::default);
 
-type Expansions = HashMap<(SegmentId, Field, String), Arc<[String]>>;
+/// By segment, field, language (none for English) and stem.
+type Expansions = HashMap<(SegmentId, Field, Option<Language>, String), Arc<[String]>>;
 
 /// Past this many, the expansions kept are forgotten: segments are replaced as an index is
 /// updated, and a long-running program must not keep theirs.
@@ -72,7 +79,43 @@ const MAX_KEPT_EXPANSIONS: usize = 10_000;
 
 /// The words of `field` in `segment` whose stem is `stem`, in dictionary order.
 pub fn words_with_stem(segment: &SegmentReader, field: Field, stem: &str) -> Arc<[String]> {
-    let key = (segment.segment_id(), field, stem.to_string());
+    expanded(segment, field, None, stem, |dictionary| {
+        dictionary_words_with_stem(dictionary, stem)
+    })
+}
+
+/// The words of `field` in `segment` whose stem in `stemmer`'s language is `stem`.
+fn words_with_stem_in(
+    segment: &SegmentReader,
+    field: Field,
+    stemmer: &LanguageStemmer,
+    stem: &str,
+) -> Arc<[String]> {
+    expanded(segment, field, Some(stemmer.language), stem, |dictionary| {
+        let mut words = Vec::new();
+        if let Some(mut stream) = words_starting_with(dictionary, stemmer.shared_beginning(stem)) {
+            while stream.advance() {
+                if let Ok(word) = std::str::from_utf8(stream.key())
+                    && stemmer.stem(word) == stem
+                {
+                    words.push(word.to_string());
+                }
+            }
+        }
+        words
+    })
+}
+
+/// The expansion of `stem` kept for this segment, field and language, else the words
+/// `expand` finds in the field's dictionary, kept.
+fn expanded(
+    segment: &SegmentReader,
+    field: Field,
+    language: Option<Language>,
+    stem: &str,
+    expand: impl FnOnce(&TermDictionary) -> Vec<String>,
+) -> Arc<[String]> {
+    let key = (segment.segment_id(), field, language, stem.to_string());
     if let Some(words) = EXPANSIONS
         .lock()
         .ok()
@@ -81,7 +124,7 @@ pub fn words_with_stem(segment: &SegmentReader, field: Field, stem: &str) -> Arc
         return words;
     }
     let words: Arc<[String]> = match segment.inverted_index(field) {
-        Ok(inverted) => dictionary_words_with_stem(inverted.terms(), stem).into(),
+        Ok(inverted) => expand(inverted.terms()).into(),
         Err(_) => Arc::new([]),
     };
     if let Ok(mut kept) = EXPANSIONS.lock() {
@@ -144,6 +187,29 @@ pub fn terms_with_stem(searcher: &Searcher, field: Field, stem: &str) -> Vec<Ter
         .into_iter()
         .map(|word| Term::from_field_text(field, &word))
         .collect()
+}
+
+/// The inflections of `word` (folded) that `field` holds in the languages of `stemmers`
+/// written in the word's script, in dictionary order; the word itself among them if the
+/// index has it.
+pub fn forms_in_languages(
+    searcher: &Searcher,
+    field: Field,
+    stemmers: &[LanguageStemmer],
+    word: &str,
+) -> Vec<String> {
+    let mut forms = BTreeSet::new();
+    for stemmer in stemmers.iter().filter(|s| s.language.writes(word)) {
+        let stem = stemmer.stem(word);
+        for segment in searcher.segment_readers() {
+            forms.extend(
+                words_with_stem_in(segment, field, stemmer, &stem)
+                    .iter()
+                    .cloned(),
+            );
+        }
+    }
+    forms.into_iter().collect()
 }
 
 #[cfg(test)]

@@ -31,8 +31,10 @@ const MERGED_AT_MOST: usize = 16;
 /// Which words of the field make the group.
 #[derive(Clone, Debug)]
 pub enum Words {
-    /// The words whose stem is this (folded, as [`crate::query::stems`] expects).
-    Stem(String),
+    /// The words whose stem is one of these (folded, as [`crate::query::stems`] expects):
+    /// a word's own, and those of its other spellings and of its inflections in other
+    /// languages, all one word.
+    Stems(Vec<String>),
     /// The words that start with this (folded).
     Prefix(String),
     /// The words within `distance` edits of `word` (folded; a transposition is one edit),
@@ -53,7 +55,7 @@ impl Words {
 /// What lists a group's words in a segment's dictionary; built once per search (a
 /// Levenshtein automaton is costly to build).
 enum Lister {
-    Stem { field: Field, stem: String },
+    Stems { field: Field, stems: Vec<String> },
     Prefix { field: Field, prefix: String },
     Near { field: Field, automaton: DfaWrapper },
 }
@@ -61,9 +63,9 @@ enum Lister {
 impl Lister {
     fn new(words: &Words, field: Field) -> tantivy::Result<Lister> {
         Ok(match words {
-            Words::Stem(stem) => Lister::Stem {
+            Words::Stems(stems) => Lister::Stems {
                 field,
-                stem: stem.clone(),
+                stems: stems.clone(),
             },
             Words::Prefix(prefix) => Lister::Prefix {
                 field,
@@ -81,7 +83,7 @@ impl Lister {
 
     fn field(&self) -> Field {
         match self {
-            Lister::Stem { field, .. }
+            Lister::Stems { field, .. }
             | Lister::Prefix { field, .. }
             | Lister::Near { field, .. } => *field,
         }
@@ -98,10 +100,12 @@ impl Lister {
         searcher: &Searcher,
         statistics: &dyn Bm25StatisticsProvider,
     ) -> tantivy::Result<u64> {
-        if let Lister::Stem { field, stem } = self {
+        if let Lister::Stems { field, stems } = self {
             let mut most = 0;
-            for term in terms_with_stem(searcher, *field, stem) {
-                most = most.max(statistics.doc_freq(&term)?);
+            for stem in stems {
+                for term in terms_with_stem(searcher, *field, stem) {
+                    most = most.max(statistics.doc_freq(&term)?);
+                }
             }
             return Ok(most);
         }
@@ -127,8 +131,19 @@ impl Lister {
     ) -> tantivy::Result<Vec<TermInfo>> {
         let mut found = Vec::new();
         match self {
-            Lister::Stem { field, stem } => {
-                for word in words_with_stem(segment, *field, stem).iter() {
+            Lister::Stems { field, stems } => {
+                let expansions: Vec<_> = stems
+                    .iter()
+                    .map(|stem| words_with_stem(segment, *field, stem))
+                    .collect();
+                // A word has one English stem, but the stems of its other spellings may
+                // bring it again.
+                let mut words: Vec<&String> = expansions.iter().flat_map(|w| w.iter()).collect();
+                if expansions.len() > 1 {
+                    words.sort_unstable();
+                    words.dedup();
+                }
+                for word in words {
                     let term = Term::from_field_text(*field, word);
                     found.extend(inverted.get_term_info(&term)?);
                 }
@@ -383,7 +398,7 @@ mod tests {
                 "sanctions and nothing else here at all or anywhere",
                 "nothing at all",
             ],
-            Words::Stem("sanction".into()),
+            Words::Stems(vec!["sanction".into()]),
         );
         assert_eq!(count, 2);
         assert_eq!(top.len(), 2);

@@ -86,6 +86,9 @@ pub struct Hit {
     /// archive), the ID of the document that holds it.
     #[serde(default)]
     pub container: Option<String>,
+    /// The document's language (ISO 639-1), if known.
+    #[serde(default)]
+    pub lang: Option<String>,
     /// The encoding the document was decoded from, when it is not UTF-8 as it stands: the
     /// passages' offsets are then offsets into the decoded text, not into the file.
     pub encoding: Option<String>,
@@ -99,6 +102,10 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// The query's clauses, as written: a highlight's `term` is an index into this list.
     pub terms: Vec<String>,
+    /// For each clause, the rule by which it matches other words than those written, if
+    /// it does (`transliteration`).
+    #[serde(default)]
+    pub term_variants: Vec<Option<String>>,
     /// Close spellings of the query's words that more documents have.
     pub suggestions: Vec<Suggestion>,
     /// Words also searched under other spellings of a name.
@@ -155,6 +162,13 @@ pub fn search(
     let keywords: Vec<(String, Vec<String>)> = query
         .terms
         .iter()
+        // A name found under other spellings is not offered close ones.
+        .filter(|t| {
+            !query
+                .terms
+                .iter()
+                .any(|other| other.variant.is_some() && other.label == t.label)
+        })
         .filter_map(|t| match &t.pattern {
             Pattern::Word {
                 words,
@@ -177,6 +191,11 @@ pub fn search(
         total_hits,
         hits,
         terms: query.terms.iter().map(|t| t.label.clone()).collect(),
+        term_variants: query
+            .terms
+            .iter()
+            .map(|t| t.variant.map(str::to_string))
+            .collect(),
         suggestions,
         problems,
         variants: query
@@ -309,6 +328,10 @@ fn ranked_hits(
             encoding: stored.encoding.clone(),
             format: stored.format.clone(),
             container: crate::corpus::ids::container_of(&stored.id).map(str::to_string),
+            lang: doc
+                .get_first(fields.lang)
+                .and_then(|v| v.as_str())
+                .map(str::to_string),
             doc_id: stored.id,
             path: stored.path,
             title: stored.title,
@@ -411,7 +434,7 @@ fn term_weights(searcher: &Searcher, index: &DossierIndex, terms: &[QueryTerm]) 
                 stemmed: true,
             } => words
                 .iter()
-                .map(|stem| idf_of(Words::Stem(stem.clone()).doc_freq(searcher, body)))
+                .map(|stem| idf_of(Words::Stems(vec![stem.clone()]).doc_freq(searcher, body)))
                 .fold(0.0, f32::max),
             Pattern::Word {
                 words,

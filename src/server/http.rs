@@ -29,6 +29,7 @@ use crate::query::filter::Filters;
 use crate::quote::{DEFAULT_MIN_SIMILARITY, QuoteRequest};
 use crate::search::SearchRequest;
 use crate::server::watch::SharedStatus;
+use crate::text::language::Language;
 
 /// The longest request body (a quotation checked by `POST /api/quote`).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -366,6 +367,7 @@ struct SearchParams {
     before: Option<String>,
     #[serde(rename = "type")]
     types: Option<String>,
+    lang: Option<String>,
 }
 
 fn too_long(what: &str, text: &str) -> Option<Response> {
@@ -424,6 +426,21 @@ fn formats(text: Option<&str>) -> Result<Vec<Format>, Response> {
         .collect()
 }
 
+fn languages(text: Option<&str>) -> Result<Vec<Language>, Response> {
+    let names = text.unwrap_or("").split(',').map(str::trim);
+    names
+        .filter(|name| !name.is_empty())
+        .map(|name| {
+            Language::from_name(name).ok_or_else(|| {
+                error(
+                    StatusCode::BAD_REQUEST,
+                    format!("lang '{name}' is not a language dossier knows; write its code, such as ru, uk or de"),
+                )
+            })
+        })
+        .collect()
+}
+
 impl SearchParams {
     /// The search asked for, and how many of its first hits to leave out (paging).
     fn request(&self) -> Result<(SearchRequest, usize), Response> {
@@ -447,6 +464,7 @@ impl SearchParams {
                 after: day("after", self.after.as_deref())?,
                 before: day("before", self.before.as_deref())?,
                 types: formats(self.types.as_deref())?,
+                languages: languages(self.lang.as_deref())?,
             },
         };
         Ok((request, offset))

@@ -17,6 +17,7 @@ use crate::index::checkpoints::{encode_checkpoints, encode_offsets};
 use crate::index::schema::{Fields, index_date};
 use crate::index::stored::LONG_TEXT_BYTES;
 use crate::index::title::weighted_title;
+use crate::text::language::Language;
 
 /// A file read and decoded, with the state the index will remember.
 pub(super) struct ReadDocument {
@@ -50,6 +51,7 @@ pub(super) fn read_document(
         mtime: file.mtime,
         hash: xxhash_rust::xxh3::xxh3_64(&bytes),
         date: file.date,
+        language: file.language,
     };
     // A reader that fails on a hostile file costs that file alone.
     let read = std::panic::catch_unwind(|| read_nested(file.format, &file.path, bytes, settings));
@@ -105,7 +107,7 @@ fn inner_to_tantivy(
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.id, id);
     doc.add_text(fields.path, &file.rel_path);
-    add_content(fields, &mut doc, extracted, true);
+    add_content(fields, &mut doc, extracted, true, None);
     add_state(fields, &mut doc, file, extracted, state);
     doc
 }
@@ -120,18 +122,20 @@ fn to_tantivy(fields: &Fields, file: &CorpusFile, document: &ReadDocument) -> Ta
     // their length.
     let extracted = &document.extracted;
     let store_text = !file.path_is_exact || extracted.format != Format::Text;
-    add_content(fields, &mut doc, extracted, store_text);
+    add_content(fields, &mut doc, extracted, store_text, file.language);
     add_state(fields, &mut doc, file, extracted, &document.state);
     doc
 }
 
 /// The title, text and what was learnt reading it; the text stored when `store_text` or
-/// short, else read from the file when needed.
+/// short, else read from the file when needed. The language is `listed` if the corpus's
+/// metadata gives one, else the text's.
 fn add_content(
     fields: &Fields,
     doc: &mut TantivyDocument,
     extracted: &extract::Extracted,
     store_text: bool,
+    listed: Option<Language>,
 ) {
     let text = &extracted.text;
     let title = &extracted.title;
@@ -150,6 +154,9 @@ fn add_content(
         doc.add_text(fields.encoding, encoding.name());
     }
     doc.add_text(fields.format, extracted.format.name());
+    if let Some(language) = listed.or_else(|| Language::detect(text)) {
+        doc.add_text(fields.lang, language.code());
+    }
     if !extracted.page_starts.is_empty() {
         doc.add_bytes(fields.page_starts, &encode_offsets(&extracted.page_starts));
     }
@@ -181,6 +188,10 @@ fn add_state(
     };
     doc.add_date(fields.date, index_date(date));
     doc.add_i64(fields.listed_date, state.date);
+    doc.add_u64(
+        fields.listed_lang,
+        state.language.map_or(0, Language::number),
+    );
 }
 
 #[cfg(test)]
@@ -198,6 +209,7 @@ mod tests {
             mtime: 1_700_000_000_000_000_000,
             date: 1_700_000_000,
             dated_by_metadata: false,
+            language: None,
         }
     }
 

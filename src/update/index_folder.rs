@@ -9,7 +9,7 @@ use super::skipped;
 use crate::error::{Error, Result};
 use crate::index::DossierIndex;
 use crate::index::side_files::remove_if_present;
-use crate::index::vocabulary;
+use crate::index::{names, vocabulary};
 
 /// Opens the index, or creates it; a broken one is cleared first if `rebuild`, an outdated one
 /// always (its version is returned then).
@@ -52,7 +52,8 @@ fn remove_index_files(dir: &Path) -> Result<()> {
             || name.ends_with(".fieldnorm")
             || name.ends_with(".del")
             || name == skipped::FILE_NAME
-            || name == vocabulary::file_name();
+            || name == vocabulary::file_name()
+            || name == names::file_name();
         if ours {
             remove_if_present(&entry.path())?;
         }
@@ -70,9 +71,13 @@ pub(super) fn remove_stale_temporaries(dir: &Path) -> Result<()> {
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-        let ours = [skipped::FILE_NAME, vocabulary::file_name()]
-            .iter()
-            .any(|file| name == format!("{file}.tmp"));
+        let ours = [
+            skipped::FILE_NAME,
+            vocabulary::file_name(),
+            names::file_name(),
+        ]
+        .iter()
+        .any(|file| name == format!("{file}.tmp"));
         if is_file && (name.starts_with(".tmp") || ours) {
             remove_if_present(&entry.path())?;
         }

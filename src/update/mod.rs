@@ -40,7 +40,7 @@ use crate::corpus::{self, Skipped};
 use crate::error::Result;
 use crate::extract::ReadSettings;
 use crate::index::lock::UpdateLock;
-use crate::index::vocabulary;
+use crate::index::{names, vocabulary};
 use commits::{COMMIT_EVERY, PendingCommit, commit, writer};
 use document::{read_document, to_tantivy_all};
 use fingerprint::Fingerprint;
@@ -292,11 +292,9 @@ pub fn update_with(
     progress.finish();
     commit(&index, &mut writer)?;
     writer.wait_merging_threads().map_err(|e| index.error(e))?;
-    vocabulary::write(
-        &index.dir,
-        &index.reader()?.searcher(),
-        index.fields.body_exact,
-    )?;
+    let searcher = index.reader()?.searcher();
+    vocabulary::write(&index.dir, &searcher, index.fields.body_exact)?;
+    names::write(&index.dir, &searcher, index.fields.body_exact)?;
     skipped::write(&index.dir, &skipped_records)?;
     fingerprint::record(&index.dir, fingerprint)?;
     summary.fingerprint = fingerprint;

@@ -103,6 +103,7 @@ fn compare(
                 if state.size == file.size
                     && state.mtime == file.mtime
                     && state.date == file.date
+                    && state.language == file.language
                     && !(retry_skipped && remembered_inner.contains_key(&file.rel_path)) =>
             {
                 changes.unchanged += 1;
@@ -222,6 +223,7 @@ mod tests {
             mtime,
             date: mtime.div_euclid(SECOND),
             dated_by_metadata: false,
+            language: None,
         }
     }
 
@@ -231,6 +233,7 @@ mod tests {
             mtime,
             hash,
             date: mtime.div_euclid(SECOND),
+            language: None,
         }
     }
 
