@@ -152,7 +152,7 @@ fn write_passage(
                 start_highlight(out)?;
             }
         } else if c != '\r' {
-            run.push(printable_char(c));
+            run.extend(printable_char(c));
         }
     }
     write_run(out, &mut run)?;
@@ -214,17 +214,22 @@ fn end_highlight(out: &mut dyn WriteColor) -> std::io::Result<()> {
 /// sequence in a hostile file could retitle, clear or recolour the terminal) become U+FFFD,
 /// tabs stay. Offsets in the JSON output are unaffected: this is display only.
 fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.chars().any(|c| printable_char(c) != c) {
-        text.chars().map(printable_char).collect()
+    if text.chars().any(|c| printable_char(c) != Some(c)) {
+        text.chars().filter_map(printable_char).collect()
     } else {
         std::borrow::Cow::Borrowed(text)
     }
 }
 
-fn printable_char(c: char) -> char {
-    if c.is_control() && c != '\t' {
-        '\u{FFFD}'
-    } else {
-        c
+/// A character of document text as the terminal is given it: control characters shown as
+/// U+FFFD; the bidirectional embeddings, overrides and isolates left out, since they hold
+/// the direction of what follows them (the next line, the next hit) until they are closed,
+/// and a document may leave them open; the marks (LRM, RLM), which do not, kept, and the
+/// terminal lays out right-to-left words itself.
+fn printable_char(c: char) -> Option<char> {
+    match c {
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
+        c if c.is_control() && c != '\t' => Some('\u{FFFD}'),
+        c => Some(c),
     }
 }

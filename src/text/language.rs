@@ -90,7 +90,7 @@ const CODES: [(Lang, &str); 70] = [
 
 /// How much of a text detection reads: its beginning says its language as well as the
 /// whole would, and detection reads every character it is given.
-const SAMPLE_BYTES: usize = 16 * 1024;
+const SAMPLE_BYTES: usize = 4 * 1024;
 
 /// Texts with fewer letters than this are not given a language: a line or two says too
 /// little to tell Danish from Norwegian or to notice a quotation.
@@ -117,7 +117,12 @@ impl Language {
             end -= 1;
         }
         let sample = &text[..end];
-        if sample.chars().filter(|c| c.is_alphabetic()).count() < MIN_LETTERS {
+        if sample
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .nth(MIN_LETTERS - 1)
+            .is_none()
+        {
             return None;
         }
         let info = whatlang::detect(sample)?;

@@ -32,6 +32,9 @@ pub struct Hit {
     /// Only for a document inside a file: the ID of its container.
     #[serde(default)]
     pub container: Option<String>,
+    /// Absent when the language is not known.
+    #[serde(default)]
+    pub lang: Option<String>,
     pub passages: Vec<Passage>,
 }
 
@@ -43,6 +46,9 @@ pub struct Passage {
     pub end: usize,
     pub highlights: Vec<[usize; 2]>,
     pub highlight_terms: Vec<String>,
+    /// Only when a highlight is of another spelling of a name: the rule of each.
+    #[serde(default)]
+    pub highlight_variants: Option<Vec<Option<String>>>,
     /// Only in documents with pages.
     #[serde(default)]
     pub page: Option<usize>,

@@ -1,0 +1,174 @@
+//! Dossiers in many languages, run as a user would: each document's language detected (or
+//! given by metadata.tsv), keywords found in their inflections in every language the index
+//! holds, names found across scripts and romanisations with the highlight on the name as
+//! written, and right-to-left text printed without stray direction controls. On the
+//! Universal Declaration of Human Rights in nine languages (shared/data/languages/udhr).
+
+mod common;
+
+use common::{Dossier, shared_data, stderr_of};
+
+/// The UDHR files and the language each is in.
+const UDHR: [(&str, &str); 9] = [
+    ("arb", "ar"),
+    ("bel", "be"),
+    ("deu_1996", "de"),
+    ("eng", "en"),
+    ("fra", "fr"),
+    ("pol", "pl"),
+    ("rus", "ru"),
+    ("spa", "es"),
+    ("ukr", "uk"),
+];
+
+/// The declaration in nine languages, and the shipped articles, indexed.
+fn udhr_dossier() -> Dossier {
+    let dossier = Dossier::shipped();
+    for (name, _) in UDHR {
+        let file = format!("{name}.html");
+        let from = shared_data(&format!("languages/udhr/{file}"));
+        std::fs::copy(from, dossier.corpus().join(&file)).expect("copy the declaration");
+    }
+    let output = dossier.index_run();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    dossier
+}
+
+#[test]
+fn each_declaration_is_found_in_its_language_and_filtered_by_it() {
+    let dossier = udhr_dossier();
+    for (name, language) in UDHR {
+        let results = dossier.search_json(&format!("id:{name}"), &[]);
+        assert_eq!(results.doc_ids(), [name]);
+        assert_eq!(results.hits[0].lang.as_deref(), Some(language), "{name}");
+    }
+    // The shipped articles are English.
+    let results = dossier.search_json("Witkoff", &["--lang", "en"]);
+    assert!(results.total_hits >= 4, "{:?}", results.doc_ids());
+    assert!(results.hits.iter().all(|h| h.lang.as_deref() == Some("en")));
+    // `--lang` takes codes of either kind and names, and narrows any query.
+    let results = dossier.search_json("*", &["--lang", "rus,Ukrainian", "-n", "20"]);
+    let mut ids = results.doc_ids();
+    ids.sort();
+    assert_eq!(ids, ["rus", "ukr"]);
+    let output = dossier
+        .command(&["search", "права", "--lang", "klingon"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("not a language"),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+/// The words a search highlights in the document `id`.
+fn highlighted_in(dossier: &Dossier, query: &str, id: &str) -> Vec<String> {
+    let results = dossier.search_json(query, &["-n", "20", "--passages", "5"]);
+    results
+        .hits
+        .iter()
+        .filter(|hit| hit.doc_id == id)
+        .flat_map(|hit| hit.passages.iter())
+        .flat_map(|p| p.highlighted())
+        .map(|word| word.to_lowercase())
+        .collect()
+}
+
+#[test]
+fn an_inflected_word_finds_its_other_forms_in_its_language() {
+    let dossier = udhr_dossier();
+    // A form of the query, and another form the declaration has, which only stemming in
+    // the document's language finds.
+    for (query, id, other_form) in [
+        ("свободы", "rus", "свободу"),
+        ("свободи", "ukr", "свободу"),
+        ("Rechte", "deu_1996", "recht"),
+        ("droits", "fra", "droit"),
+        ("prawa", "pol", "prawo"),
+    ] {
+        let words = highlighted_in(&dossier, query, id);
+        assert!(
+            words.iter().any(|w| w == other_form),
+            "{query} in {id} highlights {words:?}, not {other_form}"
+        );
+        // Every highlight is a form of the word, not another word.
+        let beginning: String = other_form.chars().take(4).collect();
+        assert!(
+            words.iter().all(|w| w.starts_with(&beginning)),
+            "{query} in {id}: {words:?}"
+        );
+    }
+    // A quoted word is matched as written.
+    let words = highlighted_in(&dossier, "\"droits\"", "fra");
+    assert!(
+        !words.is_empty() && words.iter().all(|w| w == "droits"),
+        "{words:?}"
+    );
+}
+
+#[test]
+fn a_metadata_file_sets_the_language_and_a_change_to_it_is_indexed() {
+    let dossier = Dossier::empty();
+    let text = "Minutes of the meeting held on the fourth of May between the two \
+                delegations, with the list of those who attended and what was agreed.";
+    dossier.write("minutes.txt", text);
+    dossier.write("metadata.tsv", "id\tlang\nminutes\tde\n");
+    assert!(dossier.index_run().status.success());
+    let results = dossier.search_json("delegations", &[]);
+    assert_eq!(results.hits[0].lang.as_deref(), Some("de"));
+    dossier.write("metadata.tsv", "id\tlang\n");
+    assert!(dossier.index_run().status.success());
+    let results = dossier.search_json("delegations", &[]);
+    assert_eq!(
+        results.hits[0].lang.as_deref(),
+        Some("en"),
+        "detected once no longer set"
+    );
+}
+
+#[test]
+fn a_short_latin_word_does_not_match_cyrillic_text() {
+    let dossier = udhr_dossier();
+    // мир (peace, world) is in the Russian declaration; a three-letter name is never
+    // matched by its key.
+    assert!(!highlighted_in(&dossier, "мир", "rus").is_empty());
+    let results = dossier
+        .command(&["search", "Mir", "--json"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(results.stdout).unwrap();
+    assert!(!stdout.contains("\"rus\""), "{stdout}");
+    assert!(!stdout.contains("\"ukr\""), "{stdout}");
+}
+
+#[test]
+fn right_to_left_text_is_highlighted_and_printed_without_open_direction_controls() {
+    let dossier = udhr_dossier();
+    // حقوق (rights) in the Arabic declaration: the highlight is the word as written.
+    let results = dossier.search_json("حقوق", &[]);
+    assert_eq!(results.hits[0].doc_id, "arb");
+    assert!(
+        results.highlighted().iter().all(|w| w.contains("حقوق")),
+        "{:?}",
+        results.highlighted()
+    );
+    // A document that leaves a right-to-left override open: JSON keeps its text exactly
+    // (offsets are into it), the terminal output drops the override, which would reverse
+    // the lines printed after it.
+    dossier.write(
+        "override.txt",
+        "The ledger entry reads \u{202E}1234 lanif\u{202C} and then \u{202E}open to the end.\n",
+    );
+    assert!(dossier.index_run().status.success());
+    let results = dossier.search_json("ledger", &[]);
+    assert!(results.hits[0].passages[0].text.contains('\u{202E}'));
+    let output = dossier
+        .command(&["search", "ledger", "--color", "never"])
+        .output()
+        .unwrap();
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert!(printed.contains("lanif"), "{printed}");
+    assert!(!printed.contains(['\u{202E}', '\u{202C}']), "{printed:?}");
+}
