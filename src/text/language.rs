@@ -117,14 +117,10 @@ impl Language {
             end -= 1;
         }
         let sample = &text[..end];
-        if sample
+        sample
             .chars()
             .filter(|c| c.is_alphabetic())
-            .nth(MIN_LETTERS - 1)
-            .is_none()
-        {
-            return None;
-        }
+            .nth(MIN_LETTERS - 1)?;
         let info = whatlang::detect(sample)?;
         info.is_reliable().then_some(Language(info.lang()))
     }
