@@ -172,3 +172,113 @@ fn right_to_left_text_is_highlighted_and_printed_without_open_direction_controls
     assert!(printed.contains("lanif"), "{printed}");
     assert!(!printed.contains(['\u{202E}', '\u{202C}']), "{printed:?}");
 }
+
+/// The shipped articles (which mention Kirill Dmitriev) and real Russian, Ukrainian,
+/// German, French and Polish texts (tests/data/languages, see its SOURCE.md).
+fn names_dossier() -> Dossier {
+    let dossier = Dossier::shipped();
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/languages");
+    for entry in std::fs::read_dir(data).expect("test texts") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            std::fs::copy(&path, dossier.corpus().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let output = dossier.index_run();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    dossier
+}
+
+#[test]
+fn a_name_in_any_script_or_romanisation_finds_it_written_the_other_ways() {
+    let dossier = names_dossier();
+    const CYRILLIC: &str = "ru-dmitriev-ivan-ivanovich";
+    const LATIN: &str = "004_cfbd965501cddc54";
+    for query in ["Dmitriev", "Dmitrijew", "Дмитриев"] {
+        let results = dossier.search_json(query, &["-n", "20"]);
+        for id in [CYRILLIC, LATIN] {
+            let hit = results.hits.iter().find(|h| h.doc_id == id);
+            let hit = hit.unwrap_or_else(|| panic!("{query} misses {id}: {:?}", results.doc_ids()));
+            let written = if id == CYRILLIC {
+                "Дмитриев"
+            } else {
+                "Dmitriev"
+            };
+            for passage in &hit.passages {
+                assert!(
+                    passage.highlighted().iter().all(|w| *w == written),
+                    "{query} in {id}: {:?}",
+                    passage.highlighted()
+                );
+            }
+            // A highlight of another spelling than the one typed says by which rule.
+            let other_spelling = query != written;
+            let marked = hit.passages.iter().all(|p| {
+                p.highlight_variants.as_ref().is_some_and(|rules| {
+                    rules
+                        .iter()
+                        .all(|r| r.as_deref() == Some("transliteration"))
+                })
+            });
+            assert_eq!(marked, other_spelling, "{query} in {id}");
+        }
+        // The feminine (or genitive) form, in a Russian news text.
+        assert!(
+            results.doc_ids().contains(&"ru-lekciya-dmitrieva"),
+            "{query}"
+        );
+    }
+    // The name as typed ranks above its other spellings.
+    let results = dossier.search_json("Dmitriev", &["-n", "20"]);
+    let first_cyrillic = results
+        .doc_ids()
+        .iter()
+        .position(|id| id.starts_with("ru-"))
+        .unwrap();
+    assert!(
+        results.hits[..first_cyrillic].len() >= 4,
+        "the four articles that write Dmitriev first: {:?}",
+        results.doc_ids()
+    );
+    // The note says what else was searched; --no-variants searches the spelling typed.
+    let output = dossier.command(&["search", "Dmitriev"]).output().unwrap();
+    assert!(
+        stderr_of(&output).contains("Dmitriev also matches Дмитриев"),
+        "{}",
+        stderr_of(&output)
+    );
+    let plain = dossier.search_json("Dmitriev", &["--no-variants", "-n", "20"]);
+    assert!(
+        plain.doc_ids().iter().all(|id| !id.starts_with("ru-")),
+        "{:?}",
+        plain.doc_ids()
+    );
+}
+
+#[test]
+fn names_of_the_budapest_memorandum_are_found_across_languages() {
+    let dossier = names_dossier();
+    for (query, ids) in [
+        (
+            "Yeltsin",
+            ["en-budapest-memorandum", "ru-budapeshtskiy-memorandum"],
+        ),
+        (
+            "Кравчук",
+            ["en-budapest-memorandum", "ru-budapeshtskiy-memorandum"],
+        ),
+        (
+            "Clinton",
+            ["en-budapest-memorandum", "ru-budapeshtskiy-memorandum"],
+        ),
+    ] {
+        let results = dossier.search_json(query, &["-n", "20"]);
+        for id in ids {
+            assert!(
+                results.doc_ids().contains(&id),
+                "{query} misses {id}: {:?}",
+                results.doc_ids()
+            );
+        }
+    }
+}

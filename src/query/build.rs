@@ -89,9 +89,11 @@ pub struct QueryTerm {
 /// The rule of the spellings that share a name's key (see [`crate::text::names`]).
 pub const TRANSLITERATION: &str = "transliteration";
 
-/// A spelling of a name found by its key counts for less than the name as written, so that
-/// documents with the spelling the user typed come first.
-const NAME_KEY_BOOST: f32 = 0.5;
+/// A spelling of a name found by its key counts for a twentieth of the name as written:
+/// documents with the spelling the user typed come first (a BM25 score is rarely twenty
+/// times another's for one word), and those with only other spellings follow in their own
+/// order.
+const NAME_KEY_BOOST: f32 = 0.05;
 
 /// A query ready to run, with what its matches look like in the text.
 pub struct ParsedQuery {
