@@ -292,9 +292,16 @@ pub fn update_with(
     progress.finish();
     commit(&index, &mut writer)?;
     writer.wait_merging_threads().map_err(|e| index.error(e))?;
+    // Two walks of the vocabulary, one a core.
     let searcher = index.reader()?.searcher();
-    vocabulary::write(&index.dir, &searcher, index.fields.body_exact)?;
-    names::write(&index.dir, &searcher, index.fields.body_exact)?;
+    let body = index.fields.body_exact;
+    std::thread::scope(|scope| {
+        let names = scope.spawn(|| names::write(&index.dir, &searcher, body));
+        vocabulary::write(&index.dir, &searcher, body)?;
+        names
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })?;
     skipped::write(&index.dir, &skipped_records)?;
     fingerprint::record(&index.dir, fingerprint)?;
     summary.fingerprint = fingerprint;
