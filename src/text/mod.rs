@@ -1,10 +1,12 @@
 //! Text as dossier reads it, before any index: where words, sentences and lines start, the
-//! dates it reads and writes, and how close two spellings are.
+//! dates it reads and writes, how close two spellings are, and the key that one person's
+//! name shares across scripts and romanisations.
 //!
 //! Every other stage uses these; this folder uses nothing else of the crate.
 
 pub mod dates;
 pub mod lines;
+pub mod names;
 pub mod one_edit;
 pub mod sentences;
 pub mod words;
