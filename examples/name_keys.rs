@@ -3,7 +3,8 @@
 //! often spellings of unrelated groups collide. Groups are split by a hash of their ID into
 //! a development half (the one the key's rules were tuned on) and a held-out half; the
 //! held-out half is measured unless `--dev` is given. `--misses N` prints N groups whose
-//! spellings do not share one key, `--collisions N` N keys shared by unrelated groups.
+//! Latin and Cyrillic spellings do not all share a key, `--collisions N` N keys shared by
+//! unrelated groups.
 //!
 //! Run: cargo run --release --example name_keys -- PATH/persons.txt [--dev] [--misses N]
 
@@ -13,7 +14,7 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use dossier::index::schema::{analyze, exact_analyzer};
-use dossier::text::names::name_key;
+use dossier::text::names::{name_key, name_keys};
 
 /// Cross-group pairs drawn at random for the pair collision rate.
 const RANDOM_PAIRS: usize = 2_000_000;
@@ -50,7 +51,9 @@ fn options() -> anyhow::Result<Options> {
             path if options.path.is_empty() && !path.starts_with('-') => {
                 options.path = path.to_string()
             }
-            other => bail!("unknown argument {other}; usage: name_keys PERSONS_TXT [--dev] [--misses N] [--collisions N]"),
+            other => bail!(
+                "unknown argument {other}; usage: name_keys PERSONS_TXT [--dev] [--misses N] [--collisions N]"
+            ),
         }
     }
     if options.path.is_empty() {
@@ -88,7 +91,39 @@ struct Group {
 struct Spelling {
     word: String,
     script: Script,
-    key: Option<String>,
+    /// The spelling's keys: none, one, or a few where the key function gives several.
+    keys: Vec<String>,
+}
+
+impl Spelling {
+    fn shares_key_with(&self, other: &Spelling) -> bool {
+        self.keys.iter().any(|key| other.keys.contains(key))
+    }
+}
+
+/// A key function under measurement.
+type Keys = fn(&str) -> Vec<String>;
+
+fn name_key_alone(word: &str) -> Vec<String> {
+    name_key(word).into_iter().collect()
+}
+
+fn all_name_keys(word: &str) -> Vec<String> {
+    name_keys(word)
+}
+
+/// The baseline: the word transliterated by any_ascii alone, letters only.
+fn transliteration(word: &str) -> Vec<String> {
+    let latin: String = any_ascii::any_ascii(word)
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < 4 || latin.is_empty() {
+        return Vec::new();
+    }
+    vec![latin]
 }
 
 fn read_groups(path: &str, dev: bool) -> anyhow::Result<(Vec<Group>, usize)> {
@@ -119,7 +154,7 @@ fn read_groups(path: &str, dev: bool) -> anyhow::Result<(Vec<Group>, usize)> {
             .into_iter()
             .map(|word| Spelling {
                 script: script_of(&word),
-                key: name_key(&word),
+                keys: Vec::new(),
                 word,
             })
             .collect();
@@ -151,40 +186,56 @@ fn report_agreement(groups: &[Group], misses: usize) {
     let mut pairs: HashMap<String, (usize, usize)> = HashMap::new();
     let mut shown = 0;
     for group in groups {
-        let keyed: Vec<&Spelling> = group.spellings.iter().filter(|s| s.key.is_some()).collect();
+        let keyed: Vec<&Spelling> = group
+            .spellings
+            .iter()
+            .filter(|s| !s.keys.is_empty())
+            .collect();
         if keyed.len() < 2 {
             continue;
         }
         keyed_groups += 1;
-        let one_key = keyed.iter().all(|s| s.key == keyed[0].key);
+        let all_meet = |spellings: &[&Spelling]| {
+            spellings
+                .iter()
+                .enumerate()
+                .all(|(i, a)| spellings[i + 1..].iter().all(|b| a.shares_key_with(b)))
+        };
+        let one_key = all_meet(&keyed);
         one_key_groups += usize::from(one_key);
-        let scripts: HashSet<Script> = keyed.iter().map(|s| s.script).collect();
-        if scripts.contains(&Script::Latin) && scripts.contains(&Script::Cyrillic) {
+        let latin_cyrillic: Vec<&Spelling> = keyed
+            .iter()
+            .copied()
+            .filter(|s| matches!(s.script, Script::Latin | Script::Cyrillic))
+            .collect();
+        if latin_cyrillic.iter().any(|s| s.script == Script::Latin)
+            && latin_cyrillic.iter().any(|s| s.script == Script::Cyrillic)
+        {
             latin_cyrillic_groups += 1;
-            latin_cyrillic_one_key += usize::from(one_key);
+            latin_cyrillic_one_key += usize::from(all_meet(&latin_cyrillic));
         }
         for (i, a) in keyed.iter().enumerate() {
             for b in &keyed[i + 1..] {
                 let counts = pairs.entry(pair_kind(a.script, b.script)).or_default();
                 counts.0 += 1;
-                counts.1 += usize::from(a.key == b.key);
+                counts.1 += usize::from(a.shares_key_with(b));
             }
         }
-        if !one_key && shown < misses {
+        if latin_cyrillic.len() > 1 && !all_meet(&latin_cyrillic) && shown < misses {
             shown += 1;
-            let listed: Vec<String> = keyed
+            let listed: Vec<String> = latin_cyrillic
                 .iter()
-                .map(|s| format!("{}={}", s.word, s.key.as_deref().unwrap_or("")))
+                .map(|s| format!("{}={}", s.word, s.keys.join("|")))
                 .collect();
             println!("miss {}: {}", group.id, listed.join(" "));
         }
     }
     println!(
-        "groups with 2+ keyed spellings: {keyed_groups}; all spellings one key: {}",
+        "groups with 2+ keyed spellings: {keyed_groups}; every two share a key: {}",
         percent(one_key_groups, keyed_groups)
     );
     println!(
-        "  of them with Latin and Cyrillic spellings: {latin_cyrillic_groups}; one key: {}",
+        "  with Latin and Cyrillic spellings: {latin_cyrillic_groups}; those all share a key: {}",
         percent(latin_cyrillic_one_key, latin_cyrillic_groups)
     );
     let mut kinds: Vec<_> = pairs.into_iter().collect();
@@ -197,7 +248,10 @@ fn report_agreement(groups: &[Group], misses: usize) {
         percent(equal, all)
     );
     for (kind, (total, equal)) in kinds {
-        println!("  {kind:<18} {total:>8} pairs, same key {}", percent(equal, total));
+        println!(
+            "  {kind:<18} {total:>8} pairs, same key {}",
+            percent(equal, total)
+        );
     }
 }
 
@@ -208,8 +262,11 @@ fn report_collisions(groups: &[Group], collisions: usize) {
     let mut groups_of_word: HashMap<&str, Vec<usize>> = HashMap::new();
     for (index, group) in groups.iter().enumerate() {
         for spelling in &group.spellings {
-            groups_of_word.entry(&spelling.word).or_default().push(index);
-            if let Some(key) = &spelling.key {
+            groups_of_word
+                .entry(&spelling.word)
+                .or_default()
+                .push(index);
+            for key in &spelling.keys {
                 let of_key = groups_of_key.entry(key).or_default();
                 if of_key.last() != Some(&index) {
                     of_key.push(index);
@@ -228,19 +285,24 @@ fn report_collisions(groups: &[Group], collisions: usize) {
     let mut shown = 0;
     for (index, group) in groups.iter().enumerate() {
         for spelling in &group.spellings {
-            let Some(key) = &spelling.key else { continue };
+            if spelling.keys.is_empty() {
+                continue;
+            }
             keyed += 1;
-            let other = groups_of_key[key.as_str()]
-                .iter()
-                .find(|&&other| other != index && !related(index, other));
-            if let Some(&other) = other {
+            let other = spelling.keys.iter().find_map(|key| {
+                groups_of_key[key.as_str()]
+                    .iter()
+                    .find(|&&other| other != index && !related(index, other))
+                    .map(|&other| (key, other))
+            });
+            if let Some((key, other)) = other {
                 colliding += 1;
                 if shown < collisions {
                     shown += 1;
                     let words: Vec<&str> = groups[other]
                         .spellings
                         .iter()
-                        .filter(|s| s.key.as_ref() == Some(key))
+                        .filter(|s| s.keys.contains(key))
                         .map(|s| s.word.as_str())
                         .collect();
                     println!("collision {key}: {} ~ {}", spelling.word, words.join(" "));
@@ -257,7 +319,7 @@ fn report_collisions(groups: &[Group], collisions: usize) {
         .iter()
         .enumerate()
         .flat_map(|(index, group)| group.spellings.iter().map(move |s| (index, s)))
-        .filter(|(_, s)| s.key.is_some())
+        .filter(|(_, s)| !s.keys.is_empty())
         .collect();
     if keyed_spellings.len() < 2 {
         return;
@@ -273,7 +335,7 @@ fn report_collisions(groups: &[Group], collisions: usize) {
             continue;
         }
         drawn += 1;
-        let same = a.key == b.key;
+        let same = a.shares_key_with(b);
         equal += usize::from(same);
         if pair_kind(a.script, b.script) == "Latin–Cyrillic" {
             latin_cyrillic.0 += 1;
@@ -299,7 +361,7 @@ impl Xorshift {
     }
 }
 
-fn report_speed(groups: &[Group]) {
+fn report_speed(groups: &[Group], keys: Keys) {
     let words: Vec<&str> = groups
         .iter()
         .flat_map(|g| g.spellings.iter().map(|s| s.word.as_str()))
@@ -308,12 +370,12 @@ fn report_speed(groups: &[Group]) {
     let started = Instant::now();
     for _ in 0..rounds {
         for word in &words {
-            black_box(name_key(black_box(word)));
+            black_box(keys(black_box(word)));
         }
     }
     let elapsed = started.elapsed();
     println!(
-        "name_key: {:.0} ns a word ({} words, {rounds} rounds)",
+        "{:.0} ns a word ({} words, {rounds} rounds)",
         elapsed.as_nanos() as f64 / (rounds * words.len()) as f64,
         words.len()
     );
@@ -321,29 +383,45 @@ fn report_speed(groups: &[Group]) {
 
 fn main() -> anyhow::Result<()> {
     let options = options()?;
-    let (groups, split_forms) = read_groups(&options.path, options.dev)?;
+    let (mut groups, split_forms) = read_groups(&options.path, options.dev)?;
     let spellings: usize = groups.iter().map(|g| g.spellings.len()).sum();
-    let by_script = groups
-        .iter()
-        .flat_map(|g| &g.spellings)
-        .fold(HashMap::<Script, (usize, usize)>::new(), |mut counts, s| {
-            let entry = counts.entry(s.script).or_default();
-            entry.0 += 1;
-            entry.1 += usize::from(s.key.is_some());
-            counts
-        });
-    let mut by_script: Vec<_> = by_script.into_iter().collect();
-    by_script.sort();
     println!(
         "{} half: {} groups, {spellings} one-word spellings ({split_forms} forms of several words left out)",
-        if options.dev { "development" } else { "held-out" },
+        if options.dev {
+            "development"
+        } else {
+            "held-out"
+        },
         groups.len()
     );
-    for (script, (all, keyed)) in by_script {
-        println!("  {script:?}: {all} spellings, {keyed} keyed");
+    let functions: [(&str, Keys); 3] = [
+        ("transliteration alone (baseline)", transliteration),
+        ("name_key", name_key_alone),
+        ("name_keys (either reading of Latin ch)", all_name_keys),
+    ];
+    for (name, keys) in functions {
+        println!("\n== {name}");
+        for spelling in groups.iter_mut().flat_map(|g| &mut g.spellings) {
+            spelling.keys = keys(&spelling.word);
+        }
+        let mut by_script: Vec<(Script, (usize, usize))> = groups
+            .iter()
+            .flat_map(|g| &g.spellings)
+            .fold(HashMap::new(), |mut counts, s| {
+                let entry: &mut (usize, usize) = counts.entry(s.script).or_default();
+                entry.0 += 1;
+                entry.1 += usize::from(!s.keys.is_empty());
+                counts
+            })
+            .into_iter()
+            .collect();
+        by_script.sort();
+        for (script, (all, keyed)) in by_script {
+            println!("  {script:?}: {all} spellings, {keyed} keyed");
+        }
+        report_agreement(&groups, options.misses);
+        report_collisions(&groups, options.collisions);
+        report_speed(&groups, keys);
     }
-    report_agreement(&groups, options.misses);
-    report_collisions(&groups, options.collisions);
-    report_speed(&groups);
     Ok(())
 }
