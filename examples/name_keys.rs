@@ -184,6 +184,8 @@ fn report_agreement(groups: &[Group], misses: usize) {
     let mut latin_cyrillic_groups = 0;
     let mut latin_cyrillic_one_key = 0;
     let mut pairs: HashMap<String, (usize, usize)> = HashMap::new();
+    // Latin spellings of groups with a Cyrillic one, and those sharing a key with one.
+    let mut latin_beside_cyrillic = (0, 0);
     let mut shown = 0;
     for group in groups {
         let keyed: Vec<&Spelling> = group
@@ -213,6 +215,14 @@ fn report_agreement(groups: &[Group], misses: usize) {
         {
             latin_cyrillic_groups += 1;
             latin_cyrillic_one_key += usize::from(all_meet(&latin_cyrillic));
+            let (latin, cyrillic): (Vec<&Spelling>, Vec<&Spelling>) = latin_cyrillic
+                .iter()
+                .partition(|s| s.script == Script::Latin);
+            for spelling in latin {
+                latin_beside_cyrillic.0 += 1;
+                latin_beside_cyrillic.1 +=
+                    usize::from(cyrillic.iter().any(|c| c.shares_key_with(spelling)));
+            }
         }
         for (i, a) in keyed.iter().enumerate() {
             for b in &keyed[i + 1..] {
@@ -237,6 +247,11 @@ fn report_agreement(groups: &[Group], misses: usize) {
     println!(
         "  with Latin and Cyrillic spellings: {latin_cyrillic_groups}; those all share a key: {}",
         percent(latin_cyrillic_one_key, latin_cyrillic_groups)
+    );
+    println!(
+        "  their Latin spellings: {}; sharing a key with a Cyrillic spelling of the group: {}",
+        latin_beside_cyrillic.0,
+        percent(latin_beside_cyrillic.1, latin_beside_cyrillic.0)
     );
     let mut kinds: Vec<_> = pairs.into_iter().collect();
     kinds.sort_by_key(|(_, (total, _))| std::cmp::Reverse(*total));
