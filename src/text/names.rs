@@ -22,15 +22,20 @@ pub fn name_key(word: &str) -> Option<String> {
     Some(key_of_reading(&latin, 0).0)
 }
 
-/// The name keys of `word` for each way its Latin spelling can be read, the first being
-/// [`name_key`]'s: Latin `ch` is ч in English (Chernenko) and х in German (Michail), so
-/// `michail` has two keys and `михаил` one of them. Empty when `name_key` is None. A word
-/// matches another when they share a key.
+/// The name keys of `word`, the first being [`name_key`]'s; a word matches another when they
+/// share a key. Latin `ch` is read both ways, ч as in English (Chernenko) and х as in German
+/// (Michail), so `michail` has two keys and `михаил` one of them; a Cyrillic word also has
+/// its key without a noun case ending, so that first names and foreign surnames declined as
+/// nouns meet their nominative (Кирилла, Кушнером, Ермаку: Kirill, Kushner, Yermak). Empty
+/// when `name_key` is None.
 pub fn name_keys(word: &str) -> Vec<String> {
     let Some(latin) = transliterate(word) else {
         return Vec::new();
     };
     let (first, sites) = key_of_reading(&latin, 0);
+    let uninflected = is_cyrillic(word)
+        .then(|| without_noun_ending(&first))
+        .flatten();
     let mut keys = vec![first];
     for choices in 1..1u32 << sites.min(MOST_READ_SITES) {
         let key = key_of_reading(&latin, choices).0;
@@ -38,7 +43,27 @@ pub fn name_keys(word: &str) -> Vec<String> {
             keys.push(key);
         }
     }
+    keys.extend(uninflected);
     keys
+}
+
+fn is_cyrillic(word: &str) -> bool {
+    word.chars().any(|c| matches!(c as u32, 0x0400..=0x052F))
+}
+
+/// Endings of Russian and Ukrainian nouns as the key spells them: -а/-я, -у/-ю, -ом/-ем,
+/// -ы/-и, -ой/-ей, -ою (-е is already dropped from every key).
+const NOUN_ENDINGS: &[&str] = &["oiu", "om", "em", "oi", "ei", "a", "u", "i"];
+
+/// The key without its noun case ending, if it has one and three letters stay, with a
+/// surname ending that this uncovers folded (Уиткоффа, Уиткофф).
+fn without_noun_ending(key: &str) -> Option<String> {
+    let stem = NOUN_ENDINGS
+        .iter()
+        .find_map(|ending| key.strip_suffix(ending).filter(|stem| stem.len() >= 3))?;
+    let mut stem = stem.as_bytes().to_vec();
+    fold_case_ending(&mut stem);
+    Some(stem.into_iter().map(char::from).collect())
 }
 
 /// Spellings read two ways, at most this many in a word (so at most four keys).
@@ -442,6 +467,26 @@ mod tests {
         ));
         assert_meet(&["chernenko", "tschernenko", "черненко"]);
         assert_eq!(name_keys("хрущёв").len(), 1, "Cyrillic is read one way");
+    }
+
+    #[test]
+    fn cyrillic_nouns_in_a_case_meet_their_nominative() {
+        for (declined, nominative) in [
+            ("кирилла", "kirill"),
+            ("кириллом", "kirill"),
+            ("кушнера", "kushner"),
+            ("кушнеру", "kushner"),
+            ("ермаком", "yermak"),
+            ("сергея", "sergei"),
+            ("уиткоффа", "уиткофф"),
+        ] {
+            assert_meet(&[declined, nominative]);
+        }
+        assert_eq!(
+            name_keys("kirilla").len(),
+            1,
+            "Latin words keep their endings"
+        );
     }
 
     #[test]
