@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use crate::error::{Error, Result};
 use crate::highlight::matches::{Match, find_matches};
 use crate::index::DossierIndex;
-use crate::index::names::words_with_key;
+use crate::index::names::words_sharing_a_key;
 use crate::index::schema::build_schema;
 use crate::query::stems::forms_in_languages;
 use crate::query::variants::Variants;
@@ -29,7 +29,6 @@ use crate::query::{QueryBuilder, UserQuery};
 use crate::quote::{QuoteRequest, QuoteResults, check_quotation};
 use crate::search::{SearchRequest, SearchResults, search};
 use crate::text::language::Language;
-use crate::text::names::name_key;
 use crate::update::{IndexSummary, Progress, UpdateOptions};
 
 /// Something the caller may want to tell the user about how an answer was reached.
@@ -295,9 +294,8 @@ impl Engine {
             builder = builder.variants(variants.in_index(searcher.clone(), fields.body_exact));
             let (index_dir, searcher, body) =
                 (index.dir.clone(), searcher.clone(), fields.body_exact);
-            builder = builder.names(Box::new(move |word| match name_key(word) {
-                Some(key) => words_with_key(&index_dir, &searcher, body, &key),
-                None => Vec::new(),
+            builder = builder.names(Box::new(move |word| {
+                words_sharing_a_key(&index_dir, &searcher, body, word)
             }));
         }
         let languages = if request.filters.languages.is_empty() {

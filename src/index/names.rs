@@ -1,5 +1,5 @@
-//! The index's names: every word of the document text that has a name key (see
-//! [`crate::text::names`]), under that key, in one file written after each update, so that
+//! The index's names: every word of the document text that has name keys (see
+//! [`crate::text::names`]), under each of its keys, in one file written after each update, so that
 //! a name finds its spellings in other scripts and romanisations (`Dmitriev`: Дмитриев,
 //! Дмитриевым, Dmitrijew) without computing the key of every word of the vocabulary.
 //!
@@ -15,7 +15,7 @@ use tantivy_fst::{IntoStreamer, Streamer};
 
 use crate::error::Result;
 use crate::index::vocabulary::{for_each_word, open_map, write_map};
-use crate::text::names::name_key;
+use crate::text::names::name_keys;
 
 const FILE: &str = "names.fst";
 
@@ -31,42 +31,56 @@ pub fn write(index_dir: &Path, searcher: &Searcher, field: Field) -> Result<()> 
     })
 }
 
-/// The words of `field` with the name key `key`, in dictionary order.
-pub fn words_with_key(
+/// The words of `field` that share a name key with `word` (folded), in dictionary order.
+pub fn words_sharing_a_key(
     index_dir: &Path,
     searcher: &Searcher,
     field: Field,
-    key: &str,
+    word: &str,
 ) -> Vec<String> {
-    let from = format!("{key}\0");
-    let to = format!("{key}\u{1}");
-    let strip = |entry: &[u8]| {
-        std::str::from_utf8(&entry[from.len()..])
-            .ok()
-            .map(str::to_string)
-    };
-    let Some(map) = open_map(index_dir, searcher, FILE) else {
-        return keyed_words(searcher, field)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|(entry, _)| entry.starts_with(from.as_bytes()))
-            .filter_map(|(entry, _)| strip(&entry))
-            .collect();
-    };
-    let mut words = Vec::new();
-    let mut stream = map.range().ge(&from).lt(&to).into_stream();
-    while let Some((entry, _)) = stream.next() {
-        words.extend(strip(entry));
+    let keys = name_keys(word);
+    if keys.is_empty() {
+        return Vec::new();
     }
-    words
+    let bounds = |key: &str| (format!("{key}\0"), format!("{key}\u{1}"));
+    let word_of = |entry: &[u8]| {
+        let at = entry.iter().position(|&b| b == 0)? + 1;
+        std::str::from_utf8(&entry[at..]).ok().map(str::to_string)
+    };
+    let mut words = std::collections::BTreeSet::new();
+    match open_map(index_dir, searcher, FILE) {
+        Some(map) => {
+            for key in &keys {
+                let (from, to) = bounds(key);
+                let mut stream = map.range().ge(&from).lt(&to).into_stream();
+                while let Some((entry, _)) = stream.next() {
+                    words.extend(word_of(entry));
+                }
+            }
+        }
+        None => {
+            for (entry, _) in keyed_words(searcher, field).unwrap_or_default() {
+                if keys
+                    .iter()
+                    .any(|key| entry.starts_with(bounds(key).0.as_bytes()))
+                {
+                    words.extend(word_of(&entry));
+                }
+            }
+        }
+    }
+    words.into_iter().collect()
 }
 
-/// Every word of `field` that has a name key, as `key NUL word`, sorted, with how many
-/// documents have the word.
+/// Every word of `field` that has name keys, as `key NUL word` for each key, sorted, with
+/// how many documents have the word.
 fn keyed_words(searcher: &Searcher, field: Field) -> Result<Vec<(Vec<u8>, u64)>> {
     let mut keyed = Vec::new();
     let walked = for_each_word(searcher, field, |word, documents| {
-        if let Some(key) = std::str::from_utf8(word).ok().and_then(name_key) {
+        let Ok(text) = std::str::from_utf8(word) else {
+            return Ok(());
+        };
+        for key in name_keys(text) {
             let mut entry = key.into_bytes();
             entry.push(0);
             entry.extend_from_slice(word);

@@ -1,5 +1,6 @@
 //! Text as dossier reads it, before any index: where words, sentences and lines start, the
-//! dates it reads and writes, the language it is in, and how close two spellings are.
+//! dates it reads and writes, the language it is in, how close two spellings are, and the
+//! key that one person's name shares across scripts and romanisations.
 //!
 //! Every other stage uses these; this folder uses nothing else of the crate.
 
