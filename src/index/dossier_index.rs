@@ -208,10 +208,10 @@ impl DossierIndex {
         }
     }
 
-    /// The languages of the documents of `searcher`'s commit, read from the language
-    /// field's dictionaries (a few words each).
-    pub fn languages(&self, searcher: &Searcher) -> Result<Vec<Language>> {
-        let mut languages = Vec::new();
+    /// The languages of the documents of `searcher`'s commit, with how many documents each
+    /// has, read from the language field's dictionaries (a few words each).
+    pub fn languages(&self, searcher: &Searcher) -> Result<Vec<(Language, u64)>> {
+        let mut languages: Vec<(Language, u64)> = Vec::new();
         for segment in searcher.segment_readers() {
             let inverted = segment
                 .inverted_index(self.fields.lang)
@@ -221,12 +221,16 @@ impl DossierIndex {
                 .stream()
                 .map_err(|e| Error::io(&self.dir, e))?;
             while stream.advance() {
-                if let Some(language) = std::str::from_utf8(stream.key())
+                let Some(language) = std::str::from_utf8(stream.key())
                     .ok()
                     .and_then(Language::from_name)
-                    && !languages.contains(&language)
-                {
-                    languages.push(language);
+                else {
+                    continue;
+                };
+                let documents = u64::from(stream.value().doc_freq);
+                match languages.iter_mut().find(|(l, _)| *l == language) {
+                    Some((_, count)) => *count += documents,
+                    None => languages.push((language, documents)),
                 }
             }
         }

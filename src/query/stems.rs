@@ -44,6 +44,10 @@ const IRREGULAR: [(&str, &str); 5] = [
 /// (representativeness, `repres`); words longer still than this are not stemmed to check.
 const LONGEST_SUFFIX_CHARS: usize = 14;
 
+/// Words longer than their stem by more than this many bytes (seven Cyrillic letters, a
+/// dozen Latin ones: `-ierungen`, `-ованиями`) are not stemmed to check, in other languages.
+const LONGEST_SUFFIX_BYTES: usize = 14;
+
 /// A one-letter stem is what is left of a word after `-s`, `-ed`, `-ing` or `-ingly` at most
 /// (`aed`, `a`): the later steps only remove endings past the word's second letter.
 const LONGEST_SUFFIX_OF_ONE_LETTER_STEM: usize = 6;
@@ -96,6 +100,7 @@ fn words_with_stem_in(
         if let Some(mut stream) = words_starting_with(dictionary, stemmer.shared_beginning(stem)) {
             while stream.advance() {
                 if let Ok(word) = std::str::from_utf8(stream.key())
+                    && word.len() <= stem.len() + LONGEST_SUFFIX_BYTES
                     && stemmer.stem(word) == stem
                 {
                     words.push(word.to_string());
