@@ -416,7 +416,10 @@ fn main() -> anyhow::Result<()> {
     let functions: [(&str, Keys); 3] = [
         ("transliteration alone (baseline)", transliteration),
         ("name_key", name_key_alone),
-        ("name_keys (either reading of Latin ch)", all_name_keys),
+        (
+            "name_keys (both readings of Latin ch; Cyrillic without case ending)",
+            all_name_keys,
+        ),
     ];
     for (name, keys) in functions {
         println!("\n== {name}");

@@ -83,14 +83,12 @@ fn key_of_reading(latin: &[u8], choices: u32) -> (String, u32) {
     (key.into_iter().map(char::from).collect(), sites)
 }
 
-/// The word's letters in ASCII lowercase, or None when it gets no key. A soft sign before a
-/// vowel becomes `i`, as romanisations write it (Васильев, Vasilyev, Wassiljew); elsewhere
-/// it is dropped (Зеленський, Zelensky).
+/// The word's letters in ASCII lowercase, or None when it gets no key. Soft and hard signs
+/// are dropped (Зеленський, Zelensky).
 fn transliterate(word: &str) -> Option<Vec<u8>> {
     let mut latin = Vec::with_capacity(word.len() + 4);
     let mut letters = 0;
-    let mut chars = word.chars().peekable();
-    while let Some(c) = chars.next() {
+    for c in word.chars() {
         if c.is_ascii() {
             if !c.is_ascii_alphabetic() {
                 return None;
@@ -104,12 +102,6 @@ fn transliterate(word: &str) -> Option<Vec<u8>> {
         }
         if c.is_alphabetic() {
             letters += 1;
-        }
-        if matches!(c, 'ь' | 'Ь') {
-            if chars.peek().is_some_and(|&next| is_cyrillic_vowel(next)) {
-                latin.push(b'i');
-            }
-            continue;
         }
         // Latin ch is read several ways; these are not.
         let romanised = match c {
@@ -140,13 +132,6 @@ fn in_keyed_script(c: char) -> bool {
         | 0x0530..=0x058F // Armenian
         | 0x10A0..=0x10FF // Georgian
         | 0x1E00..=0x1FFF // Latin Extended Additional, Greek Extended
-    )
-}
-
-fn is_cyrillic_vowel(c: char) -> bool {
-    matches!(
-        c.to_lowercase().next().unwrap_or(c),
-        'а' | 'е' | 'ё' | 'и' | 'о' | 'у' | 'ы' | 'э' | 'ю' | 'я' | 'і' | 'ї' | 'є'
     )
 }
 
