@@ -264,10 +264,11 @@ impl LanguageStemmer {
     }
 
     /// The beginning every word with `stem` has: the stem less the letters the stemmer may
-    /// have rewritten, but never less than two letters.
+    /// have rewritten, but never less than three letters (what a rewrite leaves of a word:
+    /// French `-ement` and `-ité` come off after the stem's third letter).
     pub fn shared_beginning<'a>(&self, stem: &'a str) -> &'a str {
         let letters = stem.chars().count();
-        let keep = letters.saturating_sub(self.rewritten).max(2).min(letters);
+        let keep = letters.saturating_sub(self.rewritten).max(3).min(letters);
         let end = stem.char_indices().nth(keep).map_or(stem.len(), |(i, _)| i);
         &stem[..end]
     }
@@ -343,7 +344,7 @@ mod tests {
         assert_eq!(stemmer.stem("переговоров"), stemmer.stem("переговорах"));
         let french = Language::from_name("fr").unwrap().stemmer().unwrap();
         assert_eq!(french.shared_beginning("appliqu"), "appl");
-        assert_eq!(french.shared_beginning("cour"), "co");
+        assert_eq!(french.shared_beginning("cour"), "cou");
         assert_eq!(french.shared_beginning("a"), "a");
     }
 }
