@@ -282,3 +282,13 @@ fn names_of_the_budapest_memorandum_are_found_across_languages() {
         }
     }
 }
+
+#[test]
+fn suggestions_are_offered_in_every_script() {
+    let dossier = udhr_dossier();
+    let output = dossier.command(&["search", "Деклорации"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("did you mean"), "{stderr}");
+    assert!(stderr.contains("Декларации: 1 document"), "{stderr}");
+}
