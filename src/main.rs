@@ -29,6 +29,7 @@ const NOT_FOUND: u8 = 1;
 const ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    return_freed_memory();
     let cli = Cli::parse();
     let index_dir = cli.command.index_dir().map(Path::to_path_buf);
     catch_panic_messages();
@@ -45,6 +46,24 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// Large blocks (the indexer's memory arenas, a document's text) are mapped on their own
+/// and unmapped when freed. glibc otherwise raises that threshold to the largest block freed
+/// so far, after which such blocks come from its heaps, whose freed memory it keeps: the
+/// process's memory then grew with the corpus through the indexing threads' heaps, beyond
+/// the writer's budget.
+fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets allocator parameters; called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, MAPPED_FROM_BYTES);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 4 * MAPPED_FROM_BYTES);
+    }
+}
+
+/// Blocks of this many bytes or more are mapped on their own; smaller ones come from the heaps.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const MAPPED_FROM_BYTES: i32 = 256 * 1024;
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {

@@ -217,10 +217,12 @@ impl DossierIndex {
             .map_err(|e| self.error(e))
     }
 
-    /// Every document's ID and stored state, read from fast fields (no text is loaded).
+    /// Every document's ID and stored state, read from fast fields (no text is loaded): the
+    /// one thing an update or a corpus check holds per document of the index.
     pub fn stored_states(&self) -> Result<HashMap<String, StoredState>> {
         let searcher = self.reader()?.searcher();
-        let mut states = HashMap::new();
+        // Sized once: growing it would hold the old table and the new at once.
+        let mut states = HashMap::with_capacity(searcher.num_docs() as usize);
         for segment in searcher.segment_readers() {
             let fast = segment.fast_fields();
             let ids = fast
@@ -242,10 +244,14 @@ impl DossierIndex {
                 id_of_ord.push(String::from_utf8_lossy(stream.key()).into_owned());
             }
             for doc in segment.doc_ids_alive() {
+                // Moved out, not copied: an ID is alive once, and the map holds every ID of
+                // the index.
                 let Some(id) = ids
                     .ords()
                     .first(doc)
-                    .and_then(|ord| id_of_ord.get(ord as usize))
+                    .and_then(|ord| id_of_ord.get_mut(ord as usize))
+                    .map(std::mem::take)
+                    .filter(|id| !id.is_empty())
                 else {
                     continue;
                 };
@@ -255,7 +261,7 @@ impl DossierIndex {
                     hash: hashes.first(doc).unwrap_or_default(),
                     date: dates.first(doc).unwrap_or_default(),
                 };
-                states.insert(id.clone(), state);
+                states.insert(id, state);
             }
         }
         Ok(states)

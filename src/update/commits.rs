@@ -4,10 +4,18 @@
 //! last commit did not publish. A run commits at its end, and on the way whenever the rule
 //! in [`commit_due`] says so: after some time, after some text, or (for tests) after some
 //! documents. Every commit records the schema version in its payload.
+//!
+//! The writer's memory does not grow with the corpus: its indexing threads share one fixed
+//! budget ([`WRITER_MEMORY`]) however many cores there are, each flushing a segment when
+//! its share is full; the text handed to it and not yet indexed is bounded by
+//! [`COMMIT_EVERY_TEXT_BYTES`]; segments are merged one merge at a time
+//! ([`MERGE_THREADS`]), each merge streaming its segments from disk, by tantivy's log merge
+//! policy, which merges segments of about the same size, [`MERGE_AT_SEGMENTS`] at a time.
 
 use std::time::{Duration, Instant};
 
 use tantivy::IndexWriter;
+use tantivy::indexer::{IndexWriterOptions, LogMergePolicy};
 
 use super::UpdateOptions;
 use crate::error::Result;
@@ -25,8 +33,18 @@ pub(super) const COMMIT_EVERY: Duration = Duration::from_secs(60);
 /// it, looking its dictionary up).
 const COMMIT_EVERY_TEXT_BYTES: usize = 192 * 1024 * 1024;
 
-/// Memory for tantivy's indexing threads, per thread.
-const WRITER_MEMORY_PER_THREAD: usize = 96 * 1024 * 1024;
+/// Memory for tantivy's indexing threads, all together, whatever their number.
+pub(super) const WRITER_MEMORY: usize = 128 * 1024 * 1024;
+
+/// The most indexing threads: more cores would only cut the budget into smaller segments.
+const MAX_INDEXING_THREADS: usize = 4;
+
+/// Merges run one at a time: each holds its own buffers, and several at once (tantivy's
+/// default is four) add up on a large index while buying nothing on two cores.
+pub(super) const MERGE_THREADS: usize = 1;
+
+/// The merge policy merges this many segments of about the same size at once.
+pub(super) const MERGE_AT_SEGMENTS: usize = 8;
 
 /// Counts what the writer holds that no commit has published yet.
 pub(super) struct PendingCommit<'a> {
@@ -76,16 +94,32 @@ fn commit_due(
             .is_some_and(|every| changed >= every.max(1))
 }
 
-/// A writer for an update, with at most four indexing threads.
+/// How the writer of an update is set up on a machine of `cores` cores.
+pub(super) fn writer_options(cores: usize) -> IndexWriterOptions {
+    let threads = cores.clamp(1, MAX_INDEXING_THREADS);
+    IndexWriterOptions::builder()
+        .num_worker_threads(threads)
+        .memory_budget_per_thread(WRITER_MEMORY / threads)
+        .num_merge_threads(MERGE_THREADS)
+        .build()
+}
+
+/// The merge policy of an update's writer.
+pub(super) fn merge_policy() -> LogMergePolicy {
+    let mut policy = LogMergePolicy::default();
+    policy.set_min_num_segments(MERGE_AT_SEGMENTS);
+    policy
+}
+
+/// A writer for an update, within [`WRITER_MEMORY`] on any machine.
 pub(super) fn writer(index: &DossierIndex) -> Result<IndexWriter> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 4);
-    index
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let writer = index
         .index
-        .writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)
-        .map_err(|e| index.error(e))
+        .writer_with_options(writer_options(cores))
+        .map_err(|e| index.error(e))?;
+    writer.set_merge_policy(Box::new(merge_policy()));
+    Ok(writer)
 }
 
 /// Publishes what the writer holds, with the schema version in the commit's payload.
