@@ -353,3 +353,33 @@ fn file_name(path: &Path) -> String {
         |name| name.to_string_lossy().into_owned(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A search's memory does not grow with the documents it reads: no store block is kept.
+    #[test]
+    fn a_search_keeps_no_store_block_in_memory() {
+        let folder = tempfile::tempdir().unwrap();
+        let index = DossierIndex::create(folder.path()).unwrap();
+        let mut writer = index.index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for n in 0..3 {
+            let mut document = TantivyDocument::new();
+            document.add_text(index.fields.id, format!("doc{n}"));
+            writer.add_document(document).unwrap();
+        }
+        writer.commit().unwrap();
+        let index = DossierIndex::open(folder.path()).unwrap();
+        let searcher = index.searcher().unwrap();
+        for _ in 0..2 {
+            for n in 0..3 {
+                assert!(index.document(&format!("doc{n}")).unwrap().is_some());
+            }
+        }
+        let stats = searcher.doc_store_cache_stats();
+        assert_eq!(stats.num_entries, 0);
+        assert_eq!(stats.cache_hits, 0);
+        assert!(stats.cache_misses >= 6, "{stats:?}");
+    }
+}

@@ -94,14 +94,22 @@ fn commit_due(
             .is_some_and(|every| changed >= every.max(1))
 }
 
-/// How the writer of an update is set up on a machine of `cores` cores.
-pub(super) fn writer_options(cores: usize) -> IndexWriterOptions {
-    let threads = cores.clamp(1, MAX_INDEXING_THREADS);
-    IndexWriterOptions::builder()
-        .num_worker_threads(threads)
-        .memory_budget_per_thread(WRITER_MEMORY / threads)
-        .num_merge_threads(MERGE_THREADS)
-        .build()
+/// How the writer of an update is set up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct WriterSettings {
+    pub indexing_threads: usize,
+    pub memory_per_thread: usize,
+    pub merge_threads: usize,
+}
+
+/// The writer's settings on a machine of `cores` cores.
+pub(super) fn writer_settings(cores: usize) -> WriterSettings {
+    let indexing_threads = cores.clamp(1, MAX_INDEXING_THREADS);
+    WriterSettings {
+        indexing_threads,
+        memory_per_thread: WRITER_MEMORY / indexing_threads,
+        merge_threads: MERGE_THREADS,
+    }
 }
 
 /// The merge policy of an update's writer.
@@ -114,9 +122,15 @@ pub(super) fn merge_policy() -> LogMergePolicy {
 /// A writer for an update, within [`WRITER_MEMORY`] on any machine.
 pub(super) fn writer(index: &DossierIndex) -> Result<IndexWriter> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let settings = writer_settings(cores);
+    let options = IndexWriterOptions::builder()
+        .num_worker_threads(settings.indexing_threads)
+        .memory_budget_per_thread(settings.memory_per_thread)
+        .num_merge_threads(settings.merge_threads)
+        .build();
     let writer = index
         .index
-        .writer_with_options(writer_options(cores))
+        .writer_with_options(options)
         .map_err(|e| index.error(e))?;
     writer.set_merge_policy(Box::new(merge_policy()));
     Ok(writer)
@@ -190,6 +204,43 @@ mod tests {
         };
         assert!(!commit_due(&every_zero, Duration::ZERO, 0, 0));
         assert!(commit_due(&every_zero, Duration::ZERO, 1, 0));
+    }
+
+    /// The settings that bound an update's memory whatever the corpus and the machine: a
+    /// change that raises one must change this test too.
+    #[test]
+    fn the_writer_stays_within_its_budget_on_any_machine() {
+        const MIB: usize = 1024 * 1024;
+        const { assert!(WRITER_MEMORY <= 128 * MIB) };
+        const { assert!(COMMIT_EVERY_TEXT_BYTES <= 192 * MIB) };
+        for cores in [1, 2, 3, 4, 8, 64, 1024] {
+            let settings = writer_settings(cores);
+            assert!(settings.indexing_threads >= 1);
+            assert!(settings.indexing_threads <= cores.max(1));
+            assert!(settings.indexing_threads <= 4, "{cores} cores");
+            assert!(settings.indexing_threads * settings.memory_per_thread <= WRITER_MEMORY);
+            // tantivy refuses less than 15 MB a thread.
+            assert!(settings.memory_per_thread >= 15_000_000);
+            assert_eq!(settings.merge_threads, 1, "{cores} cores");
+        }
+        assert_eq!(writer_settings(2).indexing_threads, 2, "both cores index");
+    }
+
+    #[test]
+    fn an_update_writer_merges_by_the_log_policy_set_here() {
+        let folder = tempfile::tempdir().unwrap();
+        let index = DossierIndex::create(folder.path()).unwrap();
+        let writer = writer(&index).unwrap();
+        let policy = format!("{:?}", writer.get_merge_policy());
+        assert!(policy.starts_with("LogMergePolicy"), "{policy}");
+        assert!(
+            policy.contains(&format!("min_num_segments: {MERGE_AT_SEGMENTS}")),
+            "{policy}"
+        );
+        assert!(
+            policy.contains("max_docs_before_merge: 10000000"),
+            "{policy}"
+        );
     }
 
     #[test]

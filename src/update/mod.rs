@@ -52,8 +52,8 @@ use skipped::SkippedRecord;
 /// Files are read and decoded in parallel, this many at a time, then handed to the writer.
 const READ_BATCH: usize = 256;
 
-/// A batch also ends once its files hold this many bytes (a file larger than that is a batch
-/// of its own): the texts of a batch are all held at once.
+/// A batch also ends once its files hold this many bytes, so that it holds at most that
+/// much and one file more: the texts of a batch are all held at once.
 const READ_BATCH_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The files an update reads, in path order, in batches of at most [`READ_BATCH`] files and
@@ -346,4 +346,71 @@ pub fn update_with(
     summary.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Format;
+
+    fn file(n: usize, size: u64) -> CorpusFile {
+        let rel_path = format!("{n:06}.txt");
+        CorpusFile {
+            format: Format::Text,
+            path: rel_path.clone().into(),
+            id: corpus::id_for(&rel_path),
+            rel_path,
+            path_is_exact: true,
+            size,
+            mtime: 0,
+            date: 0,
+            dated_by_metadata: false,
+        }
+    }
+
+    fn batches(files: Vec<CorpusFile>) -> Vec<Vec<CorpusFile>> {
+        let mut to_read = FilesToRead::new(files);
+        let mut batches = Vec::new();
+        while let Some(batch) = to_read.next_batch() {
+            // What was read is let go, and the list's memory with it.
+            assert!(to_read.reversed.capacity() <= 2 * to_read.reversed.len().max(1));
+            batches.push(batch);
+        }
+        batches
+    }
+
+    #[test]
+    fn every_file_is_read_once_in_path_order_a_bounded_batch_at_a_time() {
+        let files: Vec<CorpusFile> = (0..READ_BATCH * 3 + 7).map(|n| file(n, 10)).collect();
+        let batches = batches(files.clone());
+        assert_eq!(batches.len(), 4);
+        assert!(batches.iter().all(|batch| batch.len() <= READ_BATCH));
+        let read: Vec<&str> = batches.iter().flatten().map(|f| f.id.as_str()).collect();
+        let listed: Vec<&str> = files.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(read, listed);
+    }
+
+    #[test]
+    fn a_batch_ends_once_its_files_hold_its_bytes() {
+        let half = READ_BATCH_BYTES / 2;
+        let large = READ_BATCH_BYTES * 2;
+        let sizes = [half, half, large, 1, 1, half, half - 3, large];
+        let files: Vec<CorpusFile> = sizes.iter().enumerate().map(|(n, &s)| file(n, s)).collect();
+        let sizes_read: Vec<Vec<u64>> = batches(files)
+            .iter()
+            .map(|batch| batch.iter().map(|f| f.size).collect())
+            .collect();
+        assert_eq!(
+            sizes_read,
+            [
+                vec![half, half],
+                vec![large],
+                vec![1, 1, half, half - 3, large]
+            ]
+        );
+        for batch in &sizes_read {
+            let all_but_last: u64 = batch[..batch.len() - 1].iter().sum();
+            assert!(all_but_last < READ_BATCH_BYTES);
+        }
+    }
 }
