@@ -380,8 +380,26 @@ impl Reporter {
     }
 }
 
+/// Marks, in the index folder, that the hint to run `dossier serve` was given.
+const SERVE_HINT_GIVEN: &str = ".dossier-serve-hint";
+
+/// Whether the hint to run `dossier serve` is to be given now: once for an index (and every
+/// time if the index folder cannot remember it).
+fn serve_hint_not_given_yet(index_dir: &Path) -> bool {
+    let marked = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(index_dir.join(SERVE_HINT_GIVEN));
+    !matches!(marked, Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists)
+}
+
 impl Report for Reporter {
     fn notice(&self, notice: Notice<'_>) {
+        if matches!(notice, Notice::SlowCorpusCheck { .. })
+            && !serve_hint_not_given_yet(&self.index_dir)
+        {
+            return;
+        }
         for line in printer::notes::notice_lines(&notice, &self.corpus, &self.index_dir) {
             eprintln!("dossier: {line}");
         }
