@@ -29,6 +29,7 @@ const NOT_FOUND: u8 = 1;
 const ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    return_freed_memory();
     let cli = Cli::parse();
     let index_dir = cli.command.index_dir().map(Path::to_path_buf);
     catch_panic_messages();
@@ -45,6 +46,24 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// Large blocks (the indexer's memory arenas, a document's text) are mapped on their own
+/// and unmapped when freed. glibc otherwise raises that threshold to the largest block freed
+/// so far, after which such blocks come from its heaps, whose freed memory it keeps: the
+/// process's memory then grew with the corpus through the indexing threads' heaps, beyond
+/// the writer's budget.
+fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets allocator parameters; called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, MAPPED_FROM_BYTES);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 4 * MAPPED_FROM_BYTES);
+    }
+}
+
+/// Blocks of this many bytes or more are mapped on their own; smaller ones come from the heaps.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const MAPPED_FROM_BYTES: i32 = 256 * 1024;
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
@@ -361,8 +380,26 @@ impl Reporter {
     }
 }
 
+/// Marks, in the index folder, that the hint to run `dossier serve` was given.
+const SERVE_HINT_GIVEN: &str = ".dossier-serve-hint";
+
+/// Whether the hint to run `dossier serve` is to be given now: once for an index (and every
+/// time if the index folder cannot remember it).
+fn serve_hint_not_given_yet(index_dir: &Path) -> bool {
+    let marked = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(index_dir.join(SERVE_HINT_GIVEN));
+    !matches!(marked, Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists)
+}
+
 impl Report for Reporter {
     fn notice(&self, notice: Notice<'_>) {
+        if matches!(notice, Notice::SlowCorpusCheck { .. })
+            && !serve_hint_not_given_yet(&self.index_dir)
+        {
+            return;
+        }
         for line in printer::notes::notice_lines(&notice, &self.corpus, &self.index_dir) {
             eprintln!("dossier: {line}");
         }

@@ -1,20 +1,17 @@
 //! The corpus as the indexer sees it: its documents in path order with their IDs, sizes,
 //! times and dates, and the entries it cannot index, with the reason.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::corpus::ids::id_for;
 use crate::corpus::metadata::{METADATA_FILE, Metadata, read_metadata};
-use crate::corpus::walk::{Entry, Kind, mtime_nanos, walk};
+use crate::corpus::walk::{Entry, Kind, mtime_nanos, visit};
 use crate::error::{Error, Result};
 use crate::extract::Format;
 use crate::text::language::Language;
-
-/// The size and modification time of each file a fingerprint covered, by its path
-/// relative to the corpus: what the walk of an update would otherwise look up again.
-pub type Stats = HashMap<PathBuf, (u64, i64)>;
 
 /// A file of the corpus that is a document candidate, as seen by the walk (not yet read).
 #[derive(Clone, Debug)]
@@ -62,9 +59,11 @@ pub struct CorpusListing {
 
 /// Lists the documents of the corpus in `root` in path order (see [`walk`] for what is
 /// passed over; links are reported, never followed, so the listing never leaves the
-/// corpus). A file's size and time are taken from `known` (the fingerprint's, a moment
-/// ago) when it has them.
-pub fn list(root: &Path, index_dir: &Path, known: &Stats) -> Result<CorpusListing> {
+/// corpus).
+///
+/// The listing is the one thing an update holds for every file of the corpus: each entry
+/// is made into a [`CorpusFile`] as the walk finds it, and nothing else of the walk is kept.
+pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
     let metadata = std::fs::metadata(root).map_err(|e| Error::Corpus {
         path: root.to_path_buf(),
         reason: e.to_string(),
@@ -77,76 +76,23 @@ pub fn list(root: &Path, index_dir: &Path, known: &Stats) -> Result<CorpusListin
     }
     let index_dir = index_dir.canonicalize().ok();
     let canonical_root = root.canonicalize().ok();
-    let mut listing = CorpusListing::default();
-    let mut metadata_files = Vec::new();
-    let not_a_folder = |entry: &Entry| !matches!(entry.kind, Kind::Folder);
-    for entry in walk(root, index_dir.as_deref(), &not_a_folder) {
-        let rel_path = slash_separated(&entry.rel);
-        let (file_type, dir_entry) = match entry.kind {
-            Kind::Folder => continue,
-            Kind::Unreadable(error) => {
-                listing.skipped.push(Skipped {
-                    path: rel_path,
-                    reason: walk_problem(&error),
-                });
-                continue;
+    let found = Mutex::new((CorpusListing::default(), Vec::new()));
+    visit(root, index_dir.as_deref(), &|entry: Entry| {
+        let listed = list_entry(root, canonical_root.as_deref(), entry);
+        let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
+        let (listing, metadata_files) = &mut *found;
+        match listed {
+            Listed::Nothing => {}
+            Listed::Ignored => listing.ignored += 1,
+            Listed::Metadata(rel) => {
+                metadata_files.push(rel);
+                listing.ignored += 1;
             }
-            Kind::Other(file_type, dir_entry) => (file_type, dir_entry),
-        };
-        let path = root.join(&entry.rel);
-        let format = Format::of(&entry.rel);
-        let document_name = format.is_some();
-        if file_type.is_symlink() {
-            match link_problem(canonical_root.as_deref(), &path, document_name) {
-                Some(reason) => listing.skipped.push(Skipped {
-                    path: rel_path,
-                    reason: reason.to_string(),
-                }),
-                None => listing.ignored += 1,
-            }
-            continue;
+            Listed::Skipped(skipped) => listing.skipped.push(skipped),
+            Listed::Document(file) => listing.files.push(file),
         }
-        if !document_name {
-            if file_type.is_file() && dir_entry.file_name() == METADATA_FILE {
-                metadata_files.push(entry.rel);
-            }
-            listing.ignored += 1;
-            continue;
-        }
-        if !file_type.is_file() {
-            listing.skipped.push(Skipped {
-                path: rel_path,
-                reason: "not a regular file".to_string(),
-            });
-            continue;
-        }
-        let (size, mtime) = match known.get(&entry.rel) {
-            Some(&stat) => stat,
-            None => match dir_entry.metadata() {
-                Ok(metadata) => (metadata.len(), mtime_nanos(&metadata)),
-                Err(error) => {
-                    listing.skipped.push(Skipped {
-                        path: rel_path,
-                        reason: walk_problem(&error),
-                    });
-                    continue;
-                }
-            },
-        };
-        let Some(format) = format else { continue };
-        listing.files.push(CorpusFile {
-            format,
-            path,
-            id: String::new(),
-            path_is_exact: entry.rel.to_str().is_some(),
-            rel_path,
-            size,
-            mtime,
-            date: mtime.div_euclid(1_000_000_000),
-            dated_by_metadata: false,
-            language: None,
-        });
-    }
+    });
+    let (mut listing, metadata_files) = found.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut metadata = Metadata::new();
     for rel in metadata_files {
         let folder = slash_separated(rel.parent().unwrap_or(Path::new("")));
@@ -173,6 +119,74 @@ pub fn list(root: &Path, index_dir: &Path, known: &Stats) -> Result<CorpusListin
     listing.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     assign_ids(&mut listing);
     Ok(listing)
+}
+
+/// What one entry of the walk adds to the listing.
+enum Listed {
+    Nothing,
+    Ignored,
+    /// A `metadata.tsv`, by its path relative to the corpus.
+    Metadata(PathBuf),
+    Skipped(Skipped),
+    Document(CorpusFile),
+}
+
+fn list_entry(root: &Path, canonical_root: Option<&Path>, entry: Entry) -> Listed {
+    let rel_path = slash_separated(&entry.rel);
+    let (file_type, dir_entry) = match entry.kind {
+        Kind::Folder => return Listed::Nothing,
+        Kind::Unreadable(error) => {
+            return Listed::Skipped(Skipped {
+                path: rel_path,
+                reason: walk_problem(&error),
+            });
+        }
+        Kind::Other(file_type, dir_entry) => (file_type, dir_entry),
+    };
+    let path = root.join(&entry.rel);
+    let format = Format::of(&entry.rel);
+    if file_type.is_symlink() {
+        return match link_problem(canonical_root, &path, format.is_some()) {
+            Some(reason) => Listed::Skipped(Skipped {
+                path: rel_path,
+                reason: reason.to_string(),
+            }),
+            None => Listed::Ignored,
+        };
+    }
+    let Some(format) = format else {
+        if file_type.is_file() && dir_entry.file_name() == METADATA_FILE {
+            return Listed::Metadata(entry.rel);
+        }
+        return Listed::Ignored;
+    };
+    if !file_type.is_file() {
+        return Listed::Skipped(Skipped {
+            path: rel_path,
+            reason: "not a regular file".to_string(),
+        });
+    }
+    let (size, mtime) = match dir_entry.metadata() {
+        Ok(metadata) => (metadata.len(), mtime_nanos(&metadata)),
+        Err(error) => {
+            return Listed::Skipped(Skipped {
+                path: rel_path,
+                reason: walk_problem(&error),
+            });
+        }
+    };
+    Listed::Document(CorpusFile {
+        format,
+        path,
+        id: String::new(),
+        path_is_exact: entry.rel.to_str().is_some(),
+        rel_path,
+        size,
+        mtime,
+        date: mtime.div_euclid(1_000_000_000),
+        dated_by_metadata: false,
+        language: None,
+    })
 }
 
 /// Why a link is reported, if it is. Links are never followed. One that points inside the
@@ -221,26 +235,35 @@ fn slash_separated(rel: &Path) -> String {
 /// by their path with extension, which is unique; a file whose every name is taken (possible
 /// only for names that are not UTF-8) is skipped.
 fn assign_ids(listing: &mut CorpusListing) {
-    let mut taken: HashMap<String, usize> = HashMap::new();
-    let mut clashing = Vec::new();
-    for (i, file) in listing.files.iter_mut().enumerate() {
-        let id = id_for(&file.rel_path);
-        if taken.contains_key(&id) {
-            clashing.push(i);
-        } else {
-            taken.insert(id.clone(), i);
-            file.id = id;
+    let mut ids: Vec<String> = listing
+        .files
+        .iter()
+        .map(|file| id_for(&file.rel_path))
+        .collect();
+    let mut by_path = Vec::new();
+    let mut unnamed = Vec::new();
+    {
+        // Borrowed, not copied: the listing is what an update holds for every file.
+        let mut taken: HashSet<&str> = HashSet::with_capacity(ids.len());
+        let clashing: Vec<usize> = ids
+            .iter()
+            .enumerate()
+            .filter(|(_, id)| !taken.insert(id.as_str()))
+            .map(|(i, _)| i)
+            .collect();
+        for i in clashing {
+            if taken.insert(listing.files[i].rel_path.as_str()) {
+                by_path.push(i);
+            } else {
+                unnamed.push(i);
+            }
         }
     }
-    let mut unnamed = Vec::new();
-    for i in clashing {
-        let rel_path = listing.files[i].rel_path.clone();
-        if taken.contains_key(&rel_path) {
-            unnamed.push(i);
-        } else {
-            taken.insert(rel_path.clone(), i);
-            listing.files[i].id = rel_path;
-        }
+    for i in by_path {
+        ids[i] = listing.files[i].rel_path.clone();
+    }
+    for (file, id) in listing.files.iter_mut().zip(ids) {
+        file.id = id;
     }
     for i in unnamed.into_iter().rev() {
         let file = listing.files.remove(i);

@@ -11,5 +11,5 @@ pub mod metadata;
 pub mod walk;
 
 pub use ids::id_for;
-pub use listing::{CorpusFile, CorpusListing, Skipped, Stats, list};
+pub use listing::{CorpusFile, CorpusListing, Skipped, list};
 pub use walk::{is_hidden, is_looked_at, mtime_nanos};

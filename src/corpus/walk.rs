@@ -6,11 +6,14 @@
 //!
 //! The indexer's listing, the freshness fingerprint and the watcher all walk through
 //! [`walk`], so that all three agree on what is in the corpus. Subfolders are listed in
-//! parallel; nothing is sorted here.
+//! parallel; nothing is sorted here. [`visit`] hands each entry over as it is found and
+//! keeps none: what it holds at a time is the listing of the folders being read, whatever
+//! the size of the corpus.
 
 use std::ffi::OsStr;
 use std::fs::{DirEntry, FileType};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
@@ -44,29 +47,30 @@ pub fn walk(
     index_dir: Option<&Path>,
     wanted: &(dyn Fn(&Entry) -> bool + Sync),
 ) -> Vec<Entry> {
-    walk_folder(top, Path::new(""), index_dir, wanted)
+    let found = Mutex::new(Vec::new());
+    visit(top, index_dir, &|entry| {
+        if wanted(&entry) {
+            found.lock().unwrap_or_else(|e| e.into_inner()).push(entry);
+        }
+    });
+    found.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
-fn walk_folder(
-    dir: &Path,
-    rel: &Path,
-    index_dir: Option<&Path>,
-    wanted: &(dyn Fn(&Entry) -> bool + Sync),
-) -> Vec<Entry> {
-    let mut found = Vec::new();
-    let mut keep = |entry: Entry| {
-        if wanted(&entry) {
-            found.push(entry);
-        }
-    };
+/// Hands every entry under `top` that the rules keep to `each` as the walk finds it, from
+/// several threads at once (see [`walk`] for the rules).
+pub fn visit(top: &Path, index_dir: Option<&Path>, each: &(dyn Fn(Entry) + Sync)) {
+    visit_folder(top, Path::new(""), index_dir, each)
+}
+
+fn visit_folder(dir: &Path, rel: &Path, index_dir: Option<&Path>, each: &(dyn Fn(Entry) + Sync)) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(error) => {
-            keep(Entry {
+            each(Entry {
                 rel: rel.to_path_buf(),
                 kind: Kind::Unreadable(error),
             });
-            return found;
+            return;
         }
     };
     let mut folders = Vec::new();
@@ -74,7 +78,7 @@ fn walk_folder(
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                keep(Entry {
+                each(Entry {
                     rel: rel.to_path_buf(),
                     kind: Kind::Unreadable(error),
                 });
@@ -90,18 +94,18 @@ fn walk_folder(
             Ok(kind) if kind.is_dir() => {
                 let path = entry.path();
                 if !is_index_folder(&path, index_dir) {
-                    keep(Entry {
+                    each(Entry {
                         rel: rel.clone(),
                         kind: Kind::Folder,
                     });
                     folders.push((path, rel));
                 }
             }
-            Ok(kind) => keep(Entry {
+            Ok(kind) => each(Entry {
                 rel,
                 kind: Kind::Other(kind, entry),
             }),
-            Err(error) => keep(Entry {
+            Err(error) => each(Entry {
                 rel,
                 kind: Kind::Unreadable(error),
             }),
@@ -109,19 +113,15 @@ fn walk_folder(
     }
     // In parallel only when there is something to share: a corpus without subfolders (most
     // small dossiers) then never starts the thread pool.
-    let nested: Vec<Vec<Entry>> = if folders.len() > 1 {
+    if folders.len() > 1 {
         folders
             .par_iter()
-            .map(|(path, rel)| walk_folder(path, rel, index_dir, wanted))
-            .collect()
+            .for_each(|(path, rel)| visit_folder(path, rel, index_dir, each));
     } else {
-        folders
-            .iter()
-            .map(|(path, rel)| walk_folder(path, rel, index_dir, wanted))
-            .collect()
-    };
-    found.extend(nested.into_iter().flatten());
-    found
+        for (path, rel) in &folders {
+            visit_folder(path, rel, index_dir, each);
+        }
+    }
 }
 
 /// Whether a file or folder is hidden (`.git`, `.dossier-variants`): passed over.

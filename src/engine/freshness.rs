@@ -6,8 +6,10 @@
 //! the work done again. If there is no index, or one written by an older dossier, it is
 //! built first. If another process is updating it, the last commit is used.
 
+use std::time::Instant;
+
 use crate::engine::watcher::{self, Answer, Question};
-use crate::engine::{Engine, Notice, Report};
+use crate::engine::{Engine, Notice, Report, SLOW_CORPUS_CHECK};
 use crate::error::{Error, Result};
 use crate::index::DossierIndex;
 use crate::index::lock::UpdateLock;
@@ -91,7 +93,15 @@ fn confirm_current(
     if watcher.is_some_and(|answer| answer.vouches_for(recorded)) {
         return Ok(None);
     }
+    let started = Instant::now();
     let check = update::pending_changes(index, &engine.corpus)?;
+    let took = started.elapsed();
+    if watcher.is_none() && took >= SLOW_CORPUS_CHECK {
+        report.notice(Notice::SlowCorpusCheck {
+            files: check.files,
+            took,
+        });
+    }
     let changes = check.changes;
     if changes.is_empty() {
         tell_watcher_current(engine, watcher, check.current_with);

@@ -45,7 +45,16 @@ pub enum Notice<'a> {
     AnsweringFromLastCommit { holder: Option<u32> },
     /// An update ran (whether asked for or needed by a search).
     Indexed(&'a IndexSummary),
+    /// Checking the corpus for changes took [`SLOW_CORPUS_CHECK`] or longer, with no
+    /// `dossier serve` to answer for it: a front end may say how to avoid it.
+    SlowCorpusCheck {
+        files: usize,
+        took: std::time::Duration,
+    },
 }
+
+/// A corpus check that takes this long is worth avoiding (it stats every file).
+pub const SLOW_CORPUS_CHECK: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Where the engine reports progress and notices; `()` drops them.
 pub trait Report: Progress {
@@ -406,6 +415,7 @@ mod tests {
                     removed,
                 } => format!("changed {new_or_modified}/{removed}"),
                 Notice::AnsweringFromLastCommit { .. } => "last commit".to_string(),
+                Notice::SlowCorpusCheck { .. } => "slow check".to_string(),
                 Notice::Indexed(summary) => format!(
                     "indexed {}+ {}~ {}-",
                     summary.added, summary.updated, summary.removed

@@ -250,10 +250,12 @@ impl DossierIndex {
             .map_err(|e| self.error(e))
     }
 
-    /// Every document's ID and stored state, read from fast fields (no text is loaded).
+    /// Every document's ID and stored state, read from fast fields (no text is loaded): the
+    /// one thing an update or a corpus check holds per document of the index.
     pub fn stored_states(&self) -> Result<HashMap<String, StoredState>> {
         let searcher = self.reader()?.searcher();
-        let mut states = HashMap::new();
+        // Sized once: growing it would hold the old table and the new at once.
+        let mut states = HashMap::with_capacity(searcher.num_docs() as usize);
         for segment in searcher.segment_readers() {
             let fast = segment.fast_fields();
             let ids = fast
@@ -276,10 +278,14 @@ impl DossierIndex {
                 id_of_ord.push(String::from_utf8_lossy(stream.key()).into_owned());
             }
             for doc in segment.doc_ids_alive() {
+                // Moved out, not copied: an ID is alive once, and the map holds every ID of
+                // the index.
                 let Some(id) = ids
                     .ords()
                     .first(doc)
-                    .and_then(|ord| id_of_ord.get(ord as usize))
+                    .and_then(|ord| id_of_ord.get_mut(ord as usize))
+                    .map(std::mem::take)
+                    .filter(|id| !id.is_empty())
                 else {
                     continue;
                 };
@@ -290,7 +296,7 @@ impl DossierIndex {
                     date: dates.first(doc).unwrap_or_default(),
                     language: Language::from_number(languages.first(doc).unwrap_or_default()),
                 };
-                states.insert(id.clone(), state);
+                states.insert(id, state);
             }
         }
         Ok(states)
@@ -381,4 +387,34 @@ fn file_name(path: &Path) -> String {
         || path.display().to_string(),
         |name| name.to_string_lossy().into_owned(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A search's memory does not grow with the documents it reads: no store block is kept.
+    #[test]
+    fn a_search_keeps_no_store_block_in_memory() {
+        let folder = tempfile::tempdir().unwrap();
+        let index = DossierIndex::create(folder.path()).unwrap();
+        let mut writer = index.index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for n in 0..3 {
+            let mut document = TantivyDocument::new();
+            document.add_text(index.fields.id, format!("doc{n}"));
+            writer.add_document(document).unwrap();
+        }
+        writer.commit().unwrap();
+        let index = DossierIndex::open(folder.path()).unwrap();
+        let searcher = index.searcher().unwrap();
+        for _ in 0..2 {
+            for n in 0..3 {
+                assert!(index.document(&format!("doc{n}")).unwrap().is_some());
+            }
+        }
+        let stats = searcher.doc_store_cache_stats();
+        assert_eq!(stats.num_entries, 0);
+        assert_eq!(stats.cache_hits, 0);
+        assert!(stats.cache_misses >= 6, "{stats:?}");
+    }
 }

@@ -27,6 +27,12 @@ pub fn notice_lines(notice: &Notice, corpus: &Path, index_dir: &Path) -> Vec<Str
             crate::error::holder_name(*holder)
         )],
         Notice::Indexed(summary) => summary_lines(summary, corpus, index_dir),
+        Notice::SlowCorpusCheck { files, took } => vec![format!(
+            "checking the {files} files of {corpus_name} for changes took {:.1} s of this \
+             search; run `dossier serve` (or `dossier watch`) on this corpus in another \
+             terminal and searches skip that check (said once for this index)",
+            took.as_secs_f64()
+        )],
     }
 }
 
@@ -113,4 +119,21 @@ pub fn quote_remark(results: &QuoteResults) -> Option<String> {
     Some(format!(
         "the quotation is not in the dossier verbatim{nearest}"
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slow_corpus_check_says_what_it_cost_and_how_to_avoid_it() {
+        let notice = Notice::SlowCorpusCheck {
+            files: 917_840,
+            took: std::time::Duration::from_millis(2_340),
+        };
+        let lines = notice_lines(&notice, Path::new("leak"), Path::new("leak/index"));
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].starts_with("checking the 917840 files of leak for changes took 2.3 s"));
+        assert!(lines[0].contains("`dossier serve`"), "{}", lines[0]);
+    }
 }

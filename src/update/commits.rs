@@ -4,10 +4,18 @@
 //! last commit did not publish. A run commits at its end, and on the way whenever the rule
 //! in [`commit_due`] says so: after some time, after some text, or (for tests) after some
 //! documents. Every commit records the schema version in its payload.
+//!
+//! The writer's memory does not grow with the corpus: its indexing threads share one fixed
+//! budget ([`WRITER_MEMORY`]) however many cores there are, each flushing a segment when
+//! its share is full; the text handed to it and not yet indexed is bounded by
+//! [`COMMIT_EVERY_TEXT_BYTES`]; segments are merged one merge at a time
+//! ([`MERGE_THREADS`]), each merge streaming its segments from disk, by tantivy's log merge
+//! policy, which merges segments of about the same size, [`MERGE_AT_SEGMENTS`] at a time.
 
 use std::time::{Duration, Instant};
 
 use tantivy::IndexWriter;
+use tantivy::indexer::{IndexWriterOptions, LogMergePolicy};
 
 use super::UpdateOptions;
 use crate::error::Result;
@@ -25,8 +33,18 @@ pub(super) const COMMIT_EVERY: Duration = Duration::from_secs(60);
 /// it, looking its dictionary up).
 const COMMIT_EVERY_TEXT_BYTES: usize = 192 * 1024 * 1024;
 
-/// Memory for tantivy's indexing threads, per thread.
-const WRITER_MEMORY_PER_THREAD: usize = 96 * 1024 * 1024;
+/// Memory for tantivy's indexing threads, all together, whatever their number.
+pub(super) const WRITER_MEMORY: usize = 128 * 1024 * 1024;
+
+/// The most indexing threads: more cores would only cut the budget into smaller segments.
+const MAX_INDEXING_THREADS: usize = 4;
+
+/// Merges run one at a time: each holds its own buffers, and several at once (tantivy's
+/// default is four) add up on a large index while buying nothing on two cores.
+pub(super) const MERGE_THREADS: usize = 1;
+
+/// The merge policy merges this many segments of about the same size at once.
+pub(super) const MERGE_AT_SEGMENTS: usize = 8;
 
 /// Counts what the writer holds that no commit has published yet.
 pub(super) struct PendingCommit<'a> {
@@ -76,16 +94,46 @@ fn commit_due(
             .is_some_and(|every| changed >= every.max(1))
 }
 
-/// A writer for an update, with at most four indexing threads.
+/// How the writer of an update is set up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct WriterSettings {
+    pub indexing_threads: usize,
+    pub memory_per_thread: usize,
+    pub merge_threads: usize,
+}
+
+/// The writer's settings on a machine of `cores` cores.
+pub(super) fn writer_settings(cores: usize) -> WriterSettings {
+    let indexing_threads = cores.clamp(1, MAX_INDEXING_THREADS);
+    WriterSettings {
+        indexing_threads,
+        memory_per_thread: WRITER_MEMORY / indexing_threads,
+        merge_threads: MERGE_THREADS,
+    }
+}
+
+/// The merge policy of an update's writer.
+pub(super) fn merge_policy() -> LogMergePolicy {
+    let mut policy = LogMergePolicy::default();
+    policy.set_min_num_segments(MERGE_AT_SEGMENTS);
+    policy
+}
+
+/// A writer for an update, within [`WRITER_MEMORY`] on any machine.
 pub(super) fn writer(index: &DossierIndex) -> Result<IndexWriter> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 4);
-    index
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let settings = writer_settings(cores);
+    let options = IndexWriterOptions::builder()
+        .num_worker_threads(settings.indexing_threads)
+        .memory_budget_per_thread(settings.memory_per_thread)
+        .num_merge_threads(settings.merge_threads)
+        .build();
+    let writer = index
         .index
-        .writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)
-        .map_err(|e| index.error(e))
+        .writer_with_options(options)
+        .map_err(|e| index.error(e))?;
+    writer.set_merge_policy(Box::new(merge_policy()));
+    Ok(writer)
 }
 
 /// Publishes what the writer holds, with the schema version in the commit's payload.
@@ -156,6 +204,43 @@ mod tests {
         };
         assert!(!commit_due(&every_zero, Duration::ZERO, 0, 0));
         assert!(commit_due(&every_zero, Duration::ZERO, 1, 0));
+    }
+
+    /// The settings that bound an update's memory whatever the corpus and the machine: a
+    /// change that raises one must change this test too.
+    #[test]
+    fn the_writer_stays_within_its_budget_on_any_machine() {
+        const MIB: usize = 1024 * 1024;
+        const { assert!(WRITER_MEMORY <= 128 * MIB) };
+        const { assert!(COMMIT_EVERY_TEXT_BYTES <= 192 * MIB) };
+        for cores in [1, 2, 3, 4, 8, 64, 1024] {
+            let settings = writer_settings(cores);
+            assert!(settings.indexing_threads >= 1);
+            assert!(settings.indexing_threads <= cores.max(1));
+            assert!(settings.indexing_threads <= 4, "{cores} cores");
+            assert!(settings.indexing_threads * settings.memory_per_thread <= WRITER_MEMORY);
+            // tantivy refuses less than 15 MB a thread.
+            assert!(settings.memory_per_thread >= 15_000_000);
+            assert_eq!(settings.merge_threads, 1, "{cores} cores");
+        }
+        assert_eq!(writer_settings(2).indexing_threads, 2, "both cores index");
+    }
+
+    #[test]
+    fn an_update_writer_merges_by_the_log_policy_set_here() {
+        let folder = tempfile::tempdir().unwrap();
+        let index = DossierIndex::create(folder.path()).unwrap();
+        let writer = writer(&index).unwrap();
+        let policy = format!("{:?}", writer.get_merge_policy());
+        assert!(policy.starts_with("LogMergePolicy"), "{policy}");
+        assert!(
+            policy.contains(&format!("min_num_segments: {MERGE_AT_SEGMENTS}")),
+            "{policy}"
+        );
+        assert!(
+            policy.contains("max_docs_before_merge: 10000000"),
+            "{policy}"
+        );
     }
 
     #[test]

@@ -5,23 +5,19 @@
 //! Comparing the corpus with the index document by document (`update::plan`) loads every
 //! stored state and parses every `metadata.tsv`; on a corpus of tens of thousands of files
 //! that costs more than the search itself. The fingerprint needs only the walk and one
-//! `stat` per file, done in parallel, so a search on an unchanged corpus pays little for
+//! `stat` per file, done in parallel, folder by folder, so a search on an unchanged corpus pays little for
 //! being sure it is unchanged. Any difference, or no fingerprint at all, sends the caller
 //! to the full comparison, so the fingerprint can make a check cheaper but never wrong.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::corpus::walk::{Entry, Kind, walk};
-use crate::corpus::{self, Stats};
+use crate::corpus::walk::{Entry, Kind, visit};
+use crate::corpus::{self};
 use crate::error::Result;
 use crate::index::side_files::{remove_if_present, write_atomically};
-
-/// Below this many files, they are stat'ed on this thread: starting the thread pool costs
-/// more than a thousand stats.
-const PARALLEL_FROM: usize = 1000;
 
 /// The file in the index folder holding the fingerprint of the corpus it was last brought
 /// up to date with.
@@ -30,81 +26,57 @@ const FINGERPRINT_FILE: &str = "corpus.fingerprint";
 /// The fingerprint of the corpus as it is now: every file the indexer would look at
 /// (documents and `metadata.tsv` files, hidden ones and the index folder passed over as the
 /// indexer does), combined in an order-independent way so the walk need not be sorted.
+///
+/// Each file is hashed as the walk finds it and nothing of it is kept, so taking it holds
+/// only the listings of the folders being read, however many files the corpus has.
 pub struct Fingerprint {
     pub value: u64,
-    files: Vec<Stated>,
+    files: usize,
 }
 
 impl Fingerprint {
     /// Takes the fingerprint of the corpus in `root`, whose index is in `index_dir`.
     pub fn take(root: &Path, index_dir: &Path) -> Result<Fingerprint> {
-        let files = stat_all(root, index_dir);
+        let index_dir = index_dir.canonicalize().ok();
+        let sum = AtomicU64::new(0);
+        let files = AtomicUsize::new(0);
+        visit(root, index_dir.as_deref(), &|entry: Entry| {
+            let stat = match &entry.kind {
+                Kind::Folder => return,
+                Kind::Other(..) if !corpus::is_looked_at(&entry.rel) => return,
+                // Through the folder's listing, by name, not by the whole path again.
+                Kind::Other(_, dir_entry) => dir_entry
+                    .metadata()
+                    .ok()
+                    .map(|m| (m.len(), corpus::mtime_nanos(&m))),
+                Kind::Unreadable(_) => None,
+            };
+            sum.fetch_add(hash(&entry.rel, stat), Ordering::Relaxed);
+            files.fetch_add(1, Ordering::Relaxed);
+        });
+        let files = files.into_inner();
         Ok(Fingerprint {
-            value: combine(&files),
+            value: sum.into_inner() ^ files as u64,
             files,
         })
     }
 
     /// How many files the fingerprint covers.
     pub fn file_count(&self) -> usize {
-        self.files.len()
-    }
-
-    /// What the fingerprint was taken from. (Only on demand: a search that finds the
-    /// fingerprint unchanged needs none of it.)
-    pub fn into_stats(self) -> Stats {
         self.files
-            .into_iter()
-            .filter_map(|file| Some((file.rel, file.stat?)))
-            .collect()
     }
 }
 
-/// A file the fingerprint covers, by its path relative to the corpus, with its size and
-/// modification time; `None` for what could not be read, which counts by its path alone.
-struct Stated {
-    rel: PathBuf,
-    stat: Option<(u64, i64)>,
-}
-
-fn stat_all(root: &Path, index_dir: &Path) -> Vec<Stated> {
-    let index_dir = index_dir.canonicalize().ok();
-    let looked_at = |entry: &Entry| match entry.kind {
-        Kind::Folder => false,
-        Kind::Other(..) => corpus::is_looked_at(&entry.rel),
-        Kind::Unreadable(_) => true,
-    };
-    let files = walk(root, index_dir.as_deref(), &looked_at);
-    let stat = |entry: Entry| Stated {
-        // Through the folder's listing, by name, not by the whole path again.
-        stat: match entry.kind {
-            Kind::Other(_, dir_entry) => dir_entry
-                .metadata()
-                .ok()
-                .map(|m| (m.len(), corpus::mtime_nanos(&m))),
-            _ => None,
-        },
-        rel: entry.rel,
-    };
-    if files.len() < PARALLEL_FROM {
-        files.into_iter().map(stat).collect()
-    } else {
-        files.into_par_iter().map(stat).collect()
-    }
-}
-
-fn combine(files: &[Stated]) -> u64 {
-    let hash = |file: &Stated| {
-        let (size, mtime) = file.stat.map_or((u64::MAX, 0), |(size, mtime)| {
-            (size, u128::try_from(mtime).unwrap_or(0))
-        });
-        let mut key = file.rel.as_os_str().as_encoded_bytes().to_vec();
-        key.extend_from_slice(&size.to_le_bytes());
-        key.extend_from_slice(&mtime.to_le_bytes());
-        xxh3_64(&key)
-    };
-    let fingerprint = files.iter().map(hash).fold(0, u64::wrapping_add);
-    fingerprint ^ files.len() as u64
+/// One file's share of the fingerprint: its path relative to the corpus with its size and
+/// modification time, or `None` for what could not be read, which counts by its path alone.
+fn hash(rel: &Path, stat: Option<(u64, i64)>) -> u64 {
+    let (size, mtime) = stat.map_or((u64::MAX, 0), |(size, mtime)| {
+        (size, u128::try_from(mtime).unwrap_or(0))
+    });
+    let mut key = rel.as_os_str().as_encoded_bytes().to_vec();
+    key.extend_from_slice(&size.to_le_bytes());
+    key.extend_from_slice(&mtime.to_le_bytes());
+    xxh3_64(&key)
 }
 
 /// The fingerprint recorded with the last complete update, if any.
@@ -175,7 +147,7 @@ mod tests {
         let index = corpus.path().join("index");
         for folder in ["a", "b"] {
             std::fs::create_dir(corpus.path().join(folder)).unwrap();
-            for n in 0..PARALLEL_FROM / 2 + 100 {
+            for n in 0..600 {
                 std::fs::write(corpus.path().join(format!("{folder}/{n}.txt")), "x").unwrap();
             }
         }

@@ -36,7 +36,7 @@ use serde::Serialize;
 use tantivy::Term;
 
 use crate::corpus::ids::INNER_SEPARATOR;
-use crate::corpus::{self, Skipped};
+use crate::corpus::{self, CorpusFile, CorpusListing, Skipped};
 use crate::error::Result;
 use crate::extract::ReadSettings;
 use crate::index::lock::UpdateLock;
@@ -51,6 +51,50 @@ use skipped::SkippedRecord;
 
 /// Files are read and decoded in parallel, this many at a time, then handed to the writer.
 const READ_BATCH: usize = 256;
+
+/// A batch also ends once its files hold this many bytes, so that it holds at most that
+/// much and one file more: the texts of a batch are all held at once.
+const READ_BATCH_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The files an update reads, in path order, in batches of at most [`READ_BATCH`] files and
+/// [`READ_BATCH_BYTES`] bytes; those read are let go, and the list's own memory with them
+/// as it halves: the list is the one thing an update holds for every file of the corpus
+/// while the writer fills its budget.
+struct FilesToRead {
+    /// Reversed: the next file is the last.
+    reversed: Vec<CorpusFile>,
+}
+
+impl FilesToRead {
+    fn new(mut files: Vec<CorpusFile>) -> FilesToRead {
+        files.reverse();
+        FilesToRead { reversed: files }
+    }
+
+    fn next_batch(&mut self) -> Option<Vec<CorpusFile>> {
+        if self.reversed.is_empty() {
+            return None;
+        }
+        let mut bytes = 0;
+        let taken = self
+            .reversed
+            .iter()
+            .rev()
+            .take(READ_BATCH)
+            .take_while(|file| {
+                let room = bytes < READ_BATCH_BYTES;
+                bytes += file.size;
+                room
+            })
+            .count();
+        let mut batch = self.reversed.split_off(self.reversed.len() - taken);
+        batch.reverse();
+        if self.reversed.capacity() > 2 * self.reversed.len() {
+            self.reversed.shrink_to_fit();
+        }
+        Some(batch)
+    }
+}
 
 /// How an update runs.
 #[derive(Clone, Debug)]
@@ -155,48 +199,44 @@ pub fn update_with(
     // Taken before anything is read, so a file changed during the run makes it stale.
     let taken = Fingerprint::take(corpus_dir, index_dir)?;
     let fingerprint = taken.value;
-    let listing = corpus::list(corpus_dir, index_dir, &taken.into_stats())?;
+    let listing = corpus::list(corpus_dir, index_dir)?;
     let (index, rebuilt_outdated) = open_for_update(index_dir, options.rebuild)?;
     let rebuild = options.rebuild || rebuilt_outdated.is_some();
     let mut writer = writer(&index)?;
     fingerprint::forget(index_dir)?;
+    // The listing's files are moved into the plan: no second copy of them is held while the
+    // writer fills its budget.
+    let CorpusListing {
+        files,
+        ignored,
+        skipped: not_walked,
+    } = listing;
     let mut changes = if rebuild {
         writer.delete_all_documents().map_err(|e| index.error(e))?;
         Changes {
-            to_read: listing.files.clone(),
+            to_read: files,
             ..Changes::default()
         }
     } else {
-        plan::plan_with(&index, &listing, options.retry_skipped)?
+        plan::plan_with(&index, files, options.retry_skipped)?
     };
 
     let mut summary = IndexSummary {
         unchanged: changes.unchanged,
-        ignored: listing.ignored,
-        skipped: listing.skipped.clone(),
+        ignored,
+        skipped: not_walked,
         rebuilt_outdated,
         ..IndexSummary::default()
     };
-    summary.skipped.append(&mut changes.still_skipped);
-    let mut skipped_records: Vec<SkippedRecord> = summary
+    // Skipped before and unchanged since (or inside a file unchanged since): remembered again
+    // as they were.
+    let mut skipped_records = std::mem::take(&mut changes.still_skipped);
+    summary
         .skipped
-        .iter()
-        .filter_map(|skipped| {
-            // A document inside a file is remembered with its file's size and time.
-            let path = skipped
-                .path
-                .split(INNER_SEPARATOR)
-                .next()
-                .unwrap_or_default();
-            let file = listing.files.iter().find(|f| f.rel_path == path)?;
-            Some(SkippedRecord {
-                path: skipped.path.clone(),
-                size: file.size,
-                mtime: file.mtime,
-                reason: skipped.reason.clone(),
-            })
-        })
-        .collect();
+        .extend(skipped_records.iter().map(|record| Skipped {
+            path: record.path.clone(),
+            reason: record.reason.clone(),
+        }));
 
     let mut pending = PendingCommit::new(options);
     for id in &changes.removed {
@@ -208,7 +248,8 @@ pub fn update_with(
     }
 
     progress.begin(changes.to_read.len() as u64);
-    for batch in changes.to_read.chunks(READ_BATCH) {
+    let mut to_read = FilesToRead::new(std::mem::take(&mut changes.to_read));
+    while let Some(batch) = to_read.next_batch() {
         let read: Vec<_> = batch
             .par_iter()
             .map(|file| read_document(file, &options.read))
@@ -290,6 +331,8 @@ pub fn update_with(
         progress.advance(batch.len() as u64);
     }
     progress.finish();
+    // Not held through the last merges.
+    drop(changes);
     commit(&index, &mut writer)?;
     writer.wait_merging_threads().map_err(|e| index.error(e))?;
     // Two walks of the vocabulary, one a core.
@@ -308,4 +351,71 @@ pub fn update_with(
     summary.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Format;
+
+    fn file(n: usize, size: u64) -> CorpusFile {
+        let rel_path = format!("{n:06}.txt");
+        CorpusFile {
+            format: Format::Text,
+            path: rel_path.clone().into(),
+            id: corpus::id_for(&rel_path),
+            rel_path,
+            path_is_exact: true,
+            size,
+            mtime: 0,
+            date: 0,
+            dated_by_metadata: false,
+        }
+    }
+
+    fn batches(files: Vec<CorpusFile>) -> Vec<Vec<CorpusFile>> {
+        let mut to_read = FilesToRead::new(files);
+        let mut batches = Vec::new();
+        while let Some(batch) = to_read.next_batch() {
+            // What was read is let go, and the list's memory with it.
+            assert!(to_read.reversed.capacity() <= 2 * to_read.reversed.len().max(1));
+            batches.push(batch);
+        }
+        batches
+    }
+
+    #[test]
+    fn every_file_is_read_once_in_path_order_a_bounded_batch_at_a_time() {
+        let files: Vec<CorpusFile> = (0..READ_BATCH * 3 + 7).map(|n| file(n, 10)).collect();
+        let batches = batches(files.clone());
+        assert_eq!(batches.len(), 4);
+        assert!(batches.iter().all(|batch| batch.len() <= READ_BATCH));
+        let read: Vec<&str> = batches.iter().flatten().map(|f| f.id.as_str()).collect();
+        let listed: Vec<&str> = files.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(read, listed);
+    }
+
+    #[test]
+    fn a_batch_ends_once_its_files_hold_its_bytes() {
+        let half = READ_BATCH_BYTES / 2;
+        let large = READ_BATCH_BYTES * 2;
+        let sizes = [half, half, large, 1, 1, half, half - 3, large];
+        let files: Vec<CorpusFile> = sizes.iter().enumerate().map(|(n, &s)| file(n, s)).collect();
+        let sizes_read: Vec<Vec<u64>> = batches(files)
+            .iter()
+            .map(|batch| batch.iter().map(|f| f.size).collect())
+            .collect();
+        assert_eq!(
+            sizes_read,
+            [
+                vec![half, half],
+                vec![large],
+                vec![1, 1, half, half - 3, large]
+            ]
+        );
+        for batch in &sizes_read {
+            let all_but_last: u64 = batch[..batch.len() - 1].iter().sum();
+            assert!(all_but_last < READ_BATCH_BYTES);
+        }
+    }
 }

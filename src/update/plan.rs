@@ -12,7 +12,7 @@ use std::path::Path;
 use super::fingerprint::{self, Fingerprint};
 use super::skipped::{self, SkippedRecord};
 use crate::corpus::ids::{self, INNER_SEPARATOR};
-use crate::corpus::{self, CorpusFile, CorpusListing, Skipped};
+use crate::corpus::{self, CorpusFile, CorpusListing};
 use crate::error::Result;
 use crate::index::lock::UpdateLock;
 use crate::index::{DossierIndex, StoredState};
@@ -25,8 +25,8 @@ pub struct Changes {
     /// IDs in the index whose file is gone.
     pub removed: Vec<String>,
     pub unchanged: usize,
-    /// Files skipped before and not changed since.
-    pub still_skipped: Vec<Skipped>,
+    /// Files skipped before and not changed since, as remembered.
+    pub(super) still_skipped: Vec<SkippedRecord>,
     /// What the index holds of the files to read that it holds, by ID.
     pub previous: HashMap<String, StoredState>,
     /// The IDs of the documents inside the files to read that the index holds, by the
@@ -41,22 +41,24 @@ impl Changes {
 }
 
 /// Compares the corpus with the index, reading no file.
-pub fn plan(index: &DossierIndex, listing: &CorpusListing) -> Result<Changes> {
-    plan_with(index, listing, false)
+pub fn plan(index: &DossierIndex, listing: CorpusListing) -> Result<Changes> {
+    plan_with(index, listing.files, false)
 }
 
-/// [`plan`]; with `retry_skipped`, the files skipped before, and those holding documents
-/// skipped before, are read again even if unchanged.
+/// [`plan`] of the corpus's document `files`; with `retry_skipped`, the files skipped
+/// before, and those holding documents skipped before, are read again even if unchanged.
+/// The files to read are moved into the plan, not copied: on a large corpus the listing is
+/// the largest thing an update holds besides the writer.
 pub(super) fn plan_with(
     index: &DossierIndex,
-    listing: &CorpusListing,
+    files: Vec<CorpusFile>,
     retry_skipped: bool,
 ) -> Result<Changes> {
     let remembered = skipped::read(&index.dir);
     Ok(compare(
         index.stored_states()?,
         remembered,
-        listing,
+        files,
         retry_skipped,
     ))
 }
@@ -65,7 +67,7 @@ pub(super) fn plan_with(
 fn compare(
     mut stored: HashMap<String, StoredState>,
     remembered: Vec<SkippedRecord>,
-    listing: &CorpusListing,
+    files: Vec<CorpusFile>,
     retry_skipped: bool,
 ) -> Changes {
     // Documents inside files, and their skipped ones, go with their file.
@@ -97,7 +99,7 @@ fn compare(
     }
     let remembered = remembered_files;
     let mut changes = Changes::default();
-    for file in &listing.files {
+    for file in files {
         match stored.remove(&file.id) {
             Some(state)
                 if state.size == file.size
@@ -108,30 +110,24 @@ fn compare(
             {
                 changes.unchanged += 1;
                 inner.remove(&file.id);
-                for record in remembered_inner.remove(&file.rel_path).unwrap_or_default() {
-                    changes.still_skipped.push(Skipped {
-                        path: record.path,
-                        reason: record.reason,
-                    });
-                }
+                changes
+                    .still_skipped
+                    .extend(remembered_inner.remove(&file.rel_path).unwrap_or_default());
             }
             Some(state) => {
                 changes.previous.insert(file.id.clone(), state);
                 if let Some(ids) = inner.remove(&file.id) {
                     changes.previous_inner.insert(file.id.clone(), ids);
                 }
-                changes.to_read.push(file.clone());
+                changes.to_read.push(file);
             }
             None => match remembered.get(&file.rel_path) {
                 Some(record)
                     if record.size == file.size && record.mtime == file.mtime && !retry_skipped =>
                 {
-                    changes.still_skipped.push(Skipped {
-                        path: record.path.clone(),
-                        reason: record.reason.clone(),
-                    })
+                    changes.still_skipped.push(record.clone())
                 }
-                _ => changes.to_read.push(file.clone()),
+                _ => changes.to_read.push(file),
             },
         }
     }
@@ -192,8 +188,8 @@ pub fn pending_changes(index: &DossierIndex, corpus_dir: &Path) -> Result<Corpus
     // before its first commit, and one that starts (or is killed) during an unlocked
     // comparison could leave a part-built index behind a fingerprint recorded here.
     let lock = UpdateLock::acquire(&index.dir).ok();
-    let listing = corpus::list(corpus_dir, &index.dir, &taken.into_stats())?;
-    let changes = plan(index, &listing)?;
+    let listing = corpus::list(corpus_dir, &index.dir)?;
+    let changes = plan(index, listing)?;
     // Only a shortcut for the next check: an index folder that cannot be written to is
     // still searched, just without it.
     let recorded = changes.is_empty()
@@ -237,11 +233,8 @@ mod tests {
         }
     }
 
-    fn listing(files: Vec<CorpusFile>) -> CorpusListing {
-        CorpusListing {
-            files,
-            ..CorpusListing::default()
-        }
+    fn listing(files: Vec<CorpusFile>) -> Vec<CorpusFile> {
+        files
     }
 
     fn paths(files: &[CorpusFile]) -> Vec<&str> {
@@ -254,7 +247,7 @@ mod tests {
             file("a.txt", 10, 5 * SECOND),
             file("b.md", 20, 6 * SECOND),
         ]);
-        let changes = compare(HashMap::new(), Vec::new(), &corpus, false);
+        let changes = compare(HashMap::new(), Vec::new(), corpus.clone(), false);
         assert_eq!(paths(&changes.to_read), ["a.txt", "b.md"]);
         assert!(changes.previous.is_empty());
         assert_eq!(changes.unchanged, 0);
@@ -266,7 +259,7 @@ mod tests {
     fn a_file_as_the_index_holds_it_is_unchanged() {
         let corpus = listing(vec![file("a.txt", 10, 5 * SECOND)]);
         let stored = HashMap::from([("a".to_string(), state(10, 5 * SECOND, 7))]);
-        let changes = compare(stored, Vec::new(), &corpus, false);
+        let changes = compare(stored, Vec::new(), corpus.clone(), false);
         assert_eq!(changes.unchanged, 1);
         assert!(changes.is_empty());
     }
@@ -278,7 +271,7 @@ mod tests {
             file("new.txt", 3, SECOND),
         ]);
         let stored = HashMap::from([("a".to_string(), state(10, 5 * SECOND, 7))]);
-        let changes = compare(stored, Vec::new(), &corpus, false);
+        let changes = compare(stored, Vec::new(), corpus.clone(), false);
         assert_eq!(paths(&changes.to_read), ["new.txt"]);
         assert_eq!(changes.previous.get("new"), None);
         assert_eq!(changes.unchanged, 1);
@@ -290,7 +283,7 @@ mod tests {
         let before = state(10, 5 * SECOND, 7);
         for now in [file("a.txt", 11, 5 * SECOND), file("a.txt", 10, 9 * SECOND)] {
             let stored = HashMap::from([("a".to_string(), before)]);
-            let changes = compare(stored, Vec::new(), &listing(vec![now]), false);
+            let changes = compare(stored, Vec::new(), listing(vec![now]), false);
             assert_eq!(paths(&changes.to_read), ["a.txt"]);
             assert_eq!(changes.previous.get("a"), Some(&before));
             assert_eq!(changes.unchanged, 0);
@@ -303,7 +296,7 @@ mod tests {
         let before = state(10, 5 * SECOND, 7);
         let stored = HashMap::from([("a".to_string(), before)]);
         let touched = file("a.txt", 10, 5 * SECOND + 1);
-        let changes = compare(stored, Vec::new(), &listing(vec![touched]), false);
+        let changes = compare(stored, Vec::new(), listing(vec![touched]), false);
         assert_eq!(paths(&changes.to_read), ["a.txt"]);
         assert_eq!(
             Outcome::of(changes.previous.get("a"), 7),
@@ -316,7 +309,7 @@ mod tests {
         let stored = HashMap::from([("a".to_string(), state(10, 5 * SECOND, 7))]);
         let mut dated = file("a.txt", 10, 5 * SECOND);
         dated.date = 86_400;
-        let changes = compare(stored, Vec::new(), &listing(vec![dated]), false);
+        let changes = compare(stored, Vec::new(), listing(vec![dated]), false);
         assert_eq!(paths(&changes.to_read), ["a.txt"]);
     }
 
@@ -330,7 +323,7 @@ mod tests {
         let changes = compare(
             stored,
             Vec::new(),
-            &listing(vec![file("a.txt", 10, 5 * SECOND)]),
+            listing(vec![file("a.txt", 10, 5 * SECOND)]),
             false,
         );
         assert_eq!(changes.removed, ["b/gone", "z/gone"]);
@@ -359,7 +352,7 @@ mod tests {
             file("mail.mbox", 11, 5 * SECOND),
             file("kept.zip", 3, SECOND),
         ]);
-        let changes = compare(stored, remembered, &corpus, false);
+        let changes = compare(stored, remembered, corpus.clone(), false);
         assert_eq!(paths(&changes.to_read), ["mail.mbox"]);
         let mut inner = changes.previous_inner["mail"].clone();
         inner.sort();
@@ -396,13 +389,13 @@ mod tests {
             file("plain.txt", 4, SECOND),
             file("scan.png", 5, SECOND),
         ]);
-        let changes = compare(stored.clone(), remembered.clone(), &corpus, true);
+        let changes = compare(stored.clone(), remembered.clone(), corpus.clone(), true);
         assert_eq!(paths(&changes.to_read), ["kept.zip", "scan.png"]);
         assert_eq!(changes.previous_inner["kept"], ["kept//a.txt"]);
         assert_eq!(changes.unchanged, 1);
         assert!(changes.still_skipped.is_empty());
 
-        let changes = compare(stored, remembered, &corpus, false);
+        let changes = compare(stored, remembered, corpus.clone(), false);
         assert!(changes.to_read.is_empty());
         assert_eq!(changes.still_skipped.len(), 2);
     }
@@ -416,7 +409,7 @@ mod tests {
             reason: "empty file".to_string(),
         }];
         let same = listing(vec![file("scan.txt", 40, 3 * SECOND)]);
-        let changes = compare(HashMap::new(), remembered.clone(), &same, false);
+        let changes = compare(HashMap::new(), remembered.clone(), same, false);
         assert!(changes.to_read.is_empty());
         assert!(changes.is_empty());
         let still: Vec<_> = changes
@@ -427,7 +420,7 @@ mod tests {
         assert_eq!(still, [("scan.txt", "empty file")]);
 
         let changed = listing(vec![file("scan.txt", 40, 4 * SECOND)]);
-        let changes = compare(HashMap::new(), remembered, &changed, false);
+        let changes = compare(HashMap::new(), remembered, changed, false);
         assert_eq!(paths(&changes.to_read), ["scan.txt"]);
         assert!(changes.still_skipped.is_empty());
     }
