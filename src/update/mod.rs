@@ -370,6 +370,7 @@ mod tests {
             mtime: 0,
             date: 0,
             dated_by_metadata: false,
+            language: None,
         }
     }
 
