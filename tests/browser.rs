@@ -214,6 +214,17 @@ async fn drive(client: &Client, url: &str) {
     }
     let first_meta = text_of(client, "#results .hit .meta").await;
     assert!(first_meta.contains("score"), "{first_meta}");
+    // The document's language, and passages laid out in their own direction (Arabic from
+    // the right).
+    assert_eq!(text_of(client, "#results .hit .meta .lang").await, "en");
+    assert_eq!(
+        eval(
+            client,
+            "return document.querySelector('#results .passage-text').dir;"
+        )
+        .await,
+        "auto"
+    );
     assert!(
         text_of(client, "#results .passage-foot")
             .await

@@ -246,6 +246,7 @@ function hitItem(hit, q) {
     el("span", null, `score ${hit.score.toFixed(2)}`),
   );
   if (hit.format) meta.append(el("span", null, hit.format));
+  if (hit.lang) meta.append(el("span", "lang", hit.lang));
   item.append(head, meta);
   for (const passage of hit.passages) item.appendChild(passageBlock(hit, passage, q));
   return item;
@@ -258,6 +259,8 @@ function where(passage) {
 function passageBlock(hit, passage, q) {
   const block = el("blockquote", "passage");
   const text = el("p", "passage-text");
+  // Right-to-left text (Arabic, Hebrew) is laid out from its own first strong letter.
+  text.dir = "auto";
   appendMarked(text, passage.text, passage.highlights.map(([start, end], i) => ({
     start, end, tag: "mark", className: "hl", title: passage.highlight_terms[i],
   })));
