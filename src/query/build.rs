@@ -153,6 +153,14 @@ struct Literal {
     label: String,
 }
 
+impl Literal {
+    /// Whether the user wrote it capitalized: a name, whose endings vary and which has
+    /// spellings in other scripts.
+    fn is_name(&self) -> bool {
+        self.text.chars().next().is_some_and(char::is_uppercase)
+    }
+}
+
 /// Builds the queries of a search from what the user typed, with the search's options:
 /// fuzzy words and name variants.
 pub struct QueryBuilder {
@@ -355,7 +363,7 @@ impl QueryBuilder {
             (false, true) if made_fuzzy => self.fuzzy_word(literal)?,
             (false, false) if made_fuzzy => return Err(self.fuzzy_phrase(&literal)),
             (false, true) => {
-                let is_name = literal.text.chars().next().is_some_and(char::is_uppercase);
+                let is_name = literal.is_name();
                 let (literal_text, scope, quoted) =
                     (literal.text.clone(), literal.scope, literal.quoted);
                 let exact_word = literal.exact_words[0].clone();
@@ -595,6 +603,7 @@ impl QueryBuilder {
     /// One word: unquoted, in any inflection and under the other spellings of a name (but
     /// not when excluded); quoted, as written.
     fn word(&mut self, literal: Literal, excluded: bool) -> (Pattern, Box<dyn Query>) {
+        let is_name = literal.is_name();
         let Literal {
             text,
             quoted,
@@ -608,7 +617,6 @@ impl QueryBuilder {
             analyze(&mut self.stemmed, &text)
         };
         if !quoted && !excluded {
-            let is_name = text.chars().next().is_some_and(char::is_uppercase);
             let spellings = self
                 .variant_lookup
                 .as_ref()

@@ -408,37 +408,36 @@ fn day(name: &str, text: Option<&str>) -> Result<Option<i64>, Response> {
     }
 }
 
-fn formats(text: Option<&str>) -> Result<Vec<Format>, Response> {
-    let names = text.unwrap_or("").split(',').map(str::trim);
-    names
+/// The items of a comma-separated parameter, each read by `read`; a 400 saying `why` (given
+/// the item) for the first it cannot read.
+fn comma_list<T>(
+    text: Option<&str>,
+    read: impl Fn(&str) -> Option<T>,
+    why: impl Fn(&str) -> String,
+) -> Result<Vec<T>, Response> {
+    text.unwrap_or("")
+        .split(',')
+        .map(str::trim)
         .filter(|name| !name.is_empty())
-        .map(|name| {
-            Format::named(name).ok_or_else(|| {
-                error(
-                    StatusCode::BAD_REQUEST,
-                    format!(
-                        "type '{name}' is not a format dossier reads: text, pdf, html, email, \
-                         docx, odt, epub, image"
-                    ),
-                )
-            })
-        })
+        .map(|name| read(name).ok_or_else(|| error(StatusCode::BAD_REQUEST, why(name))))
         .collect()
 }
 
+fn formats(text: Option<&str>) -> Result<Vec<Format>, Response> {
+    comma_list(text, Format::named, |name| {
+        format!(
+            "type '{name}' is not a format dossier reads: text, pdf, html, email, docx, odt, \
+             epub, image"
+        )
+    })
+}
+
 fn languages(text: Option<&str>) -> Result<Vec<Language>, Response> {
-    let names = text.unwrap_or("").split(',').map(str::trim);
-    names
-        .filter(|name| !name.is_empty())
-        .map(|name| {
-            Language::from_name(name).ok_or_else(|| {
-                error(
-                    StatusCode::BAD_REQUEST,
-                    format!("lang '{name}' is not a language dossier knows; write its code, such as ru, uk or de"),
-                )
-            })
-        })
-        .collect()
+    comma_list(text, Language::from_name, |name| {
+        format!(
+            "lang '{name}' is not a language dossier knows; write its code, such as ru, uk or de"
+        )
+    })
 }
 
 impl SearchParams {
