@@ -15,7 +15,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use crate::index::schema::{LONGEST_WORD_BYTES, exact_analyzer, stemmed_analyzer};
 use crate::query::stems::{is_irregular, shared_beginning};
 use crate::query::{Pattern, QueryTerm};
-use crate::text::words::word_starts;
+use crate::text::words::{continues_hyphenated_word, rest_of_hyphenated_word, word_starts};
 
 /// One match of one query clause in the text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -286,7 +286,8 @@ fn tokenize_with<'a>(analyzer: &mut TextAnalyzer, text: &'a str) -> Vec<Word<'a>
 /// a run is one word, lowercased, dropped if `LONGEST_WORD_BYTES` or longer but still taking
 /// a position. A run with any other character, up to the ASCII punctuation or space around
 /// it, goes through the analyzer, together with the runs like it that follow (a text in
-/// Cyrillic is analyzed a paragraph at a time, not a word at a time). An ASCII word whose
+/// Cyrillic is analyzed a paragraph at a time, not a word at a time), and so do the halves
+/// of a word hyphenated across a line end, which it joins. An ASCII word whose
 /// (lowercased) first byte is not `wanted` is passed over without being lowercased or given.
 fn for_each_word<'a>(
     analyzer: &mut TextAnalyzer,
@@ -313,14 +314,17 @@ fn for_each_word<'a>(
         };
         at = run_end(at);
         let run = &text[start..at];
-        if !run.is_ascii() {
-            // Taking in the next runs while they are not ASCII either.
+        if !run.is_ascii() || rest_of_hyphenated_word(text, at).is_some() {
+            // Taking in the next runs while they are not ASCII either, or continue a word
+            // hyphenated across a line end.
             loop {
                 let next = (at..bytes.len())
                     .find(|&i| !separates(bytes[i]))
                     .unwrap_or(bytes.len());
                 let next_end = run_end(next);
-                if next == next_end || text[next..next_end].is_ascii() {
+                if next == next_end
+                    || (text[next..next_end].is_ascii() && !continues_hyphenated_word(text, next))
+                {
                     break;
                 }
                 at = next_end;
@@ -651,7 +655,7 @@ mod tests {
             pieces in proptest::collection::vec(
                 proptest::prop_oneof![
                     "[a-zA-Z0-9 .,'_\\-\t\n]{0,12}",
-                    "[a-zA-Z0-9 .éÉİß’“\u{301}\u{660}\u{2003}\u{1F600}-]{0,8}",
+                    "[a-zA-Z0-9 .éÉİß’“\u{301}\u{660}\u{2003}\u{1F600}\u{ad}\u{2010}-]{0,8}",
                     proptest::strategy::Strategy::prop_map((62..67usize, "[a-zA-Zé]"), |(n, c)| {
                         c.repeat(n)
                     }),

@@ -14,6 +14,7 @@ pub mod schema;
 pub mod side_files;
 pub mod stored;
 pub mod title;
+pub mod tokenizer;
 pub mod vocabulary;
 
 pub use dossier_index::{DossierIndex, StoredState, past_prefix, words_starting_with};

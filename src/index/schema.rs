@@ -9,12 +9,14 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer, TokenizerManager,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
+    TextAnalyzer, TokenizerManager,
 };
 
+use crate::index::tokenizer::WordTokenizer;
+
 /// Bumped whenever the schema or an analyzer changes, so an old index is rebuilt, not misread.
-pub const SCHEMA_VERSION: u32 = 12;
+pub const SCHEMA_VERSION: u32 = 13;
 
 pub const STEMMED_ANALYZER: &str = "dossier_stemmed";
 
@@ -125,7 +127,7 @@ pub fn build_schema() -> (Schema, Fields) {
 
 /// Case- and diacritic-folded words, unstemmed: what a quoted phrase is matched against.
 pub fn exact_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(LONGEST_WORD_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -134,7 +136,7 @@ pub fn exact_analyzer() -> TextAnalyzer {
 
 /// The exact analysis followed by English stemming: what keywords are matched against.
 pub fn stemmed_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(LONGEST_WORD_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)

@@ -98,7 +98,9 @@ fn write_passage(
     let mut line = passage.line;
     let mut highlights = passage.highlights.iter().peekable();
     let mut differences = differences.iter().peekable();
+    // Whether the text written is within a highlight, and whether its mark is open.
     let mut in_highlight = false;
+    let mut marked = false;
     let mut skip_to = 0;
     // Characters are written a run at a time: one `write!` each made printing two passages
     // cost more than searching for them.
@@ -120,8 +122,11 @@ fn write_passage(
         .chain(std::iter::once((text.len(), '\0')))
     {
         if in_highlight && highlights.peek().is_some_and(|h| h.end <= offset) {
-            write_run(out, &mut run)?;
-            end_highlight(out)?;
+            if marked {
+                write_run(out, &mut run)?;
+                end_highlight(out)?;
+                marked = false;
+            }
             highlights.next();
             in_highlight = false;
         }
@@ -134,29 +139,31 @@ fn write_passage(
             continue;
         }
         if !in_highlight && highlights.peek().is_some_and(|h| h.start == offset) {
-            write_run(out, &mut run)?;
-            start_highlight(out)?;
             in_highlight = true;
         }
         let line_break = c == '\n' || (c == '\r' && !text[offset + 1..].starts_with('\n'));
         if line_break {
             write_run(out, &mut run)?;
-            // A highlight that spans a line break is closed and reopened on the next line.
-            if in_highlight {
+            // A highlight that spans a line break is closed, and opened again on the next
+            // line that has a character of it (not on a blank line between).
+            if marked {
                 end_highlight(out)?;
+                marked = false;
             }
             line += 1;
             writeln!(out)?;
             write_line_number(out, line)?;
-            if in_highlight {
-                start_highlight(out)?;
-            }
         } else if c != '\r' {
+            if in_highlight && !marked {
+                write_run(out, &mut run)?;
+                start_highlight(out)?;
+                marked = true;
+            }
             run.extend(printable_char(c));
         }
     }
     write_run(out, &mut run)?;
-    if in_highlight {
+    if marked {
         end_highlight(out)?;
     }
     writeln!(out)

@@ -1,8 +1,79 @@
 //! Where words start in a text, as the index's tokenizer counts them (runs of
-//! alphanumeric characters), and how a word is shown in the case the user typed.
+//! alphanumeric characters, a word hyphenated across a line end counted once), and how a
+//! word is shown in the case the user typed.
+
+/// The characters that split a word across a line end: the hyphen-minus, the Unicode
+/// hyphen, and the soft hyphen (which also joins the halves around it on one line, since
+/// it is never shown there).
+const HYPHENS: [char; 3] = ['-', '\u{2010}', '\u{ad}'];
+
+/// Where the rest of the word that ends at byte `end` of `text` starts, when that word is
+/// hyphenated across a line end: `nego-⏎tiations`, the hyphen right at the end of the line
+/// (spaces or tabs may follow it), the next line, or the one after a blank line (PDF text
+/// often has one where a paragraph runs on into another column or past a figure), starting
+/// with a small letter. A capital (`Anti-⏎American`) or a digit there keeps the two words
+/// apart, as the hyphen is more likely the writer's than the typesetter's. Joining is what
+/// search, highlights and quotations need from PDFs, OCR and other hard-wrapped text; the
+/// price is that a compound hyphenated by its writer at a line end (`well-⏎known`) is one
+/// word (`wellknown`) there.
+pub fn rest_of_hyphenated_word(text: &str, end: usize) -> Option<usize> {
+    let after = &text[end..];
+    let hyphen = after.chars().next().filter(|c| HYPHENS.contains(c))?;
+    let after = &after[hyphen.len_utf8()..];
+    let (rest, first_wanted): (&str, fn(char) -> bool) = match past_line_end(after) {
+        Some(next_line) => (
+            past_line_end(next_line).unwrap_or(next_line),
+            char::is_lowercase,
+        ),
+        None if hyphen == '\u{ad}' => (after, char::is_alphanumeric),
+        None => return None,
+    };
+    let first = rest.chars().next()?;
+    first_wanted(first).then_some(text.len() - rest.len())
+}
+
+/// What follows the end of the line that `text` starts on, if only spaces or tabs stand
+/// before that end.
+fn past_line_end(text: &str) -> Option<&str> {
+    let line_end = text.trim_start_matches([' ', '\t']);
+    line_end
+        .strip_prefix('\r')
+        .unwrap_or(line_end)
+        .strip_prefix('\n')
+}
+
+/// What stands before the line end that `text` ends with, less spaces or tabs before it.
+fn before_line_end(text: &str) -> Option<&str> {
+    let line = text.strip_suffix('\n')?;
+    Some(
+        line.strip_suffix('\r')
+            .unwrap_or(line)
+            .trim_end_matches([' ', '\t']),
+    )
+}
+
+/// Whether the word starting at byte `start` of `text` is the rest of one hyphenated across
+/// a line end (see [`rest_of_hyphenated_word`]), and so not a word of its own.
+pub fn continues_hyphenated_word(text: &str, start: usize) -> bool {
+    let before = &text[..start];
+    let before = match before_line_end(before) {
+        Some(line) => before_line_end(line).unwrap_or(line),
+        None => before,
+    };
+    let Some(hyphen) = before.chars().next_back().filter(|c| HYPHENS.contains(c)) else {
+        return false;
+    };
+    let end = before.len() - hyphen.len_utf8();
+    text[..end]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric)
+        && rest_of_hyphenated_word(text, end) == Some(start)
+}
 
 /// Where each word of `text` starts, as the index's tokenizer counts words: runs of
-/// alphanumeric characters. The n-th start is the byte offset of word position n.
+/// alphanumeric characters, the rest of a word hyphenated across a line end not counted
+/// (see [`rest_of_hyphenated_word`]). The n-th start is the byte offset of word position n.
 pub fn word_starts(text: &str) -> WordStarts<'_> {
     WordStarts {
         text,
@@ -17,7 +88,9 @@ pub fn word_starts(text: &str) -> WordStarts<'_> {
 /// read eight bytes at a time: a mask of the bytes that are letters or digits gives all the
 /// word starts of the eight at once, and `nth` (which `step_by` uses too) passes over
 /// whole chunks by counting their starts, instead of visiting every word before the one
-/// wanted. Other characters are decoded and classified one at a time.
+/// wanted. Other characters are decoded and classified one at a time. A start right after
+/// a line end or a character that is not ASCII may be the rest of a hyphenated word, and
+/// is checked as such.
 pub struct WordStarts<'a> {
     text: &'a str,
     /// Where reading goes on: a character boundary.
@@ -42,6 +115,28 @@ fn alphanumeric_bytes(chunk: u64) -> u64 {
     // Setting 0x20 turns capitals into small letters, and no other byte into one.
     let folded = chunk | each(0x20);
     (within(chunk, b'0', b'9') | within(folded, b'a', b'z')) & HIGH_BITS
+}
+
+/// The high bit of each byte of `chunk` (eight ASCII bytes) that is a line feed.
+fn newline_bytes(chunk: u64) -> u64 {
+    // A byte of `x` is zero where the chunk's byte is a line feed; adding 0x7f sets the
+    // high bit of every other byte, and no byte carries into the next (x < 0x80).
+    let x = chunk ^ 0x0a0a_0a0a_0a0a_0a0a;
+    !(x + 0x7f7f_7f7f_7f7f_7f7f) & HIGH_BITS
+}
+
+impl WordStarts<'_> {
+    /// Takes out of `pending` the starts among `candidates` that continue a hyphenated word.
+    fn drop_rests_of_hyphenated_words(&mut self, mut candidates: u64) {
+        while candidates != 0 {
+            let bit = candidates & candidates.wrapping_neg();
+            candidates &= candidates - 1;
+            let start = self.chunk + bit.trailing_zeros() as usize / 8;
+            if continues_hyphenated_word(self.text, start) {
+                self.pending &= !bit;
+            }
+        }
+    }
 }
 
 impl Iterator for WordStarts<'_> {
@@ -74,6 +169,13 @@ impl Iterator for WordStarts<'_> {
                 let after_word = (in_word << 8) | if self.in_word { 0x80 } else { 0 };
                 self.pending = in_word & !after_word;
                 self.chunk = self.at;
+                let before_chunk = self.at.checked_sub(1).map(|last| bytes[last]);
+                let first_maybe_rest = matches!(before_chunk, Some(b'\n' | 0x80..));
+                let maybe_rest = self.pending
+                    & ((newline_bytes(chunk) << 8) | if first_maybe_rest { 0x80 } else { 0 });
+                if maybe_rest != 0 {
+                    self.drop_rests_of_hyphenated_words(maybe_rest);
+                }
                 self.in_word = in_word >> 63 == 1;
                 self.at += 8;
                 continue;
@@ -82,7 +184,9 @@ impl Iterator for WordStarts<'_> {
             let offset = self.at;
             let c = self.text[offset..].chars().next()?;
             self.at += c.len_utf8();
-            let starts = c.is_alphanumeric() && !self.in_word;
+            let starts = c.is_alphanumeric()
+                && !self.in_word
+                && !continues_hyphenated_word(self.text, offset);
             self.in_word = c.is_alphanumeric();
             if starts {
                 if n == 0 {
@@ -102,5 +206,60 @@ pub fn same_case_as(typed: &str, word: &str) -> String {
             initial.to_uppercase().chain(chars).collect()
         }
         _ => word.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn starts(text: &str) -> Vec<&str> {
+        let ends: Vec<usize> = word_starts(text).skip(1).chain([text.len()]).collect();
+        word_starts(text)
+            .zip(ends)
+            .map(|(start, end)| text[start..end].trim_end())
+            .collect()
+    }
+
+    #[test]
+    fn a_word_hyphenated_across_a_line_end_is_one_word() {
+        let text = "the nego-\ntiations went on, then nego-  \r\ntiations again, pro-\n\nton";
+        assert_eq!(rest_of_hyphenated_word(text, 8), Some(10));
+        assert!(continues_hyphenated_word(text, 10));
+        assert_eq!(
+            starts(text),
+            [
+                "the",
+                "nego-\ntiations",
+                "went",
+                "on,",
+                "then",
+                "nego-  \r\ntiations",
+                "again,",
+                "pro-\n\nton"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_capital_a_digit_or_a_hyphen_within_the_line_keeps_two_words() {
+        for text in [
+            "Anti-\nAmerican",
+            "page-\n12",
+            "e-mail",
+            "so -\nthen",
+            "go-\n\n\non",
+        ] {
+            assert_eq!(word_starts(text).count(), 2, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_soft_hyphen_joins_within_a_line_and_across_a_line_end() {
+        assert_eq!(
+            word_starts("nego\u{ad}tiations nego\u{ad}\ntiations").count(),
+            2
+        );
+        assert_eq!(word_starts("Стра\u{ad}\nтегия и зда-\nние").count(), 3);
     }
 }
