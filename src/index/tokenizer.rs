@@ -4,75 +4,60 @@
 //! [`rest_of_hyphenated_word`]), so that search, highlights and quotations find
 //! `negotiations` where a PDF has `nego-⏎tiations`.
 
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{SimpleTokenStream, SimpleTokenizer, Token, TokenStream, Tokenizer};
 
 use crate::text::words::rest_of_hyphenated_word;
 
 #[derive(Clone, Default)]
 pub struct WordTokenizer {
-    token: Token,
+    words: SimpleTokenizer,
 }
 
+/// tantivy's words, with the halves of a hyphenated word put together: joins are rare, so
+/// the stream of every other word is tantivy's own.
 pub struct WordStream<'a> {
     text: &'a str,
-    /// Where reading goes on.
-    at: usize,
-    token: &'a mut Token,
+    words: SimpleTokenStream<'a>,
+    position: usize,
 }
 
 impl Tokenizer for WordTokenizer {
     type TokenStream<'a> = WordStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
-        self.token.reset();
         WordStream {
             text,
-            at: 0,
-            token: &mut self.token,
+            words: self.words.token_stream(text),
+            position: usize::MAX,
         }
-    }
-}
-
-impl WordStream<'_> {
-    /// The end of the run of alphanumeric characters starting at `start`.
-    fn run_end(&self, start: usize) -> usize {
-        self.text[start..]
-            .char_indices()
-            .find(|(_, c)| !c.is_alphanumeric())
-            .map_or(self.text.len(), |(offset, _)| start + offset)
     }
 }
 
 impl TokenStream for WordStream<'_> {
     fn advance(&mut self) -> bool {
-        self.token.text.clear();
-        self.token.position = self.token.position.wrapping_add(1);
-        let Some((offset, _)) = self.text[self.at..]
-            .char_indices()
-            .find(|(_, c)| c.is_alphanumeric())
-        else {
-            self.at = self.text.len();
+        if !self.words.advance() {
             return false;
-        };
-        let start = self.at + offset;
-        let mut end = self.run_end(start);
-        self.token.text.push_str(&self.text[start..end]);
-        while let Some(rest) = rest_of_hyphenated_word(self.text, end) {
-            end = self.run_end(rest);
-            self.token.text.push_str(&self.text[rest..end]);
         }
-        self.token.offset_from = start;
-        self.token.offset_to = end;
-        self.at = end;
+        self.position = self.position.wrapping_add(1);
+        let start = self.words.token().offset_from;
+        while rest_of_hyphenated_word(self.text, self.words.token().offset_to).is_some() {
+            let first_half = std::mem::take(&mut self.words.token_mut().text);
+            // The rest starts a run of alphanumeric characters: tantivy's next word.
+            self.words.advance();
+            self.words.token_mut().text.insert_str(0, &first_half);
+        }
+        let token = self.words.token_mut();
+        token.offset_from = start;
+        token.position = self.position;
         true
     }
 
     fn token(&self) -> &Token {
-        self.token
+        self.words.token()
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        self.token
+        self.words.token_mut()
     }
 }
 

@@ -16,7 +16,17 @@ const HYPHENS: [char; 3] = ['-', '\u{2010}', '\u{ad}'];
 /// search, highlights and quotations need from PDFs, OCR and other hard-wrapped text; the
 /// price is that a compound hyphenated by its writer at a line end (`well-⏎known`) is one
 /// word (`wellknown`) there.
+#[inline]
 pub fn rest_of_hyphenated_word(text: &str, end: usize) -> Option<usize> {
+    // The first byte of each of the hyphens: every other word is passed over here.
+    match text.as_bytes().get(end) {
+        Some(b'-' | 0xc2 | 0xe2) => rest_after_hyphen(text, end),
+        _ => None,
+    }
+}
+
+/// [`rest_of_hyphenated_word`], past its first look.
+fn rest_after_hyphen(text: &str, end: usize) -> Option<usize> {
     let after = &text[end..];
     let hyphen = after.chars().next().filter(|c| HYPHENS.contains(c))?;
     let after = &after[hyphen.len_utf8()..];
