@@ -152,3 +152,37 @@ fn damaged_and_encrypted_files_are_skipped_with_their_reason_and_the_rest_indexe
         assert!(!dossier.show(id).is_empty(), "{file} indexed, with text");
     }
 }
+
+#[test]
+fn a_pdf_with_printed_page_labels_is_cited_by_both() {
+    let dossier = Dossier::empty();
+    for name in ["GeoTopo-komprimiert.pdf", "gao-23-106826.pdf"] {
+        dossier.write(name, std::fs::read(formats_dir().join(name)).unwrap());
+    }
+    assert!(dossier.index_run().status.success());
+    // The lecture notes number their front matter i, ii, iii and then start again at 1:
+    // the 23rd page is printed as page 20.
+    let results = dossier.search_json("\"Jede Jordankurve ist also ein einfacher\"", &[]);
+    let passage = &results.hits[0].passages[0];
+    assert_eq!(passage.page, Some(23));
+    assert_eq!(passage.page_label.as_deref(), Some("20"));
+    let results = dossier.search_json("\"Es beinhaltet die Mitschriften aus der\"", &[]);
+    let passage = &results.hits[0].passages[0];
+    assert_eq!(
+        (passage.page, passage.page_label.as_deref()),
+        (Some(2), Some("ii"))
+    );
+    let printed = dossier
+        .command(&["search", "Jordankurve", "--color", "never", "--limit", "1"])
+        .output()
+        .unwrap();
+    let printed = String::from_utf8(printed.stdout).unwrap();
+    assert!(printed.contains("p. 23 (printed 20)"), "{printed}");
+    // A report whose pages are numbered as counted says the page alone.
+    let results = dossier.search_json("\"global norms\"", &[]);
+    let passage = &results.hits[0].passages[0];
+    assert_eq!(
+        (passage.page, passage.page_label.as_deref()),
+        (Some(1), None)
+    );
+}

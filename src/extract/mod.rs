@@ -18,6 +18,7 @@ pub mod ocr;
 pub mod office;
 pub mod outlook;
 pub mod pdf;
+pub mod pdf_labels;
 mod program;
 pub mod rtf;
 pub mod sheet;
@@ -301,6 +302,9 @@ pub struct Extracted {
     /// The pages (1-based; page 1 for a document without pages) whose text was read from
     /// an image by OCR: a reading, not the document's own text.
     pub ocr_pages: Vec<usize>,
+    /// The printed label of each page, where the document labels its pages otherwise than
+    /// by counting them (see [`pdf_labels`]); empty if not.
+    pub page_labels: Vec<String>,
     /// The documents inside it (messages, attachments, files of an archive), not read yet.
     pub embedded: Vec<embedded::Embedded>,
     /// An e-mail's headers, as searchable fields.
@@ -329,6 +333,7 @@ impl Extracted {
             page_starts: Vec::new(),
             date: None,
             ocr_pages: Vec::new(),
+            page_labels: Vec::new(),
             embedded: Vec::new(),
             mail: None,
         }

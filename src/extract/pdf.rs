@@ -187,6 +187,7 @@ fn read_with(extractor: &Extractor, path: &Path, bytes: &[u8]) -> Result<Extract
         .unwrap_or_else(|| title_of(&text));
     extracted.date = info.date;
     extracted.page_starts = page_starts(&text);
+    extracted.page_labels = super::pdf_labels::page_labels(bytes, extracted.page_starts.len() + 1);
     extracted.note = note;
     extracted.text = text;
     extracted.ocr_pages = reading.pages;

@@ -44,6 +44,10 @@ pub struct Passage {
     /// The 1-based page of `start`, in a document with pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<usize>,
+    /// The printed label of that page, where the document labels its pages otherwise
+    /// than by counting them (`xii`, `A-4`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_label: Option<String>,
     /// Whether its text was read from an image by OCR: to be checked before it is cited.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub ocr: bool,
@@ -116,6 +120,7 @@ pub fn passage_around(
             })
             .collect(),
         page: None,
+        page_label: None,
         ocr: false,
         score: 0.0,
     }
@@ -437,6 +442,7 @@ fn make_passage(
         end,
         highlights,
         page: None,
+        page_label: None,
         ocr: false,
         score: score(inside.into_iter().map(|m| m.term), weights),
     }

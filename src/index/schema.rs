@@ -16,7 +16,7 @@ use tantivy::tokenizer::{
 use crate::index::tokenizer::WordTokenizer;
 
 /// Bumped whenever the schema or an analyzer changes, so an old index is rebuilt, not misread.
-pub const SCHEMA_VERSION: u32 = 13;
+pub const SCHEMA_VERSION: u32 = 14;
 
 pub const STEMMED_ANALYZER: &str = "dossier_stemmed";
 
@@ -77,6 +77,8 @@ pub struct Fields {
     pub page_starts: Field,
     /// The pages whose text was read by OCR.
     pub ocr_pages: Field,
+    /// The printed label of each page, one a line, where the document has labels.
+    pub page_labels: Field,
     /// An e-mail's From, its To and Cc, its Subject, as written, for `from:`, `to:` and
     /// `subject:` (exact words, like the body); absent for other documents.
     pub mail_from: Field,
@@ -118,6 +120,7 @@ pub fn build_schema() -> (Schema, Fields) {
         lang: builder.add_text_field("lang", STRING | STORED),
         page_starts: builder.add_bytes_field("page_starts", STORED),
         ocr_pages: builder.add_bytes_field("ocr_pages", STORED),
+        page_labels: builder.add_text_field("page_labels", STORED),
         mail_from: builder.add_text_field("from", exact.clone()),
         mail_to: builder.add_text_field("to", exact.clone()),
         mail_subject: builder.add_text_field("subject", exact.clone()),

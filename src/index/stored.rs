@@ -98,6 +98,8 @@ pub struct StoredDocument {
     pub page_starts: Vec<usize>,
     /// The pages (1-based; 1 for a document without pages) read by OCR.
     pub ocr_pages: Vec<usize>,
+    /// The printed label of each page, where the document has labels.
+    pub page_labels: Vec<String>,
     /// A long decoded text, decoded once however many stretches of it are read.
     decoded: OnceCell<String>,
 }
@@ -110,6 +112,12 @@ impl StoredDocument {
             let format = self.format.as_deref().and_then(extract::Format::named);
             format.is_some_and(extract::Format::has_pages).then_some(1)
         })
+    }
+
+    /// The printed label of the page of byte `offset`, where the document has labels.
+    pub fn page_label_at(&self, offset: usize) -> Option<String> {
+        let page = self.page_at(offset)?;
+        self.page_labels.get(page - 1).cloned()
     }
 
     /// Whether the text at byte `offset` was read by OCR.
@@ -156,6 +164,9 @@ impl StoredDocument {
                 .get_first(fields.ocr_pages)
                 .and_then(|v| v.as_bytes())
                 .map(decode_offsets)
+                .unwrap_or_default(),
+            page_labels: text_of(fields.page_labels)
+                .map(|labels| labels.split('\n').map(str::to_string).collect())
                 .unwrap_or_default(),
             decoded: OnceCell::new(),
         }
@@ -318,6 +329,7 @@ mod tests {
             format: format.map(str::to_string),
             page_starts,
             ocr_pages,
+            page_labels: Vec::new(),
             decoded: OnceCell::new(),
         }
     }

@@ -106,7 +106,10 @@ fn write_passage(
     // cost more than searching for them.
     let mut run = String::new();
     if passage.page.is_some() || passage.ocr {
-        let page = passage.page.map(|page| format!("p. {page}"));
+        let page = passage.page.map(|page| match &passage.page_label {
+            Some(label) => format!("p. {page} (printed {})", printable(label)),
+            None => format!("p. {page}"),
+        });
         let ocr = passage
             .ocr
             .then_some("OCR: check against the image before citing");

@@ -56,6 +56,10 @@ struct JsonPassage<'a> {
     /// Only for documents with pages: the 1-based page of `start`.
     #[serde(skip_serializing_if = "Option::is_none")]
     page: Option<usize>,
+    /// Only where the document labels its pages otherwise than by counting them: the
+    /// printed label of that page (`xii`, `A-4`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page_label: Option<&'a str>,
     /// Only when true: the text was read from an image by OCR.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     ocr: bool,
@@ -121,6 +125,7 @@ fn json_passage<'a>(
         start: passage.start,
         end: passage.end,
         page: passage.page,
+        page_label: passage.page_label.as_deref(),
         ocr: passage.ocr,
         highlights: passage
             .highlights

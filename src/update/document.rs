@@ -160,6 +160,15 @@ fn add_content(
     if !extracted.page_starts.is_empty() {
         doc.add_bytes(fields.page_starts, &encode_offsets(&extracted.page_starts));
     }
+    if !extracted.page_labels.is_empty() {
+        // A label is one line: a line break written into one would shift those after it.
+        let labels: Vec<String> = extracted
+            .page_labels
+            .iter()
+            .map(|label| label.replace(['\n', '\r'], " "))
+            .collect();
+        doc.add_text(fields.page_labels, labels.join("\n"));
+    }
     if !extracted.ocr_pages.is_empty() {
         doc.add_bytes(fields.ocr_pages, &encode_offsets(&extracted.ocr_pages));
     }

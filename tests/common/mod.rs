@@ -52,6 +52,9 @@ pub struct Passage {
     /// Only in documents with pages.
     #[serde(default)]
     pub page: Option<usize>,
+    /// Only in documents that label their pages otherwise than by counting them.
+    #[serde(default)]
+    pub page_label: Option<String>,
     /// Only when true: the text was read from an image by OCR.
     #[serde(default)]
     pub ocr: bool,

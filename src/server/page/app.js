@@ -253,7 +253,8 @@ function hitItem(hit, q) {
 }
 
 function where(passage) {
-  return `line ${passage.line}${passage.page ? `, page ${passage.page}` : ""}`;
+  const label = passage.page_label ? ` (printed ${passage.page_label})` : "";
+  return `line ${passage.line}${passage.page ? `, page ${passage.page}${label}` : ""}`;
 }
 
 function passageBlock(hit, passage, q) {
