@@ -237,6 +237,124 @@ mod tests {
         names.iter().map(OsString::from).collect()
     }
 
+    /// A file as a listing shows it: everything but where to read it.
+    fn shown(file: &CorpusFile) -> String {
+        format!(
+            "{} {} {:?} {} {} {} {} {:?}",
+            file.rel_path,
+            file.id,
+            file.format,
+            file.size,
+            file.mtime,
+            file.date,
+            file.dated_by_metadata,
+            file.language
+        )
+    }
+
+    #[test]
+    fn each_file_named_is_listed_as_the_whole_listing_lists_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("corpus");
+        let outside = dir.path().join("outside.txt");
+        std::fs::write(&outside, "x").unwrap();
+        for folder in ["a/b", ".hidden", "index"] {
+            std::fs::create_dir_all(root.join(folder)).unwrap();
+        }
+        let files = [
+            ("plain.txt", "x"),
+            ("notes.md", "xx"),
+            ("notes.txt", "xxx"),
+            ("notes.txt.md", "xxxx"),
+            ("song.mp3", "x"),
+            ("a/dated.txt", "x"),
+            ("a/b/deep.txt", "x"),
+            ("a/b/listed twice.txt", "x"),
+            (".hidden/secret.txt", "x"),
+            ("index/meta.txt", "x"),
+            (
+                "metadata.tsv",
+                "id\tdate\na/dated\t2001-02-03\na/b/listed twice\t1999\n",
+            ),
+            (
+                "a/b/metadata.tsv",
+                "id\tlang\tdate\ndeep\tde\t\nlisted twice\t\t2020\n",
+            ),
+        ];
+        for (rel, text) in files {
+            std::fs::write(root.join(rel), text).unwrap();
+        }
+        std::os::unix::fs::symlink(&outside, root.join("a/out.txt")).unwrap();
+        std::os::unix::fs::symlink(root.join("plain.txt"), root.join("a/in.txt")).unwrap();
+        std::os::unix::fs::symlink(root.join("nowhere.txt"), root.join("broken.txt")).unwrap();
+        let index = root.join("index");
+        let whole = crate::corpus::list(&root, &index).unwrap();
+        let named = [
+            "plain.txt",
+            "notes.md",
+            "notes.txt",
+            "notes.txt.md",
+            "song.mp3",
+            "a/dated.txt",
+            "a/b/deep.txt",
+            "a/b/listed twice.txt",
+            "a/out.txt",
+            "a/in.txt",
+            "broken.txt",
+            "gone.txt",
+        ];
+        for rel in named {
+            let listed = list_named(&root, &index, &BTreeSet::from([PathBuf::from(rel)])).unwrap();
+            assert!(listed.paths.contains(rel), "{rel}");
+            for file in &listed.files {
+                let in_whole = whole.files.iter().find(|f| f.rel_path == file.rel_path);
+                assert_eq!(in_whole.map(shown), Some(shown(file)), "named {rel}");
+            }
+            let looked_at = |path: &str| listed.paths.contains(path);
+            let whole_files: Vec<String> = whole
+                .files
+                .iter()
+                .filter(|f| looked_at(&f.rel_path))
+                .map(shown)
+                .collect();
+            assert_eq!(
+                listed.files.iter().map(shown).collect::<Vec<_>>(),
+                whole_files
+            );
+            let whole_skipped: Vec<&str> = whole
+                .skipped
+                .iter()
+                .filter(|s| looked_at(&s.path))
+                .map(|s| s.reason.as_str())
+                .collect();
+            let skipped: Vec<&str> = listed.skipped.iter().map(|s| s.reason.as_str()).collect();
+            assert_eq!(skipped, whole_skipped, "named {rel}");
+        }
+        // `notes.txt` wants `notes`, which `notes.md` has, then `notes.txt`, which
+        // `notes.txt.md` has: it is skipped, as in the whole listing.
+        let notes = list_named(&root, &index, &BTreeSet::from([PathBuf::from("notes.txt")]));
+        let notes = notes.unwrap();
+        let ids: Vec<&str> = notes.files.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["notes", "notes.txt"]);
+        assert_eq!(notes.skipped[0].path, "notes.txt");
+        // What only a walk can tell.
+        for rel in [
+            "metadata.tsv",
+            "a/b",
+            ".hidden/../plain.txt",
+            "nowhere/x.txt",
+        ] {
+            let named = BTreeSet::from([PathBuf::from(rel)]);
+            assert!(list_named(&root, &index, &named).is_none(), "{rel}");
+        }
+        // What is no part of the corpus names nothing.
+        for rel in [".hidden/secret.txt", "index/meta.txt"] {
+            let named = BTreeSet::from([PathBuf::from(rel)]);
+            let listed = list_named(&root, &index, &named);
+            assert!(listed.is_none_or(|listed| listed.files.is_empty()), "{rel}");
+        }
+    }
+
     #[test]
     fn files_that_could_take_each_others_id_are_looked_at_together() {
         let dir = tempfile::tempdir().unwrap();
