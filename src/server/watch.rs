@@ -8,6 +8,16 @@
 //! Updates run on a thread of their own: searches go on meanwhile, answered from the last
 //! commit. What inotify cannot see, the watcher cannot: a write through a hard link from
 //! outside the corpus, or a change made by another machine on a network drive.
+//!
+//! An update looks only at the files the events since the last one name (see
+//! [`update::update_named`]), so a file saved, removed or renamed costs about the same
+//! whatever the size of the corpus. A folder that appears, goes or is renamed, a changed
+//! `metadata.tsv` (it dates documents anywhere below it), events the system could not
+//! queue, or a failed update make the next one walk the whole corpus. Either way an update
+//! covers every change counted up to the generation it started at, and the watcher vouches
+//! for the index at that generation once it ends, by the fingerprint it recorded (for an
+//! update of named files, a stand-in: see [`fingerprint::of_named_update`]). Each update
+//! ends with one line on standard error: how long it took, what it looked at, what changed.
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
