@@ -169,7 +169,12 @@ pub fn watch(engine: Arc<Engine>, status: SharedStatus, ready: impl FnOnce(usize
             updated_at = watcher.generation;
             retry_at = None;
             status.lock().unwrap_or_else(|e| e.into_inner()).updating = true;
-            let named = watcher.changed.replace(BTreeSet::new());
+            // A watcher that could not watch every folder misses changes: it walks the
+            // whole corpus.
+            let named = watcher
+                .changed
+                .replace(BTreeSet::new())
+                .filter(|_| !watcher.blind);
             start_update(&corpus, &index_dir, named, updated_at, done_sender.clone());
         }
     }
