@@ -9,6 +9,7 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, ChildStderr, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use common::{Dossier, stderr_of};
@@ -18,8 +19,8 @@ use dossier::update::fingerprint as freshness;
 /// A running `dossier watch` (`dossier serve --no-http`), stopped when dropped.
 struct Watcher {
     child: Child,
-    /// Kept open: what the watcher says when it stops must have somewhere to go.
-    _stderr: BufReader<ChildStderr>,
+    /// The lines it writes to its standard error after the first, as it writes them.
+    said: Receiver<String>,
 }
 
 impl Watcher {
@@ -51,9 +52,37 @@ impl Watcher {
         assert!(line.contains("watching"), "watcher did not start: {line}");
         Watcher {
             child,
-            _stderr: stderr,
+            said: said_by(stderr),
         }
     }
+
+    /// The next line of the server's log on an update; fails after 30 s (only how long to
+    /// wait before calling it hung).
+    fn next_update(&self) -> String {
+        loop {
+            let line = self
+                .said
+                .recv_timeout(Duration::from_secs(30))
+                .expect("the server logs its update");
+            if line.contains("index updated") {
+                return line;
+            }
+        }
+    }
+}
+
+/// The lines of `stderr`, read on a thread of their own until it ends.
+fn said_by(stderr: BufReader<ChildStderr>) -> Receiver<String> {
+    let (sender, said) = channel();
+    std::thread::spawn(move || {
+        for line in stderr.lines() {
+            let Ok(line) = line else { break };
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    said
 }
 
 impl Drop for Watcher {
@@ -205,6 +234,146 @@ fn removing_the_index_folder_stops_the_watcher() {
         watcher.child.try_wait().unwrap()
     });
     assert_eq!(status.code(), Some(0));
+}
+
+/// The hits of a search's `output` as `--json` prints them, each without its
+/// rank and score (which BM25 takes from segment statistics that count deleted documents),
+/// in ID order, and the number of hits.
+fn documents_found(output: std::process::Output) -> (Vec<serde_json::Value>, u64) {
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let found: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut hits: Vec<serde_json::Value> = found["hits"].as_array().unwrap().clone();
+    for hit in &mut hits {
+        let hit = hit.as_object_mut().unwrap();
+        hit.remove("rank");
+        hit.remove("score");
+    }
+    hits.sort_by_key(|hit| hit["doc_id"].as_str().unwrap().to_string());
+    (hits, found["total_hits"].as_u64().unwrap())
+}
+
+/// An mbox of `count` messages, each speaking of Witkoff.
+fn mbox_of(count: usize) -> String {
+    (1..=count)
+        .map(|n| {
+            format!(
+                "From envoy{n}@example.org Mon Jan  {n} 09:00:00 2024\n\
+                 From: Envoy {n} <envoy{n}@example.org>\n\
+                 Subject: Talks, day {n}\n\
+                 Date: Mon, {n} Jan 2024 09:00:00 +0000\n\n\
+                 Witkoff met envoy {n} about the kangaroo clause.\n\n"
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn updates_of_the_files_the_events_name_leave_the_index_a_full_update_makes() {
+    let dossier = Dossier::shipped();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("elsewhere.txt"), "Witkoff elsewhere.\n").unwrap();
+    assert_eq!(dossier.index_run().status.code(), Some(0));
+    let watcher = Watcher::start(&dossier);
+    let corpus = dossier.corpus();
+    // After each change, what the server's log says the update looked at: a new folder and
+    // a `metadata.tsv` are only known by a walk of the whole corpus.
+    let whole = "walking the whole corpus";
+    let updated = |change: &str, looked_at: &str| {
+        let logged = watcher.next_update();
+        assert!(logged.contains(looked_at), "{change}: {logged}");
+        wait_until("the server did not vouch again", || {
+            vouched(&dossier).then_some(())
+        });
+    };
+    let one = "looking at 1 file:";
+    let two = "looking at 2 files:";
+    dossier.write("added.txt", "Witkoff added a wallaby.\n");
+    updated("a file added", one);
+    let mut text = dossier.file_bytes("001_66895d6541d2e960.txt");
+    text.extend_from_slice(b"\nWitkoff initialled the quokka accord.\n");
+    dossier.write("001_66895d6541d2e960.txt", text);
+    updated("a file changed", one);
+    std::fs::remove_file(corpus.join("002_ecfde2e7f9f4abad.txt")).unwrap();
+    updated("a file removed", one);
+    let renamed = corpus.join("renamed.md");
+    std::fs::rename(corpus.join("003_66d2ee1fe4b90a87.txt"), renamed).unwrap();
+    updated("a file renamed", two);
+    dossier.write("new/deeper/memo.md", "Witkoff's wombat memo.\n");
+    updated("a file in a new folder", whole);
+    dossier.write("new/deeper/second.txt", "Witkoff's numbat memo.\n");
+    updated("a second file there", one);
+    // `notes.md` has the ID `notes`, then `notes.txt` is known as `notes.txt`, then takes
+    // `notes` once `notes.md` is gone.
+    dossier.write("notes.md", "Witkoff's notes, first.\n");
+    updated("a file whose ID another wants", one);
+    dossier.write("notes.txt", "Witkoff's notes, second.\n");
+    updated("the other", two);
+    std::fs::remove_file(corpus.join("notes.md")).unwrap();
+    updated("the first one removed", two);
+    dossier.write("mail.mbox", mbox_of(2));
+    updated("an mbox", one);
+    dossier.write("mail.mbox", mbox_of(3));
+    updated("a message more", one);
+    let elsewhere = outside.path().join("elsewhere.txt");
+    std::os::unix::fs::symlink(elsewhere, corpus.join("outside.txt")).unwrap();
+    updated("a link out of the corpus", one);
+    let listed = "id\tdate\tlang\ndeeper/second\t2001-02-03\tde\n";
+    dossier.write("new/metadata.tsv", listed);
+    updated("dates and languages listed", whole);
+    dossier.write("new/deeper/second.txt", "Witkoff's numbat memo, amended.\n");
+    updated("a listed file changed", one);
+
+    // What the server serves (it vouches for the index) is what a full build of the same
+    // corpus holds.
+    let search = ["search", "Witkoff", "--json", "--limit", "100"];
+    let served = documents_found(dossier.command(&search).output().unwrap());
+    let fresh = dossier.dir.path().join("fresh-index");
+    let on_fresh = |args: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_dossier"));
+        command
+            .args(args)
+            .arg("--corpus")
+            .arg(&corpus)
+            .arg("--index")
+            .arg(&fresh);
+        command
+    };
+    let built = on_fresh(&["index"]).output().unwrap();
+    // Exit code 1: the link out of the corpus is skipped, and said so.
+    assert_eq!(built.status.code(), Some(1), "{}", stderr_of(&built));
+    assert!(
+        stderr_of(&built).contains("skipped"),
+        "{}",
+        stderr_of(&built)
+    );
+    assert_eq!(served, documents_found(on_fresh(&search).output().unwrap()));
+    let ids: Vec<&str> = served
+        .0
+        .iter()
+        .map(|hit| hit["doc_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "000_eea6b4a974d0f11e",
+            "001_66895d6541d2e960",
+            "004_cfbd965501cddc54",
+            "added",
+            "mail//1",
+            "mail//2",
+            "mail//3",
+            "new/deeper/memo",
+            "new/deeper/second",
+            "notes",
+            "renamed"
+        ]
+    );
+    let second = served
+        .0
+        .iter()
+        .find(|hit| hit["doc_id"] == "new/deeper/second")
+        .unwrap();
+    assert_eq!(second["date"], "2001-02-03", "{second}");
 }
 
 /// Waits until `ready` gives something, failing with `what` after 30 s: only how long to

@@ -2,6 +2,7 @@
 //! times and dates, and the entries it cannot index, with the reason.
 
 use std::collections::HashSet;
+use std::fs::FileType;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -92,7 +93,10 @@ pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
             Listed::Document(file) => listing.files.push(file),
         }
     });
-    let (mut listing, metadata_files) = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    let (mut listing, mut metadata_files) = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    // Read from the top down: when two of them describe one document, the one nearer to it
+    // has the last word, whatever order the walk found them in.
+    metadata_files.sort_by_key(|rel| (rel.components().count(), rel.clone()));
     let mut metadata = Metadata::new();
     for rel in metadata_files {
         let folder = slash_separated(rel.parent().unwrap_or(Path::new("")));
@@ -103,7 +107,18 @@ pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
             });
         }
     }
-    for file in &mut listing.files {
+    date_by_metadata(&mut listing.files, &metadata);
+    // The walk's order is the file system's: sorted here, once, for the ID rule and for
+    // reports that come in the same order every run.
+    listing.files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    listing.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    assign_ids(&mut listing);
+    Ok(listing)
+}
+
+/// Gives `files` the dates and languages `metadata` lists for them.
+pub(super) fn date_by_metadata(files: &mut [CorpusFile], metadata: &Metadata) {
+    for file in files {
         let Some(listed) = metadata.get(&id_for(&file.rel_path)) else {
             continue;
         };
@@ -113,16 +128,10 @@ pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
         }
         file.language = listed.language;
     }
-    // The walk's order is the file system's: sorted here, once, for the ID rule and for
-    // reports that come in the same order every run.
-    listing.files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
-    listing.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    assign_ids(&mut listing);
-    Ok(listing)
 }
 
 /// What one entry of the walk adds to the listing.
-enum Listed {
+pub(super) enum Listed {
     Nothing,
     Ignored,
     /// A `metadata.tsv`, by its path relative to the corpus.
@@ -132,19 +141,32 @@ enum Listed {
 }
 
 fn list_entry(root: &Path, canonical_root: Option<&Path>, entry: Entry) -> Listed {
-    let rel_path = slash_separated(&entry.rel);
-    let (file_type, dir_entry) = match entry.kind {
-        Kind::Folder => return Listed::Nothing,
-        Kind::Unreadable(error) => {
-            return Listed::Skipped(Skipped {
-                path: rel_path,
-                reason: walk_problem(&error),
-            });
+    match entry.kind {
+        Kind::Folder => Listed::Nothing,
+        Kind::Unreadable(error) => Listed::Skipped(Skipped {
+            path: slash_separated(&entry.rel),
+            reason: walk_problem(&error),
+        }),
+        Kind::Other(file_type, dir_entry) => {
+            list_file(root, canonical_root, entry.rel, file_type, || {
+                dir_entry.metadata()
+            })
         }
-        Kind::Other(file_type, dir_entry) => (file_type, dir_entry),
-    };
-    let path = root.join(&entry.rel);
-    let format = Format::of(&entry.rel);
+    }
+}
+
+/// What the file (or link, or pipe) of type `file_type` at `rel` adds to the listing;
+/// `metadata` reads its metadata without following a link, only if it is a document.
+pub(super) fn list_file(
+    root: &Path,
+    canonical_root: Option<&Path>,
+    rel: PathBuf,
+    file_type: FileType,
+    metadata: impl FnOnce() -> std::io::Result<std::fs::Metadata>,
+) -> Listed {
+    let rel_path = slash_separated(&rel);
+    let path = root.join(&rel);
+    let format = Format::of(&rel);
     if file_type.is_symlink() {
         return match link_problem(canonical_root, &path, format.is_some()) {
             Some(reason) => Listed::Skipped(Skipped {
@@ -155,8 +177,8 @@ fn list_entry(root: &Path, canonical_root: Option<&Path>, entry: Entry) -> Liste
         };
     }
     let Some(format) = format else {
-        if file_type.is_file() && dir_entry.file_name() == METADATA_FILE {
-            return Listed::Metadata(entry.rel);
+        if file_type.is_file() && rel.file_name().is_some_and(|name| name == METADATA_FILE) {
+            return Listed::Metadata(rel);
         }
         return Listed::Ignored;
     };
@@ -166,7 +188,7 @@ fn list_entry(root: &Path, canonical_root: Option<&Path>, entry: Entry) -> Liste
             reason: "not a regular file".to_string(),
         });
     }
-    let (size, mtime) = match dir_entry.metadata() {
+    let (size, mtime) = match metadata() {
         Ok(metadata) => (metadata.len(), mtime_nanos(&metadata)),
         Err(error) => {
             return Listed::Skipped(Skipped {
@@ -179,7 +201,7 @@ fn list_entry(root: &Path, canonical_root: Option<&Path>, entry: Entry) -> Liste
         format,
         path,
         id: String::new(),
-        path_is_exact: entry.rel.to_str().is_some(),
+        path_is_exact: rel.to_str().is_some(),
         rel_path,
         size,
         mtime,
@@ -209,7 +231,7 @@ fn link_problem(root: Option<&Path>, link: &Path, document_name: bool) -> Option
 }
 
 /// Why an entry of the corpus could not be looked at, said so the reporter can act on it.
-fn walk_problem(error: &std::io::Error) -> String {
+pub(super) fn walk_problem(error: &std::io::Error) -> String {
     match error.kind() {
         ErrorKind::NotFound => {
             "it vanished while the corpus was listed (deleted or moved)".to_string()
@@ -223,7 +245,7 @@ fn walk_problem(error: &std::io::Error) -> String {
 
 /// The `/`-separated form of a path relative to the corpus; names that are not UTF-8 are
 /// shown with U+FFFD in place of the bytes that are not.
-fn slash_separated(rel: &Path) -> String {
+pub(super) fn slash_separated(rel: &Path) -> String {
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
@@ -234,7 +256,7 @@ fn slash_separated(rel: &Path) -> String {
 /// (`notes.txt` and `notes.md`), the first in path order keeps it and the others are known
 /// by their path with extension, which is unique; a file whose every name is taken (possible
 /// only for names that are not UTF-8) is skipped.
-fn assign_ids(listing: &mut CorpusListing) {
+pub(super) fn assign_ids(listing: &mut CorpusListing) {
     let mut ids: Vec<String> = listing
         .files
         .iter()

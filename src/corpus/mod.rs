@@ -8,8 +8,10 @@
 pub mod ids;
 pub mod listing;
 pub mod metadata;
+pub mod named;
 pub mod walk;
 
 pub use ids::id_for;
 pub use listing::{CorpusFile, CorpusListing, Skipped, list};
+pub use named::{NamedListing, list_named};
 pub use walk::{is_hidden, is_looked_at, mtime_nanos};

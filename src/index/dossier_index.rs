@@ -15,6 +15,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::termdict::{TermDictionary, TermStreamer};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term};
 
+use crate::corpus::ids::INNER_SEPARATOR;
 use crate::error::{Error, Result};
 use crate::index::schema::{Fields, SCHEMA_VERSION, build_schema, register_analyzers};
 use crate::index::stored::StoredDocument;
@@ -297,6 +298,67 @@ impl DossierIndex {
                     language: Language::from_number(languages.first(doc).unwrap_or_default()),
                 };
                 states.insert(id, state);
+            }
+        }
+        Ok(states)
+    }
+
+    /// The stored state of the documents with the IDs `ids`, and of the documents inside
+    /// them (ID `id//…`), looked up in the dictionary of IDs: what an update of a few named
+    /// files needs of the index, in time that does not grow with it.
+    pub fn stored_states_of<'a>(
+        &self,
+        ids: impl IntoIterator<Item = &'a str> + Clone,
+    ) -> Result<HashMap<String, StoredState>> {
+        let searcher = self.reader()?.searcher();
+        let mut states = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let postings = segment
+                .inverted_index(self.fields.id)
+                .map_err(|e| self.error(e))?;
+            let dictionary = postings.terms();
+            let fast = segment.fast_fields();
+            let sizes = fast.u64("size").map_err(|e| self.error(e))?;
+            let mtimes = fast.i64("mtime").map_err(|e| self.error(e))?;
+            let hashes = fast.u64("hash").map_err(|e| self.error(e))?;
+            let dates = fast.i64("listed_date").map_err(|e| self.error(e))?;
+            let languages = fast.u64("listed_lang").map_err(|e| self.error(e))?;
+            let mut found = Vec::new();
+            for id in ids.clone() {
+                if let Some(info) = dictionary.get(id).map_err(|e| Error::io(&self.dir, e))? {
+                    found.push((id.to_string(), info));
+                }
+                let inner = format!("{id}{INNER_SEPARATOR}");
+                let mut words = words_starting_with(dictionary, &inner)
+                    .ok_or_else(|| self.broken("the dictionary of IDs cannot be read"))?;
+                while words.advance() {
+                    let id = String::from_utf8_lossy(words.key()).into_owned();
+                    found.push((id, words.value().clone()));
+                }
+            }
+            for (id, info) in found {
+                let mut docs = postings
+                    .read_postings_from_terminfo(&info, IndexRecordOption::Basic)
+                    .map_err(|e| Error::io(&self.dir, e))?;
+                let mut doc = tantivy::DocSet::doc(&docs);
+                while doc != tantivy::TERMINATED {
+                    if segment
+                        .alive_bitset()
+                        .is_none_or(|alive| alive.is_alive(doc))
+                    {
+                        let state = StoredState {
+                            size: sizes.first(doc).unwrap_or_default(),
+                            mtime: mtimes.first(doc).unwrap_or_default(),
+                            hash: hashes.first(doc).unwrap_or_default(),
+                            date: dates.first(doc).unwrap_or_default(),
+                            language: Language::from_number(
+                                languages.first(doc).unwrap_or_default(),
+                            ),
+                        };
+                        states.insert(id.clone(), state);
+                    }
+                    doc = tantivy::DocSet::advance(&mut docs);
+                }
             }
         }
         Ok(states)

@@ -8,7 +8,17 @@
 //! Updates run on a thread of their own: searches go on meanwhile, answered from the last
 //! commit. What inotify cannot see, the watcher cannot: a write through a hard link from
 //! outside the corpus, or a change made by another machine on a network drive.
-use std::collections::HashMap;
+//!
+//! An update looks only at the files the events since the last one name (see
+//! [`update::update_named`]), so a file saved, removed or renamed costs about the same
+//! whatever the size of the corpus. A folder that appears, goes or is renamed, a changed
+//! `metadata.tsv` (it dates documents anywhere below it), events the system could not
+//! queue, or a failed update make the next one walk the whole corpus. Either way an update
+//! covers every change counted up to the generation it started at, and the watcher vouches
+//! for the index at that generation once it ends, by the fingerprint it recorded (for an
+//! update of named files, a stand-in: see [`fingerprint::of_named_update`]). Each update
+//! ends with one line on standard error: how long it took, what it looked at, what changed.
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
@@ -22,7 +32,9 @@ use inotify::{EventMask, Inotify, WatchDescriptor, WatchMask};
 use rustix::event::{PollFd, PollFlags, Timespec, poll};
 
 use crate::corpus;
+use crate::corpus::ids;
 use crate::corpus::listing::Skipped;
+use crate::corpus::metadata::METADATA_FILE;
 use crate::corpus::walk::{Entry, Kind, walk};
 use crate::engine::Engine;
 use crate::engine::watcher::{
@@ -78,6 +90,10 @@ const TICK: Timespec = Timespec {
 /// The outcome of an update run on its thread: the generation it started at.
 type UpdateDone = (u64, std::result::Result<IndexSummary, String>);
 
+/// The most files an update is given by name; past them, a walk of the whole corpus is
+/// no slower, and the list held stays small.
+const MOST_NAMED: usize = 10_000;
+
 /// Watches the corpus of `engine`, keeping its index up to date and answering searches
 /// over the socket, until the socket is removed (with the index folder, say). The index is
 /// brought up to date before `ready` is told how many folders are watched.
@@ -98,6 +114,8 @@ pub fn watch(engine: Arc<Engine>, status: SharedStatus, ready: impl FnOnce(usize
     // exists) once the server says it is ready.
     watcher.drain();
     let generation = watcher.generation;
+    // This update walks the whole corpus: what changed before it, it sees.
+    watcher.changed = Some(BTreeSet::new());
     let first = update::update_with(&corpus, &index_dir, &UpdateOptions::default(), &());
     let first = match first {
         Ok(summary) => Ok(summary),
@@ -133,8 +151,14 @@ pub fn watch(engine: Arc<Engine>, status: SharedStatus, ready: impl FnOnce(usize
         }
         while let Ok(outcome) = done.try_recv() {
             updating = false;
-            if outcome.1.is_err() {
-                retry_at = Some(Instant::now() + RETRY);
+            match &outcome.1 {
+                Ok(summary) => eprintln!("dossier: {}", describe_update(summary)),
+                Err(reason) => {
+                    eprintln!("dossier: the index could not be updated ({reason}); trying again");
+                    retry_at = Some(Instant::now() + RETRY);
+                    // What that update was to do may be half done: the next walks it all.
+                    watcher.changed = None;
+                }
             }
             watcher.updated(&status, outcome);
         }
@@ -145,18 +169,33 @@ pub fn watch(engine: Arc<Engine>, status: SharedStatus, ready: impl FnOnce(usize
             updated_at = watcher.generation;
             retry_at = None;
             status.lock().unwrap_or_else(|e| e.into_inner()).updating = true;
-            start_update(&corpus, &index_dir, updated_at, done_sender.clone());
+            // A watcher that could not watch every folder misses changes: it walks the
+            // whole corpus.
+            let named = watcher
+                .changed
+                .replace(BTreeSet::new())
+                .filter(|_| !watcher.blind);
+            start_update(&corpus, &index_dir, named, updated_at, done_sender.clone());
         }
     }
     Ok(())
 }
 
-/// Runs an update on a thread of its own, and sends its outcome with `generation`.
-fn start_update(corpus: &Path, index_dir: &Path, generation: u64, done: Sender<UpdateDone>) {
+/// Runs an update on a thread of its own, of the `named` files (relative to the corpus)
+/// or, when `None`, of the whole corpus, and sends its outcome with `generation`.
+fn start_update(
+    corpus: &Path,
+    index_dir: &Path,
+    named: Option<BTreeSet<PathBuf>>,
+    generation: u64,
+    done: Sender<UpdateDone>,
+) {
     let (corpus, index_dir) = (corpus.to_path_buf(), index_dir.to_path_buf());
     std::thread::spawn(move || {
-        let outcome = std::panic::catch_unwind(|| {
-            update::update_with(&corpus, &index_dir, &UpdateOptions::default(), &())
+        let options = UpdateOptions::default();
+        let outcome = std::panic::catch_unwind(|| match &named {
+            Some(named) => update::update_named(&corpus, &index_dir, &options, named),
+            None => update::update_with(&corpus, &index_dir, &options, &()),
         });
         let outcome = match outcome {
             Ok(Ok(summary)) => Ok(summary),
@@ -165,6 +204,22 @@ fn start_update(corpus: &Path, index_dir: &Path, generation: u64, done: Sender<U
         };
         let _ = done.send((generation, outcome));
     });
+}
+
+/// One line on what an update did, for the server's log.
+fn describe_update(summary: &IndexSummary) -> String {
+    let looked_at = match &summary.looked_at {
+        Some(paths) if paths.len() == 1 => "looking at 1 file".to_string(),
+        Some(paths) => format!("looking at {} files", paths.len()),
+        None => "walking the whole corpus".to_string(),
+    };
+    format!(
+        "index updated in {:.3} s, {looked_at}: {} added, {} updated, {} removed",
+        summary.elapsed.as_secs_f64(),
+        summary.added,
+        summary.updated,
+        summary.removed
+    )
 }
 
 /// The watcher's socket must fit in its address; if not, the user is told what to do.
@@ -221,6 +276,10 @@ struct Watcher {
     /// The watched folders, to name the folders created in them.
     folders: HashMap<WatchDescriptor, PathBuf>,
     generation: u64,
+    /// The files that changed since the last update started, relative to the corpus, as
+    /// the events name them; `None` when only a walk of the whole corpus can tell what
+    /// changed (a folder appeared or went, events were lost, a `metadata.tsv` changed).
+    changed: Option<BTreeSet<PathBuf>>,
     current: Option<(u64, u64)>,
     /// Set when a folder could not be watched: from then on nothing is vouched for.
     blind: bool,
@@ -244,6 +303,7 @@ impl Watcher {
             index_dir: index_dir.canonicalize().ok(),
             folders: HashMap::new(),
             generation: 0,
+            changed: None,
             current: None,
             blind: false,
             engine,
@@ -271,7 +331,20 @@ impl Watcher {
                     self.current = Some((generation, summary.fingerprint));
                 }
                 status.last_update = Some(SystemTime::now());
-                status.skipped = summary.skipped;
+                status.skipped = match summary.looked_at {
+                    None => summary.skipped,
+                    // What the update did not look at is skipped as before.
+                    Some(paths) => {
+                        let looked_at: HashSet<&str> = paths.iter().map(String::as_str).collect();
+                        let mut skipped: Vec<Skipped> = std::mem::take(&mut status.skipped)
+                            .into_iter()
+                            .filter(|skipped| !looked_at.contains(ids::file_of(&skipped.path)))
+                            .chain(summary.skipped)
+                            .collect();
+                        skipped.sort_by(|a, b| a.path.cmp(&b.path));
+                        skipped
+                    }
+                };
                 status.last_error = None;
             }
             Err(reason) => status.last_error = Some(reason),
@@ -315,6 +388,7 @@ impl Watcher {
                 if event.mask.contains(EventMask::Q_OVERFLOW) {
                     overflowed = true;
                     self.generation += 1;
+                    self.changed = None;
                     continue;
                 }
                 if event.mask.contains(EventMask::IGNORED) {
@@ -337,6 +411,26 @@ impl Watcher {
                     {
                         appeared.push(parent.join(name));
                     }
+                    let file = self
+                        .folders
+                        .get(&event.wd)
+                        .filter(|_| !is_folder && name != METADATA_FILE)
+                        .and_then(|folder| {
+                            folder
+                                .join(name)
+                                .strip_prefix(&self.root)
+                                .ok()
+                                .map(Path::to_path_buf)
+                        });
+                    match (file, &mut self.changed) {
+                        (Some(file), Some(changed)) if changed.len() < MOST_NAMED => {
+                            changed.insert(file);
+                        }
+                        _ => self.changed = None,
+                    }
+                } else {
+                    // The watched folder itself was moved, removed or changed.
+                    self.changed = None;
                 }
                 self.generation += 1;
             }

@@ -79,6 +79,31 @@ fn hash(rel: &Path, stat: Option<(u64, i64)>) -> u64 {
     xxh3_64(&key)
 }
 
+/// What an update of named files records in place of the corpus's fingerprint, which it
+/// does not take (that would walk the corpus): a value new with each such update, taken
+/// from the one recorded before (`previous`), the paths it looked at and the time, that no
+/// corpus has but by a chance of one in 2^64. The watcher that ran the update vouches for
+/// the index by it as by a fingerprint, until its next event. A search without a watcher
+/// finds that it differs from the corpus's, compares the corpus with the index in full
+/// (once), and records the corpus's own fingerprint if nothing changed.
+pub fn of_named_update<'a>(
+    previous: Option<u64>,
+    paths: impl IntoIterator<Item = &'a String>,
+) -> u64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_nanos());
+    let mut key = b"named update".to_vec();
+    key.extend_from_slice(&previous.unwrap_or_default().to_le_bytes());
+    key.extend_from_slice(&now.to_le_bytes());
+    key.extend_from_slice(&std::process::id().to_le_bytes());
+    for path in paths {
+        key.extend_from_slice(path.as_bytes());
+        key.push(0);
+    }
+    xxh3_64(&key)
+}
+
 /// The fingerprint recorded with the last complete update, if any.
 pub fn recorded(index_dir: &Path) -> Option<u64> {
     let text = std::fs::read_to_string(index_dir.join(FINGERPRINT_FILE)).ok()?;

@@ -28,19 +28,20 @@ mod index_folder;
 mod plan;
 mod skipped;
 
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::Term;
 
-use crate::corpus::ids::INNER_SEPARATOR;
+use crate::corpus::ids::{self, INNER_SEPARATOR};
 use crate::corpus::{self, CorpusFile, CorpusListing, Skipped};
 use crate::error::Result;
 use crate::extract::ReadSettings;
 use crate::index::lock::UpdateLock;
-use crate::index::{names, vocabulary};
+use crate::index::{DossierIndex, names, vocabulary};
 use commits::{COMMIT_EVERY, PendingCommit, commit, writer};
 use document::{read_document, to_tantivy_all};
 use fingerprint::Fingerprint;
@@ -143,8 +144,13 @@ pub struct IndexSummary {
     /// The schema version of an index written by an older dossier, rebuilt by this run.
     pub rebuilt_outdated: Option<u32>,
     pub elapsed: Duration,
-    /// The corpus fingerprint recorded with the run, taken before it read anything.
+    /// The corpus fingerprint recorded with the run, taken before it read anything (or,
+    /// when it looked at named files only, the value that stands for it).
     pub fingerprint: u64,
+    /// The paths an update of named files looked at, `/`-separated and relative to the
+    /// corpus (its `skipped` tells of these alone); `None` when it walked the whole corpus.
+    #[serde(skip)]
+    pub looked_at: Option<Vec<String>>,
 }
 
 /// A document indexed, and what to know about how its text was read.
@@ -195,14 +201,24 @@ pub fn update_with(
 ) -> Result<IndexSummary> {
     let started = Instant::now();
     let _lock = UpdateLock::acquire(index_dir)?;
+    update_whole(corpus_dir, index_dir, options, progress, started)
+}
+
+/// [`update_with`], the update lock held: walks the whole corpus.
+fn update_whole(
+    corpus_dir: &Path,
+    index_dir: &Path,
+    options: &UpdateOptions,
+    progress: &dyn Progress,
+    started: Instant,
+) -> Result<IndexSummary> {
     remove_stale_temporaries(index_dir)?;
     // Taken before anything is read, so a file changed during the run makes it stale.
     let taken = Fingerprint::take(corpus_dir, index_dir)?;
-    let fingerprint = taken.value;
     let listing = corpus::list(corpus_dir, index_dir)?;
     let (index, rebuilt_outdated) = open_for_update(index_dir, options.rebuild)?;
     let rebuild = options.rebuild || rebuilt_outdated.is_some();
-    let mut writer = writer(&index)?;
+    let writer = writer(&index)?;
     fingerprint::forget(index_dir)?;
     // The listing's files are moved into the plan: no second copy of them is held while the
     // writer fills its budget.
@@ -211,7 +227,7 @@ pub fn update_with(
         ignored,
         skipped: not_walked,
     } = listing;
-    let mut changes = if rebuild {
+    let changes = if rebuild {
         writer.delete_all_documents().map_err(|e| index.error(e))?;
         Changes {
             to_read: files,
@@ -220,14 +236,96 @@ pub fn update_with(
     } else {
         plan::plan_with(&index, files, options.retry_skipped)?
     };
-
-    let mut summary = IndexSummary {
+    let summary = IndexSummary {
         unchanged: changes.unchanged,
         ignored,
         skipped: not_walked,
         rebuilt_outdated,
+        fingerprint: taken.value,
         ..IndexSummary::default()
     };
+    apply(
+        &index,
+        writer,
+        changes,
+        summary,
+        Vec::new(),
+        options,
+        progress,
+        started,
+    )
+}
+
+/// Brings the index in `index_dir` up to date with the files at `named` (paths relative
+/// to `corpus_dir` that changed: added, written, removed or renamed) and with nothing else,
+/// walking no more of the corpus than their folders' listings: what the watcher runs when
+/// its events name the files that changed. The index is left as [`update_with`] would
+/// leave it if nothing else changed. When the named paths cannot be listed on their own
+/// (see [`corpus::named`]), when there is no index yet or it needs a rebuild, the whole
+/// corpus is walked instead.
+///
+/// The fingerprint recorded is not the corpus's, which it does not walk, but a new value
+/// no corpus has (see [`fingerprint::of_named_update`]).
+pub fn update_named(
+    corpus_dir: &Path,
+    index_dir: &Path,
+    options: &UpdateOptions,
+    named: &BTreeSet<PathBuf>,
+) -> Result<IndexSummary> {
+    let started = Instant::now();
+    let _lock = UpdateLock::acquire(index_dir)?;
+    let index = match DossierIndex::open(index_dir) {
+        Ok(index) if !options.rebuild && !options.retry_skipped => index,
+        _ => return update_whole(corpus_dir, index_dir, options, &(), started),
+    };
+    let Some(mut listed) = corpus::list_named(corpus_dir, index_dir, named) else {
+        drop(index);
+        return update_whole(corpus_dir, index_dir, options, &(), started);
+    };
+    remove_stale_temporaries(index_dir)?;
+    let writer = writer(&index)?;
+    let recorded = fingerprint::recorded(index_dir);
+    fingerprint::forget(index_dir)?;
+    // What is remembered as skipped elsewhere stays as it is.
+    let (remembered, kept): (Vec<SkippedRecord>, Vec<SkippedRecord>) = skipped::read(index_dir)
+        .into_iter()
+        .partition(|record| listed.paths.contains(ids::file_of(&record.path)));
+    let files = std::mem::take(&mut listed.files);
+    let changes = plan::plan_named(&index, &listed, files, remembered)?;
+    let summary = IndexSummary {
+        unchanged: changes.unchanged,
+        ignored: listed.ignored,
+        skipped: listed.skipped,
+        fingerprint: fingerprint::of_named_update(recorded, &listed.paths),
+        looked_at: Some(listed.paths.into_iter().collect()),
+        ..IndexSummary::default()
+    };
+    apply(
+        &index,
+        writer,
+        changes,
+        summary,
+        kept,
+        options,
+        &(),
+        started,
+    )
+}
+
+/// Carries out `changes` with `writer`, commits, and writes what goes with a commit: the
+/// common words and names, the files skipped (`kept` and those of this run) and the
+/// fingerprint in `summary`, last.
+#[allow(clippy::too_many_arguments)]
+fn apply(
+    index: &DossierIndex,
+    mut writer: tantivy::IndexWriter,
+    mut changes: Changes,
+    mut summary: IndexSummary,
+    kept: Vec<SkippedRecord>,
+    options: &UpdateOptions,
+    progress: &dyn Progress,
+    started: Instant,
+) -> Result<IndexSummary> {
     // Skipped before and unchanged since (or inside a file unchanged since): remembered again
     // as they were.
     let mut skipped_records = std::mem::take(&mut changes.still_skipped);
@@ -237,6 +335,7 @@ pub fn update_with(
             path: record.path.clone(),
             reason: record.reason.clone(),
         }));
+    skipped_records.extend(kept);
 
     let mut pending = PendingCommit::new(options);
     for id in &changes.removed {
@@ -324,7 +423,7 @@ pub fn update_with(
             }
             pending.changed += 1;
             if pending.due() {
-                commit(&index, &mut writer)?;
+                commit(index, &mut writer)?;
                 pending = PendingCommit::new(options);
             }
         }
@@ -333,7 +432,7 @@ pub fn update_with(
     progress.finish();
     // Not held through the last merges.
     drop(changes);
-    commit(&index, &mut writer)?;
+    commit(index, &mut writer)?;
     writer.wait_merging_threads().map_err(|e| index.error(e))?;
     // Two walks of the vocabulary, one a core.
     let searcher = index.reader()?.searcher();
@@ -346,8 +445,7 @@ pub fn update_with(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })?;
     skipped::write(&index.dir, &skipped_records)?;
-    fingerprint::record(&index.dir, fingerprint)?;
-    summary.fingerprint = fingerprint;
+    fingerprint::record(&index.dir, summary.fingerprint)?;
     summary.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     summary.elapsed = started.elapsed();
     Ok(summary)

@@ -12,7 +12,7 @@ use std::path::Path;
 use super::fingerprint::{self, Fingerprint};
 use super::skipped::{self, SkippedRecord};
 use crate::corpus::ids::{self, INNER_SEPARATOR};
-use crate::corpus::{self, CorpusFile, CorpusListing};
+use crate::corpus::{self, CorpusFile, CorpusListing, NamedListing};
 use crate::error::Result;
 use crate::index::lock::UpdateLock;
 use crate::index::{DossierIndex, StoredState};
@@ -61,6 +61,19 @@ pub(super) fn plan_with(
         files,
         retry_skipped,
     ))
+}
+
+/// [`plan`] of the files at a few named paths alone (see [`crate::corpus::named`]): compared
+/// with what the index holds under the IDs they may have had (and inside them) and with
+/// `remembered`, what is remembered as skipped at those paths.
+pub(super) fn plan_named(
+    index: &DossierIndex,
+    listed: &NamedListing,
+    files: Vec<CorpusFile>,
+    remembered: Vec<SkippedRecord>,
+) -> Result<Changes> {
+    let stored = index.stored_states_of(listed.ids.iter().map(String::as_str))?;
+    Ok(compare(stored, remembered, files, false))
 }
 
 /// The plan from what the index holds (`stored`, by ID) and the files remembered as skipped.
