@@ -130,9 +130,14 @@ pub fn is_hidden(name: &OsStr) -> bool {
 }
 
 /// Whether the folder at `path` is the index folder (`index_dir`, canonical), which the
-/// corpus may hold: passed over.
+/// corpus may hold: passed over. A folder (not a link) keeps its own name in its canonical
+/// path, so only one named as the index folder is made canonical: doing so for every
+/// folder was most of a search's corpus check on a corpus of many folders.
 fn is_index_folder(path: &Path, index_dir: Option<&Path>) -> bool {
-    index_dir.is_some() && path.canonicalize().ok().as_deref() == index_dir
+    index_dir.is_some_and(|index_dir| {
+        index_dir.file_name() == path.file_name()
+            && path.canonicalize().is_ok_and(|path| path == index_dir)
+    })
 }
 
 /// Whether a file is a document by its name: one of the formats dossier reads.
