@@ -61,9 +61,7 @@ impl RunFailure {
     ) -> SkipReason {
         match self {
             RunFailure::NotInstalled => SkipReason::ProgramMissing { program, package },
-            RunFailure::TimedOut(limit) => SkipReason::TimedOut {
-                seconds: limit.as_secs_f64().ceil() as u64,
-            },
+            RunFailure::TimedOut(limit) => SkipReason::TimedOut { limit },
             RunFailure::Io(error) => {
                 SkipReason::Unreadable(format!("could not run {program}: {error}"))
             }
@@ -79,6 +77,8 @@ pub(super) fn run(
     time_limit: Duration,
     max_stdout: usize,
 ) -> Result<Ran, RunFailure> {
+    // In a worker, its file's time limit grows by this program's.
+    super::worker::allow_more_time(time_limit);
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

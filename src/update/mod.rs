@@ -39,6 +39,7 @@ use crate::corpus::ids::INNER_SEPARATOR;
 use crate::corpus::{self, CorpusFile, CorpusListing, Skipped};
 use crate::error::Result;
 use crate::extract::ReadSettings;
+use crate::extract::worker::{Limits, Workers};
 use crate::index::lock::UpdateLock;
 use crate::index::{names, vocabulary};
 use commits::{COMMIT_EVERY, PendingCommit, commit, writer};
@@ -249,10 +250,11 @@ pub fn update_with(
 
     progress.begin(changes.to_read.len() as u64);
     let mut to_read = FilesToRead::new(std::mem::take(&mut changes.to_read));
+    let workers = Workers::new(Limits::from_env());
     while let Some(batch) = to_read.next_batch() {
         let read: Vec<_> = batch
             .par_iter()
-            .map(|file| read_document(file, &options.read))
+            .map(|file| read_document(file, &options.read, &workers))
             .collect();
         for (file, outcome) in batch.iter().zip(read) {
             let previous = changes.previous.get(&file.id);
@@ -333,6 +335,7 @@ pub fn update_with(
     progress.finish();
     // Not held through the last merges.
     drop(changes);
+    drop(workers);
     commit(&index, &mut writer)?;
     writer.wait_merging_threads().map_err(|e| index.error(e))?;
     // Two walks of the vocabulary, one a core.
