@@ -309,16 +309,22 @@ fn why_it_died(status: ExitStatus, stderr: &str, limits: Limits) -> SkipReason {
     if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
         let how = match signal {
             6 => "it aborted".to_string(),
-            9 => "it was killed (SIGKILL; the system short of memory?)".to_string(),
+            9 => "it was killed by SIGKILL, by hand or by the system short of memory".to_string(),
             11 => "a segmentation fault".to_string(),
             signal => format!("it was killed by signal {signal}"),
         };
         return SkipReason::ReaderCrashed { how };
     }
+    let said = stderr
+        .lines()
+        .rev()
+        .find(|line| !line.trim().is_empty())
+        .map(|line| format!(": {}", super::program::one_line(line, 200)))
+        .unwrap_or_default();
     SkipReason::ReaderCrashed {
         how: match status.code() {
-            Some(code) => format!("it ended with exit code {code} before answering"),
-            None => "it ended before answering".to_string(),
+            Some(code) => format!("it ended with exit code {code} before answering{said}"),
+            None => format!("it ended before answering{said}"),
         },
     }
 }
@@ -384,6 +390,14 @@ pub fn serve(memory_bytes: u64) -> io::Result<()> {
     let mut input = BufReader::new(io::stdin().lock());
     while let Some(request) = read_frame::<Request>(&mut input)? {
         let mut bytes = Vec::new();
+        if bytes.try_reserve_exact(request.size as usize).is_err() {
+            io::copy(&mut (&mut input).take(request.size), &mut io::sink())?;
+            let out_of_memory = SkipReason::OutOfMemory {
+                limit_mib: memory_bytes / MIB,
+            };
+            answer(Err(out_of_memory))?;
+            continue;
+        }
         (&mut input).take(request.size).read_to_end(&mut bytes)?;
         let settings = ReadSettings {
             ocr_languages: request.ocr_languages,
@@ -397,11 +411,15 @@ pub fn serve(memory_bytes: u64) -> io::Result<()> {
                         detail: "its reader failed on it".to_string(),
                     })
                 });
-        let mut stdout = io::stdout().lock();
-        write_frame(&mut stdout, &Frame::Done(Box::new(read)))?;
-        stdout.flush()?;
+        answer(read)?;
     }
     Ok(())
+}
+
+fn answer(read: NestedRead) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    write_frame(&mut stdout, &Frame::Done(Box::new(read)))?;
+    stdout.flush()
 }
 
 /// Caps this process's address space, and that of the programs it starts; and makes it
