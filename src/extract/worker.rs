@@ -5,7 +5,7 @@
 //! a hidden command): [`Workers::read`] sends the file's bytes to a worker and waits for the
 //! documents read from them ([`read_nested`]'s answer, as plain data), at most
 //! [`Limits::time`] (more while the worker runs a program, which has a time limit of its
-//! own: see [`allow_more_time`]); the worker's address space is capped at
+//! own: see `program::ANNOUNCE_START`); the worker's address space is capped at
 //! [`Limits::memory_bytes`], which the programs it runs inherit. A worker that passes the
 //! time limit is killed, with the programs it runs; one that dies is replaced. The file is
 //! then skipped with [`SkipReason::TimedOut`], [`SkipReason::OutOfMemory`] or
@@ -29,7 +29,6 @@ use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
@@ -367,26 +366,21 @@ fn read_frame<T: for<'de> Deserialize<'de>>(from: &mut impl Read) -> io::Result<
         .map_err(io::Error::other)
 }
 
-/// Set in a worker process: its standard output is the frames to the indexing process.
-static IN_WORKER: AtomicBool = AtomicBool::new(false);
-
-/// Tells the indexing process, in a worker, that a program is started which has `limit`
-/// to run: the file's time limit grows by that much. Nothing outside a worker.
-pub(super) fn allow_more_time(limit: Duration) {
-    if IN_WORKER.load(Ordering::Relaxed) {
-        let frame = Frame::MoreTime {
-            millis: limit.as_millis() as u64,
-        };
-        let mut stdout = io::stdout().lock();
-        let _ = write_frame(&mut stdout, &frame).and_then(|()| stdout.flush());
-    }
+/// Tells the indexing process that a program is started which has `limit` to run: the
+/// file's time limit grows by that much.
+fn allow_more_time(limit: Duration) {
+    let frame = Frame::MoreTime {
+        millis: limit.as_millis() as u64,
+    };
+    let mut stdout = io::stdout().lock();
+    let _ = write_frame(&mut stdout, &frame).and_then(|()| stdout.flush());
 }
 
 /// The worker's side (`dossier read-worker`): with its memory capped at `memory_bytes`,
 /// reads the files it is sent, one after the other, until its input ends.
 pub fn serve(memory_bytes: u64) -> io::Result<()> {
     bound_memory(memory_bytes)?;
-    IN_WORKER.store(true, Ordering::Relaxed);
+    let _ = super::program::ANNOUNCE_START.set(allow_more_time);
     let mut input = BufReader::new(io::stdin().lock());
     while let Some(request) = read_frame::<Request>(&mut input)? {
         let mut bytes = Vec::new();
