@@ -7,6 +7,10 @@
 //! offsets are offsets into that text. Why a file is not indexed is a [`SkipReason`], whose
 //! wording is what the reporter reads.
 //!
+//! Every format but plain text is read in a worker process, with a time and a memory limit
+//! per file (see [`worker`]): a reader that hangs, runs out of memory or crashes costs that
+//! file alone.
+//!
 //! This folder knows nothing of the index: it turns bytes into text.
 
 pub mod archive;
