@@ -277,3 +277,14 @@ fn a_reader_killed_by_a_signal_costs_its_file_alone() {
     );
     assert!(hits(&dossier, "Actual work on authentication") > 3000);
 }
+
+#[test]
+fn a_file_whose_name_is_not_utf8_is_read_by_a_worker() {
+    use std::os::unix::ffi::OsStrExt;
+    let dossier = Dossier::empty();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9 page.html");
+    std::fs::write(dossier.corpus().join(name), shared("fake-html.html")).unwrap();
+    let output = dossier.index_run();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert_eq!(hits(&dossier, "if the cow comes home under the sun"), 1);
+}

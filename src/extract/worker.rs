@@ -90,7 +90,8 @@ impl Limits {
 #[derive(Serialize, Deserialize)]
 struct Request {
     format: Format,
-    path: PathBuf,
+    /// The file's path as bytes: a name need not be UTF-8.
+    path: Vec<u8>,
     ocr_languages: String,
     size: u64,
 }
@@ -153,7 +154,7 @@ impl Workers {
     ) -> NestedRead {
         let request = Request {
             format,
-            path: path.to_path_buf(),
+            path: path_bytes(path),
             ocr_languages: settings.ocr_languages.clone(),
             size: bytes.len() as u64,
         };
@@ -366,6 +367,26 @@ fn read_frame<T: for<'de> Deserialize<'de>>(from: &mut impl Read) -> io::Result<
         .map_err(io::Error::other)
 }
 
+#[cfg(unix)]
+fn path_bytes(path: &Path) -> Vec<u8> {
+    std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()).to_vec()
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: Vec<u8>) -> PathBuf {
+    PathBuf::from(<std::ffi::OsString as std::os::unix::ffi::OsStringExt>::from_vec(bytes))
+}
+
+#[cfg(not(unix))]
+fn path_bytes(path: &Path) -> Vec<u8> {
+    path.to_string_lossy().into_owned().into_bytes()
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: Vec<u8>) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// Tells the indexing process that a program is started which has `limit` to run: the
 /// file's time limit grows by that much.
 fn allow_more_time(limit: Duration) {
@@ -397,14 +418,14 @@ pub fn serve(memory_bytes: u64) -> io::Result<()> {
             ocr_languages: request.ocr_languages,
         };
         let format = request.format;
-        let read =
-            std::panic::catch_unwind(|| read_nested(format, &request.path, bytes, &settings))
-                .unwrap_or_else(|_| {
-                    Err(SkipReason::Damaged {
-                        format: format.name(),
-                        detail: "its reader failed on it".to_string(),
-                    })
-                });
+        let path = path_from_bytes(request.path);
+        let read = std::panic::catch_unwind(|| read_nested(format, &path, bytes, &settings))
+            .unwrap_or_else(|_| {
+                Err(SkipReason::Damaged {
+                    format: format.name(),
+                    detail: "its reader failed on it".to_string(),
+                })
+            });
         answer(read)?;
     }
     Ok(())
