@@ -14,9 +14,9 @@
 //! in time and memory by the file's size.
 //!
 //! Workers are kept for the next file (one process per file would cost a start, about 3 ms,
-//! for each): at most one per thread that reads, as many as read in parallel. A file that
-//! fails a worker which had read others is read again by a new one, so that what one file
-//! left behind in a worker cannot cost the next.
+//! for each): at most one per thread that reads, as many as read in parallel. A file whose
+//! worker died after reading others is read again by a new one, so that what one file left
+//! behind in a worker cannot cost the next (a file past the time limit is not read again).
 //!
 //! The limits can be lowered (or raised) by `DOSSIER_READ_TIME_LIMIT_MS` and
 //! `DOSSIER_READ_MEMORY_LIMIT_MIB`: the tests make real readers pass them so.
