@@ -63,6 +63,14 @@ pub enum Command {
     /// Print a document's text exactly as indexed, the text passages' offsets point into
     /// (`start..end` of a passage are bytes of it), or one page of it.
     Show(ShowArgs),
+    /// Read the files the indexing process sends, each within its limits (see
+    /// `extract::worker`); started by `dossier index`, not by hand.
+    #[command(name = "read-worker", hide = true)]
+    ReadWorker {
+        /// The most memory (address space) it may take, with the programs it runs.
+        #[arg(long, value_name = "MIB")]
+        memory_limit_mib: u64,
+    },
     /// Print a man page or a shell's completion script, made from these definitions:
     /// `dossier generate man > dossier.1`, `dossier generate bash > dossier.bash`.
     Generate {
@@ -91,7 +99,7 @@ impl Command {
             Command::Search(args) => Some(&args.common.location.index),
             Command::Quote(args) => Some(&args.common.location.index),
             Command::Show(args) => Some(&args.location.index),
-            Command::Generate { .. } => None,
+            Command::Generate { .. } | Command::ReadWorker { .. } => None,
         }
     }
 }

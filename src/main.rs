@@ -102,6 +102,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }),
         Command::Show(args) => run_show(&args),
         Command::Generate { what } => generate(what),
+        Command::ReadWorker { memory_limit_mib } => {
+            dossier::extract::worker::serve(memory_limit_mib.saturating_mul(1024 * 1024))?;
+            Ok(FOUND)
+        }
     }
 }
 

@@ -45,7 +45,7 @@ pub struct Embedded {
 }
 
 /// A document found inside a file.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Inner {
     /// Its names under the file, outermost first, joined by `//`: `3//report.pdf` is the
     /// attachment `report.pdf` of the file's third message.

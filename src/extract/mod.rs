@@ -7,6 +7,10 @@
 //! offsets are offsets into that text. Why a file is not indexed is a [`SkipReason`], whose
 //! wording is what the reporter reads.
 //!
+//! Every format but plain text is read in a worker process, with a time and a memory limit
+//! per file (see [`worker`]): a reader that hangs, runs out of memory or crashes costs that
+//! file alone.
+//!
 //! This folder knows nothing of the index: it turns bytes into text.
 
 pub mod archive;
@@ -23,10 +27,13 @@ mod program;
 pub mod rtf;
 pub mod sheet;
 pub mod text;
+pub mod worker;
 
 use std::path::Path;
+use std::time::Duration;
 
 use encoding_rs::Encoding;
+use serde::{Deserialize, Serialize};
 
 pub use text::decode;
 
@@ -228,8 +235,20 @@ pub enum SkipReason {
         detail: String,
     },
     /// Its reader took longer than the time allowed for one file.
-    #[error("reading it took longer than {seconds} s; it was stopped (a damaged or hostile file?)")]
-    TimedOut { seconds: u64 },
+    #[error(
+        "reading it took longer than {}; it was stopped (a damaged or hostile file?)",
+        in_words(*.limit)
+    )]
+    TimedOut { limit: Duration },
+    /// Its reader wanted more memory than one file may take (see [`worker`]).
+    #[error(
+        "reading it ran out of memory (limit {limit_mib} MiB); it was stopped \
+         (a damaged or hostile file?)"
+    )]
+    OutOfMemory { limit_mib: u64 },
+    /// The process that read it died (see [`worker`]): `how`.
+    #[error("its reader crashed ({how}); a damaged or hostile file?")]
+    ReaderCrashed { how: String },
     /// The program that reads this format is not installed.
     #[error("{program} is not installed (Debian and Ubuntu: apt-get install {package})")]
     ProgramMissing {
@@ -270,6 +289,31 @@ pub enum SkipReason {
     /// It could not be read; the text of the system's error.
     #[error("{0}")]
     Unreadable(String),
+    /// A reason given by the worker process that read it (see [`worker`]), in its words:
+    /// a reason crosses between processes as the text the reporter reads.
+    #[error("{0}")]
+    Reported(String),
+}
+
+/// A time limit as a reason says it: `120 s`, or `5 ms` under a second.
+fn in_words(limit: Duration) -> String {
+    if limit < Duration::from_secs(1) {
+        format!("{} ms", limit.as_millis())
+    } else {
+        format!("{} s", limit.as_secs_f64().ceil() as u64)
+    }
+}
+
+impl Serialize for SkipReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for SkipReason {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(SkipReason::Reported)
+    }
 }
 
 /// The index names an encoding this build does not know, so a file cannot be decoded as it
@@ -281,7 +325,7 @@ pub struct UnknownEncoding {
 }
 
 /// A file's content as dossier indexes it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Extracted {
     /// The kind of document it was read as.
     pub format: Format,
@@ -289,6 +333,7 @@ pub struct Extracted {
     /// The text: exactly the file's bytes when `encoding` is `None`, else decoded from it.
     pub text: String,
     /// The encoding the text was decoded from; `None` when the file is UTF-8 as it stands.
+    #[serde(with = "encoding_name")]
     pub encoding: Option<&'static Encoding>,
     /// What a reader should know about how the text was read: a detected encoding, or
     /// bytes that were replaced.
@@ -306,6 +351,7 @@ pub struct Extracted {
     /// by counting them (see [`pdf_labels`]); empty if not.
     pub page_labels: Vec<String>,
     /// The documents inside it (messages, attachments, files of an archive), not read yet.
+    #[serde(skip)]
     pub embedded: Vec<embedded::Embedded>,
     /// An e-mail's headers, as searchable fields.
     pub mail: Option<MailHeaders>,
@@ -313,7 +359,7 @@ pub struct Extracted {
 
 /// The headers of an e-mail that `from:`, `to:` and `subject:` search, as the message
 /// writes them.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MailHeaders {
     pub from: String,
     /// Its To and Cc.
@@ -337,6 +383,31 @@ impl Extracted {
             embedded: Vec::new(),
             mail: None,
         }
+    }
+}
+
+/// An encoding by its name, between processes.
+mod encoding_name {
+    use encoding_rs::Encoding;
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        encoding: &Option<&'static Encoding>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        encoding.map(Encoding::name).serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<&'static Encoding>, D::Error> {
+        let name = Option::<String>::deserialize(deserializer)?;
+        name.map(|name| {
+            Encoding::for_label(name.as_bytes())
+                .ok_or_else(|| D::Error::custom(format!("unknown encoding {name:?}")))
+        })
+        .transpose()
     }
 }
 

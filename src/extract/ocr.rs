@@ -303,7 +303,9 @@ mod tests {
         let started = Instant::now();
         assert_eq!(
             read_file_with(&hurried, &formats_dir().join("linn.png")),
-            Err(SkipReason::TimedOut { seconds: 1 })
+            Err(SkipReason::TimedOut {
+                limit: Duration::from_millis(1)
+            })
         );
         assert!(
             started.elapsed() < Duration::from_secs(5),

@@ -348,9 +348,7 @@ impl OcrReading {
     fn skip_reason(&self) -> SkipReason {
         match self.unread.first() {
             Some((_, Unread::Failed(reason))) => reason.clone(),
-            Some((_, Unread::OutOfTime(limit))) => SkipReason::TimedOut {
-                seconds: limit.as_secs_f64().ceil() as u64,
-            },
+            Some((_, Unread::OutOfTime(limit))) => SkipReason::TimedOut { limit: *limit },
             Some((_, Unread::PastTheMost(_))) | None => SkipReason::NoText,
         }
     }
@@ -516,7 +514,7 @@ fn read_page(
             Unread::OutOfTime(settings.time_limit)
         } else {
             Unread::Failed(SkipReason::TimedOut {
-                seconds: settings.ocr.time_limit.as_secs_f64().ceil() as u64,
+                limit: settings.ocr.time_limit,
             })
         }
     };
@@ -994,7 +992,9 @@ mod tests {
         let started = Instant::now();
         assert_eq!(
             read_sample_with(&hurried, "c02-22.pdf"),
-            Err(SkipReason::TimedOut { seconds: 1 })
+            Err(SkipReason::TimedOut {
+                limit: Duration::from_millis(1)
+            })
         );
         assert!(
             started.elapsed() < Duration::from_secs(5),
@@ -1022,7 +1022,9 @@ mod tests {
         };
         assert_eq!(
             read_sample_with(&out_of_time, "c02-22.pdf"),
-            Err(SkipReason::TimedOut { seconds: 1 })
+            Err(SkipReason::TimedOut {
+                limit: Duration::from_millis(1)
+            })
         );
         let extracted = installed(read_with(&out_of_time, &joined, &bytes)).expect("reads");
         assert!(extracted.ocr_pages.is_empty());
@@ -1090,7 +1092,9 @@ mod tests {
         let started = Instant::now();
         assert_eq!(
             read_sample_with(&hurried, "GeoTopo-komprimiert.pdf"),
-            Err(SkipReason::TimedOut { seconds: 1 })
+            Err(SkipReason::TimedOut {
+                limit: Duration::from_millis(1)
+            })
         );
         assert!(
             started.elapsed() < Duration::from_secs(5),

@@ -9,6 +9,7 @@
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
+use std::sync::OnceLock;
 use std::thread;
 use std::time::Duration;
 
@@ -32,6 +33,10 @@ pub(super) fn argument(path: &Path) -> PathBuf {
         path.to_path_buf()
     }
 }
+
+/// Called with a program's time limit as it starts, once set: a worker (see `worker`) tells
+/// the process waiting for it that its file may take that much longer.
+pub(super) static ANNOUNCE_START: OnceLock<fn(Duration)> = OnceLock::new();
 
 /// A program's run to its end.
 pub(super) struct Ran {
@@ -61,9 +66,7 @@ impl RunFailure {
     ) -> SkipReason {
         match self {
             RunFailure::NotInstalled => SkipReason::ProgramMissing { program, package },
-            RunFailure::TimedOut(limit) => SkipReason::TimedOut {
-                seconds: limit.as_secs_f64().ceil() as u64,
-            },
+            RunFailure::TimedOut(limit) => SkipReason::TimedOut { limit },
             RunFailure::Io(error) => {
                 SkipReason::Unreadable(format!("could not run {program}: {error}"))
             }
@@ -79,6 +82,9 @@ pub(super) fn run(
     time_limit: Duration,
     max_stdout: usize,
 ) -> Result<Ran, RunFailure> {
+    if let Some(announce) = ANNOUNCE_START.get() {
+        announce(time_limit);
+    }
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -10,6 +10,7 @@ use tantivy::TantivyDocument;
 use crate::corpus::CorpusFile;
 use crate::corpus::ids::INNER_SEPARATOR;
 use crate::extract::embedded::{Inner, read_nested};
+use crate::extract::worker::Workers;
 use crate::extract::{self, MAX_FILE_BYTES, SkipReason};
 use crate::extract::{Format, ReadSettings};
 use crate::index::StoredState;
@@ -27,10 +28,12 @@ pub(super) struct ReadDocument {
     pub inner: Vec<Inner>,
 }
 
-/// Reads and extracts `file`, or says why it is not indexed.
+/// Reads and extracts `file` (in one of `workers`, unless it is plain text), or says why it
+/// is not indexed.
 pub(super) fn read_document(
     file: &CorpusFile,
     settings: &ReadSettings,
+    workers: &Workers,
 ) -> Result<ReadDocument, SkipReason> {
     if file.size > MAX_FILE_BYTES {
         return Err(SkipReason::TooLarge);
@@ -53,14 +56,12 @@ pub(super) fn read_document(
         date: file.date,
         language: file.language,
     };
-    // A reader that fails on a hostile file costs that file alone.
-    let read = std::panic::catch_unwind(|| read_nested(file.format, &file.path, bytes, settings));
-    let (extracted, inner) = read.unwrap_or_else(|_| {
-        Err(SkipReason::Damaged {
-            format: file.format.name(),
-            detail: "its reader failed on it".to_string(),
-        })
-    })?;
+    let (extracted, inner) = if file.format == Format::Text {
+        // Decoding is one pass over the bytes: bounded by the file's size.
+        read_nested(file.format, &file.path, bytes, settings)?
+    } else {
+        workers.read(file.format, &file.path, &bytes, settings)?
+    };
     Ok(ReadDocument {
         extracted,
         state,
@@ -207,6 +208,10 @@ fn add_state(
 mod tests {
     use super::*;
 
+    fn workers() -> Workers {
+        Workers::new(crate::extract::worker::Limits::default())
+    }
+
     fn corpus_file(path: &std::path::Path, size: u64) -> CorpusFile {
         CorpusFile {
             format: crate::extract::Format::Text,
@@ -227,7 +232,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("memo.txt");
         std::fs::write(&path, "The ocelot memo\nbody").unwrap();
-        let document = read_document(&corpus_file(&path, 20), &ReadSettings::default()).unwrap();
+        let document = read_document(
+            &corpus_file(&path, 20),
+            &ReadSettings::default(),
+            &workers(),
+        )
+        .unwrap();
         assert_eq!(document.extracted.title, "The ocelot memo");
         assert_eq!(document.state.size, 20);
         assert_eq!(document.state.mtime, 1_700_000_000_000_000_000);
@@ -243,13 +253,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let gone = dir.path().join("gone.txt");
         assert_eq!(
-            read_document(&corpus_file(&gone, 5), &ReadSettings::default()).err(),
+            read_document(&corpus_file(&gone, 5), &ReadSettings::default(), &workers()).err(),
             Some(SkipReason::Vanished)
         );
         assert_eq!(
             read_document(
                 &corpus_file(&gone, MAX_FILE_BYTES + 1),
-                &ReadSettings::default()
+                &ReadSettings::default(),
+                &workers()
             )
             .err(),
             Some(SkipReason::TooLarge)
@@ -257,7 +268,12 @@ mod tests {
         let empty = dir.path().join("empty.txt");
         std::fs::write(&empty, "").unwrap();
         assert_eq!(
-            read_document(&corpus_file(&empty, 0), &ReadSettings::default()).err(),
+            read_document(
+                &corpus_file(&empty, 0),
+                &ReadSettings::default(),
+                &workers()
+            )
+            .err(),
             Some(SkipReason::Empty)
         );
     }

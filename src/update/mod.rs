@@ -40,6 +40,7 @@ use crate::corpus::ids::{self, INNER_SEPARATOR};
 use crate::corpus::{self, CorpusFile, CorpusListing, Skipped};
 use crate::error::Result;
 use crate::extract::ReadSettings;
+use crate::extract::worker::{Limits, Workers};
 use crate::index::lock::UpdateLock;
 use crate::index::{DossierIndex, names, vocabulary};
 use commits::{COMMIT_EVERY, PendingCommit, commit, writer};
@@ -348,10 +349,11 @@ fn apply(
 
     progress.begin(changes.to_read.len() as u64);
     let mut to_read = FilesToRead::new(std::mem::take(&mut changes.to_read));
+    let workers = Workers::new(Limits::from_env());
     while let Some(batch) = to_read.next_batch() {
         let read: Vec<_> = batch
             .par_iter()
-            .map(|file| read_document(file, &options.read))
+            .map(|file| read_document(file, &options.read, &workers))
             .collect();
         for (file, outcome) in batch.iter().zip(read) {
             let previous = changes.previous.get(&file.id);
@@ -432,6 +434,7 @@ fn apply(
     progress.finish();
     // Not held through the last merges.
     drop(changes);
+    drop(workers);
     commit(index, &mut writer)?;
     writer.wait_merging_threads().map_err(|e| index.error(e))?;
     // Two walks of the vocabulary, one a core.

@@ -1,0 +1,290 @@
+//! Every file's reading is bounded: each format but plain text is read in a worker process,
+//! and a reader stopped by the time limit, by the memory limit or by a signal costs that
+//! file alone. The file is skipped with its reason, its neighbours are indexed, and it is
+//! read again once it changes or when asked. The limits are lowered through the environment
+//! (`DOSSIER_READ_TIME_LIMIT_MS`, `DOSSIER_READ_MEMORY_LIMIT_MIB`) so that real readers
+//! pass them on a real mailbox made large.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::process::{Output, Stdio};
+
+use common::{Dossier, stderr_of, summary};
+
+fn shared(name: &str) -> Vec<u8> {
+    std::fs::read(common::shared_data("formats").join(name)).expect("shared test file")
+}
+
+/// The real mailbox of the shared formats, its three messages again and again: `copies`
+/// times 9.5 KiB.
+fn large_mailbox(copies: usize) -> Vec<u8> {
+    shared("apache-httpd-dev.mbox").repeat(copies)
+}
+
+/// `(path, reason)` of every `dossier: skipped PATH: REASON` line of an index run.
+fn skipped(dossier: &Dossier, output: &Output) -> BTreeMap<String, String> {
+    let prefix = format!("dossier: skipped {}/", dossier.corpus().display());
+    stderr_of(output)
+        .lines()
+        .filter_map(|line| line.strip_prefix(&prefix))
+        .filter_map(|rest| rest.split_once(": "))
+        .map(|(path, reason)| (path.to_string(), reason.to_string()))
+        .collect()
+}
+
+/// The IDs of the documents where `phrase` stands.
+fn found_in(dossier: &Dossier, phrase: &str) -> Vec<String> {
+    let results = dossier.search_json(&format!("\"{phrase}\""), &[]);
+    let mut ids: Vec<String> = results.doc_ids().iter().map(|id| id.to_string()).collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// How many documents hold `phrase`.
+fn hits(dossier: &Dossier, phrase: &str) -> u64 {
+    dossier
+        .search_json(&format!("\"{phrase}\""), &[])
+        .total_hits as u64
+}
+
+/// Neighbours read by workers and in the indexing process: a file, a phrase of it, and the
+/// document where the phrase stands.
+const NEIGHBOURS: [(&str, &str, &str); 4] = [
+    (
+        "fake-html.html",
+        "if the cow comes home under the sun",
+        "fake-html",
+    ),
+    (
+        "dovecot-009.eml",
+        "this is the first part of the message",
+        "dovecot-009//attachment-1",
+    ),
+    (
+        "eng_spa_mult.docx",
+        "Todos los seres humanos nacen libres e iguales",
+        "eng_spa_mult",
+    ),
+    ("memo.txt", "the ocelot memo of the fourth of May", "memo"),
+];
+
+fn add_neighbours(dossier: &Dossier) {
+    for (name, phrase, _) in NEIGHBOURS {
+        if name.ends_with(".txt") {
+            dossier.write(name, format!("Memo\n{phrase}\n"));
+        } else {
+            dossier.write(name, shared(name));
+        }
+    }
+}
+
+fn assert_neighbours_found(dossier: &Dossier) {
+    for (name, phrase, id) in NEIGHBOURS {
+        assert_eq!(found_in(dossier, phrase), [id], "{name}");
+    }
+}
+
+#[test]
+fn a_reader_past_the_memory_limit_costs_its_file_alone() {
+    let dossier = Dossier::empty();
+    add_neighbours(&dossier);
+    dossier.write("large.mbox", large_mailbox(2000));
+    let output = dossier
+        .command(&["index"])
+        .env("DOSSIER_READ_MEMORY_LIMIT_MIB", "64")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    assert_eq!(
+        skipped(&dossier, &output),
+        BTreeMap::from([(
+            "large.mbox".to_string(),
+            "reading it ran out of memory (limit 64 MiB); it was stopped \
+             (a damaged or hostile file?)"
+                .to_string()
+        )])
+    );
+    assert!(
+        summary(&output).contains("4 added, 0 updated, 0 removed, 0 unchanged, 1 skipped"),
+        "{}",
+        summary(&output)
+    );
+    assert_neighbours_found(&dossier);
+    assert!(found_in(&dossier, "Actual work on authentication").is_empty());
+
+    // Remembered: the next run lists it again without reading it.
+    let again = dossier
+        .command(&["index"])
+        .env("DOSSIER_READ_MEMORY_LIMIT_MIB", "64")
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1));
+    assert!(summary(&again).contains("0 added"), "{}", summary(&again));
+    assert!(
+        skipped(&dossier, &again)["large.mbox"].contains("ran out of memory"),
+        "{}",
+        stderr_of(&again)
+    );
+
+    // With room to read it, asked to: all its messages are read.
+    let retried = dossier
+        .command(&["index", "--retry-skipped"])
+        .output()
+        .unwrap();
+    assert_eq!(retried.status.code(), Some(0), "{}", stderr_of(&retried));
+    assert_eq!(hits(&dossier, "Actual work on authentication"), 2000);
+    let ids = found_in(&dossier, "Actual work on authentication");
+    assert!(ids.iter().all(|id| id.starts_with("large//")), "{ids:?}");
+    assert_neighbours_found(&dossier);
+}
+
+#[test]
+fn a_reader_past_the_time_limit_is_stopped_and_its_file_read_once_it_changes() {
+    let dossier = Dossier::empty();
+    dossier.write("memo.txt", "Memo\nthe ocelot memo of the fourth of May\n");
+    dossier.write("notes/plan.md", "# Plan\nwatch the river crossing\n");
+    // Read by pdftotext, for longer than the limit: a program's own time limit adds to it.
+    dossier.write("notes/GeoTopo.pdf", shared("GeoTopo-komprimiert.pdf"));
+    dossier.write("large.mbox", large_mailbox(4000));
+    let limited = |dossier: &Dossier| {
+        dossier
+            .command(&["index"])
+            .env("DOSSIER_READ_TIME_LIMIT_MS", "300")
+            .output()
+            .unwrap()
+    };
+    let output = limited(&dossier);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    assert_eq!(
+        skipped(&dossier, &output),
+        BTreeMap::from([(
+            "large.mbox".to_string(),
+            "reading it took longer than 300 ms; it was stopped (a damaged or hostile file?)"
+                .to_string()
+        )])
+    );
+    assert!(
+        summary(&output).contains("3 added, 0 updated, 0 removed, 0 unchanged, 1 skipped"),
+        "{}",
+        summary(&output)
+    );
+    assert_eq!(found_in(&dossier, "the ocelot memo"), ["memo"]);
+    assert_eq!(
+        found_in(&dossier, "watch the river crossing"),
+        ["notes/plan"]
+    );
+
+    // Changed (cut down to the mailbox it was made of), it is read, within the same limit.
+    dossier.write("large.mbox", shared("apache-httpd-dev.mbox"));
+    let changed = limited(&dossier);
+    assert_eq!(changed.status.code(), Some(0), "{}", stderr_of(&changed));
+    assert!(
+        summary(&changed).contains("1 added, 0 updated, 0 removed, 3 unchanged, 0 skipped"),
+        "{}",
+        summary(&changed)
+    );
+    let ids = found_in(&dossier, "Actual work on authentication");
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    assert!(ids[0].starts_with("large//"), "{ids:?}");
+}
+
+/// The processes whose parent is `pid`, with their command lines.
+fn children_of(pid: u32) -> Vec<(u32, String)> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|child| {
+            let stat = std::fs::read_to_string(format!("/proc/{child}/stat")).ok()?;
+            // `PID (NAME) STATE PPID ...`: the name may hold spaces, not `)`.
+            let parent: u32 = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .nth(1)?
+                .parse()
+                .ok()?;
+            let command = std::fs::read(format!("/proc/{child}/cmdline")).ok()?;
+            let command = String::from_utf8_lossy(&command).replace('\0', " ");
+            (parent == pid).then_some((child, command))
+        })
+        .collect()
+}
+
+#[test]
+fn a_reader_killed_by_a_signal_costs_its_file_alone() {
+    let dossier = Dossier::empty();
+    dossier.write("memo.txt", "Memo\nthe ocelot memo of the fourth of May\n");
+    dossier.write("large.mbox", large_mailbox(4000));
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("index")
+        .arg("--corpus")
+        .arg(dossier.corpus())
+        .arg("--index")
+        .arg(dossier.index())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The worker starts for the mailbox, the one file a worker reads, and reads it for a
+    // while: it is killed as it reads.
+    let worker = loop {
+        let workers: Vec<u32> = children_of(child.id())
+            .into_iter()
+            .filter(|(_, command)| command.contains(" read-worker "))
+            .map(|(pid, _)| pid)
+            .collect();
+        if let Some(&worker) = workers.first() {
+            break worker;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &worker.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    assert_eq!(
+        skipped(&dossier, &output),
+        BTreeMap::from([(
+            "large.mbox".to_string(),
+            "its reader crashed (it was killed by SIGKILL, by hand or by the system short of \
+             memory); a damaged or hostile file?"
+                .to_string()
+        )])
+    );
+    assert_eq!(found_in(&dossier, "the ocelot memo"), ["memo"]);
+    assert!(
+        !std::path::Path::new(&format!("/proc/{worker}")).exists(),
+        "the worker was waited for"
+    );
+
+    // Asked to, it is read again.
+    let retried = dossier
+        .command(&["index", "--retry-skipped"])
+        .output()
+        .unwrap();
+    assert!(
+        skipped(&dossier, &retried).is_empty(),
+        "{}",
+        stderr_of(&retried)
+    );
+    assert!(hits(&dossier, "Actual work on authentication") > 3000);
+}
+
+#[test]
+fn a_file_whose_name_is_not_utf8_is_read_by_a_worker() {
+    use std::os::unix::ffi::OsStrExt;
+    let dossier = Dossier::empty();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9 page.html");
+    std::fs::write(dossier.corpus().join(name), shared("fake-html.html")).unwrap();
+    let output = dossier.index_run();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert_eq!(hits(&dossier, "if the cow comes home under the sun"), 1);
+}
