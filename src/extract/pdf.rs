@@ -41,8 +41,6 @@ const MAX_DETAIL_CHARS: usize = 200;
 /// The programs the reasons name (a test runs a missing one in their place).
 const PROGRAM: &str = "pdftotext";
 const RENDERER: &str = "pdftoppm";
-/// Lists the images of a PDF's pages; from the same package.
-const IMAGE_LISTER: &str = "pdfimages";
 const PACKAGE: &str = "poppler-utils";
 
 /// The most pages without text of one PDF read by OCR; the others stay without text.
@@ -394,14 +392,9 @@ fn page_list(pages: &[usize]) -> String {
 /// have nothing but white space, rendering them from the PDF at `argument`.
 fn read_pages_without_text(settings: &PageOcr, argument: &Path, text: &str) -> OcrReading {
     let pages: Vec<&str> = text.split_inclusive('\x0c').collect();
-    let mut without_text: Vec<usize> = (1..=pages.len())
+    let without_text: Vec<usize> = (1..=pages.len())
         .filter(|&page| pages[page - 1].chars().all(char::is_whitespace))
         .collect();
-    // A page with neither text nor an image is blank (a page left empty before a chapter):
-    // rendering and reading it would take seconds to find nothing.
-    if let Some(with_images) = pages_with_images(argument, &without_text, settings.time_limit) {
-        without_text.retain(|page| with_images.contains(page));
-    }
     let mut reading = OcrReading {
         text: String::new(),
         pages: Vec::new(),
@@ -466,38 +459,6 @@ fn read_pages_without_text(settings: &PageOcr, argument: &Path, text: &str) -> O
 
 /// The text OCR reads on `page` of the PDF at `argument`, rendered into `folder`; within
 /// the time of one image, and before `deadline`.
-/// Which of `pages` show an image, by poppler's `pdfimages -list` (which lists them without
-/// decoding them); `None` if it cannot tell, and then every page is taken to have one. A
-/// page whose text was drawn as shapes, not letters, has no image either, and is not read.
-fn pages_with_images(
-    argument: &Path,
-    pages: &[usize],
-    time_limit: Duration,
-) -> Option<std::collections::BTreeSet<usize>> {
-    let (first, last) = (pages.first()?, pages.last()?);
-    let ran = program::run(
-        Command::new(IMAGE_LISTER)
-            .arg("-list")
-            .args(["-f", &first.to_string(), "-l", &last.to_string()])
-            .arg(argument),
-        time_limit,
-        MAX_STDERR_BYTES,
-    )
-    .ok()?;
-    if !ran.status.success() || ran.stdout_cut {
-        return None;
-    }
-    // A heading, a line of dashes, then one line an image, its page first.
-    let listing = String::from_utf8_lossy(&ran.stdout);
-    let images = listing.lines().skip_while(|line| !line.starts_with("---"));
-    Some(
-        images
-            .skip(1)
-            .filter_map(|line| line.split_whitespace().next()?.parse().ok())
-            .collect(),
-    )
-}
-
 fn read_page(
     settings: &PageOcr,
     folder: &Path,
@@ -840,71 +801,6 @@ mod tests {
         assert!(status.success(), "pdfunite joins the two PDFs");
         let bytes = std::fs::read(&joined).expect("the joined PDF reads");
         (folder, joined, bytes)
-    }
-
-    /// A PDF of one blank page, written out with its cross-reference table.
-    fn blank_page_pdf() -> Vec<u8> {
-        let objects = [
-            "<< /Type /Catalog /Pages 2 0 R >>",
-            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-        ];
-        let mut pdf = b"%PDF-1.4\n".to_vec();
-        let mut offsets = Vec::new();
-        for (number, object) in objects.iter().enumerate() {
-            offsets.push(pdf.len());
-            pdf.extend(format!("{} 0 obj\n{object}\nendobj\n", number + 1).bytes());
-        }
-        let xref = pdf.len();
-        pdf.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
-        for offset in offsets {
-            pdf.extend(format!("{offset:010} 00000 n \n").bytes());
-        }
-        pdf.extend(
-            format!(
-                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-                objects.len() + 1
-            )
-            .bytes(),
-        );
-        pdf
-    }
-
-    #[test]
-    fn a_blank_page_is_not_rendered_for_ocr() {
-        let folder = tempfile::tempdir().expect("a temporary folder");
-        let blank = folder.path().join("blank.pdf");
-        std::fs::write(&blank, blank_page_pdf()).unwrap();
-        let joined = folder.path().join("text-then-blank.pdf");
-        let status = std::process::Command::new("pdfunite")
-            .arg(formats_dir().join("multicolumn.pdf"))
-            .arg(&blank)
-            .arg(&joined)
-            .status()
-            .expect("pdfunite runs (poppler-utils)");
-        assert!(status.success());
-        let bytes = std::fs::read(&joined).unwrap();
-        // Were the blank page rendered, the missing renderer would be said in the note.
-        let no_renderer = Extractor {
-            ocr: PageOcr {
-                renderer: "dossier-test-missing-renderer",
-                ..PDFTOTEXT.ocr
-            },
-            ..PDFTOTEXT
-        };
-        let extracted = read_with(&no_renderer, &joined, &bytes).expect("reads");
-        assert_eq!(extracted.page_starts.len() + 1, 4);
-        assert!(pages(&extracted)[3].trim().is_empty());
-        assert_eq!(extracted.note, None);
-        assert!(extracted.ocr_pages.is_empty());
-        // The scanned page has an image: it would be read.
-        let (_folder, joined, bytes) = text_then_scan();
-        let extracted = read_with(&no_renderer, &joined, &bytes).expect("reads");
-        let note = extracted.note.expect("the scanned page not read");
-        assert!(
-            note.starts_with("page 4 without text not read by OCR"),
-            "{note}"
-        );
     }
 
     #[test]
