@@ -54,6 +54,11 @@ const OCR_TIME_LIMIT: Duration = Duration::from_secs(30 * 60);
 /// at 300.
 const OCR_RESOLUTION: &str = "300";
 
+/// The resolution a page without text is first rendered at, to tell a blank page (a verso
+/// left empty) from one with something on it: a tiny image, made in milliseconds, where
+/// rendering for OCR and reading takes seconds.
+const BLANK_TEST_RESOLUTION: &str = "12";
+
 /// The programs that extract the text, and the limits they run under.
 struct Extractor<'a> {
     program: &'a str,
@@ -459,6 +464,66 @@ fn read_pages_without_text(settings: &PageOcr, argument: &Path, text: &str) -> O
 
 /// The text OCR reads on `page` of the PDF at `argument`, rendered into `folder`; within
 /// the time of one image, and before `deadline`.
+/// Whether page `number` is blank: white all over when rendered small, in grey. A page
+/// with an image, a drawing or text drawn as shapes is not. False when it cannot be told
+/// (the renderer failed): the page is then rendered for OCR as any other.
+fn is_blank(
+    renderer: &str,
+    folder: &Path,
+    argument: &Path,
+    number: &str,
+    time_limit: Duration,
+) -> bool {
+    let root = folder.join("blank-test");
+    let ran = program::run(
+        Command::new(renderer)
+            .args(["-r", BLANK_TEST_RESOLUTION, "-gray", "-singlefile"])
+            .args(["-f", number, "-l", number])
+            .arg(argument)
+            .arg(&root),
+        time_limit,
+        MAX_STDERR_BYTES,
+    );
+    let image = root.with_extension("pgm");
+    let pixels = match ran {
+        Ok(ran) if ran.status.success() => std::fs::read(&image).ok(),
+        _ => None,
+    };
+    let _ = std::fs::remove_file(&image);
+    pixels
+        .as_deref()
+        .and_then(grey_pixels)
+        .is_some_and(|(pixels, white)| {
+            // Anything drawn, even faint and small, darkens some pixel by a tenth.
+            pixels
+                .iter()
+                .all(|&pixel| u32::from(pixel) * 10 >= u32::from(white) * 9)
+        })
+}
+
+/// The pixels of a binary greymap (PGM, `P5`) of one byte a pixel, and its white.
+fn grey_pixels(pgm: &[u8]) -> Option<(&[u8], u8)> {
+    let mut rest = pgm.strip_prefix(b"P5")?;
+    let mut fields = [0usize; 3];
+    for field in &mut fields {
+        let start = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+        let digits = rest[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        *field = std::str::from_utf8(&rest[start..start + digits])
+            .ok()?
+            .parse()
+            .ok()?;
+        rest = &rest[start + digits..];
+    }
+    let [width, height, white] = fields;
+    // One whitespace byte ends the header.
+    let pixels = rest.get(1..)?;
+    let white = u8::try_from(white).ok()?;
+    (pixels.len() == width.checked_mul(height)? && white > 0).then_some((pixels, white))
+}
+
 fn read_page(
     settings: &PageOcr,
     folder: &Path,
@@ -480,6 +545,9 @@ fn read_page(
         }
     };
     let number = page.to_string();
+    if is_blank(settings.renderer, folder, argument, &number, time_limit) {
+        return Ok(String::new());
+    }
     let root = folder.join("page");
     let ran = program::run(
         Command::new(settings.renderer)
@@ -801,6 +869,67 @@ mod tests {
         assert!(status.success(), "pdfunite joins the two PDFs");
         let bytes = std::fs::read(&joined).expect("the joined PDF reads");
         (folder, joined, bytes)
+    }
+
+    /// A PDF of one blank page, written out with its cross-reference table.
+    fn blank_page_pdf() -> Vec<u8> {
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        ];
+        let mut pdf = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for (number, object) in objects.iter().enumerate() {
+            offsets.push(pdf.len());
+            pdf.extend(format!("{} 0 obj\n{object}\nendobj\n", number + 1).bytes());
+        }
+        let xref = pdf.len();
+        pdf.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
+        for offset in offsets {
+            pdf.extend(format!("{offset:010} 00000 n \n").bytes());
+        }
+        pdf.extend(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                objects.len() + 1
+            )
+            .bytes(),
+        );
+        pdf
+    }
+
+    #[test]
+    fn a_blank_page_is_not_read_by_ocr() {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let blank = folder.path().join("blank.pdf");
+        std::fs::write(&blank, blank_page_pdf()).unwrap();
+        let joined = folder.path().join("text-then-blank.pdf");
+        let status = std::process::Command::new("pdfunite")
+            .arg(formats_dir().join("multicolumn.pdf"))
+            .arg(&blank)
+            .arg(&joined)
+            .status()
+            .expect("pdfunite runs (poppler-utils)");
+        assert!(status.success());
+        let bytes = std::fs::read(&joined).unwrap();
+        // Were the blank page given to OCR, the missing tesseract would be in the note; the
+        // scanned page of text_then_scan is (the test above).
+        let extracted = read_with(&without_tesseract(), &joined, &bytes).expect("reads");
+        assert_eq!(extracted.page_starts.len() + 1, 4);
+        assert!(pages(&extracted)[3].trim().is_empty());
+        assert_eq!(extracted.note, None);
+        assert!(extracted.ocr_pages.is_empty());
+    }
+
+    #[test]
+    fn a_greymap_is_read_with_its_white() {
+        assert_eq!(
+            grey_pixels(b"P5\n2 1\n255\n\xff\x10"),
+            Some((&b"\xff\x10"[..], 255))
+        );
+        assert_eq!(grey_pixels(b"P5\n2 2\n255\n\xff"), None);
+        assert_eq!(grey_pixels(b"P6\n1 1\n255\n\xff"), None);
     }
 
     #[test]
