@@ -8,7 +8,7 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::process::{Output, Stdio};
+use std::process::Stdio;
 
 use common::{Dossier, stderr_of, summary};
 
@@ -20,17 +20,6 @@ fn shared(name: &str) -> Vec<u8> {
 /// times 9.5 KiB.
 fn large_mailbox(copies: usize) -> Vec<u8> {
     shared("apache-httpd-dev.mbox").repeat(copies)
-}
-
-/// `(path, reason)` of every `dossier: skipped PATH: REASON` line of an index run.
-fn skipped(dossier: &Dossier, output: &Output) -> BTreeMap<String, String> {
-    let prefix = format!("dossier: skipped {}/", dossier.corpus().display());
-    stderr_of(output)
-        .lines()
-        .filter_map(|line| line.strip_prefix(&prefix))
-        .filter_map(|rest| rest.split_once(": "))
-        .map(|(path, reason)| (path.to_string(), reason.to_string()))
-        .collect()
 }
 
 /// The IDs of the documents where `phrase` stands.
@@ -98,7 +87,7 @@ fn a_reader_past_the_memory_limit_costs_its_file_alone() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
     assert_eq!(
-        skipped(&dossier, &output),
+        dossier.skipped(&output),
         BTreeMap::from([(
             "large.mbox".to_string(),
             "reading it ran out of memory (limit 64 MiB); it was stopped \
@@ -123,7 +112,7 @@ fn a_reader_past_the_memory_limit_costs_its_file_alone() {
     assert_eq!(again.status.code(), Some(1));
     assert!(summary(&again).contains("0 added"), "{}", summary(&again));
     assert!(
-        skipped(&dossier, &again)["large.mbox"].contains("ran out of memory"),
+        dossier.skipped(&again)["large.mbox"].contains("ran out of memory"),
         "{}",
         stderr_of(&again)
     );
@@ -158,7 +147,7 @@ fn a_reader_past_the_time_limit_is_stopped_and_its_file_read_once_it_changes() {
     let output = limited(&dossier);
     assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
     assert_eq!(
-        skipped(&dossier, &output),
+        dossier.skipped(&output),
         BTreeMap::from([(
             "large.mbox".to_string(),
             "reading it took longer than 300 ms; it was stopped (a damaged or hostile file?)"
@@ -251,7 +240,7 @@ fn a_reader_killed_by_a_signal_costs_its_file_alone() {
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
     assert_eq!(
-        skipped(&dossier, &output),
+        dossier.skipped(&output),
         BTreeMap::from([(
             "large.mbox".to_string(),
             "its reader crashed (it was killed by SIGKILL, by hand or by the system short of \
@@ -271,7 +260,7 @@ fn a_reader_killed_by_a_signal_costs_its_file_alone() {
         .output()
         .unwrap();
     assert!(
-        skipped(&dossier, &retried).is_empty(),
+        dossier.skipped(&retried).is_empty(),
         "{}",
         stderr_of(&retried)
     );

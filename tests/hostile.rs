@@ -6,35 +6,12 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 
 use common::{Dossier, line_at, stderr_of, summary};
-
-/// `(path, reason)` of every `dossier: skipped PATH: REASON` line of an index run.
-fn skipped(dossier: &Dossier, output: &std::process::Output) -> BTreeMap<String, String> {
-    let prefix = format!("dossier: skipped {}/", dossier.corpus().display());
-    stderr_of(output)
-        .lines()
-        .filter_map(|line| line.strip_prefix(&prefix))
-        .filter_map(|rest| rest.split_once(": "))
-        .map(|(path, reason)| (path.to_string(), reason.to_string()))
-        .collect()
-}
-
-/// `(path, note)` of every `dossier: note: PATH: NOTE` line of an index run.
-fn notes(dossier: &Dossier, output: &std::process::Output) -> BTreeMap<String, String> {
-    let prefix = format!("dossier: note: {}/", dossier.corpus().display());
-    stderr_of(output)
-        .lines()
-        .filter_map(|line| line.strip_prefix(&prefix))
-        .filter_map(|rest| rest.split_once(": "))
-        .map(|(path, note)| (path.to_string(), note.to_string()))
-        .collect()
-}
 
 #[derive(Clone, Copy)]
 enum Utf16 {
@@ -260,7 +237,7 @@ fn a_hostile_corpus_is_indexed_completely_and_every_unreadable_file_named() {
     let output = dossier.index_run();
     assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
     assert!(output.stdout.is_empty(), "results only on stdout");
-    let skipped = skipped(&dossier, &output);
+    let skipped = dossier.skipped(&output);
     let expected = [
         ("blank.txt", "nothing but white space"),
         ("bom-only.txt", "nothing but white space"),
@@ -292,7 +269,7 @@ fn a_hostile_corpus_is_indexed_completely_and_every_unreadable_file_named() {
         "{}",
         summary(&output)
     );
-    let notes = notes(&dossier, &output);
+    let notes = dossier.notes(&output);
     assert_eq!(
         notes.keys().collect::<Vec<_>>(),
         ["damaged.txt", "latin1.txt", "long-1252.txt"]
@@ -332,7 +309,7 @@ fn a_hostile_corpus_is_indexed_completely_and_every_unreadable_file_named() {
     // A second run reports the same files, reading none of them again.
     let again = dossier.index_run();
     assert_eq!(again.status.code(), Some(1));
-    assert_eq!(self::skipped(&dossier, &again), skipped);
+    assert_eq!(dossier.skipped(&again), skipped);
     assert!(summary(&again).contains("0 added, 0 updated, 0 removed, 18 unchanged, 12 skipped"));
 }
 
@@ -398,9 +375,7 @@ fn windows_1252_text_is_detected_decoded_and_noted() {
     add_encodings(&dossier);
     let output = dossier.index_run();
     assert_eq!(
-        notes(&dossier, &output)
-            .get("latin1.txt")
-            .map(String::as_str),
+        dossier.notes(&output).get("latin1.txt").map(String::as_str),
         Some("not UTF-8; read as windows-1252 (detected)")
     );
     let results = finds(&dossier, "\"le financier\" Geneve", &["latin1"]);
@@ -420,7 +395,8 @@ fn damaged_utf8_is_indexed_repaired_and_noted() {
     let output = dossier.index_run();
     assert_eq!(output.status.code(), Some(0), "repaired is not skipped");
     assert_eq!(
-        notes(&dossier, &output)
+        dossier
+            .notes(&output)
             .get("damaged.txt")
             .map(String::as_str),
         Some("1 invalid UTF-8 sequence replaced with U+FFFD")
@@ -456,7 +432,7 @@ fn binary_and_empty_files_are_skipped_with_a_reason_and_the_rest_indexed() {
     add_unreadable(&dossier);
     let output = dossier.index_run();
     assert_eq!(output.status.code(), Some(1));
-    let skipped = skipped(&dossier, &output);
+    let skipped = dossier.skipped(&output);
     assert_eq!(
         skipped.keys().collect::<Vec<_>>(),
         [
@@ -582,7 +558,7 @@ fn links_never_lead_out_of_the_corpus() {
     let output = dossier.index_run();
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
-        skipped(&dossier, &output).keys().collect::<Vec<_>>(),
+        dossier.skipped(&output).keys().collect::<Vec<_>>(),
         ["broken-link.txt", "elsewhere", "outside-link.txt"]
     );
     finds(&dossier, "yak", &[]);
@@ -600,7 +576,7 @@ fn very_deep_folders_are_walked_and_too_deep_ones_reported() {
     add_deep(&dossier);
     let output = dossier.index_run();
     assert_eq!(output.status.code(), Some(1));
-    let skipped = skipped(&dossier, &output);
+    let skipped = dossier.skipped(&output);
     assert_eq!(skipped.len(), 1, "{skipped:?}");
     finds(
         &dossier,

@@ -184,6 +184,37 @@ impl Dossier {
         child.wait_with_output().unwrap()
     }
 
+    /// `(path, reason)` of every `dossier: skipped PATH: REASON` line of an index run.
+    pub fn skipped(
+        &self,
+        output: &std::process::Output,
+    ) -> std::collections::BTreeMap<String, String> {
+        self.reported(output, "skipped")
+    }
+
+    /// `(path, note)` of every `dossier: note: PATH: NOTE` line of an index run.
+    pub fn notes(
+        &self,
+        output: &std::process::Output,
+    ) -> std::collections::BTreeMap<String, String> {
+        self.reported(output, "note:")
+    }
+
+    /// `(path, what)` of every `dossier: KIND PATH: WHAT` line of an index run.
+    fn reported(
+        &self,
+        output: &std::process::Output,
+        kind: &str,
+    ) -> std::collections::BTreeMap<String, String> {
+        let prefix = format!("dossier: {kind} {}/", self.corpus().display());
+        stderr_of(output)
+            .lines()
+            .filter_map(|line| line.strip_prefix(&prefix))
+            .filter_map(|rest| rest.split_once(": "))
+            .map(|(path, what)| (path.to_string(), what.to_string()))
+            .collect()
+    }
+
     pub fn index_run(&self) -> std::process::Output {
         self.command(&["index"])
             .output()
