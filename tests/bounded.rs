@@ -277,3 +277,71 @@ fn a_file_whose_name_is_not_utf8_is_read_by_a_worker() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     assert_eq!(hits(&dossier, "if the cow comes home under the sun"), 1);
 }
+
+/// Whether the process `pid` is gone (or dead, waiting to be reaped by whoever adopted it).
+fn is_gone(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
+    }
+}
+
+#[test]
+fn the_programs_a_worker_runs_die_with_an_indexer_that_is_killed() {
+    let dossier = Dossier::empty();
+    dossier.write("report.pdf", shared("gao-23-106826.pdf"));
+    // poppler's programs, as found on the PATH, hang.
+    let programs = tempfile::tempdir().unwrap();
+    for name in ["pdfinfo", "pdftotext"] {
+        let path = programs.path().join(name);
+        std::fs::write(&path, "#!/bin/sh\nexec sleep 60\n").unwrap();
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        programs.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut indexer = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("index")
+        .arg("--corpus")
+        .arg(dossier.corpus())
+        .arg("--index")
+        .arg(dossier.index())
+        .env("PATH", path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (worker, program) = loop {
+        let running = children_of(indexer.id())
+            .into_iter()
+            .filter(|(_, command)| command.contains(" read-worker "))
+            .find_map(|(worker, _)| {
+                let program = children_of(worker)
+                    .into_iter()
+                    .find(|(_, command)| command.starts_with("sleep 60"))?;
+                Some((worker, program.0))
+            });
+        if let Some(running) = running {
+            break running;
+        }
+        assert!(indexer.try_wait().unwrap().is_none(), "the indexer ended");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    indexer.kill().unwrap();
+    indexer.wait().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !(is_gone(worker) && is_gone(program)) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running 10 s after the indexer was killed: worker {} program {}",
+            !is_gone(worker),
+            !is_gone(program)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}

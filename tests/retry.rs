@@ -37,20 +37,16 @@ fn files_skipped_for_a_missing_program_are_read_again_on_request() {
         .unwrap();
     let stderr = stderr_of(&first);
     assert_eq!(first.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains(
-            "letter.doc: antiword is not installed (Debian and Ubuntu: apt-get install antiword)"
-        ),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("bundle.zip//inner.doc: antiword is not installed"),
-        "{stderr}"
-    );
+    // The missing program is named once, with the files it kept from being read and the
+    // package to install; none of them has a line of its own.
+    assert_named_once_for_two_files(&stderr);
+    assert!(dossier.skipped(&first).is_empty(), "{stderr}");
 
-    // With antiword back, an update alone reads nothing again: the files did not change.
+    // With antiword back, an update alone reads nothing again: the files did not change,
+    // and the remembered ones are reported the same way.
     let again = dossier.index_run();
     assert_eq!(again.status.code(), Some(1));
+    assert_named_once_for_two_files(&stderr_of(&again));
     assert!(
         summary(&again).contains("0 added, 0 updated"),
         "{}",
@@ -69,6 +65,29 @@ fn files_skipped_for_a_missing_program_are_read_again_on_request() {
     assert_eq!(ids, ["bundle//inner.doc", "letter"]);
     // And nothing is skipped any more.
     assert_eq!(dossier.index_run().status.code(), Some(0));
+}
+
+/// One line names antiword, the two files it kept from being read, and its package.
+fn assert_named_once_for_two_files(stderr: &str) {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.contains("antiword"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    let line = lines[0];
+    assert!(
+        line.starts_with("dossier: antiword is not installed, so 2 files were not read: "),
+        "{line}"
+    );
+    assert!(line.contains("letter.doc"), "{line}");
+    assert!(line.contains("bundle.zip//inner.doc"), "{line}");
+    assert!(
+        line.ends_with(
+            "(Debian and Ubuntu: apt-get install antiword; then `dossier index \
+             --retry-skipped` reads them)"
+        ),
+        "{line}"
+    );
 }
 
 #[test]

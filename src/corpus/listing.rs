@@ -11,7 +11,7 @@ use crate::corpus::ids::id_for;
 use crate::corpus::metadata::{METADATA_FILE, Metadata, read_metadata};
 use crate::corpus::walk::{Entry, Kind, mtime_nanos, visit};
 use crate::error::{Error, Result};
-use crate::extract::Format;
+use crate::extract::{Format, MissingProgram};
 use crate::text::language::Language;
 
 /// A file of the corpus that is a document candidate, as seen by the walk (not yet read).
@@ -46,6 +46,20 @@ pub struct CorpusFile {
 pub struct Skipped {
     pub path: String,
     pub reason: String,
+    /// The program whose absence kept it from being read, if that is the reason: a run
+    /// names each missing program once, with the files it kept from being read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing_program: Option<MissingProgram>,
+}
+
+impl Skipped {
+    pub fn new(path: String, reason: String) -> Skipped {
+        Skipped {
+            path,
+            reason,
+            missing_program: None,
+        }
+    }
 }
 
 /// The result of walking the corpus.
@@ -101,10 +115,10 @@ pub fn list(root: &Path, index_dir: &Path) -> Result<CorpusListing> {
     for rel in metadata_files {
         let folder = slash_separated(rel.parent().unwrap_or(Path::new("")));
         if let Err(error) = read_metadata(&root.join(&rel), &folder, &mut metadata) {
-            listing.skipped.push(Skipped {
-                path: slash_separated(&rel),
-                reason: format!("document dates and languages not read: {error}"),
-            });
+            listing.skipped.push(Skipped::new(
+                slash_separated(&rel),
+                format!("document dates and languages not read: {error}"),
+            ));
         }
     }
     date_by_metadata(&mut listing.files, &metadata);
@@ -143,10 +157,10 @@ pub(super) enum Listed {
 fn list_entry(root: &Path, canonical_root: Option<&Path>, entry: Entry) -> Listed {
     match entry.kind {
         Kind::Folder => Listed::Nothing,
-        Kind::Unreadable(error) => Listed::Skipped(Skipped {
-            path: slash_separated(&entry.rel),
-            reason: walk_problem(&error),
-        }),
+        Kind::Unreadable(error) => Listed::Skipped(Skipped::new(
+            slash_separated(&entry.rel),
+            walk_problem(&error),
+        )),
         Kind::Other(file_type, dir_entry) => {
             list_file(root, canonical_root, entry.rel, file_type, || {
                 dir_entry.metadata()
@@ -169,10 +183,7 @@ pub(super) fn list_file(
     let format = Format::of(&rel);
     if file_type.is_symlink() {
         return match link_problem(canonical_root, &path, format.is_some()) {
-            Some(reason) => Listed::Skipped(Skipped {
-                path: rel_path,
-                reason: reason.to_string(),
-            }),
+            Some(reason) => Listed::Skipped(Skipped::new(rel_path, reason.to_string())),
             None => Listed::Ignored,
         };
     }
@@ -183,18 +194,12 @@ pub(super) fn list_file(
         return Listed::Ignored;
     };
     if !file_type.is_file() {
-        return Listed::Skipped(Skipped {
-            path: rel_path,
-            reason: "not a regular file".to_string(),
-        });
+        return Listed::Skipped(Skipped::new(rel_path, "not a regular file".to_string()));
     }
     let (size, mtime) = match metadata() {
         Ok(metadata) => (metadata.len(), mtime_nanos(&metadata)),
         Err(error) => {
-            return Listed::Skipped(Skipped {
-                path: rel_path,
-                reason: walk_problem(&error),
-            });
+            return Listed::Skipped(Skipped::new(rel_path, walk_problem(&error)));
         }
     };
     Listed::Document(CorpusFile {
@@ -289,10 +294,10 @@ pub(super) fn assign_ids(listing: &mut CorpusListing) {
     }
     for i in unnamed.into_iter().rev() {
         let file = listing.files.remove(i);
-        listing.skipped.push(Skipped {
-            path: file.rel_path,
-            reason: "its document ID is taken by another file; rename one of them".to_string(),
-        });
+        listing.skipped.push(Skipped::new(
+            file.rel_path,
+            "its document ID is taken by another file; rename one of them".to_string(),
+        ));
     }
 }
 

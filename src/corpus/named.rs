@@ -89,10 +89,9 @@ pub fn list_named(
                 Ok(stat) => stat,
                 Err(error) if error.kind() == ErrorKind::NotFound => continue,
                 Err(error) => {
-                    listing.skipped.push(Skipped {
-                        path: rel_path,
-                        reason: walk_problem(&error),
-                    });
+                    listing
+                        .skipped
+                        .push(Skipped::new(rel_path, walk_problem(&error)));
                     continue;
                 }
             };

@@ -2,7 +2,7 @@
 //! run as a separate program, under the same time, output and memory bounds as the PDF
 //! reader's programs (see `program`). Its text is antiword's, one paragraph a line, table
 //! cells between bars, with the spaces that pad a line's end taken off. A `.doc` that is
-//! really an RTF file (Word saves them so) is read as RTF.
+//! really an RTF file (Word saves them so) is read as RTF, and one that is plain text as text.
 
 use std::path::Path;
 use std::process::Command;
@@ -39,6 +39,14 @@ fn read_with(antiword: &'static str, path: &Path, bytes: &[u8]) -> Result<Extrac
     }
     if bytes.starts_with(b"{\\rtf") {
         let mut extracted = super::rtf::read(bytes)?;
+        extracted.format = Format::Doc;
+        return Ok(extracted);
+    }
+    // Plain text named `.doc` (README.doc and the like, common in older software's
+    // documentation) is read as the text it is.
+    if !bytes.starts_with(OLE_SIGNATURE)
+        && let Ok(mut extracted) = super::text::read(bytes.to_vec())
+    {
         extracted.format = Format::Doc;
         return Ok(extracted);
     }
@@ -89,6 +97,7 @@ fn read_with(antiword: &'static str, path: &Path, bytes: &[u8]) -> Result<Extrac
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::MissingProgram;
     use crate::extract::test_files::formats_dir;
 
     #[test]
@@ -115,11 +124,20 @@ mod tests {
         let bytes = std::fs::read(&path).unwrap();
         assert_eq!(
             read_with("dossier-test-no-such-antiword", &path, &bytes),
-            Err(SkipReason::ProgramMissing {
-                program: "dossier-test-no-such-antiword",
-                package: "antiword"
-            })
+            Err(SkipReason::ProgramMissing(MissingProgram::new(
+                "dossier-test-no-such-antiword",
+                "antiword"
+            )))
         );
+    }
+
+    #[test]
+    fn plain_text_named_doc_is_read_as_text() {
+        // As TeX Live's documentation has them (README.doc).
+        let text = "The documentation uses some official files from the\nFree University.\n";
+        let extracted = read(Path::new("README.doc"), text.as_bytes()).unwrap();
+        assert_eq!(extracted.format, Format::Doc);
+        assert_eq!(extracted.text.trim_end(), text.trim_end());
     }
 
     #[test]

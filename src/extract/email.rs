@@ -23,7 +23,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use mail_parser::mailbox::mbox::MessageIterator as MboxMessages;
 use mail_parser::{Address, HeaderName, Message, MessageParser, MimeHeaders, PartType};
 
@@ -375,8 +375,9 @@ impl Rendering {
 /// A header's value as the message writes it, unfolded; decoded if it has encoded words
 /// (`=?utf-8?q?…?=`) or is not text.
 fn header_value(message: &Message, name: HeaderName) -> Option<String> {
-    let raw = message.header_raw(name.clone());
+    let raw = header_as_written(message, &name);
     let as_written = raw
+        .as_deref()
         .filter(|raw| !raw.contains("=?"))
         .map(|raw| raw.split_whitespace().collect::<Vec<_>>().join(" "));
     let value = match as_written {
@@ -390,6 +391,27 @@ fn header_value(message: &Message, name: HeaderName) -> Option<String> {
         },
     };
     (!value.is_empty()).then_some(value)
+}
+
+/// The last `name` header's bytes as the message writes them, as text: UTF-8, or else raw
+/// 8-bit text as old mailers wrote it (`Ingo L\xfctkebohle`), in the charset the message
+/// names, or Windows-1252 (which Latin-1 is read as) when it names none.
+fn header_as_written(message: &Message, name: &HeaderName) -> Option<String> {
+    let header = message.headers().iter().rev().find(|h| h.name == *name)?;
+    let bytes = message
+        .raw_message
+        .get(header.offset_start as usize..header.offset_end as usize)?;
+    Some(match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => {
+            let encoding = message
+                .content_type()
+                .and_then(|kind| kind.attribute("charset"))
+                .and_then(|label| Encoding::for_label(label.as_bytes()))
+                .unwrap_or(WINDOWS_1252);
+            encoding.decode_without_bom_handling(bytes).0.into_owned()
+        }
+    })
 }
 
 /// Addresses as they are written: `Name <address>`, groups as `Group: a, b;`.
@@ -463,6 +485,30 @@ mod tests {
         std::iter::once((String::new(), Ok(top)))
             .chain(inner.into_iter().map(|inner| (inner.path, inner.read)))
             .collect()
+    }
+
+    #[test]
+    fn a_header_of_raw_latin1_reads_as_latin1() {
+        let bytes = std::fs::read(formats_dir().join("apache-httpd-dev.mbox")).unwrap();
+        let (_, messages) = read_nested(
+            Format::Mailbox,
+            Path::new("apache-httpd-dev.mbox"),
+            bytes,
+            &crate::extract::ReadSettings::default(),
+        )
+        .unwrap();
+        let ingo = messages
+            .iter()
+            .filter_map(|message| message.read.as_ref().ok())
+            .find(|message| message.text.contains("ingo@blank.pages.de"))
+            .expect("Ingo's message");
+        assert!(
+            ingo.text
+                .contains("From: \"Ingo L\u{fc}tkebohle\" <ingo@blank.pages.de>"),
+            "{}",
+            ingo.text
+        );
+        assert!(!ingo.text.contains('\u{fffd}'));
     }
 
     #[test]

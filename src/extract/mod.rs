@@ -29,6 +29,7 @@ pub mod sheet;
 pub mod text;
 pub mod worker;
 
+use std::fmt;
 use std::path::Path;
 use std::time::Duration;
 
@@ -250,11 +251,8 @@ pub enum SkipReason {
     #[error("its reader crashed ({how}); a damaged or hostile file?")]
     ReaderCrashed { how: String },
     /// The program that reads this format is not installed.
-    #[error("{program} is not installed (Debian and Ubuntu: apt-get install {package})")]
-    ProgramMissing {
-        program: &'static str,
-        package: &'static str,
-    },
+    #[error("{0}")]
+    ProgramMissing(MissingProgram),
     /// A file of a known format with no text in it: none of its own, and none that OCR read
     /// in its images (for the formats whose images are read).
     #[error("no text in it (a scan or images only?)")]
@@ -304,15 +302,67 @@ fn in_words(limit: Duration) -> String {
     }
 }
 
+/// An external program a reader needs, and the Debian package that provides it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct MissingProgram {
+    pub program: String,
+    pub package: String,
+}
+
+impl MissingProgram {
+    pub fn new(program: &str, package: &str) -> MissingProgram {
+        MissingProgram {
+            program: program.to_string(),
+            package: package.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for MissingProgram {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} is not installed (Debian and Ubuntu: apt-get install {})",
+            self.program, self.package
+        )
+    }
+}
+
+impl SkipReason {
+    /// The program whose absence this is, if that is why.
+    pub fn missing_program(&self) -> Option<&MissingProgram> {
+        match self {
+            SkipReason::ProgramMissing(missing) => Some(missing),
+            _ => None,
+        }
+    }
+}
+
+/// A reason as it crosses between processes: the text the reporter reads, except for a
+/// missing program, which a run reports once for all the files it kept from being read.
+#[derive(Serialize, Deserialize)]
+enum CarriedReason {
+    ProgramMissing(MissingProgram),
+    Text(String),
+}
+
 impl Serialize for SkipReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        match self {
+            SkipReason::ProgramMissing(missing) => {
+                CarriedReason::ProgramMissing(missing.clone()).serialize(serializer)
+            }
+            other => CarriedReason::Text(other.to_string()).serialize(serializer),
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for SkipReason {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(SkipReason::Reported)
+        Ok(match CarriedReason::deserialize(deserializer)? {
+            CarriedReason::ProgramMissing(missing) => SkipReason::ProgramMissing(missing),
+            CarriedReason::Text(text) => SkipReason::Reported(text),
+        })
     }
 }
 

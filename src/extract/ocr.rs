@@ -175,6 +175,7 @@ fn failure_reason(ran: &program::Ran, argument: &Path, path: &Path) -> SkipReaso
 
 #[cfg(test)]
 mod tests {
+    use crate::extract::MissingProgram;
     use crate::extract::test_files::formats_dir;
     use std::time::Instant;
 
@@ -271,10 +272,10 @@ mod tests {
         let bytes = std::fs::read(&path).expect("reads");
         assert_eq!(
             read_with(&absent, &path, &bytes),
-            Err(SkipReason::ProgramMissing {
-                program: "tesseract",
-                package: "tesseract-ocr"
-            })
+            Err(SkipReason::ProgramMissing(MissingProgram::new(
+                "tesseract",
+                "tesseract-ocr"
+            )))
         );
     }
 

@@ -331,7 +331,7 @@ enum Unread {
 impl fmt::Display for Unread {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
-            Unread::Failed(reason @ SkipReason::ProgramMissing { .. }) => {
+            Unread::Failed(reason @ SkipReason::ProgramMissing(_)) => {
                 write!(f, "{reason}; then index again with --rebuild")
             }
             Unread::Failed(reason) => write!(f, "{reason}"),
@@ -435,7 +435,7 @@ fn read_pages_without_text(settings: &PageOcr, argument: &Path, text: &str) -> O
                     continue;
                 }
                 Err(unread) => {
-                    if let Unread::Failed(reason @ SkipReason::ProgramMissing { .. }) = &unread {
+                    if let Unread::Failed(reason @ SkipReason::ProgramMissing(_)) = &unread {
                         missing = Some(reason.clone());
                     }
                     unread
@@ -595,6 +595,7 @@ fn read_page(
 
 #[cfg(test)]
 mod tests {
+    use crate::extract::MissingProgram;
     use crate::extract::test_files::formats_dir;
     use std::collections::HashMap;
     use std::path::PathBuf;
@@ -975,10 +976,10 @@ mod tests {
         let skipped = read_with(&without_tesseract(), &path, &bytes);
         assert_eq!(
             skipped,
-            Err(SkipReason::ProgramMissing {
-                program: "tesseract",
-                package: "tesseract-ocr"
-            })
+            Err(SkipReason::ProgramMissing(MissingProgram::new(
+                "tesseract",
+                "tesseract-ocr"
+            )))
         );
         assert_eq!(
             skipped.unwrap_err().to_string(),
@@ -1153,10 +1154,10 @@ mod tests {
         let bytes = std::fs::read(&path).expect("reads");
         assert_eq!(
             read_with(&absent, &path, &bytes),
-            Err(SkipReason::ProgramMissing {
-                program: "pdftotext",
-                package: "poppler-utils"
-            })
+            Err(SkipReason::ProgramMissing(MissingProgram::new(
+                "pdftotext",
+                "poppler-utils"
+            )))
         );
     }
 }

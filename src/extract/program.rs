@@ -65,7 +65,9 @@ impl RunFailure {
         package: &'static str,
     ) -> SkipReason {
         match self {
-            RunFailure::NotInstalled => SkipReason::ProgramMissing { program, package },
+            RunFailure::NotInstalled => {
+                SkipReason::ProgramMissing(super::MissingProgram::new(program, package))
+            }
             RunFailure::TimedOut(limit) => SkipReason::TimedOut { limit },
             RunFailure::Io(error) => {
                 SkipReason::Unreadable(format!("could not run {program}: {error}"))
@@ -85,6 +87,7 @@ pub(super) fn run(
     if let Some(announce) = ANNOUNCE_START.get() {
         announce(time_limit);
     }
+    die_with_this_process(command);
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -137,6 +140,31 @@ pub(super) fn run(
         stderr,
     })
 }
+
+/// Has the program killed when the process that runs it dies (a worker stopped past its
+/// time, or left behind by an indexer that was killed): nothing it started outlives it.
+#[cfg(target_os = "linux")]
+fn die_with_this_process(command: &mut Command) {
+    use rustix::process::{Signal, getpid, getppid, set_parent_process_death_signal};
+    use std::os::unix::process::CommandExt;
+    let runner = getpid();
+    // SAFETY: the closure runs in the child between fork and exec, and only makes system
+    // calls (prctl, getppid), which are async-signal-safe; it allocates nothing.
+    unsafe {
+        command.pre_exec(move || {
+            set_parent_process_death_signal(Some(Signal::KILL))?;
+            // The runner may have died before the signal was asked for. (An OS error
+            // number: nothing is allocated here.)
+            if getppid() != Some(runner) {
+                return Err(rustix::io::Errno::SRCH.into());
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn die_with_this_process(_: &mut Command) {}
 
 /// Caps the memory of a program just started. (Set from outside, as the program starts:
 /// what it takes in its first instant is not bounded, only what it grows to.)

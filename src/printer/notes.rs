@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::engine::Notice;
+use crate::extract::MissingProgram;
 use crate::quote::QuoteResults;
 use crate::search::SearchResults;
 use crate::update::IndexSummary;
@@ -52,12 +53,23 @@ fn summary_lines(summary: &IndexSummary, corpus: &Path, index_dir: &Path) -> Vec
             noted.note
         ));
     }
+    // A missing program is named once, with the files it kept from being read.
+    let mut unread: Vec<(&MissingProgram, Vec<&str>)> = Vec::new();
     for skipped in &summary.skipped {
-        lines.push(format!(
-            "skipped {}: {}",
-            corpus.join(&skipped.path).display(),
-            skipped.reason
-        ));
+        match &skipped.missing_program {
+            Some(missing) => match unread.iter_mut().find(|(seen, _)| *seen == missing) {
+                Some((_, paths)) => paths.push(&skipped.path),
+                None => unread.push((missing, vec![&skipped.path])),
+            },
+            None => lines.push(format!(
+                "skipped {}: {}",
+                corpus.join(&skipped.path).display(),
+                skipped.reason
+            )),
+        }
+    }
+    for (missing, paths) in unread {
+        lines.push(missing_program_line(missing, &paths, corpus));
     }
     lines.push(format!(
         "indexed {} into {}: {} added, {} updated, {} removed, {} unchanged, {} skipped ({} other files ignored) in {:.2} s",
@@ -72,6 +84,36 @@ fn summary_lines(summary: &IndexSummary, corpus: &Path, index_dir: &Path) -> Vec
         summary.elapsed.as_secs_f64()
     ));
     lines
+}
+
+/// The files shown by name when a missing program kept more from being read.
+const UNREAD_NAMED: usize = 5;
+
+/// `pdftotext is not installed, so 3 files were not read: …`, with how to install it and
+/// read them.
+fn missing_program_line(missing: &MissingProgram, paths: &[&str], corpus: &Path) -> String {
+    let mut named = paths
+        .iter()
+        .take(UNREAD_NAMED)
+        .map(|path| corpus.join(path).display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if paths.len() > UNREAD_NAMED {
+        named += &format!(" and {} more", paths.len() - UNREAD_NAMED);
+    }
+    let files = if paths.len() == 1 {
+        "file was"
+    } else {
+        "files were"
+    };
+    format!(
+        "{} is not installed, so {} {files} not read: {} (Debian and Ubuntu: apt-get install {}; \
+         then `dossier index --retry-skipped` reads them)",
+        missing.program,
+        paths.len(),
+        named,
+        missing.package
+    )
 }
 
 /// What to know about a search's results: hits shown without passages and why, the name

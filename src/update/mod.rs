@@ -332,10 +332,7 @@ fn apply(
     let mut skipped_records = std::mem::take(&mut changes.still_skipped);
     summary
         .skipped
-        .extend(skipped_records.iter().map(|record| Skipped {
-            path: record.path.clone(),
-            reason: record.reason.clone(),
-        }));
+        .extend(skipped_records.iter().map(SkippedRecord::skipped));
     skipped_records.extend(kept);
 
     let mut pending = PendingCommit::new(options);
@@ -389,14 +386,10 @@ fn apply(
                                 }
                             }
                             Err(reason) => {
-                                let reason = reason.to_string();
-                                skipped_records.push(SkippedRecord {
-                                    path: path.clone(),
-                                    size: file.size,
-                                    mtime: file.mtime,
-                                    reason: reason.clone(),
-                                });
-                                summary.skipped.push(Skipped { path, reason });
+                                let record =
+                                    SkippedRecord::new(path, file.size, file.mtime, reason);
+                                summary.skipped.push(record.skipped());
+                                skipped_records.push(record);
                             }
                         }
                     }
@@ -409,18 +402,10 @@ fn apply(
                     if previous.is_some() {
                         summary.removed += 1;
                     }
-                    // From here on the reason is the text the reporter reads.
-                    let reason = reason.to_string();
-                    skipped_records.push(SkippedRecord {
-                        path: file.rel_path.clone(),
-                        size: file.size,
-                        mtime: file.mtime,
-                        reason: reason.clone(),
-                    });
-                    summary.skipped.push(Skipped {
-                        path: file.rel_path.clone(),
-                        reason,
-                    });
+                    let record =
+                        SkippedRecord::new(file.rel_path.clone(), file.size, file.mtime, &reason);
+                    summary.skipped.push(record.skipped());
+                    skipped_records.push(record);
                 }
             }
             pending.changed += 1;

@@ -360,6 +360,7 @@ mod tests {
             size: 3,
             mtime: SECOND,
             reason: "a ZIP bomb".to_string(),
+            missing_program: None,
         }];
         let corpus = listing(vec![
             file("mail.mbox", 11, 5 * SECOND),
@@ -389,12 +390,14 @@ mod tests {
                 size: 3,
                 mtime: SECOND,
                 reason: "antiword is not installed".to_string(),
+                missing_program: None,
             },
             SkippedRecord {
                 path: "scan.png".to_string(),
                 size: 5,
                 mtime: SECOND,
                 reason: "tesseract is not installed".to_string(),
+                missing_program: None,
             },
         ];
         let corpus = listing(vec![
@@ -420,6 +423,7 @@ mod tests {
             size: 40,
             mtime: 3 * SECOND,
             reason: "empty file".to_string(),
+            missing_program: None,
         }];
         let same = listing(vec![file("scan.txt", 40, 3 * SECOND)]);
         let changes = compare(HashMap::new(), remembered.clone(), same, false);

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::corpus::Skipped;
 use crate::error::Result;
+use crate::extract::{MissingProgram, SkipReason};
 use crate::index::side_files::write_atomically;
 
 /// The list's name in the index folder.
@@ -23,6 +25,30 @@ pub(super) struct SkippedRecord {
     pub mtime: i64,
     /// The reason as the reporter read it.
     pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing_program: Option<MissingProgram>,
+}
+
+impl SkippedRecord {
+    /// The file at `path` (with its container's `size` and `mtime`) skipped for `reason`.
+    pub fn new(path: String, size: u64, mtime: i64, reason: &SkipReason) -> SkippedRecord {
+        SkippedRecord {
+            path,
+            size,
+            mtime,
+            reason: reason.to_string(),
+            missing_program: reason.missing_program().cloned(),
+        }
+    }
+
+    /// As a run reports it.
+    pub fn skipped(&self) -> Skipped {
+        Skipped {
+            path: self.path.clone(),
+            reason: self.reason.clone(),
+            missing_program: self.missing_program.clone(),
+        }
+    }
 }
 
 fn path_in(index_dir: &Path) -> PathBuf {
@@ -54,6 +80,7 @@ mod tests {
             size: 12,
             mtime: 1_700_000_000_123_456_789,
             reason: reason.to_string(),
+            missing_program: None,
         }
     }
 
