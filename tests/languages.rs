@@ -109,6 +109,31 @@ fn an_inflected_word_finds_its_other_forms_in_its_language() {
 }
 
 #[test]
+fn a_long_query_finds_the_inflections_of_the_language_it_is_written_in() {
+    let dossier = udhr_dossier();
+    // Long enough to tell its language: looked up in German inflections alone, which still
+    // find `Recht` for `Rechte` (and French ones, for a French sentence).
+    for (query, id, other_form) in [
+        (
+            "Jeder Mensch hat Anspruch auf die in dieser Erklärung verkündeten Rechte",
+            "deu_1996",
+            "recht",
+        ),
+        (
+            "Toute personne peut se prévaloir de tous les droits proclamés dans cette Déclaration",
+            "fra",
+            "droit",
+        ),
+    ] {
+        let words = highlighted_in(&dossier, query, id);
+        assert!(
+            words.iter().any(|w| w == other_form),
+            "{query} in {id} highlights {words:?}, not {other_form}"
+        );
+    }
+}
+
+#[test]
 fn a_metadata_file_sets_the_language_and_a_change_to_it_is_indexed() {
     let dossier = Dossier::empty();
     let text = "Minutes of the meeting held on the fourth of May between the two \

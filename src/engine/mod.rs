@@ -301,7 +301,8 @@ impl Engine {
 
     /// The builder of `request`'s query in `index`: with the names' other spellings unless
     /// they are turned off, and the inflections of its words in the languages the index
-    /// holds (or those the request names), English aside, which every word is stemmed in.
+    /// holds (or those the request names, or the one a long query is written in), English
+    /// aside, which every word is stemmed in.
     fn query_builder(&self, index: &DossierIndex, request: &SearchRequest) -> Result<QueryBuilder> {
         let fields = &index.fields;
         let searcher = index.searcher()?;
@@ -318,10 +319,21 @@ impl Engine {
         let languages = if request.filters.languages.is_empty() {
             let held = index.languages(&searcher)?;
             let documents = searcher.num_docs();
-            held.into_iter()
+            let held: Vec<Language> = held
+                .into_iter()
                 .filter(|&(_, count)| count * MIN_LANGUAGE_SHARE >= documents)
                 .map(|(language, _)| language)
-                .collect()
+                .collect();
+            // A query long enough to tell its language (a pasted paragraph) is written in
+            // it: its words are looked up in that language's inflections alone, not in
+            // every language's, which cost a pasted paragraph a walk of the vocabulary for
+            // each word in each language.
+            match Language::detect(&request.query) {
+                Some(written) if written == Language::english() || held.contains(&written) => {
+                    vec![written]
+                }
+                _ => held,
+            }
         } else {
             request.filters.languages.clone()
         };
