@@ -31,13 +31,15 @@ use crate::index::schema::folded_word_stemmer;
 use crate::index::words_starting_with;
 use crate::text::language::{Language, LanguageStemmer};
 
-/// Words whose stem does not start with their own beginning: a letter and -ying.
-const IRREGULAR: [(&str, &str); 5] = [
+/// Words whose stem does not start with their own beginning: a letter and -ying, and the
+/// one plural the stemmer gives a `y` (it lists it as an exception).
+const IRREGULAR: [(&str, &str); 6] = [
     ("die", "dying"),
     ("hie", "hying"),
     ("lie", "lying"),
     ("tie", "tying"),
     ("vie", "vying"),
+    ("sky", "skies"),
 ];
 
 /// A word is at most 12 letters longer than its stem in both benchmark vocabularies
@@ -55,11 +57,20 @@ const LONGEST_SUFFIX_OF_ONE_LETTER_STEM: usize = 6;
 /// The beginning that every word with `stem` has, but for the irregular forms: the stem,
 /// less its last letter when the stemmer may have written that one (see above). Looking
 /// under the stem less any last letter made `of` or `the` look through thousands of words.
+/// An `e`, `y` or `l` is the stemmer's only after a vowel (it rewrites endings only past
+/// one), so `be` and `by` look under themselves, not under every word in b; an `i` may
+/// follow consonants alone (`cri` from cry). Checked on the vocabularies of the news,
+/// Debian and formats benchmark corpora (1,050,000 words): no other word is missed.
 pub fn shared_beginning(stem: &str) -> &str {
     let mut beginning = stem.chars();
     let last = beginning.clone().next_back();
     if stem.chars().count() > 1 && matches!(last, Some('e' | 'i' | 'y' | 'l')) {
         beginning.next_back();
+        let rest = beginning.as_str();
+        if last == Some('i') || rest.contains(['a', 'e', 'i', 'o', 'u', 'y']) {
+            return rest;
+        }
+        return stem;
     }
     beginning.as_str()
 }
@@ -254,6 +265,9 @@ mod tests {
             "vying for it",
             "of an offer, often",
             "aed abbreviated",
+            "blue skies, a sky",
+            "being there, to be, by a bee",
+            "hoping for hope",
         ]);
         let searcher = index.reader().unwrap().searcher();
         let words = |word: &str| -> Vec<String> {
@@ -269,6 +283,9 @@ mod tests {
         assert_eq!(words("of"), ["of"]);
         assert_eq!(words("a"), ["a", "aed"]);
         assert_eq!(words("cry"), ["cries", "cry"]);
+        assert_eq!(words("sky"), ["skies", "sky"]);
+        assert_eq!(words("be"), ["be", "being"]);
+        assert_eq!(words("hoping"), ["hope", "hoping"]);
         assert_eq!(words("runs"), ["run", "running"]);
     }
 }
