@@ -7,7 +7,7 @@
 //! document may hold other words at no cost, as many as it allows; more, or any across a
 //! paragraph break, count as added words.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
 
 use crate::highlight::matches::Word;

@@ -6,7 +6,7 @@
 //! to have pairs, or every pair of it changed); then, in each document, the stretches
 //! around the quotation's rarest words, which alone are aligned with it.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 use std::ops::Range;
 
 use tantivy::collector::TopDocs;
@@ -240,7 +240,11 @@ pub(super) fn windows(
                     last.end = last.end.max(end);
                     seeded.insert(qi);
                 }
-                _ => windows.push((start..end, HashSet::from([qi]))),
+                _ => {
+                    let mut seeded = HashSet::new();
+                    seeded.insert(qi);
+                    windows.push((start..end, seeded));
+                }
             }
         }
     }
