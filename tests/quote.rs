@@ -306,3 +306,44 @@ fn brackets_that_the_document_holds_do_not_hide_a_quotation_of_it() {
         );
     }
 }
+
+#[test]
+fn near_matches_follow_the_verbatim_ones_while_the_limit_has_room() {
+    let dossier = Dossier::empty();
+    let sentence = "the harbour authority approved the dredging of the northern channel";
+    for n in 0..12 {
+        dossier.write(
+            &format!("copy{n:02}.txt"),
+            format!("Copy {n}\n\n{sentence}.\n"),
+        );
+    }
+    dossier.write(
+        "reworded.txt",
+        "Reworded\n\nthe harbour authority approved the dredging of the southern channel.\n",
+    );
+    let verdicts = |limit: &str| -> Vec<(String, String)> {
+        let output = dossier
+            .command(&["quote", sentence, "--json", "--limit", limit])
+            .output()
+            .expect("run dossier quote");
+        let results: QuoteResults =
+            serde_json::from_slice(&output.stdout).expect("one JSON object");
+        results
+            .matches
+            .into_iter()
+            .map(|m| (m.verdict, m.doc_id))
+            .collect()
+    };
+    // Ten places word for word fill ten matches.
+    let ten = verdicts("10");
+    assert_eq!(ten.len(), 10);
+    assert!(
+        ten.iter().all(|(verdict, _)| verdict == "verbatim"),
+        "{ten:?}"
+    );
+    // With room for more, all twelve, then the reworded one.
+    let more = verdicts("20");
+    assert_eq!(more.len(), 13, "{more:?}");
+    assert!(more[..12].iter().all(|(verdict, _)| verdict == "verbatim"));
+    assert_eq!(more[12], ("near".to_string(), "reworded".to_string()));
+}

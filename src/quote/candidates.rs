@@ -35,18 +35,16 @@ const SEED_WORDS: usize = 4;
 /// At most this many stretches of one document are aligned.
 const MAX_WINDOWS_PER_DOC: usize = 64;
 
-/// The documents worth aligning `quote` with, for `limit` matches: those holding it
-/// verbatim (every piece as a phrase) first, then the best-ranked for `distinct_words`,
-/// each document once.
-pub(super) fn candidate_documents(
+/// The documents that hold `quote` verbatim (every piece as a phrase), best-ranked first:
+/// enough for `limit` matches.
+pub(super) fn verbatim_documents(
     index: &DossierIndex,
     searcher: &Searcher,
     quote: &QuoteWords,
-    distinct_words: &[&String],
     limit: usize,
 ) -> Result<Vec<DocAddress>> {
     let field = index.fields.body_exact;
-    let verbatim_query = BooleanQuery::new(
+    let query = BooleanQuery::new(
         quote
             .pieces
             .iter()
@@ -58,7 +56,27 @@ pub(super) fn candidate_documents(
             })
             .collect(),
     );
-    let near_query = BooleanQuery::new(
+    top_documents(
+        index,
+        searcher,
+        &query,
+        limit.saturating_mul(4),
+        Kind::Verbatim,
+    )
+}
+
+/// The documents that may hold `quote` nearly, none of `seen`: those with the most of its
+/// pairs of neighbouring words, then the best-ranked for `distinct_words`, each once.
+pub(super) fn near_documents(
+    index: &DossierIndex,
+    searcher: &Searcher,
+    quote: &QuoteWords,
+    distinct_words: &[&String],
+    limit: usize,
+    seen: &[DocAddress],
+) -> Result<Vec<DocAddress>> {
+    let field = index.fields.body_exact;
+    let words_query = BooleanQuery::new(
         distinct_words
             .iter()
             .map(|word| {
@@ -71,47 +89,44 @@ pub(super) fn candidate_documents(
             .collect(),
     );
     let pairs_query = pairs_query(searcher, quote, field);
-    let mut candidates: Vec<DocAddress> = Vec::new();
-    // No more candidates than documents: tantivy sets room aside for as many as asked, and
-    // `--limit 9223372036854775807` overflowed it.
-    let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
-    let candidates_at_most = |wanted: usize| wanted.min(documents).max(1);
-    let verbatim_limit =
-        TopDocs::with_limit(candidates_at_most(limit.saturating_mul(4))).order_by_score();
-    let near_limit = TopDocs::with_limit(candidates_at_most(
-        NEAR_CANDIDATES.max(limit.saturating_mul(2)),
-    ))
-    .order_by_score();
-    let pairs_limit = TopDocs::with_limit(candidates_at_most(
-        NEAR_CANDIDATES.max(limit.saturating_mul(2)),
-    ))
-    .order_by_score();
-    for (kind, query, collector) in [
-        (
-            Kind::Verbatim,
-            &verbatim_query as &dyn Query,
-            verbatim_limit,
-        ),
-        (Kind::Pairs, &pairs_query, pairs_limit),
-        (Kind::Words, &near_query, near_limit),
+    let wanted = NEAR_CANDIDATES.max(limit.saturating_mul(2));
+    let mut documents: Vec<DocAddress> = Vec::new();
+    for (kind, query) in [
+        (Kind::Pairs, &pairs_query as &dyn Query),
+        (Kind::Words, &words_query),
     ] {
-        let mut top = searcher
-            .search(query, &collector)
-            .map_err(|e| index.error(e))?;
-        // A document with under half the pairs the best one has is not where the quotation
-        // stands with a few words changed; a long one costs its whole text to align.
-        if kind == Kind::Pairs
-            && let Some(&(best, _)) = top.first()
-        {
-            top.retain(|&(pairs, _)| pairs * 2.0 >= best);
-        }
-        for (_, address) in top {
-            if !candidates.contains(&address) {
-                candidates.push(address);
+        for address in top_documents(index, searcher, query, wanted, kind)? {
+            if !seen.contains(&address) && !documents.contains(&address) {
+                documents.push(address);
             }
         }
     }
-    Ok(candidates)
+    Ok(documents)
+}
+
+/// The `wanted` best-ranked documents for `query`, chosen as `kind` says.
+fn top_documents(
+    index: &DossierIndex,
+    searcher: &Searcher,
+    query: &dyn Query,
+    wanted: usize,
+    kind: Kind,
+) -> Result<Vec<DocAddress>> {
+    // No more candidates than documents: tantivy sets room aside for as many as asked, and
+    // `--limit 9223372036854775807` overflowed it.
+    let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let collector = TopDocs::with_limit(wanted.min(documents).max(1)).order_by_score();
+    let mut top = searcher
+        .search(query, &collector)
+        .map_err(|e| index.error(e))?;
+    // A document with under half the pairs the best one has is not where the quotation
+    // stands with a few words changed; a long one costs its whole text to align.
+    if kind == Kind::Pairs
+        && let Some(&(best, _)) = top.first()
+    {
+        top.retain(|&(pairs, _)| pairs * 2.0 >= best);
+    }
+    Ok(top.into_iter().map(|(_, address)| address).collect())
 }
 
 /// The three ways candidates are chosen.

@@ -20,7 +20,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use tantivy::TantivyDocument;
+use tantivy::{DocAddress, TantivyDocument};
 
 use crate::error::{Error, Result};
 use crate::highlight::matches::tokenize;
@@ -30,7 +30,7 @@ use crate::query::variants::Variants;
 use crate::text::lines::Lines;
 
 use align::{Aligner, best_alignments};
-use candidates::{candidate_documents, rarest_words, windows};
+use candidates::{near_documents, rarest_words, verbatim_documents, windows};
 use describe::{Found, describe};
 
 pub use describe::{Difference, DifferenceKind, QuoteMatch, Verdict};
@@ -104,7 +104,6 @@ fn matches_of(
         let mut seen = HashSet::new();
         quote.words.iter().filter(|w| seen.insert(*w)).collect()
     };
-    let candidates = candidate_documents(index, searcher, quote, &unique_words, request.limit)?;
     let seeds = rarest_words(searcher, index.fields.body_exact, &unique_words);
     let free: Vec<bool> = quote.gap_before.iter().map(|&g| g > 0).collect();
     // The other spellings of each quotation word, worked out once for every document.
@@ -117,12 +116,15 @@ fn matches_of(
         |a: &str, b: &str| a != b && names.get(a).is_some_and(|v| v.iter().any(|s| s == b));
     let mut aligner = Aligner::new(&quote.words, &free, &same_name);
     let mut matches = Vec::new();
-    for address in candidates {
+    let mut verbatim_places = HashSet::new();
+    // Aligns the quotation in the document at `address`; says how many places hold it
+    // word for word so far.
+    let mut align_in = |address: DocAddress| -> Result<usize> {
         let doc: TantivyDocument = searcher.doc(address).map_err(|e| index.error(e))?;
         let stored = StoredDocument::new(&doc, &index.fields);
         // A long document whose file changed since indexing cannot be quoted from.
         let Ok(text) = stored.whole_text(corpus) else {
-            continue;
+            return Ok(verbatim_places.len());
         };
         let words = tokenize(&text);
         let lines = Lines::new(&text);
@@ -137,6 +139,9 @@ fn matches_of(
             if !verbatim && similarity < request.min_similarity {
                 continue;
             }
+            if verbatim {
+                verbatim_places.insert((address, alignment.first_doc));
+            }
             matches.push(describe(&Found {
                 quote,
                 alignment: &alignment,
@@ -147,6 +152,27 @@ fn matches_of(
                 lines: &lines,
                 words: &words,
             }));
+        }
+        Ok(verbatim_places.len())
+    };
+    let verbatim = verbatim_documents(index, searcher, quote, request.limit)?;
+    let mut places = 0;
+    for &address in &verbatim {
+        places = align_in(address)?;
+    }
+    // Once the documents that hold it word for word give `limit` places, no near match
+    // would be shown (verbatim ones come first): no other document is looked for.
+    if places < request.limit {
+        let near = near_documents(
+            index,
+            searcher,
+            quote,
+            &unique_words,
+            request.limit,
+            &verbatim,
+        )?;
+        for address in near {
+            align_in(address)?;
         }
     }
     Ok(matches)
