@@ -42,15 +42,13 @@ fn read_with(antiword: &'static str, path: &Path, bytes: &[u8]) -> Result<Extrac
         extracted.format = Format::Doc;
         return Ok(extracted);
     }
-    // Plain text named `.doc` (README.doc and the like, common in older software's
-    // documentation) is read as the text it is.
-    if !bytes.starts_with(OLE_SIGNATURE)
-        && let Ok(mut extracted) = super::text::read(bytes.to_vec())
-    {
-        extracted.format = Format::Doc;
-        return Ok(extracted);
-    }
     if !bytes.starts_with(OLE_SIGNATURE) {
+        // Plain text named `.doc` (README.doc and the like, common in older software's
+        // documentation) is read as the text it is.
+        if let Ok(mut extracted) = super::text::read(bytes.to_vec()) {
+            extracted.format = Format::Doc;
+            return Ok(extracted);
+        }
         return Err(damaged(
             "not a Word 97-2003 document (no OLE2 signature)".to_string(),
         ));

@@ -462,8 +462,6 @@ fn read_pages_without_text(settings: &PageOcr, argument: &Path, text: &str) -> O
     reading
 }
 
-/// The text OCR reads on `page` of the PDF at `argument`, rendered into `folder`; within
-/// the time of one image, and before `deadline`.
 /// Whether page `number` is blank: white all over when rendered small, in grey. A page
 /// with an image, a drawing or text drawn as shapes is not. False when it cannot be told
 /// (the renderer failed): the page is then rendered for OCR as any other.
@@ -524,6 +522,8 @@ fn grey_pixels(pgm: &[u8]) -> Option<(&[u8], u8)> {
     (pixels.len() == width.checked_mul(height)? && white > 0).then_some((pixels, white))
 }
 
+/// The text OCR reads on `page` of the PDF at `argument`, rendered into `folder`; within
+/// the time of one image, and before `deadline`.
 fn read_page(
     settings: &PageOcr,
     folder: &Path,
