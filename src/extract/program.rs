@@ -141,10 +141,12 @@ pub(super) fn run(
     })
 }
 
-/// Has the program killed when the process that runs it dies (a worker stopped past its
-/// time, or left behind by an indexer that was killed): nothing it started outlives it.
+/// Has the process `command` starts killed when this one dies (a worker stopped past its
+/// time, or an indexer that was killed): no worker, and no program a worker runs, outlives
+/// the process that started it. The signal is asked for before the program runs, so no
+/// death goes unseen in between.
 #[cfg(target_os = "linux")]
-fn die_with_this_process(command: &mut Command) {
+pub(super) fn die_with_this_process(command: &mut Command) {
     use rustix::process::{Signal, getpid, getppid, set_parent_process_death_signal};
     use std::os::unix::process::CommandExt;
     let runner = getpid();
@@ -164,7 +166,7 @@ fn die_with_this_process(command: &mut Command) {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn die_with_this_process(_: &mut Command) {}
+pub(super) fn die_with_this_process(_: &mut Command) {}
 
 /// Caps the memory of a program just started. (Set from outside, as the program starts:
 /// what it takes in its first instant is not bounded, only what it grows to.)

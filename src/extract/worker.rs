@@ -199,6 +199,7 @@ impl Workers {
         // A group of its own: a worker past its time is killed with the programs it runs.
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        super::program::die_with_this_process(&mut command);
         let mut child = command.spawn().map_err(|e| Failure::Start(e.to_string()))?;
         let (Some(stdin), Some(stdout), Some(stderr)) =
             (child.stdin.take(), child.stdout.take(), child.stderr.take())
@@ -437,11 +438,11 @@ fn answer(read: NestedRead) -> io::Result<()> {
     stdout.flush()
 }
 
-/// Caps this process's address space, and that of the programs it starts; and makes it
-/// die with the process that started it, so that a hanging reader does not outlive it.
+/// Caps this process's address space, and that of the programs it starts. (It dies with
+/// the process that started it: see `Workers::start`.)
 #[cfg(target_os = "linux")]
 fn bound_memory(bytes: u64) -> io::Result<()> {
-    use rustix::process::{Resource, Rlimit, Signal, set_parent_process_death_signal, setrlimit};
+    use rustix::process::{Resource, Rlimit, setrlimit};
     setrlimit(
         Resource::As,
         Rlimit {
@@ -449,7 +450,6 @@ fn bound_memory(bytes: u64) -> io::Result<()> {
             maximum: Some(bytes),
         },
     )?;
-    set_parent_process_death_signal(Some(Signal::KILL))?;
     Ok(())
 }
 
