@@ -13,6 +13,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use crate::highlight::matches::Match;
+use crate::index::stored::StoredDocument;
 use crate::text::lines::Lines;
 
 /// The longest passage shown, unless one match alone is longer.
@@ -53,6 +54,16 @@ pub struct Passage {
     pub ocr: bool,
     #[serde(skip)]
     pub score: f32,
+}
+
+impl Passage {
+    /// Sets where it stands in `document`, for a citation: its page, the page's printed
+    /// label, and whether OCR read it.
+    pub fn place_in(&mut self, document: &StoredDocument) {
+        self.page = document.page_at(self.start);
+        self.page_label = document.page_label_at(self.start);
+        self.ocr = document.is_ocr_at(self.start);
+    }
 }
 
 /// A highlighted span of a passage, relative to the passage's start, and the query clause

@@ -114,9 +114,7 @@ pub(super) fn describe(found: &Found) -> QuoteMatch {
         }
     }
     let mut passage = passage_around(text, lines, span_start, span_end, &highlights);
-    passage.page = document.page_at(passage.start);
-    passage.page_label = document.page_label_at(passage.start);
-    passage.ocr = document.is_ocr_at(passage.start);
+    passage.place_in(document);
     let at = |offset: usize| offset - passage.start;
     let found_text = |range: Range<usize>| Some(text[range].to_string());
     let differences = alignment

@@ -320,9 +320,7 @@ fn ranked_hits(
         };
         let mut passages = passages;
         for passage in &mut passages {
-            passage.page = stored.page_at(passage.start);
-            passage.page_label = stored.page_label_at(passage.start);
-            passage.ocr = stored.is_ocr_at(passage.start);
+            passage.place_in(&stored);
         }
         hits.push(Hit {
             rank: rank + 1,
