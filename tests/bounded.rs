@@ -209,12 +209,8 @@ fn a_reader_killed_by_a_signal_costs_its_file_alone() {
     let dossier = Dossier::empty();
     dossier.write("memo.txt", "Memo\nthe ocelot memo of the fourth of May\n");
     dossier.write("large.mbox", large_mailbox(4000));
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .arg("index")
-        .arg("--corpus")
-        .arg(dossier.corpus())
-        .arg("--index")
-        .arg(dossier.index())
+    let child = dossier
+        .process(&["index"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -305,12 +301,8 @@ fn the_programs_a_worker_runs_die_with_an_indexer_that_is_killed() {
         programs.path().display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let mut indexer = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .arg("index")
-        .arg("--corpus")
-        .arg(dossier.corpus())
-        .arg("--index")
-        .arg(dossier.index())
+    let mut indexer = dossier
+        .process(&["index"])
         .env("PATH", path)
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -118,13 +118,11 @@ fn documents(corpus: &Path) -> HashMap<String, PathBuf> {
 }
 
 fn spawn_index(dossier: &Dossier, extra: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .arg("index")
-        .args(extra)
-        .arg("--corpus")
-        .arg(dossier.corpus())
-        .arg("--index")
-        .arg(dossier.index())
+    let args: Vec<&str> = std::iter::once("index")
+        .chain(extra.iter().copied())
+        .collect();
+    dossier
+        .process(&args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

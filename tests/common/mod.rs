@@ -155,7 +155,12 @@ impl Dossier {
 
     /// `dossier ARGS --corpus C --index I`, run in the temporary folder.
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::cargo_bin("dossier").expect("dossier binary");
+        Command::from_std(self.process(args))
+    }
+
+    /// The same, as a process to start and watch while it runs.
+    pub fn process(&self, args: &[&str]) -> std::process::Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"));
         command
             .current_dir(self.dir.path())
             .env_remove("NO_COLOR")
@@ -169,13 +174,8 @@ impl Dossier {
 
     /// Runs dossier with `args` and its stdout closed at once, as `| head -0` would.
     pub fn run_into_closed_pipe(&self, args: &[&str]) -> std::process::Output {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
-            .current_dir(self.dir.path())
-            .args(args)
-            .arg("--corpus")
-            .arg(self.corpus())
-            .arg("--index")
-            .arg(self.index())
+        let mut child = self
+            .process(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
