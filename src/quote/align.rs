@@ -58,14 +58,48 @@ const SPELLING_COST: f32 = 0.5;
 /// Whether two different words are spellings of one another: one edit for words of four
 /// letters or more, two for eight or more.
 pub fn close_spelling(a: &str, b: &str) -> bool {
-    let (a_len, b_len) = (a.chars().count(), b.chars().count());
-    let allowed = match a_len.min(b_len) {
-        0..=3 => 0,
-        4..=7 => 1,
-        _ => 2,
-    };
-    // Each edit changes the length by one at most: no need to count edits otherwise.
-    allowed > 0 && a_len.abs_diff(b_len) <= allowed && strsim::damerau_levenshtein(a, b) <= allowed
+    Spelling::of(a).is_close_to(&Spelling::of(b))
+}
+
+/// What [`close_spelling`] needs of a word, worked out once for the many words it is
+/// compared with.
+struct Spelling<'a> {
+    word: &'a str,
+    chars: usize,
+    /// One bit for each letter or digit (others share the last bit) the word has.
+    char_set: u64,
+}
+
+impl<'a> Spelling<'a> {
+    fn of(word: &'a str) -> Spelling<'a> {
+        let char_set = word.chars().fold(0u64, |set, c| {
+            let bit = match c.to_ascii_lowercase() {
+                c @ 'a'..='z' => c as u32 - 'a' as u32,
+                c @ '0'..='9' => 26 + c as u32 - '0' as u32,
+                _ => 63,
+            };
+            set | 1 << bit
+        });
+        Spelling {
+            word,
+            chars: word.chars().count(),
+            char_set,
+        }
+    }
+
+    fn is_close_to(&self, other: &Spelling) -> bool {
+        let allowed = match self.chars.min(other.chars) {
+            0..=3 => 0,
+            4..=7 => 1,
+            _ => 2,
+        };
+        // An edit changes the length by one at most, and adds or removes at most two of the
+        // characters a word has: most pairs of words are told apart without counting edits.
+        allowed > 0
+            && self.chars.abs_diff(other.chars) <= allowed
+            && (self.char_set ^ other.char_set).count_ones() as usize <= 2 * allowed
+            && strsim::damerau_levenshtein(self.word, other.word) <= allowed
+    }
 }
 
 /// Aligns all of `quote` with the best-fitting stretch of `doc`. `free_gap_before[i]` says
@@ -89,7 +123,7 @@ pub fn align(
 pub struct Aligner<'a> {
     /// For each quotation word, the number of its distinct word.
     quote: Vec<usize>,
-    quote_words: Vec<&'a str>,
+    quote_words: Vec<Spelling<'a>>,
     free_gap_before: &'a [bool],
     same_name: &'a dyn Fn(&str, &str) -> bool,
     /// Document words seen so far, numbered.
@@ -120,7 +154,7 @@ impl<'a> Aligner<'a> {
             .iter()
             .map(|word| {
                 *numbers.entry(word).or_insert_with(|| {
-                    quote_words.push(word.as_str());
+                    quote_words.push(Spelling::of(word));
                     quote_words.len() - 1
                 })
             })
@@ -240,7 +274,8 @@ impl<'a> Aligner<'a> {
             return number;
         }
         let number = self.meetings.len();
-        let equal_to = self.quote_words.iter().position(|q| *q == word);
+        let equal_to = self.quote_words.iter().position(|q| q.word == word);
+        let spelling = Spelling::of(word);
         let row = self
             .quote_words
             .iter()
@@ -248,7 +283,9 @@ impl<'a> Aligner<'a> {
             .map(|(q, quote_word)| {
                 if equal_to == Some(q) {
                     Meeting::Same
-                } else if close_spelling(quote_word, word) || (self.same_name)(quote_word, word) {
+                } else if quote_word.is_close_to(&spelling)
+                    || (self.same_name)(quote_word.word, word)
+                {
                     Meeting::Spelling
                 } else {
                     Meeting::Changed
@@ -451,5 +488,42 @@ mod tests {
         free[5] = true;
         let a = align(&quote, &doc, &free, &|_, _| false).unwrap();
         assert_eq!(a.cost, 0.0, "{:?}", a.steps);
+    }
+
+    proptest::proptest! {
+        /// The quick tests of length and characters reject no pair that the edit distance
+        /// accepts: against the edit distance alone, on a word and the same word after up to
+        /// three random edits, letters and digits, two of them outside ASCII.
+        #[test]
+        fn close_spellings_are_those_within_the_allowed_edits(
+            a in "[a-zé€0-9]{0,10}",
+            edits in proptest::collection::vec((0..4u8, 0..16usize, "[a-zé€0-9]"), 0..4),
+        ) {
+            let mut chars: Vec<char> = a.chars().collect();
+            for (kind, at, c) in edits {
+                let c = c.chars().next().expect("one character");
+                let at = at % (chars.len() + 1);
+                match kind {
+                    0 => chars.insert(at, c),
+                    1 if at < chars.len() => chars[at] = c,
+                    2 if at < chars.len() => {
+                        chars.remove(at);
+                    }
+                    _ if at + 1 < chars.len() => chars.swap(at, at + 1),
+                    _ => {}
+                }
+            }
+            let b: String = chars.into_iter().collect();
+            let allowed = match a.chars().count().min(b.chars().count()) {
+                0..=3 => 0,
+                4..=7 => 1,
+                _ => 2,
+            };
+            proptest::prop_assert_eq!(
+                close_spelling(&a, &b),
+                allowed > 0 && strsim::damerau_levenshtein(&a, &b) <= allowed,
+                "{} against {}", a, b
+            );
+        }
     }
 }

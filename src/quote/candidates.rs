@@ -201,11 +201,8 @@ fn phrase_or_term(words: &[String], field: Field) -> Box<dyn Query> {
 }
 
 /// The quotation's rarest words that the index knows: where they stand, the quotation may.
-pub(super) fn rarest_words(
-    searcher: &Searcher,
-    field: Field,
-    words: &[&String],
-) -> HashSet<String> {
+/// A few, so a document's words are compared with them one by one rather than hashed.
+pub(super) fn rarest_words(searcher: &Searcher, field: Field, words: &[&String]) -> Vec<String> {
     let mut by_frequency: Vec<(u64, &String)> = words
         .iter()
         .map(|w| {
@@ -227,18 +224,14 @@ pub(super) fn rarest_words(
 /// The stretches of a document's `words` around its `seeds` (rare words of the quotation)
 /// where the whole quotation could stand, its ellipses filled, stretches that overlap
 /// merged: those most of the seeds point at first, at most [`MAX_WINDOWS_PER_DOC`].
-pub(super) fn windows(
-    quote: &QuoteWords,
-    words: &[Word],
-    seeds: &HashSet<String>,
-) -> Vec<Range<usize>> {
+pub(super) fn windows(quote: &QuoteWords, words: &[Word], seeds: &[String]) -> Vec<Range<usize>> {
     let m = quote.words.len();
     let slack = 4 + m / 4;
     let allowed_gaps: usize = quote.gap_before.iter().sum();
     // Stretches around the seeds, each with how many of the quotation's words seeded it.
     let mut windows: Vec<(Range<usize>, HashSet<usize>)> = Vec::new();
     for (p, word) in words.iter().enumerate() {
-        if !seeds.contains(&*word.text) {
+        if !seeds.iter().any(|seed| *seed == word.text) {
             continue;
         }
         for (qi, _) in quote

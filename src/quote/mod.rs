@@ -106,11 +106,13 @@ fn matches_of(
     };
     let seeds = rarest_words(searcher, index.fields.body_exact, &unique_words);
     let free: Vec<bool> = quote.gap_before.iter().map(|&g| g > 0).collect();
-    // The other spellings of each quotation word, worked out once for every document.
+    // The other spellings of each quotation word that has them, worked out once for every
+    // document (most quotations have none, and the map is then asked nothing).
     let names: HashMap<&str, Vec<String>> = quote
         .words
         .iter()
         .map(|w| (w.as_str(), variants.of(w, true)))
+        .filter(|(_, spellings)| !spellings.is_empty())
         .collect();
     let same_name =
         |a: &str, b: &str| a != b && names.get(a).is_some_and(|v| v.iter().any(|s| s == b));
