@@ -17,4 +17,6 @@ pub mod title;
 pub mod tokenizer;
 pub mod vocabulary;
 
-pub use dossier_index::{DossierIndex, StoredState, past_prefix, words_starting_with};
+pub use dossier_index::{
+    DossierIndex, StoredState, past_prefix, short_words_starting_with, words_starting_with,
+};

@@ -28,7 +28,7 @@ use tantivy::termdict::TermDictionary;
 use tantivy::{Searcher, SegmentReader, Term};
 
 use crate::index::schema::folded_word_stemmer;
-use crate::index::words_starting_with;
+use crate::index::short_words_starting_with;
 use crate::text::language::{Language, LanguageStemmer};
 
 /// Words whose stem does not start with their own beginning: a letter and -ying, and the
@@ -51,7 +51,10 @@ const LONGEST_SUFFIX_CHARS: usize = 14;
 const LONGEST_SUFFIX_BYTES: usize = 14;
 
 /// A one-letter stem is what is left of a word after `-s`, `-ed`, `-ing` or `-ingly` at most
-/// (`aed`, `a`): the later steps only remove endings past the word's second letter.
+/// (`aed`, `a`): the later steps only remove endings past the word's second letter. In the
+/// other languages' stemmers too: of the news corpus's 202,000 words, those with a one-letter
+/// stem are at most three letters longer than it (Greek `πούς`, Dutch `ppt`), six in
+/// Turkish (`dimitir`), where words of every length have stems of two letters or more.
 const LONGEST_SUFFIX_OF_ONE_LETTER_STEM: usize = 6;
 
 /// The beginning that every word with `stem` has, but for the irregular forms: the stem,
@@ -108,7 +111,16 @@ fn words_with_stem_in(
 ) -> Arc<[String]> {
     expanded(segment, field, Some(stemmer.language), stem, |dictionary| {
         let mut words = Vec::new();
-        if let Some(mut stream) = words_starting_with(dictionary, stemmer.shared_beginning(stem)) {
+        // Words too long to have the stem are passed over in the walk, not stemmed.
+        let stem_chars = stem.chars().count();
+        let longest = stem_chars
+            + if stem_chars == 1 {
+                LONGEST_SUFFIX_OF_ONE_LETTER_STEM
+            } else {
+                LONGEST_SUFFIX_BYTES
+            };
+        let beginning = stemmer.shared_beginning(stem);
+        if let Some(mut stream) = short_words_starting_with(dictionary, beginning, longest) {
             while stream.advance() {
                 if let Ok(word) = std::str::from_utf8(stream.key())
                     && word.len() <= stem.len() + LONGEST_SUFFIX_BYTES
@@ -164,13 +176,11 @@ fn dictionary_words_with_stem(dictionary: &TermDictionary, stem: &str) -> Vec<St
         };
     let mut candidates: Vec<String> = Vec::new();
     let mut look_under = |prefix: &str| {
-        let Some(mut stream) = words_starting_with(dictionary, prefix) else {
+        let Some(mut stream) = short_words_starting_with(dictionary, prefix, longest) else {
             return;
         };
         while stream.advance() {
-            if let Ok(word) = std::str::from_utf8(stream.key())
-                && word.chars().count() <= longest
-            {
+            if let Ok(word) = std::str::from_utf8(stream.key()) {
                 candidates.push(word.to_string());
             }
         }
