@@ -168,6 +168,30 @@ fn a_rare_word_ranks_the_document_that_has_it_first() {
 }
 
 #[test]
+fn stop_words_count_only_in_a_query_of_stop_words_or_in_quotes() {
+    let dossier = Dossier::empty();
+    dossier.write("band.txt", "Songs by The Who, and what they played.\n");
+    dossier.write("cone.txt", "A cone.\n");
+    dossier.write(
+        "other.txt",
+        "It is what it is, and that is all there is to it.\n",
+    );
+    let keywords = dossier.search_json("the history of a cone I'm told", &[]);
+    assert_eq!(keywords.doc_ids(), ["cone"]);
+    assert_eq!(keywords.highlighted(), ["cone"]);
+    let only_stop_words = dossier.search_json("the who", &[]);
+    assert_eq!(only_stop_words.doc_ids()[0], "band");
+    let phrase = dossier.search_json("\"the who\" songs", &[]);
+    assert_eq!(phrase.doc_ids(), ["band"]);
+    assert!(phrase.highlighted().contains(&"The Who"));
+    let required = dossier.search_json("+what cone", &[]);
+    assert_eq!(
+        required.total_hits, 2,
+        "the documents with what: {required:?}"
+    );
+}
+
+#[test]
 fn excluded_words_remove_documents_and_are_never_highlighted() {
     let dossier = Dossier::shipped();
     let with = dossier.search_json("Zelensky", &[]);

@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::index::schema::{Fields, analyze, exact_analyzer, stemmed_analyzer};
 use crate::query::forward_only::ForwardOnly;
 use crate::query::read::{Repeats, UserQuery};
+use crate::query::stop_words::is_stop_word;
 use crate::query::synonyms::{SynonymQuery, Words};
 
 /// How much a title match counts against a body match, measured on the classic test
@@ -161,6 +162,15 @@ impl Literal {
     }
 }
 
+/// What a clause of the query is, for leaving out stop words: see
+/// [`QueryBuilder::kind_of`].
+#[derive(Clone, Copy, PartialEq)]
+enum ClauseKind {
+    StopWord,
+    NoWord,
+    Other,
+}
+
 /// Builds the queries of a search from what the user typed, with the search's options:
 /// fuzzy words and name variants.
 pub struct QueryBuilder {
@@ -259,12 +269,34 @@ impl QueryBuilder {
                 // The optional words of the clause by their stem, with the times they were
                 // typed: `sanction sanctions Sanctions` is one word typed three times.
                 let mut repeated: Vec<((Option<String>, String), usize, f32)> = Vec::new();
-                for (occur, sub) in clauses {
-                    let occur = match occur {
+                let occurs: Vec<Occur> = clauses
+                    .iter()
+                    .map(|(occur, _)| match occur {
                         Some(query_grammar::Occur::Must) => Occur::Must,
                         Some(query_grammar::Occur::MustNot) => Occur::MustNot,
                         Some(query_grammar::Occur::Should) | None => Occur::Should,
-                    };
+                    })
+                    .collect();
+                // Optional stop words are left out when the clause has other words to
+                // find: `the who` still finds The Who, `the history of the cone` is
+                // `history cone`.
+                let kinds: Vec<ClauseKind> =
+                    clauses.iter().map(|(_, sub)| self.kind_of(sub)).collect();
+                let stop: Vec<bool> = kinds
+                    .iter()
+                    .zip(&occurs)
+                    .map(|(&kind, &occur)| {
+                        !excluded && occur == Occur::Should && kind == ClauseKind::StopWord
+                    })
+                    .collect();
+                let has_other_words = kinds
+                    .iter()
+                    .zip(&occurs)
+                    .any(|(&kind, &occur)| kind == ClauseKind::Other && occur != Occur::MustNot);
+                for (((_, sub), &occur), &stop) in clauses.iter().zip(&occurs).zip(&stop) {
+                    if stop && has_other_words {
+                        continue;
+                    }
                     let sub_excluded = excluded || occur == Occur::MustNot;
                     let word = (occur == Occur::Should && !sub_excluded)
                         .then(|| self.optional_word(sub))
@@ -326,6 +358,36 @@ impl QueryBuilder {
         let stem = stems.pop().filter(|_| stems.is_empty())?;
         let times = self.repeats.of(field.as_deref(), &literal.phrase);
         Some(((field, stem), times))
+    }
+
+    /// Whether `ast` is a plain word of the query (no quotes, `*` or `~`) that is an
+    /// English stop word ([`crate::query::stop_words`]) or a contraction of them (`I'm`),
+    /// a literal without a word (`&`), or anything else.
+    fn kind_of(&mut self, ast: &UserInputAst) -> ClauseKind {
+        let UserInputAst::Leaf(leaf) = ast else {
+            return ClauseKind::Other;
+        };
+        let UserInputLeaf::Literal(literal) = leaf.as_ref() else {
+            return ClauseKind::Other;
+        };
+        if literal.field_name.as_deref() == Some("id") {
+            return ClauseKind::Other;
+        }
+        let words = analyze(&mut self.exact, &literal.phrase);
+        if words.is_empty() {
+            return ClauseKind::NoWord;
+        }
+        let plain =
+            literal.delimiter == Delimiter::None && !literal.phrase.contains(['*', '~', '?']);
+        let stop = match words.as_slice() {
+            [word] => is_stop_word(word),
+            _ => is_stop_word(&literal.phrase.to_lowercase()),
+        };
+        if plain && stop {
+            ClauseKind::StopWord
+        } else {
+            ClauseKind::Other
+        }
     }
 
     /// The 1-based character position of `needle` in the query being parsed.

@@ -13,6 +13,8 @@
 //! - `build.rs`: the tantivy query and the highlight patterns, one method per kind of
 //!   literal, and the edit distance `--fuzzy` gives a word.
 //! - `forward_only.rs`: a guard around tantivy's phrase scorers for excluded phrases.
+//! - `stop_words.rs`: the English stop words, which a keyword query with other words is
+//!   not scored by.
 
 mod build;
 pub mod filter;
@@ -20,6 +22,7 @@ mod forward_only;
 mod quotation_marks;
 mod read;
 pub mod stems;
+mod stop_words;
 pub mod synonyms;
 pub mod variants;
 
