@@ -20,13 +20,45 @@ use crate::text::names::name_keys;
 
 const FILE: &str = "names.fst";
 
-/// Writes the names of `field` in the segments `searcher` reads.
+/// Writes the names of `field` in the segments `searcher` reads. When the index has only
+/// gained segments since the file was written, the new segments' words are keyed and
+/// merged into the file's entries, their counts added to: the other words are not keyed
+/// again.
 pub fn write(index_dir: &Path, searcher: &Searcher, field: Field) -> Result<()> {
-    let keyed = keyed_words(searcher, field)?;
-    write_map(index_dir, searcher, FILE, |map| {
-        for (entry, documents) in keyed {
-            map.insert(entry, documents)
+    write_map(index_dir, searcher, FILE, |map, previous| {
+        let Some(previous) = previous else {
+            for (entry, documents) in keyed_words(searcher, field)? {
+                map.insert(entry, documents)
+                    .map_err(std::io::Error::other)?;
+            }
+            return Ok(());
+        };
+        let mut words = Vec::new();
+        for (word, added) in previous.added_words(field)? {
+            let before = previous.counted_documents(field, &word)?;
+            if let Ok(word) = String::from_utf8(word) {
+                words.push((word, before + added));
+            }
+        }
+        // A word's entries, under each of its keys, stand in the file already if it was in
+        // the counted segments: the new entries, with the new counts, replace them.
+        let mut written = previous.map.stream();
+        let mut next_written = written.next().map(|(e, n)| (e.to_vec(), n));
+        for (entry, documents) in keyed(&words) {
+            while let Some((old, old_documents)) = next_written.take_if(|(old, _)| *old < entry) {
+                map.insert(&old, old_documents)
+                    .map_err(std::io::Error::other)?;
+                next_written = written.next().map(|(e, n)| (e.to_vec(), n));
+            }
+            if next_written.take_if(|(old, _)| *old == entry).is_some() {
+                next_written = written.next().map(|(e, n)| (e.to_vec(), n));
+            }
+            map.insert(&entry, documents)
                 .map_err(std::io::Error::other)?;
+        }
+        while let Some((old, documents)) = next_written {
+            map.insert(&old, documents).map_err(std::io::Error::other)?;
+            next_written = written.next().map(|(e, n)| (e.to_vec(), n));
         }
         Ok(())
     })
@@ -75,15 +107,20 @@ pub fn words_sharing_a_key(
 
 /// Every word of `field` that has name keys, as `key NUL word` for each key, sorted, with
 /// how many documents have the word.
-fn keyed_words(searcher: &Searcher, field: Field) -> Result<Vec<(Vec<u8>, u64)>> {
+fn keyed_words(searcher: &Searcher, field: Field) -> std::io::Result<Vec<(Vec<u8>, u64)>> {
     let mut words = Vec::new();
-    let walked = for_each_word(searcher, field, |word, documents| {
+    for_each_word(searcher, field, |word, documents| {
         if let Ok(text) = std::str::from_utf8(word) {
             words.push((text.to_string(), documents));
         }
         Ok(())
-    });
-    walked.map_err(|e| crate::error::Error::io(Path::new(FILE), e))?;
+    })?;
+    Ok(keyed(&words))
+}
+
+/// The entries of `words` that have name keys, as `key NUL word` for each key, sorted, with
+/// how many documents have the word.
+fn keyed(words: &[(String, u64)]) -> Vec<(Vec<u8>, u64)> {
     // The keys of every word, on every core: with the sort, half of this file's time, which
     // is the end of every update.
     let mut keyed: Vec<(Vec<u8>, u64)> = words
@@ -98,7 +135,7 @@ fn keyed_words(searcher: &Searcher, field: Field) -> Result<Vec<(Vec<u8>, u64)>>
         })
         .collect();
     keyed.par_sort_unstable();
-    Ok(keyed)
+    keyed
 }
 
 /// The file's name in the index folder, for clearing it out.

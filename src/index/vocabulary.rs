@@ -14,10 +14,10 @@
 use std::io::Read;
 use std::path::Path;
 
-use tantivy::Searcher;
 use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
 use tantivy::schema::Field;
 use tantivy::termdict::TermMerger;
+use tantivy::{Searcher, SegmentReader};
 use tantivy_fst::raw::Fst;
 use tantivy_fst::{Automaton, IntoStreamer, Map, MapBuilder, Streamer};
 
@@ -30,8 +30,13 @@ pub const MIN_DOCUMENTS: u64 = 3;
 
 const FILE: &str = "vocabulary.fst";
 
-/// Bytes before the map: the key of the segments it was built from.
+/// The file's first bytes: the key of the segments it was built from (and their deletions).
+/// Then how many segments (4 bytes, little-endian), each segment's ID (its 32 hex digits),
+/// and the map.
 const KEY_BYTES: usize = 8;
+
+/// The bytes of a segment's ID in the file.
+const SEGMENT_ID_BYTES: usize = 32;
 
 /// The common words of one commit, mapped from the index folder.
 pub struct CommonWords(Map<OwnedBytes>);
@@ -57,16 +62,80 @@ impl CommonWords {
 }
 
 /// Writes the common words of `field` in the segments `searcher` reads, unless the file
-/// already holds them (an update that changed nothing).
+/// already holds them (an update that changed nothing). When the index has only gained
+/// segments since the file was written, the file's words are counted on from the new
+/// segments' words: the other segments' words are not walked again.
 pub fn write(index_dir: &Path, searcher: &Searcher, field: Field) -> Result<()> {
-    write_map(index_dir, searcher, FILE, |map| {
-        for_each_word(searcher, field, |word, documents| {
-            if documents >= MIN_DOCUMENTS {
-                map.insert(word, documents).map_err(std::io::Error::other)?;
+    write_map(index_dir, searcher, FILE, |map, previous| {
+        let Some(previous) = previous else {
+            return for_each_word(searcher, field, |word, documents| {
+                if documents >= MIN_DOCUMENTS {
+                    map.insert(word, documents).map_err(std::io::Error::other)?;
+                }
+                Ok(())
+            });
+        };
+        let added = previous.added_words(field)?;
+        let mut written = previous.map.stream();
+        let mut next_written = written.next().map(|(w, n)| (w.to_vec(), n));
+        for (word, added_documents) in added {
+            while let Some((old, documents)) = next_written.take_if(|(old, _)| *old < word) {
+                map.insert(&old, documents).map_err(std::io::Error::other)?;
+                next_written = written.next().map(|(w, n)| (w.to_vec(), n));
             }
-            Ok(())
-        })
+            let before = match next_written.take_if(|(old, _)| *old == word) {
+                Some((_, documents)) => {
+                    next_written = written.next().map(|(w, n)| (w.to_vec(), n));
+                    documents
+                }
+                None => previous.counted_documents(field, &word)?,
+            };
+            if before + added_documents >= MIN_DOCUMENTS {
+                map.insert(&word, before + added_documents)
+                    .map_err(std::io::Error::other)?;
+            }
+        }
+        while let Some((old, documents)) = next_written {
+            map.insert(&old, documents).map_err(std::io::Error::other)?;
+            next_written = written.next().map(|(w, n)| (w.to_vec(), n));
+        }
+        Ok(())
     })
+}
+
+/// A map file written for fewer segments than the index has now, none of them gone: what it
+/// holds, the segments it counted and those added since.
+pub(crate) struct Previous<'a> {
+    pub map: Map<OwnedBytes>,
+    counted: Vec<&'a SegmentReader>,
+    added: Vec<&'a SegmentReader>,
+}
+
+impl Previous<'_> {
+    /// The words of `field` in the added segments, in dictionary order, with how many of
+    /// their documents have each.
+    pub fn added_words(&self, field: Field) -> std::io::Result<Vec<(Vec<u8>, u64)>> {
+        let mut words = Vec::new();
+        words_of_segments(&self.added, field, |word, documents| {
+            words.push((word.to_vec(), documents));
+            Ok(())
+        })?;
+        Ok(words)
+    }
+
+    /// How many documents of the counted segments have `word` in `field`.
+    pub fn counted_documents(&self, field: Field, word: &[u8]) -> std::io::Result<u64> {
+        let mut documents = 0;
+        for segment in &self.counted {
+            let inverted = segment
+                .inverted_index(field)
+                .map_err(std::io::Error::other)?;
+            if let Some(info) = inverted.terms().get(word)? {
+                documents += u64::from(info.doc_freq);
+            }
+        }
+        Ok(documents)
+    }
 }
 
 /// The map in `file` of the index folder, if it was written for the segments `searcher`
@@ -76,26 +145,70 @@ pub(crate) fn open_map(
     searcher: &Searcher,
     file: &str,
 ) -> Option<Map<OwnedBytes>> {
+    let bytes = read_file(index_dir, file)?;
+    if bytes.as_slice()[..KEY_BYTES] != segments_key(searcher) {
+        return None;
+    }
+    let (_, map) = parse(bytes)?;
+    Some(map)
+}
+
+/// The bytes of `file` of the index folder, if it has a key.
+fn read_file(index_dir: &Path, file: &str) -> Option<OwnedBytes> {
     let bytes = MmapDirectory::open(index_dir)
         .ok()?
         .open_read(Path::new(file))
         .ok()?
         .read_bytes()
         .ok()?;
-    if bytes.len() < KEY_BYTES || bytes.as_slice()[..KEY_BYTES] != segments_key(searcher) {
-        return None;
-    }
-    let fst = Fst::new(bytes.slice(KEY_BYTES..bytes.len())).ok()?;
-    Some(Map::from(fst))
+    (bytes.len() >= KEY_BYTES).then_some(bytes)
+}
+
+/// The segment IDs a map file names, and its map.
+fn parse(bytes: OwnedBytes) -> Option<(Vec<String>, Map<OwnedBytes>)> {
+    let count_end = KEY_BYTES + 4;
+    let count = u32::from_le_bytes(
+        bytes
+            .as_slice()
+            .get(KEY_BYTES..count_end)?
+            .try_into()
+            .ok()?,
+    );
+    let ids_end =
+        count_end.checked_add(usize::try_from(count).ok()?.checked_mul(SEGMENT_ID_BYTES)?)?;
+    let ids = bytes
+        .as_slice()
+        .get(count_end..ids_end)?
+        .chunks(SEGMENT_ID_BYTES)
+        .map(|id| String::from_utf8(id.to_vec()).ok())
+        .collect::<Option<Vec<String>>>()?;
+    let fst = Fst::new(bytes.slice(ids_end..bytes.len())).ok()?;
+    Some((ids, Map::from(fst)))
+}
+
+/// The map `file` holds, if the segments it was written for are all among those `searcher`
+/// reads (so the others were added since).
+fn previous<'a>(index_dir: &Path, searcher: &'a Searcher, file: &str) -> Option<Previous<'a>> {
+    let (ids, map) = parse(read_file(index_dir, file)?)?;
+    let (counted, added): (Vec<_>, Vec<_>) = searcher
+        .segment_readers()
+        .iter()
+        .partition(|segment| ids.contains(&segment.segment_id().uuid_string()));
+    (counted.len() == ids.len()).then_some(Previous {
+        map,
+        counted,
+        added,
+    })
 }
 
 /// Writes the map `fill` builds, for the segments `searcher` reads, to `file` of the index
 /// folder, unless it already holds that of these segments (an update that changed nothing).
+/// `fill` is given the file as it was when the index has only gained segments since.
 pub(crate) fn write_map(
     index_dir: &Path,
     searcher: &Searcher,
     file: &str,
-    fill: impl FnOnce(&mut MapBuilder<Vec<u8>>) -> std::io::Result<()>,
+    fill: impl FnOnce(&mut MapBuilder<Vec<u8>>, Option<Previous>) -> std::io::Result<()>,
 ) -> Result<()> {
     let key = segments_key(searcher);
     let path = index_dir.join(file);
@@ -106,9 +219,21 @@ pub(crate) fn write_map(
     if already {
         return Ok(());
     }
+    let mut ids: Vec<String> = searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| segment.segment_id().uuid_string())
+        .collect();
+    ids.sort();
+    let mut header = key.to_vec();
+    header.extend_from_slice(&(ids.len() as u32).to_le_bytes());
+    for id in &ids {
+        header.extend_from_slice(id.as_bytes());
+    }
+    let previous = previous(index_dir, searcher, file);
     let build = || -> std::io::Result<Vec<u8>> {
-        let mut map = MapBuilder::new(key.to_vec()).map_err(std::io::Error::other)?;
-        fill(&mut map)?;
+        let mut map = MapBuilder::new(header).map_err(std::io::Error::other)?;
+        fill(&mut map, previous)?;
         map.into_inner().map_err(std::io::Error::other)
     };
     let bytes = build().map_err(|e| Error::io(&path, e))?;
@@ -126,10 +251,20 @@ pub fn file_name() -> &'static str {
 pub(crate) fn for_each_word(
     searcher: &Searcher,
     field: Field,
+    visit: impl FnMut(&[u8], u64) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let segments: Vec<&SegmentReader> = searcher.segment_readers().iter().collect();
+    words_of_segments(&segments, field, visit)
+}
+
+/// Calls `visit` with every word of `field` in `segments`, in dictionary order, and how many
+/// of their documents have it.
+fn words_of_segments(
+    segments: &[&SegmentReader],
+    field: Field,
     mut visit: impl FnMut(&[u8], u64) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let dictionaries = searcher
-        .segment_readers()
+    let dictionaries = segments
         .iter()
         .map(|segment| segment.inverted_index(field))
         .collect::<tantivy::Result<Vec<_>>>()
@@ -160,7 +295,9 @@ fn segments_key(searcher: &Searcher) -> [u8; KEY_BYTES] {
         })
         .collect();
     segments.sort();
-    xxhash_rust::xxh3::xxh3_64(segments.join(",").as_bytes()).to_le_bytes()
+    // The layout's version first: a file of another layout never matches.
+    let named = format!("2;{}", segments.join(","));
+    xxhash_rust::xxh3::xxh3_64(named.as_bytes()).to_le_bytes()
 }
 
 #[cfg(test)]
@@ -205,5 +342,56 @@ mod tests {
             all_words(&common),
             [("dorolev".to_string(), 3), ("korolev".to_string(), 3)]
         );
+    }
+
+    /// Every entry of `file` as written for `searcher`.
+    fn entries(folder: &Path, searcher: &Searcher, file: &str) -> Vec<(Vec<u8>, u64)> {
+        let map = open_map(folder, searcher, file).expect("written for these segments");
+        let mut stream = map.stream();
+        let mut found = Vec::new();
+        while let Some((key, value)) = stream.next() {
+            found.push((key.to_vec(), value));
+        }
+        found
+    }
+
+    #[test]
+    fn files_counted_on_from_added_segments_are_those_written_afresh() {
+        let (index, field) = index_of_bodies(&["Korolev met Dorolev", "Korolev", "Дмитриев"]);
+        let kept = tempfile::tempdir().unwrap();
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let rounds: [&[&str]; 4] = [
+            &["Dorolev", "Dmitriev and Korolev"],
+            &["Dmitrijew", "Korolev"],
+            &["Дмитриевым", "Dorolev Dorolev"],
+            &["Korolev", "Dmitriev"],
+        ];
+        for (round, bodies) in rounds.iter().enumerate() {
+            // The file as kept from round to round, and written afresh.
+            let searcher = index.reader().unwrap().searcher();
+            write(kept.path(), &searcher, field).unwrap();
+            crate::index::names::write(kept.path(), &searcher, field).unwrap();
+            let afresh = tempfile::tempdir().unwrap();
+            write(afresh.path(), &searcher, field).unwrap();
+            crate::index::names::write(afresh.path(), &searcher, field).unwrap();
+            for file in [FILE, crate::index::names::file_name()] {
+                assert_eq!(
+                    entries(kept.path(), &searcher, file),
+                    entries(afresh.path(), &searcher, file),
+                    "{file}, round {round}"
+                );
+            }
+            for body in *bodies {
+                let mut document = TantivyDocument::new();
+                document.add_text(field, body);
+                writer.add_document(document).unwrap();
+            }
+            if round == 2 {
+                // Segments merged into one: the file is written afresh.
+                let ids = index.searchable_segment_ids().unwrap();
+                writer.merge(&ids).wait().unwrap();
+            }
+            writer.commit().unwrap();
+        }
     }
 }
