@@ -30,13 +30,8 @@ pub const MIN_DOCUMENTS: u64 = 3;
 
 const FILE: &str = "vocabulary.fst";
 
-/// The file's first bytes: the key of the segments it was built from (and their deletions).
-/// Then how many segments (4 bytes, little-endian), each segment's ID (its 32 hex digits),
-/// and the map.
+/// Bytes before the map: the key of the segments it was built from.
 const KEY_BYTES: usize = 8;
-
-/// The bytes of a segment's ID in the file.
-const SEGMENT_ID_BYTES: usize = 32;
 
 /// The common words of one commit, mapped from the index folder.
 pub struct CommonWords(Map<OwnedBytes>);
@@ -146,11 +141,10 @@ pub(crate) fn open_map(
     file: &str,
 ) -> Option<Map<OwnedBytes>> {
     let bytes = read_file(index_dir, file)?;
-    if bytes.as_slice()[..KEY_BYTES] != segments_key(searcher) {
+    if bytes.as_slice()[..KEY_BYTES] != key_of(&segments(searcher)) {
         return None;
     }
-    let (_, map) = parse(bytes)?;
-    Some(map)
+    map_of(bytes)
 }
 
 /// The bytes of `file` of the index folder, if it has a key.
@@ -164,38 +158,37 @@ fn read_file(index_dir: &Path, file: &str) -> Option<OwnedBytes> {
     (bytes.len() >= KEY_BYTES).then_some(bytes)
 }
 
-/// The segment IDs a map file names, and its map.
-fn parse(bytes: OwnedBytes) -> Option<(Vec<String>, Map<OwnedBytes>)> {
-    let count_end = KEY_BYTES + 4;
-    let count = u32::from_le_bytes(
-        bytes
-            .as_slice()
-            .get(KEY_BYTES..count_end)?
-            .try_into()
-            .ok()?,
-    );
-    let ids_end =
-        count_end.checked_add(usize::try_from(count).ok()?.checked_mul(SEGMENT_ID_BYTES)?)?;
-    let ids = bytes
-        .as_slice()
-        .get(count_end..ids_end)?
-        .chunks(SEGMENT_ID_BYTES)
-        .map(|id| String::from_utf8(id.to_vec()).ok())
-        .collect::<Option<Vec<String>>>()?;
-    let fst = Fst::new(bytes.slice(ids_end..bytes.len())).ok()?;
-    Some((ids, Map::from(fst)))
+fn map_of(bytes: OwnedBytes) -> Option<Map<OwnedBytes>> {
+    let fst = Fst::new(bytes.slice(KEY_BYTES..bytes.len())).ok()?;
+    Some(Map::from(fst))
+}
+
+/// The file beside a map file that lists the segments it was built from, one a line, as
+/// [`segments`] names them. The map's key is that of the list, which tells a list that
+/// does not belong to the map (a kill between writing one and the other).
+pub(crate) fn list_of(file: &str) -> String {
+    format!("{file}.segments")
 }
 
 /// The map `file` holds, if the segments it was written for are all among those `searcher`
 /// reads (so the others were added since).
 fn previous<'a>(index_dir: &Path, searcher: &'a Searcher, file: &str) -> Option<Previous<'a>> {
-    let (ids, map) = parse(read_file(index_dir, file)?)?;
+    let bytes = read_file(index_dir, file)?;
+    let list = std::fs::read_to_string(index_dir.join(list_of(file))).ok()?;
+    let listed: Vec<String> = list.lines().map(str::to_string).collect();
+    if bytes.as_slice()[..KEY_BYTES] != key_of(&listed) {
+        return None;
+    }
+    let ids: Vec<&str> = listed
+        .iter()
+        .filter_map(|segment| segment.split(':').next())
+        .collect();
     let (counted, added): (Vec<_>, Vec<_>) = searcher
         .segment_readers()
         .iter()
-        .partition(|segment| ids.contains(&segment.segment_id().uuid_string()));
+        .partition(|segment| ids.contains(&segment.segment_id().uuid_string().as_str()));
     (counted.len() == ids.len()).then_some(Previous {
-        map,
+        map: map_of(bytes)?,
         counted,
         added,
     })
@@ -210,7 +203,8 @@ pub(crate) fn write_map(
     file: &str,
     fill: impl FnOnce(&mut MapBuilder<Vec<u8>>, Option<Previous>) -> std::io::Result<()>,
 ) -> Result<()> {
-    let key = segments_key(searcher);
+    let segments = segments(searcher);
+    let key = key_of(&segments);
     let path = index_dir.join(file);
     let mut written = [0; KEY_BYTES];
     let already = std::fs::File::open(&path)
@@ -219,26 +213,19 @@ pub(crate) fn write_map(
     if already {
         return Ok(());
     }
-    let mut ids: Vec<String> = searcher
-        .segment_readers()
-        .iter()
-        .map(|segment| segment.segment_id().uuid_string())
-        .collect();
-    ids.sort();
-    let mut header = key.to_vec();
-    header.extend_from_slice(&(ids.len() as u32).to_le_bytes());
-    for id in &ids {
-        header.extend_from_slice(id.as_bytes());
-    }
     let previous = previous(index_dir, searcher, file);
     let build = || -> std::io::Result<Vec<u8>> {
-        let mut map = MapBuilder::new(header).map_err(std::io::Error::other)?;
+        let mut map = MapBuilder::new(key.to_vec()).map_err(std::io::Error::other)?;
         fill(&mut map, previous)?;
         map.into_inner().map_err(std::io::Error::other)
     };
     let bytes = build().map_err(|e| Error::io(&path, e))?;
     // Renamed into place, never written over: a search maps either the old file or the new.
-    write_atomically(&path, &bytes)
+    write_atomically(&path, &bytes)?;
+    write_atomically(
+        &index_dir.join(list_of(file)),
+        segments.join("\n").as_bytes(),
+    )
 }
 
 /// The file's name in the index folder, for clearing it out.
@@ -284,8 +271,9 @@ fn words_of_segments(
     Ok(())
 }
 
-/// Names the segments (and their deletions) a searcher reads.
-fn segments_key(searcher: &Searcher) -> [u8; KEY_BYTES] {
+/// The segments a searcher reads, each as its ID and how many of its documents are
+/// deleted, sorted.
+fn segments(searcher: &Searcher) -> Vec<String> {
     let mut segments: Vec<String> = searcher
         .segment_readers()
         .iter()
@@ -295,9 +283,12 @@ fn segments_key(searcher: &Searcher) -> [u8; KEY_BYTES] {
         })
         .collect();
     segments.sort();
-    // The layout's version first: a file of another layout never matches.
-    let named = format!("2;{}", segments.join(","));
-    xxhash_rust::xxh3::xxh3_64(named.as_bytes()).to_le_bytes()
+    segments
+}
+
+/// Names a list of [`segments`].
+fn key_of(segments: &[String]) -> [u8; KEY_BYTES] {
+    xxhash_rust::xxh3::xxh3_64(segments.join(",").as_bytes()).to_le_bytes()
 }
 
 #[cfg(test)]

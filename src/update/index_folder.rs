@@ -53,7 +53,9 @@ fn remove_index_files(dir: &Path) -> Result<()> {
             || name.ends_with(".del")
             || name == skipped::FILE_NAME
             || name == vocabulary::file_name()
-            || name == names::file_name();
+            || name == names::file_name()
+            || name == vocabulary::list_of(vocabulary::file_name())
+            || name == vocabulary::list_of(names::file_name());
         if ours {
             remove_if_present(&entry.path())?;
         }
@@ -72,9 +74,11 @@ pub(super) fn remove_stale_temporaries(dir: &Path) -> Result<()> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_file = entry.file_type().is_ok_and(|t| t.is_file());
         let ours = [
-            skipped::FILE_NAME,
-            vocabulary::file_name(),
-            names::file_name(),
+            skipped::FILE_NAME.to_string(),
+            vocabulary::file_name().to_string(),
+            names::file_name().to_string(),
+            vocabulary::list_of(vocabulary::file_name()),
+            vocabulary::list_of(names::file_name()),
         ]
         .iter()
         .any(|file| name == format!("{file}.tmp"));
