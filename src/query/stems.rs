@@ -111,14 +111,9 @@ fn words_with_stem_in(
 ) -> Arc<[String]> {
     expanded(segment, field, Some(stemmer.language), stem, |dictionary| {
         let mut words = Vec::new();
-        // Words too long to have the stem are passed over in the walk, not stemmed.
-        let stem_chars = stem.chars().count();
-        let longest = stem_chars
-            + if stem_chars == 1 {
-                LONGEST_SUFFIX_OF_ONE_LETTER_STEM
-            } else {
-                LONGEST_SUFFIX_BYTES
-            };
+        // Words too long to have the stem are passed over in the walk, not stemmed; the
+        // bytes of the others are checked below.
+        let longest = longest_form_chars(stem, LONGEST_SUFFIX_BYTES);
         let beginning = stemmer.shared_beginning(stem);
         if let Some(mut stream) = short_words_starting_with(dictionary, beginning, longest) {
             while stream.advance() {
@@ -164,16 +159,22 @@ fn expanded(
     words
 }
 
-/// The words of one dictionary whose stem is `stem`, in dictionary order.
-fn dictionary_words_with_stem(dictionary: &TermDictionary, stem: &str) -> Vec<String> {
-    let mut stemmer = folded_word_stemmer();
+/// The most characters a word with `stem` has: a one-letter stem's words are short, the
+/// others' at most `longest_suffix` longer than it.
+fn longest_form_chars(stem: &str, longest_suffix: usize) -> usize {
     let stem_chars = stem.chars().count();
-    let longest = stem_chars
+    stem_chars
         + if stem_chars == 1 {
             LONGEST_SUFFIX_OF_ONE_LETTER_STEM
         } else {
-            LONGEST_SUFFIX_CHARS
-        };
+            longest_suffix
+        }
+}
+
+/// The words of one dictionary whose stem is `stem`, in dictionary order.
+fn dictionary_words_with_stem(dictionary: &TermDictionary, stem: &str) -> Vec<String> {
+    let mut stemmer = folded_word_stemmer();
+    let longest = longest_form_chars(stem, LONGEST_SUFFIX_CHARS);
     let mut candidates: Vec<String> = Vec::new();
     let mut look_under = |prefix: &str| {
         let Some(mut stream) = short_words_starting_with(dictionary, prefix, longest) else {
