@@ -22,7 +22,7 @@ mod forward_only;
 mod quotation_marks;
 mod read;
 pub mod stems;
-mod stop_words;
+pub mod stop_words;
 pub mod synonyms;
 pub mod variants;
 

@@ -17,6 +17,7 @@ use tantivy::{DocAddress, Searcher, Term};
 use crate::error::Result;
 use crate::highlight::matches::Word;
 use crate::index::DossierIndex;
+use crate::query::stop_words::is_stop_word;
 
 use super::parse::QuoteWords;
 
@@ -147,33 +148,36 @@ fn pairs_query(searcher: &Searcher, quote: &QuoteWords, field: Field) -> Boolean
             .doc_freq(&Term::from_field_text(field, word))
             .unwrap_or(0)
     };
-    let mut pairs: Vec<(u64, [&String; 2])> = Vec::new();
+    // Each pair with whether both its words are stop words (`of the`: in nearly every
+    // document, the costliest to find and the least telling) and its commoner word's count.
+    let mut pairs: Vec<(bool, u64, [&String; 2])> = Vec::new();
     for piece in &quote.pieces {
         for pair in quote.words[piece.clone()].windows(2) {
             let pair = [&pair[0], &pair[1]];
-            if pairs.iter().any(|(_, seen)| *seen == pair) {
+            if pairs.iter().any(|(_, _, seen)| *seen == pair) {
                 continue;
             }
             let commoner = doc_freq(pair[0]).max(doc_freq(pair[1]));
             // A pair with a word the index does not hold is in no document.
             if doc_freq(pair[0]).min(doc_freq(pair[1])) > 0 {
-                pairs.push((commoner, pair));
+                let stop_words = pair.iter().all(|word| is_stop_word(word));
+                pairs.push((stop_words, commoner, pair));
             }
         }
     }
-    pairs.sort_by_key(|&(commoner, _)| commoner);
-    // Pairs of common words (`of the`) are the costliest to find and tell the least: asked
-    // for only when the quotation has too few others.
+    pairs.sort_by_key(|&(stop_words, commoner, _)| (stop_words, commoner));
+    // Pairs of common words, and then of stop words, are asked for only when the quotation
+    // has too few others.
     let common = searcher.num_docs() / COMMON_WORD_SHARE;
     let informative = pairs
         .iter()
-        .take_while(|&&(commoner, _)| commoner <= common)
+        .take_while(|&&(stop_words, commoner, _)| !stop_words && commoner <= common)
         .count();
     pairs.truncate(informative.clamp(MIN_PAIRS, MAX_PAIRS));
     BooleanQuery::new(
         pairs
             .into_iter()
-            .map(|(_, [a, b])| {
+            .map(|(_, _, [a, b])| {
                 let phrase = PhraseQuery::new(vec![
                     Term::from_field_text(field, a),
                     Term::from_field_text(field, b),
