@@ -9,8 +9,12 @@
 //! score, which left the hits of `sanction*` in the order they were indexed, and so did their
 //! fuzzy query for the documents that have only a near spelling.)
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::InvertedIndexReader;
+use tantivy::index::SegmentId;
 use tantivy::postings::{Postings, SegmentPostings, TermInfo};
 use tantivy::query::{
     Bm25StatisticsProvider, Bm25Weight, DfaWrapper, EmptyScorer, EnableScoring, Explanation,
@@ -54,7 +58,14 @@ impl Words {
 
 /// What lists a group's words in a segment's dictionary; built once per search (a
 /// Levenshtein automaton is costly to build).
-enum Lister {
+struct Lister {
+    kind: ListerKind,
+    /// The words found in each segment, from the document frequency to the scorer: a
+    /// fuzzy word's automaton or a prefix walks a segment's dictionary once a search.
+    found: Mutex<HashMap<SegmentId, Arc<[TermInfo]>>>,
+}
+
+enum ListerKind {
     Stems { field: Field, stems: Vec<String> },
     Prefix { field: Field, prefix: String },
     Near { field: Field, automaton: DfaWrapper },
@@ -62,30 +73,34 @@ enum Lister {
 
 impl Lister {
     fn new(words: &Words, field: Field) -> tantivy::Result<Lister> {
-        Ok(match words {
-            Words::Stems(stems) => Lister::Stems {
+        let kind = match words {
+            Words::Stems(stems) => ListerKind::Stems {
                 field,
                 stems: stems.clone(),
             },
-            Words::Prefix(prefix) => Lister::Prefix {
+            Words::Prefix(prefix) => ListerKind::Prefix {
                 field,
                 prefix: prefix.clone(),
             },
             Words::Near { word, distance } => {
                 let term = Term::from_field_text(field, word);
-                Lister::Near {
+                ListerKind::Near {
                     field,
                     automaton: FuzzyTermQuery::new(term, *distance, true).automaton()?,
                 }
             }
+        };
+        Ok(Lister {
+            kind,
+            found: Mutex::default(),
         })
     }
 
     fn field(&self) -> Field {
-        match self {
-            Lister::Stems { field, .. }
-            | Lister::Prefix { field, .. }
-            | Lister::Near { field, .. } => *field,
+        match &self.kind {
+            ListerKind::Stems { field, .. }
+            | ListerKind::Prefix { field, .. }
+            | ListerKind::Near { field, .. } => *field,
         }
     }
 
@@ -100,7 +115,7 @@ impl Lister {
         searcher: &Searcher,
         statistics: &dyn Bm25StatisticsProvider,
     ) -> tantivy::Result<u64> {
-        if let Lister::Stems { field, stems } = self {
+        if let ListerKind::Stems { field, stems } = &self.kind {
             let mut most = 0;
             for stem in stems {
                 for term in terms_with_stem(searcher, *field, stem) {
@@ -128,10 +143,27 @@ impl Lister {
         &self,
         segment: &SegmentReader,
         inverted: &InvertedIndexReader,
+    ) -> tantivy::Result<Arc<[TermInfo]>> {
+        let id = segment.segment_id();
+        if let Some(found) = self.found.lock().ok().and_then(|f| f.get(&id).cloned()) {
+            return Ok(found);
+        }
+        let found: Arc<[TermInfo]> = self.list(segment, inverted)?.into();
+        if let Ok(mut kept) = self.found.lock() {
+            kept.insert(id, Arc::clone(&found));
+        }
+        Ok(found)
+    }
+
+    /// [`Lister::term_infos`], read from the segment's dictionary.
+    fn list(
+        &self,
+        segment: &SegmentReader,
+        inverted: &InvertedIndexReader,
     ) -> tantivy::Result<Vec<TermInfo>> {
         let mut found = Vec::new();
-        match self {
-            Lister::Stems { field, stems } => {
+        match &self.kind {
+            ListerKind::Stems { field, stems } => {
                 let expansions: Vec<_> = stems
                     .iter()
                     .map(|stem| words_with_stem(segment, *field, stem))
@@ -148,14 +180,14 @@ impl Lister {
                     found.extend(inverted.get_term_info(&term)?);
                 }
             }
-            Lister::Prefix { prefix, .. } => {
+            ListerKind::Prefix { prefix, .. } => {
                 if let Some(mut stream) = words_starting_with(inverted.terms(), prefix) {
                     while stream.advance() {
                         found.push(stream.value().clone());
                     }
                 }
             }
-            Lister::Near { automaton, .. } => {
+            ListerKind::Near { automaton, .. } => {
                 let mut stream = inverted.terms().search(automaton).into_stream()?;
                 while stream.advance() {
                     found.push(stream.value().clone());
@@ -183,7 +215,7 @@ impl Lister {
             return Ok(Some(Union::Merged(postings)));
         }
         let mut frequencies = vec![0u32; segment.max_doc() as usize];
-        for info in &found {
+        for info in found.iter() {
             let mut blocks =
                 inverted.read_block_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
             while !blocks.docs().is_empty() {
