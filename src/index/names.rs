@@ -42,25 +42,7 @@ pub fn write(index_dir: &Path, searcher: &Searcher, field: Field) -> Result<()> 
         }
         // A word's entries, under each of its keys, stand in the file already if it was in
         // the counted segments: the new entries, with the new counts, replace them.
-        let mut written = previous.map.stream();
-        let mut next_written = written.next().map(|(e, n)| (e.to_vec(), n));
-        for (entry, documents) in keyed(&words) {
-            while let Some((old, old_documents)) = next_written.take_if(|(old, _)| *old < entry) {
-                map.insert(&old, old_documents)
-                    .map_err(std::io::Error::other)?;
-                next_written = written.next().map(|(e, n)| (e.to_vec(), n));
-            }
-            if next_written.take_if(|(old, _)| *old == entry).is_some() {
-                next_written = written.next().map(|(e, n)| (e.to_vec(), n));
-            }
-            map.insert(&entry, documents)
-                .map_err(std::io::Error::other)?;
-        }
-        while let Some((old, documents)) = next_written {
-            map.insert(&old, documents).map_err(std::io::Error::other)?;
-            next_written = written.next().map(|(e, n)| (e.to_vec(), n));
-        }
-        Ok(())
+        previous.merge_into(map, keyed(&words))
     })
 }
 

@@ -70,31 +70,14 @@ pub fn write(index_dir: &Path, searcher: &Searcher, field: Field) -> Result<()> 
                 Ok(())
             });
         };
-        let added = previous.added_words(field)?;
-        let mut written = previous.map.stream();
-        let mut next_written = written.next().map(|(w, n)| (w.to_vec(), n));
-        for (word, added_documents) in added {
-            while let Some((old, documents)) = next_written.take_if(|(old, _)| *old < word) {
-                map.insert(&old, documents).map_err(std::io::Error::other)?;
-                next_written = written.next().map(|(w, n)| (w.to_vec(), n));
-            }
-            let before = match next_written.take_if(|(old, _)| *old == word) {
-                Some((_, documents)) => {
-                    next_written = written.next().map(|(w, n)| (w.to_vec(), n));
-                    documents
-                }
-                None => previous.counted_documents(field, &word)?,
-            };
-            if before + added_documents >= MIN_DOCUMENTS {
-                map.insert(&word, before + added_documents)
-                    .map_err(std::io::Error::other)?;
+        let mut entries = Vec::new();
+        for (word, added) in previous.added_words(field)? {
+            let documents = previous.counted_documents(field, &word)? + added;
+            if documents >= MIN_DOCUMENTS {
+                entries.push((word, documents));
             }
         }
-        while let Some((old, documents)) = next_written {
-            map.insert(&old, documents).map_err(std::io::Error::other)?;
-            next_written = written.next().map(|(w, n)| (w.to_vec(), n));
-        }
-        Ok(())
+        previous.merge_into(map, entries)
     })
 }
 
@@ -116,6 +99,31 @@ impl Previous<'_> {
             Ok(())
         })?;
         Ok(words)
+    }
+
+    /// Writes the file's entries and `entries` (sorted) into `map`, in order; an entry of
+    /// `entries` stands for the file's entry with the same key.
+    pub fn merge_into(
+        &self,
+        map: &mut MapBuilder<Vec<u8>>,
+        entries: Vec<(Vec<u8>, u64)>,
+    ) -> std::io::Result<()> {
+        let mut written = self.map.stream();
+        let mut next_written = written.next().map(|(key, n)| (key.to_vec(), n));
+        for (key, value) in entries {
+            while let Some((old, old_value)) = next_written.take_if(|(old, _)| *old <= key) {
+                if old != key {
+                    map.insert(&old, old_value).map_err(std::io::Error::other)?;
+                }
+                next_written = written.next().map(|(key, n)| (key.to_vec(), n));
+            }
+            map.insert(&key, value).map_err(std::io::Error::other)?;
+        }
+        while let Some((old, value)) = next_written {
+            map.insert(&old, value).map_err(std::io::Error::other)?;
+            next_written = written.next().map(|(key, n)| (key.to_vec(), n));
+        }
+        Ok(())
     }
 
     /// How many documents of the counted segments have `word` in `field`.
