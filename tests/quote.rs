@@ -277,6 +277,14 @@ fn copies_of_a_quotation_come_in_the_order_of_their_ids() {
     let results = quote(&dossier, "the marmot clause stands as written");
     let ids: Vec<&str> = results.matches.iter().map(|m| m.doc_id.as_str()).collect();
     assert_eq!(ids, ["a", "b", "c"]);
+    // The copies' one text is aligned once, and each copy is described as itself.
+    for m in &results.matches {
+        assert_eq!(m.path, format!("{}.txt", m.doc_id));
+        assert_eq!(
+            m.highlighted().join(" "),
+            "the marmot clause stands as written"
+        );
+    }
 }
 
 #[test]

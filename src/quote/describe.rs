@@ -6,7 +6,6 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::highlight::matches::Word;
 use crate::highlight::passage::{Highlight, Passage, passage_around};
 use crate::index::stored::StoredDocument;
 use crate::text::lines::Lines;
@@ -76,7 +75,8 @@ pub(super) struct Found<'a> {
     /// Its whole text, with its lines and words (the alignment's `doc` numbers index these).
     pub text: &'a str,
     pub lines: &'a Lines,
-    pub words: &'a [Word<'a>],
+    /// Where each word stands in `text`.
+    pub words: &'a [Range<usize>],
 }
 
 /// Turns an alignment into a passage with the matched words highlighted and the

@@ -17,6 +17,7 @@ mod parse;
 pub mod align;
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -29,7 +30,7 @@ use crate::index::stored::StoredDocument;
 use crate::query::variants::Variants;
 use crate::text::lines::Lines;
 
-use align::{Aligner, best_alignments};
+use align::{Aligner, Alignment, best_alignments};
 use candidates::{near_documents, rarest_words, verbatim_documents, windows};
 use describe::{Found, describe};
 
@@ -90,6 +91,15 @@ impl QuoteResults {
     }
 }
 
+/// A document's text with what aligning the quotation in it found.
+struct AlignedText {
+    text: String,
+    lines: Lines,
+    /// Where each word of the text stands in it (the alignments' word numbers index this).
+    words: Vec<Range<usize>>,
+    found: Vec<(Alignment, bool)>,
+}
+
 /// Where `quote`, one reading of the quotation of `request`, stands in the dossier, verbatim
 /// or nearly.
 fn matches_of(
@@ -119,6 +129,10 @@ fn matches_of(
     let mut aligner = Aligner::new(&quote.words, &free, &same_name);
     let mut matches = Vec::new();
     let mut verbatim_places = HashSet::new();
+    // The last text aligned, so that copies of one text (an attachment sent in ten e-mails,
+    // a file saved in two folders), which rank side by side, are aligned once and
+    // described for each.
+    let mut last: Option<AlignedText> = None;
     // Aligns the quotation in the document at `address`; says how many places hold it
     // word for word so far.
     let mut align_in = |address: DocAddress| -> Result<usize> {
@@ -128,11 +142,22 @@ fn matches_of(
         let Ok(text) = stored.whole_text(corpus) else {
             return Ok(verbatim_places.len());
         };
-        let words = tokenize(&text);
-        let lines = Lines::new(&text);
-        let stretches = windows(quote, &words, &seeds);
-        for (alignment, verbatim) in best_alignments(quote, &words, &stretches, &text, &mut aligner)
-        {
+        let aligned = match last.take() {
+            Some(aligned) if aligned.text == text => aligned,
+            _ => {
+                let words = tokenize(&text);
+                let stretches = windows(quote, &words, &seeds);
+                let found = best_alignments(quote, &words, &stretches, &text, &mut aligner);
+                AlignedText {
+                    words: words.iter().map(|w| w.start..w.end).collect(),
+                    lines: Lines::new(&text),
+                    found,
+                    text,
+                }
+            }
+        };
+        for (alignment, verbatim) in &aligned.found {
+            let verbatim = *verbatim;
             let similarity = if verbatim {
                 1.0
             } else {
@@ -146,15 +171,16 @@ fn matches_of(
             }
             matches.push(describe(&Found {
                 quote,
-                alignment: &alignment,
+                alignment,
                 verbatim,
                 similarity,
                 document: &stored,
-                text: &text,
-                lines: &lines,
-                words: &words,
+                text: &aligned.text,
+                lines: &aligned.lines,
+                words: &aligned.words,
             }));
         }
+        last = Some(aligned);
         Ok(verbatim_places.len())
     };
     let verbatim = verbatim_documents(index, searcher, quote, request.limit)?;
