@@ -11,7 +11,7 @@ use std::ops::Range;
 use tantivy::postings::Postings;
 use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Searcher, SegmentReader, TERMINATED, Term};
+use tantivy::{DocId, DocSet, Searcher, SegmentOrdinal, SegmentReader, TERMINATED, Term};
 
 use crate::highlight::passage::score;
 use crate::index::checkpoints::CHECKPOINT_EVERY;
@@ -50,10 +50,13 @@ enum Locator {
     Phrase(Vec<Term>),
 }
 
-/// The terms to look up for the query's clauses, or `None` when a prefix or fuzzy term
+/// The terms to look up for the query's clauses in the segments `hits_in` (the ordinals of
+/// those holding the documents whose passages are wanted: the words of a prefix or fuzzy
+/// term are listed from their dictionaries alone), or `None` when a prefix or fuzzy term
 /// expands too far to be worth it.
 pub fn terms_to_locate(
     searcher: &Searcher,
+    hits_in: &[SegmentOrdinal],
     fields: &Fields,
     clauses: &[QueryTerm],
 ) -> Option<Located> {
@@ -92,7 +95,7 @@ pub fn terms_to_locate(
                     true,
                 );
                 let automaton = query.automaton().ok()?;
-                terms.extend(expand(searcher, fields.body_exact, |dict| {
+                terms.extend(expand(searcher, hits_in, fields.body_exact, |dict| {
                     dict.search(&automaton)
                         .into_stream()
                         .ok()
@@ -106,7 +109,7 @@ pub fn terms_to_locate(
                 })?);
             }
             Pattern::Prefix { prefix } => {
-                terms.extend(prefixed(searcher, fields.body_exact, prefix)?);
+                terms.extend(prefixed(searcher, hits_in, fields.body_exact, prefix)?);
             }
             Pattern::Phrase {
                 words,
@@ -131,7 +134,7 @@ pub fn terms_to_locate(
                         terms.push(Term::from_field_text(fields.body_exact, first))
                     }
                     (Some(only), true) => {
-                        terms.extend(prefixed(searcher, fields.body_exact, only)?)
+                        terms.extend(prefixed(searcher, hits_in, fields.body_exact, only)?)
                     }
                     (Some(only), false) => {
                         terms.push(Term::from_field_text(fields.body_exact, only))
@@ -146,8 +149,13 @@ pub fn terms_to_locate(
     Some(Located { locators, reach })
 }
 
-fn prefixed(searcher: &Searcher, field: Field, prefix: &str) -> Option<Vec<Term>> {
-    expand(searcher, field, |dict| {
+fn prefixed(
+    searcher: &Searcher,
+    hits_in: &[SegmentOrdinal],
+    field: Field,
+    prefix: &str,
+) -> Option<Vec<Term>> {
+    expand(searcher, hits_in, field, |dict| {
         let mut stream = words_starting_with(dict, prefix)?;
         let mut keys = Vec::new();
         while stream.advance() && keys.len() <= MAX_EXPANSIONS {
@@ -157,15 +165,20 @@ fn prefixed(searcher: &Searcher, field: Field, prefix: &str) -> Option<Vec<Term>
     })
 }
 
-/// The union over segments of the words a dictionary walk gives, as terms of `field`.
+/// The union over the segments `hits_in` of the words a dictionary walk gives, as terms of
+/// `field`.
 fn expand(
     searcher: &Searcher,
+    hits_in: &[SegmentOrdinal],
     field: Field,
     walk: impl Fn(&tantivy::termdict::TermDictionary) -> Option<Vec<Vec<u8>>>,
 ) -> Option<Vec<Term>> {
     let mut keys = std::collections::BTreeSet::new();
-    for segment in searcher.segment_readers() {
-        let inverted = segment.inverted_index(field).ok()?;
+    for &ordinal in hits_in {
+        let inverted = searcher
+            .segment_reader(ordinal)
+            .inverted_index(field)
+            .ok()?;
         keys.extend(walk(inverted.terms())?);
         if keys.len() > MAX_EXPANSIONS {
             return None;

@@ -7,7 +7,7 @@ use std::path::Path;
 use tantivy::collector::{Count, TopDocs};
 
 use tantivy::schema::{Field, Value};
-use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
 use crate::error::Result;
 use crate::highlight::locate::{Located, stretches_in_text, terms_to_locate, windows};
@@ -269,7 +269,13 @@ fn ranked_hits(
     let weights = term_weights(searcher, index, &query.terms);
     let fields = &index.fields;
     let mut problems = Vec::new();
-    let located = terms_to_locate(searcher, fields, &query.terms);
+    let mut hits_in: Vec<SegmentOrdinal> = Vec::new();
+    if options.request.passages > 0 {
+        hits_in = top_docs.iter().map(|(_, a)| a.segment_ord).collect();
+        hits_in.sort_unstable();
+        hits_in.dedup();
+    }
+    let located = terms_to_locate(searcher, &hits_in, fields, &query.terms);
     let mut hits = Vec::with_capacity(top_docs.len());
     for (rank, (score, address)) in top_docs.into_iter().enumerate() {
         let doc: TantivyDocument = searcher.doc(address).map_err(|e| index.error(e))?;
