@@ -325,6 +325,26 @@ impl Union {
         }
     }
 
+    /// The first document past `doc`, the current one.
+    fn next_after(&mut self, doc: DocId) -> DocId {
+        match self {
+            // Only the postings standing on `doc` move, by one: cheaper than a seek.
+            Union::Merged(postings) => {
+                let mut next = TERMINATED;
+                for postings in postings.iter_mut() {
+                    let at = if postings.doc() == doc {
+                        postings.advance()
+                    } else {
+                        postings.doc()
+                    };
+                    next = next.min(at);
+                }
+                next
+            }
+            Union::Counted(_) => self.first_from(doc + 1),
+        }
+    }
+
     fn frequency(&self, doc: DocId) -> u32 {
         match self {
             Union::Merged(postings) => postings
@@ -372,7 +392,7 @@ impl DocSet for SynonymScorer {
         if self.doc == TERMINATED {
             return TERMINATED;
         }
-        self.doc = self.union.first_from(self.doc + 1);
+        self.doc = self.union.next_after(self.doc);
         self.doc
     }
 
@@ -458,6 +478,46 @@ mod tests {
         let score_of = |doc| top.iter().find(|&&(_, d)| d == doc).unwrap().0;
         assert_eq!(score_of(0), score_of(3));
         assert!(score_of(1) > score_of(3));
+    }
+
+    #[test]
+    fn interleaved_words_give_each_document_once_with_its_summed_frequency() {
+        // Three words in a pattern over several blocks of postings (128 documents each),
+        // every document the same length, so its score rises with its summed frequency.
+        let forms = ["sanction", "sanctions", "sanctioned"];
+        let frequencies: Vec<[usize; 3]> = (0..400)
+            .map(|n: usize| [n % 3, (n / 2) % 4, usize::from(n % 7 == 0)])
+            .collect();
+        let texts: Vec<String> = frequencies
+            .iter()
+            .map(|counts| {
+                let mut words: Vec<&str> = Vec::new();
+                for (form, &count) in forms.iter().zip(counts) {
+                    words.extend(std::iter::repeat_n(*form, count));
+                }
+                words.resize(12, "filler");
+                words.join(" ")
+            })
+            .collect();
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let (index, field) = index_of_bodies(&texts);
+        let searcher = index.reader().unwrap().searcher();
+        let query = SynonymQuery::new(field, Words::Stems(vec!["sanction".into()]));
+        let (count, top) = searcher
+            .search(&query, &(Count, TopDocs::with_limit(400).order_by_score()))
+            .unwrap();
+        let expected: Vec<usize> = frequencies.iter().map(|c| c.iter().sum()).collect();
+        assert_eq!(count, expected.iter().filter(|&&f| f > 0).count());
+        let mut found: Vec<DocId> = top.iter().map(|(_, a)| a.doc_id).collect();
+        found.sort_unstable();
+        let matching: Vec<DocId> = (0..400).filter(|&n| expected[n as usize] > 0).collect();
+        assert_eq!(found, matching);
+        for pair in top.windows(2) {
+            let [(high, a), (low, b)] = [pair[0], pair[1]];
+            let (fa, fb) = (expected[a.doc_id as usize], expected[b.doc_id as usize]);
+            assert!(fa >= fb, "{fa} then {fb}");
+            assert_eq!(fa == fb, high == low);
+        }
     }
 
     #[test]
