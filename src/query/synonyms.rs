@@ -486,7 +486,7 @@ mod tests {
         // every document the same length, so its score rises with its summed frequency.
         let forms = ["sanction", "sanctions", "sanctioned"];
         let frequencies: Vec<[usize; 3]> = (0..400)
-            .map(|n: usize| [n % 3, (n / 2) % 4, usize::from(n % 7 == 0)])
+            .map(|n: usize| [n % 3, (n / 2) % 4, usize::from(n.is_multiple_of(7))])
             .collect();
         let texts: Vec<String> = frequencies
             .iter()
