@@ -17,13 +17,13 @@ use crate::text::language::Language;
 /// A file of the corpus that is a document candidate, as seen by the walk (not yet read).
 #[derive(Clone, Debug)]
 pub struct CorpusFile {
-    /// Where to read it.
-    pub path: PathBuf,
     /// Its path relative to the corpus root, `/`-separated.
     pub rel_path: String,
-    /// Whether `rel_path` names the file exactly: false when the name is not UTF-8 and
-    /// `rel_path` shows it with U+FFFD, so the file cannot be found again by that path.
-    pub path_is_exact: bool,
+    /// Its path relative to the corpus root as the file system has it, when `rel_path` does
+    /// not name the file exactly (a name that is not UTF-8, shown with U+FFFD). Only then:
+    /// a corpus of a million files holds one listing entry each, and the corpus's own path
+    /// in each was a third of the listing's memory.
+    pub inexact_rel_path: Option<Box<Path>>,
     /// The format it is read as.
     pub format: Format,
     /// Its document ID: `rel_path` without extension, unless that clashes (see `assign_ids`).
@@ -39,6 +39,21 @@ pub struct CorpusFile {
     pub dated_by_metadata: bool,
     /// The language a `metadata.tsv` gives it, which detection does not override.
     pub language: Option<Language>,
+}
+
+impl CorpusFile {
+    /// Where to read it, in the corpus at `corpus`.
+    pub fn path(&self, corpus: &Path) -> PathBuf {
+        match &self.inexact_rel_path {
+            Some(rel) => corpus.join(rel),
+            None => corpus.join(&self.rel_path),
+        }
+    }
+
+    /// Whether `rel_path` names the file exactly (see `inexact_rel_path`).
+    pub fn path_is_exact(&self) -> bool {
+        self.inexact_rel_path.is_none()
+    }
 }
 
 /// A file that was not indexed, and why.
@@ -204,9 +219,8 @@ pub(super) fn list_file(
     };
     Listed::Document(CorpusFile {
         format,
-        path,
         id: String::new(),
-        path_is_exact: rel.to_str().is_some(),
+        inexact_rel_path: rel.to_str().is_none().then(|| rel.into_boxed_path()),
         rel_path,
         size,
         mtime,
@@ -316,9 +330,8 @@ mod tests {
     fn clashing_ids_fall_back_to_the_path_with_extension() {
         let file = |rel: &str| CorpusFile {
             format: Format::Text,
-            path: PathBuf::from(rel),
             rel_path: rel.to_string(),
-            path_is_exact: true,
+            inexact_rel_path: None,
             id: String::new(),
             size: 0,
             mtime: 0,

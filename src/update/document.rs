@@ -4,6 +4,7 @@
 //! that cannot be indexed gives the [`SkipReason`] instead.
 
 use std::io::Read;
+use std::path::Path;
 
 use tantivy::TantivyDocument;
 
@@ -28,9 +29,10 @@ pub(super) struct ReadDocument {
     pub inner: Vec<Inner>,
 }
 
-/// Reads and extracts `file` (in one of `workers`, unless it is plain text), or says why it
-/// is not indexed.
+/// Reads and extracts `file` of the corpus at `corpus` (in one of `workers`, unless it is
+/// plain text), or says why it is not indexed.
 pub(super) fn read_document(
+    corpus: &Path,
     file: &CorpusFile,
     settings: &ReadSettings,
     workers: &Workers,
@@ -40,7 +42,8 @@ pub(super) fn read_document(
     }
     let mut bytes = Vec::with_capacity(file.size as usize + 1);
     // Read no more than the limit even if the file grew since the walk.
-    std::fs::File::open(&file.path)
+    let path = file.path(corpus);
+    std::fs::File::open(&path)
         .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => SkipReason::Vanished,
@@ -58,9 +61,9 @@ pub(super) fn read_document(
     };
     let (extracted, inner) = if file.format == Format::Text {
         // Decoding is one pass over the bytes: bounded by the file's size.
-        read_nested(file.format, &file.path, bytes, settings)?
+        read_nested(file.format, &path, bytes, settings)?
     } else {
-        workers.read(file.format, &file.path, &bytes, settings)?
+        workers.read(file.format, &path, &bytes, settings)?
     };
     Ok(ReadDocument {
         extracted,
@@ -122,7 +125,7 @@ fn to_tantivy(fields: &Fields, file: &CorpusFile, document: &ReadDocument) -> Ta
     // of any format but plain text is not the file's bytes: such texts are kept whatever
     // their length.
     let extracted = &document.extracted;
-    let store_text = !file.path_is_exact || extracted.format != Format::Text;
+    let store_text = !file.path_is_exact() || extracted.format != Format::Text;
     add_content(fields, &mut doc, extracted, store_text, file.language);
     add_state(fields, &mut doc, file, extracted, &document.state);
     doc
@@ -212,12 +215,11 @@ mod tests {
         Workers::new(crate::extract::worker::Limits::default())
     }
 
-    fn corpus_file(path: &std::path::Path, size: u64) -> CorpusFile {
+    fn corpus_file(name: &str, size: u64) -> CorpusFile {
         CorpusFile {
             format: crate::extract::Format::Text,
-            path: path.to_path_buf(),
-            rel_path: "memo.txt".to_string(),
-            path_is_exact: true,
+            rel_path: name.to_string(),
+            inexact_rel_path: None,
             id: "memo".to_string(),
             size,
             mtime: 1_700_000_000_000_000_000,
@@ -230,10 +232,10 @@ mod tests {
     #[test]
     fn a_file_is_read_with_the_state_the_index_remembers() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("memo.txt");
-        std::fs::write(&path, "The ocelot memo\nbody").unwrap();
+        std::fs::write(dir.path().join("memo.txt"), "The ocelot memo\nbody").unwrap();
         let document = read_document(
-            &corpus_file(&path, 20),
+            dir.path(),
+            &corpus_file("memo.txt", 20),
             &ReadSettings::default(),
             &workers(),
         )
@@ -251,25 +253,32 @@ mod tests {
     #[test]
     fn files_that_cannot_be_indexed_say_why() {
         let dir = tempfile::tempdir().unwrap();
-        let gone = dir.path().join("gone.txt");
+        let corpus = dir.path();
         assert_eq!(
-            read_document(&corpus_file(&gone, 5), &ReadSettings::default(), &workers()).err(),
+            read_document(
+                corpus,
+                &corpus_file("gone.txt", 5),
+                &ReadSettings::default(),
+                &workers()
+            )
+            .err(),
             Some(SkipReason::Vanished)
         );
         assert_eq!(
             read_document(
-                &corpus_file(&gone, MAX_FILE_BYTES + 1),
+                corpus,
+                &corpus_file("gone.txt", MAX_FILE_BYTES + 1),
                 &ReadSettings::default(),
                 &workers()
             )
             .err(),
             Some(SkipReason::TooLarge)
         );
-        let empty = dir.path().join("empty.txt");
-        std::fs::write(&empty, "").unwrap();
+        std::fs::write(corpus.join("empty.txt"), "").unwrap();
         assert_eq!(
             read_document(
-                &corpus_file(&empty, 0),
+                corpus,
+                &corpus_file("empty.txt", 0),
                 &ReadSettings::default(),
                 &workers()
             )

@@ -246,7 +246,7 @@ fn update_whole(
         ..IndexSummary::default()
     };
     apply(
-        &index,
+        (&index, corpus_dir),
         writer,
         changes,
         summary,
@@ -302,7 +302,7 @@ pub fn update_named(
         ..IndexSummary::default()
     };
     apply(
-        &index,
+        (&index, corpus_dir),
         writer,
         changes,
         summary,
@@ -313,12 +313,12 @@ pub fn update_named(
     )
 }
 
-/// Carries out `changes` with `writer`, commits, and writes what goes with a commit: the
+/// Carries out `changes` (of the corpus at `corpus_dir`) with `writer`, commits, and writes what goes with a commit: the
 /// common words and names, the files skipped (`kept` and those of this run) and the
 /// fingerprint in `summary`, last.
 #[allow(clippy::too_many_arguments)]
 fn apply(
-    index: &DossierIndex,
+    (index, corpus_dir): (&DossierIndex, &Path),
     mut writer: tantivy::IndexWriter,
     mut changes: Changes,
     mut summary: IndexSummary,
@@ -350,7 +350,7 @@ fn apply(
     while let Some(batch) = to_read.next_batch() {
         let read: Vec<_> = batch
             .par_iter()
-            .map(|file| read_document(file, &options.read, &workers))
+            .map(|file| read_document(corpus_dir, file, &options.read, &workers))
             .collect();
         for (file, outcome) in batch.iter().zip(read) {
             let previous = changes.previous.get(&file.id);
@@ -448,10 +448,9 @@ mod tests {
         let rel_path = format!("{n:06}.txt");
         CorpusFile {
             format: Format::Text,
-            path: rel_path.clone().into(),
             id: corpus::id_for(&rel_path),
             rel_path,
-            path_is_exact: true,
+            inexact_rel_path: None,
             size,
             mtime: 0,
             date: 0,

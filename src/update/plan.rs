@@ -224,9 +224,8 @@ mod tests {
     fn file(rel_path: &str, size: u64, mtime: i64) -> CorpusFile {
         CorpusFile {
             format: crate::extract::Format::Text,
-            path: rel_path.into(),
             rel_path: rel_path.to_string(),
-            path_is_exact: true,
+            inexact_rel_path: None,
             id: corpus::id_for(rel_path),
             size,
             mtime,
