@@ -20,9 +20,9 @@ pub struct CorpusFile {
     /// Its path relative to the corpus root, `/`-separated.
     pub rel_path: String,
     /// Its path relative to the corpus root as the file system has it, when `rel_path` does
-    /// not name the file exactly (a name that is not UTF-8, shown with U+FFFD). Only then:
-    /// a corpus of a million files holds one listing entry each, and the corpus's own path
-    /// in each was a third of the listing's memory.
+    /// not name the file exactly (a name that is not UTF-8, shown with U+FFFD). Only then,
+    /// and never the corpus's own path: an update holds an entry for every file, and that
+    /// path in each would be a third of them.
     pub inexact_rel_path: Option<Box<Path>>,
     /// The format it is read as.
     pub format: Format,
