@@ -194,10 +194,9 @@ pub(super) fn list_file(
     metadata: impl FnOnce() -> std::io::Result<std::fs::Metadata>,
 ) -> Listed {
     let rel_path = slash_separated(&rel);
-    let path = root.join(&rel);
     let format = Format::of(&rel);
     if file_type.is_symlink() {
-        return match link_problem(canonical_root, &path, format.is_some()) {
+        return match link_problem(canonical_root, &root.join(&rel), format.is_some()) {
             Some(reason) => Listed::Skipped(Skipped::new(rel_path, reason.to_string())),
             None => Listed::Ignored,
         };
