@@ -157,11 +157,11 @@ fn pairs_query(searcher: &Searcher, quote: &QuoteWords, field: Field) -> Boolean
             if pairs.iter().any(|(_, _, seen)| *seen == pair) {
                 continue;
             }
-            let commoner = doc_freq(pair[0]).max(doc_freq(pair[1]));
+            let (first, second) = (doc_freq(pair[0]), doc_freq(pair[1]));
             // A pair with a word the index does not hold is in no document.
-            if doc_freq(pair[0]).min(doc_freq(pair[1])) > 0 {
+            if first.min(second) > 0 {
                 let stop_words = pair.iter().all(|word| is_stop_word(word));
-                pairs.push((stop_words, commoner, pair));
+                pairs.push((stop_words, first.max(second), pair));
             }
         }
     }
