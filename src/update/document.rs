@@ -254,36 +254,21 @@ mod tests {
     fn files_that_cannot_be_indexed_say_why() {
         let dir = tempfile::tempdir().unwrap();
         let corpus = dir.path();
-        assert_eq!(
+        let skipped = |name: &str, size: u64| {
             read_document(
                 corpus,
-                &corpus_file("gone.txt", 5),
+                &corpus_file(name, size),
                 &ReadSettings::default(),
-                &workers()
+                &workers(),
             )
-            .err(),
-            Some(SkipReason::Vanished)
-        );
+            .err()
+        };
+        assert_eq!(skipped("gone.txt", 5), Some(SkipReason::Vanished));
         assert_eq!(
-            read_document(
-                corpus,
-                &corpus_file("gone.txt", MAX_FILE_BYTES + 1),
-                &ReadSettings::default(),
-                &workers()
-            )
-            .err(),
+            skipped("gone.txt", MAX_FILE_BYTES + 1),
             Some(SkipReason::TooLarge)
         );
         std::fs::write(corpus.join("empty.txt"), "").unwrap();
-        assert_eq!(
-            read_document(
-                corpus,
-                &corpus_file("empty.txt", 0),
-                &ReadSettings::default(),
-                &workers()
-            )
-            .err(),
-            Some(SkipReason::Empty)
-        );
+        assert_eq!(skipped("empty.txt", 0), Some(SkipReason::Empty));
     }
 }
