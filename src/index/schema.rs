@@ -9,11 +9,10 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
-    TextAnalyzer, TokenizerManager,
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, TextAnalyzer, TokenizerManager,
 };
 
-use crate::index::tokenizer::WordTokenizer;
+use crate::index::tokenizer::{EnglishStems, WordTokenizer};
 
 /// Bumped whenever the schema or an analyzer changes, so an old index is rebuilt, not misread.
 pub const SCHEMA_VERSION: u32 = 14;
@@ -143,7 +142,7 @@ pub fn stemmed_analyzer() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(LONGEST_WORD_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
+        .filter(EnglishStems)
         .build()
 }
 
@@ -152,7 +151,7 @@ pub fn stemmed_analyzer() -> TextAnalyzer {
 /// tokenizer splits on).
 pub fn folded_word_stemmer() -> TextAnalyzer {
     TextAnalyzer::builder(RawTokenizer::default())
-        .filter(Stemmer::new(Language::English))
+        .filter(EnglishStems)
         .build()
 }
 

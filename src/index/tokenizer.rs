@@ -2,10 +2,14 @@
 //! `SimpleTokenizer` has them, except that a word hyphenated across a line end is one word,
 //! spelt without the hyphen and spanning both halves in the text (see
 //! [`rest_of_hyphenated_word`]), so that search, highlights and quotations find
-//! `negotiations` where a PDF has `nego-⏎tiations`.
+//! `negotiations` where a PDF has `nego-⏎tiations`. And the filter that stems those words
+//! in English ([`EnglishStems`]).
 
-use tantivy::tokenizer::{SimpleTokenStream, SimpleTokenizer, Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{
+    SimpleTokenStream, SimpleTokenizer, Token, TokenFilter, TokenStream, Tokenizer,
+};
 
+use crate::text::language::{Language, LanguageStemmer};
 use crate::text::words::rest_of_hyphenated_word;
 
 #[derive(Clone, Default)]
@@ -61,6 +65,67 @@ impl TokenStream for WordStream<'_> {
     }
 }
 
+/// Each word replaced by its English Snowball stem, by the stemmer dossier stems every
+/// language with (tantivy's own `Stemmer` would link a second copy of the Snowball tables,
+/// which the loader relocates at every start). Words are expected folded to lower case.
+#[derive(Clone, Copy)]
+pub struct EnglishStems;
+
+impl TokenFilter for EnglishStems {
+    type Tokenizer<T: Tokenizer> = EnglishStemsOf<T>;
+
+    fn transform<T: Tokenizer>(self, words: T) -> EnglishStemsOf<T> {
+        let stemmer = Language::english()
+            .stemmer()
+            .expect("Snowball has an English stemmer");
+        EnglishStemsOf { words, stemmer }
+    }
+}
+
+#[derive(Clone)]
+pub struct EnglishStemsOf<T> {
+    words: T,
+    stemmer: LanguageStemmer,
+}
+
+pub struct EnglishStemStream<S> {
+    words: S,
+    stemmer: LanguageStemmer,
+}
+
+impl<T: Tokenizer> Tokenizer for EnglishStemsOf<T> {
+    type TokenStream<'a> = EnglishStemStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        EnglishStemStream {
+            words: self.words.token_stream(text),
+            stemmer: self.stemmer,
+        }
+    }
+}
+
+impl<S: TokenStream> TokenStream for EnglishStemStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.words.advance() {
+            return false;
+        }
+        let token = self.words.token_mut();
+        let stem = self.stemmer.stem(&token.text);
+        if *stem != *token.text {
+            token.text = stem.into_owned();
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.words.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.words.token_mut()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use tantivy::tokenizer::TextAnalyzer;
@@ -84,6 +149,29 @@ mod tests {
                 (0, "Hello".into(), 0, 5),
                 (1, "negotiations".into(), 7, 21),
                 (2, "ﬁne".into(), 22, 27),
+            ]
+        );
+    }
+
+    #[test]
+    fn english_stems_replace_each_word_in_its_place() {
+        let mut analyzer = TextAnalyzer::builder(WordTokenizer::default())
+            .filter(tantivy::tokenizer::LowerCaser)
+            .filter(EnglishStems)
+            .build();
+        let mut tokens = Vec::new();
+        analyzer
+            .token_stream("Sanctions running on nego-\ntiations")
+            .process(&mut |t| {
+                tokens.push((t.position, t.text.clone(), t.offset_from, t.offset_to))
+            });
+        assert_eq!(
+            tokens,
+            [
+                (0, "sanction".into(), 0, 9),
+                (1, "run".into(), 10, 17),
+                (2, "on".into(), 18, 20),
+                (3, "negoti".into(), 21, 35),
             ]
         );
     }
