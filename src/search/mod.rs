@@ -5,6 +5,7 @@ pub mod suggest;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use tantivy::collector::{Count, TopDocs};
+use tantivy::columnar::StrColumn;
 
 use tantivy::schema::{Field, Value};
 use tantivy::{DocAddress, DocId, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
@@ -233,10 +234,11 @@ fn within_limit(
         .iter()
         .position(|&(score, _)| score == edge)
         .unwrap_or(limit);
+    let mut ids = DocumentIds::new(searcher);
     let mut tied: Vec<(String, (f32, DocAddress))> = top[first..]
         .iter()
         .take_while(|&&(score, _)| score == edge)
-        .map(|&entry| (id_of(searcher, entry.1), entry))
+        .map(|&entry| (ids.of(entry.1), entry))
         .collect();
     tied.sort_by(|a, b| a.0.cmp(&b.0));
     top.truncate(first);
@@ -244,18 +246,42 @@ fn within_limit(
     top
 }
 
-/// The ID of the document at `address`, from its fast field (no stored document is read);
-/// empty if it cannot be read.
-fn id_of(searcher: &Searcher, address: DocAddress) -> String {
-    let mut id = String::new();
-    let segment = searcher.segment_reader(address.segment_ord);
-    if let Ok(Some(ids)) = segment.fast_fields().str("id")
-        && let Some(ord) = ids.ords().first(address.doc_id)
-    {
-        // A failed read leaves the ID empty: the document keeps the index's order.
-        let _ = ids.ord_to_str(ord, &mut id);
+/// The IDs of documents, from their fast field (no stored document is read). Each
+/// segment's column is opened once, at its first document: opening one reads the column's
+/// header, whose size grows with the segment (copies of a text tie at the limit, one in
+/// each segment, so a search may ask for many).
+struct DocumentIds<'a> {
+    searcher: &'a Searcher,
+    columns: Vec<Option<Option<StrColumn>>>,
+}
+
+impl<'a> DocumentIds<'a> {
+    fn new(searcher: &'a Searcher) -> Self {
+        DocumentIds {
+            searcher,
+            columns: vec![None; searcher.segment_readers().len()],
+        }
     }
-    id
+
+    /// The ID of the document at `address`; empty if it cannot be read.
+    fn of(&mut self, address: DocAddress) -> String {
+        let mut id = String::new();
+        let searcher = self.searcher;
+        let Some(column) = self.columns.get_mut(address.segment_ord as usize) else {
+            return id;
+        };
+        let column = column.get_or_insert_with(|| {
+            let segment = searcher.segment_reader(address.segment_ord);
+            segment.fast_fields().str("id").ok().flatten()
+        });
+        if let Some(ids) = column
+            && let Some(ord) = ids.ords().first(address.doc_id)
+        {
+            // A failed read leaves the ID empty: the document keeps the index's order.
+            let _ = ids.ord_to_str(ord, &mut id);
+        }
+        id
+    }
 }
 
 /// The top documents with their passages, and why some have none.
