@@ -8,10 +8,6 @@
 //! prefix query, like Lucene's and Elasticsearch's by default, gives every match the same
 //! score, which left the hits of `sanction*` in the order they were indexed, and so did their
 //! fuzzy query for the documents that have only a near spelling.)
-//!
-//! Its BM25 has tantivy's saturation (`k1` 1.2) and a milder length normalisation than
-//! tantivy's (`b` [`LENGTH_NORMALISATION`], not 0.75), measured on the test collections of
-//! `bench/relevance` (see bench/README.md, Relevance).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -21,8 +17,8 @@ use tantivy::index::InvertedIndexReader;
 use tantivy::index::SegmentId;
 use tantivy::postings::{Postings, SegmentPostings, TermInfo};
 use tantivy::query::{
-    Bm25StatisticsProvider, DfaWrapper, EmptyScorer, EnableScoring, Explanation, FuzzyTermQuery,
-    Query, Scorer, Weight,
+    Bm25StatisticsProvider, Bm25Weight, DfaWrapper, EmptyScorer, EnableScoring, Explanation,
+    FuzzyTermQuery, Query, Scorer, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
@@ -35,14 +31,6 @@ use crate::query::stems::{terms_with_stem, words_with_stem};
 /// costs a comparison per word at every document (`a*` has tens of thousands of words), and
 /// each document's frequency is counted up front instead.
 const MERGED_AT_MOST: usize = 16;
-
-/// BM25's term saturation, tantivy's (and Lucene's) `k1`.
-const SATURATION: Score = 1.2;
-
-/// BM25's `b`: how much a document's length beyond the average lowers its score (0: not at
-/// all; 1: in proportion). 0.5 rather than the usual 0.75: on Cranfield, CISI and CACM
-/// together, nDCG@10 +0.0071 ± 0.0044 (paired, per query), higher on each of them.
-const LENGTH_NORMALISATION: Score = 0.5;
 
 /// Which words of the field make the group.
 #[derive(Clone, Debug)]
@@ -266,7 +254,11 @@ impl Query for SynonymQuery {
                 let documents = statistics_provider.total_num_docs()?;
                 let tokens = statistics_provider.total_num_tokens(self.field)?;
                 let average_length = tokens as Score / documents.max(1) as Score;
-                Some(Bm25::new(doc_freq, documents, average_length))
+                Some(Bm25Weight::for_one_term_without_explain(
+                    doc_freq,
+                    documents,
+                    average_length,
+                ))
             }
             EnableScoring::Disabled { .. } => None,
         };
@@ -277,43 +269,7 @@ impl Query for SynonymQuery {
 struct SynonymWeight {
     lister: Lister,
     /// `None` when the caller does not score.
-    bm25: Option<Bm25>,
-}
-
-/// The BM25 of one word (or group) in one field.
-#[derive(Clone, Copy)]
-struct Bm25 {
-    /// The word's inverse document frequency, times `k1 + 1` and the query's boost.
-    weight: Score,
-    average_length: Score,
-}
-
-impl Bm25 {
-    fn new(doc_freq: u64, documents: u64, average_length: Score) -> Bm25 {
-        let (documents, doc_freq) = (documents as Score, doc_freq as Score);
-        let idf = (1.0 + (documents - doc_freq + 0.5) / (doc_freq + 0.5)).ln();
-        Bm25 {
-            weight: idf * (1.0 + SATURATION),
-            average_length: average_length.max(1.0),
-        }
-    }
-
-    fn boost_by(self, boost: Score) -> Bm25 {
-        Bm25 {
-            weight: self.weight * boost,
-            ..self
-        }
-    }
-
-    /// The score of a document of `length` words (as the field norms keep it) in which the
-    /// word stands `frequency` times.
-    fn score(&self, length: u32, frequency: u32) -> Score {
-        let frequency = frequency as Score;
-        let relative_length = length as Score / self.average_length;
-        let norm =
-            SATURATION * (1.0 - LENGTH_NORMALISATION + LENGTH_NORMALISATION * relative_length);
-        self.weight * frequency / (frequency + norm)
-    }
+    bm25: Option<Bm25Weight>,
 }
 
 impl Weight for SynonymWeight {
@@ -324,7 +280,7 @@ impl Weight for SynonymWeight {
         Ok(Box::new(SynonymScorer::new(
             union,
             reader.get_fieldnorms_reader(self.lister.field())?,
-            self.bm25.map(|bm25| bm25.boost_by(boost)),
+            self.bm25.as_ref().map(|bm25| bm25.boost_by(boost)),
         )))
     }
 
@@ -414,12 +370,12 @@ impl Union {
 struct SynonymScorer {
     union: Union,
     fieldnorms: FieldNormReader,
-    bm25: Option<Bm25>,
+    bm25: Option<Bm25Weight>,
     doc: DocId,
 }
 
 impl SynonymScorer {
-    fn new(union: Union, fieldnorms: FieldNormReader, bm25: Option<Bm25>) -> SynonymScorer {
+    fn new(union: Union, fieldnorms: FieldNormReader, bm25: Option<Bm25Weight>) -> SynonymScorer {
         let mut scorer = SynonymScorer {
             union,
             fieldnorms,
@@ -463,7 +419,7 @@ impl Scorer for SynonymScorer {
             return 1.0;
         };
         bm25.score(
-            self.fieldnorms.fieldnorm(self.doc),
+            self.fieldnorms.fieldnorm_id(self.doc),
             self.union.frequency(self.doc),
         )
     }
@@ -501,27 +457,6 @@ mod tests {
         // Three occurrences beat one in a document of about the same length.
         assert_eq!(top[0].1, 0);
         assert!(top[0].0 > top[1].0);
-    }
-
-    #[test]
-    fn a_longer_document_is_scored_lower_by_the_length_normalisation_set_here() {
-        // Lengths 2 and 6 (average 4), one occurrence each: the ratio of their scores is
-        // (1 + k1 (1 - b + b 6/4)) / (1 + k1 (1 - b + b 2/4)), which b alone sets.
-        let (_, top) = top(
-            &["marmot clause", "marmot clause signed at dawn today"],
-            Words::Stems(vec!["marmot".into()]),
-        );
-        let ratio = top[0].0 / top[1].0;
-        let norm = |length: Score| {
-            SATURATION * (1.0 - LENGTH_NORMALISATION + LENGTH_NORMALISATION * length / 4.0)
-        };
-        let expected = (1.0 + norm(6.0)) / (1.0 + norm(2.0));
-        assert_eq!(top[0].1, 0);
-        assert!(
-            (ratio - expected).abs() < 1e-4,
-            "{ratio} against {expected}"
-        );
-        assert!((expected - 2.5 / 1.9).abs() < 1e-6, "b is 0.5: {expected}");
     }
 
     #[test]
