@@ -11,10 +11,18 @@
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 
 pub const LOCK_FILE: &str = ".dossier-lock";
+
+/// How long a lock held with no holder named is waited for. Such a lock is being taken or
+/// let go, or is held a moment by a child process that another thread of this process is
+/// starting: the child shares the open lock file (the lock with it) from its start until
+/// it runs its program, when the file closes. An update that found the lock so would
+/// otherwise answer from the last commit, as if another process were updating.
+const UNNAMED_HOLDER_PATIENCE: Duration = Duration::from_millis(500);
 
 /// Held while an update runs; dropping it releases the lock.
 pub struct UpdateLock {
@@ -33,11 +41,20 @@ impl UpdateLock {
     /// [`Error::IndexBusy`] naming the process that holds it.
     pub fn acquire(index_dir: &Path) -> Result<UpdateLock> {
         std::fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
-        let Some(mut file) = try_lock(&lock_path(index_dir))? else {
-            return Err(Error::IndexBusy {
-                path: index_dir.to_path_buf(),
-                holder: holder(index_dir),
-            });
+        let path = lock_path(index_dir);
+        let deadline = Instant::now() + UNNAMED_HOLDER_PATIENCE;
+        let mut file = loop {
+            if let Some(file) = try_lock(&path)? {
+                break file;
+            }
+            let holder = holder(index_dir);
+            if holder.is_some() || Instant::now() >= deadline {
+                return Err(Error::IndexBusy {
+                    path: index_dir.to_path_buf(),
+                    holder,
+                });
+            }
+            std::thread::sleep(Duration::from_millis(2));
         };
         // The ID only names the holder in messages; failing to write it is no reason to stop.
         let _ = file
@@ -82,4 +99,33 @@ fn holder(index_dir: &Path) -> Option<u32> {
 
 fn lock_path(index_dir: &Path) -> PathBuf {
     index_dir.join(LOCK_FILE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lock_held_with_no_holder_named_is_waited_for() {
+        // As a child process being started shares the open lock file: the lock, no ID.
+        let dir = tempfile::tempdir().unwrap();
+        let unnamed = try_lock(&lock_path(dir.path())).unwrap().expect("free");
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(20));
+            drop(unnamed);
+        });
+        let lock = UpdateLock::acquire(dir.path());
+        release.join().unwrap();
+        assert!(lock.is_ok(), "{:?}", lock.err());
+    }
+
+    #[test]
+    fn a_lock_whose_holder_is_named_is_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let _held = UpdateLock::acquire(dir.path()).unwrap();
+        match UpdateLock::acquire(dir.path()) {
+            Err(Error::IndexBusy { holder, .. }) => assert_eq!(holder, Some(std::process::id())),
+            other => panic!("{:?}", other.err()),
+        }
+    }
 }
