@@ -422,9 +422,12 @@ impl DossierIndex {
                 path: self.dir.clone(),
                 holder: None,
             },
+            // The schema is dossier's own: a file of the index that does not match it (field
+            // norms missing for a field that has them) is damaged.
             TantivyError::DataCorruption(_)
             | TantivyError::OpenReadError(_)
-            | TantivyError::IncompatibleIndex(_) => self.broken(&describe(&error)),
+            | TantivyError::IncompatibleIndex(_)
+            | TantivyError::SchemaError(_) => self.broken(&describe(&error)),
             // Decoding a damaged file; a full disk or a permission problem has another kind.
             TantivyError::IoError(ref io)
                 if matches!(
@@ -481,6 +484,7 @@ fn describe(error: &TantivyError) -> String {
             }
         }
         TantivyError::OpenDirectoryError(_) => "its folder cannot be read".to_string(),
+        TantivyError::SchemaError(_) => "its files do not match its schema".to_string(),
         TantivyError::IoError(io) => format!(
             "its data is damaged ({})",
             io.to_string().chars().take(80).collect::<String>()
