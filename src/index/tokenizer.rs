@@ -133,7 +133,10 @@ mod tests {
     use super::*;
 
     fn tokens(text: &str) -> Vec<(usize, String, usize, usize)> {
-        let mut analyzer = TextAnalyzer::from(WordTokenizer::default());
+        tokens_of(&mut TextAnalyzer::from(WordTokenizer::default()), text)
+    }
+
+    fn tokens_of(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String, usize, usize)> {
         let mut tokens = Vec::new();
         analyzer.token_stream(text).process(&mut |t| {
             tokens.push((t.position, t.text.clone(), t.offset_from, t.offset_to))
@@ -159,14 +162,8 @@ mod tests {
             .filter(tantivy::tokenizer::LowerCaser)
             .filter(EnglishStems)
             .build();
-        let mut tokens = Vec::new();
-        analyzer
-            .token_stream("Sanctions running on nego-\ntiations")
-            .process(&mut |t| {
-                tokens.push((t.position, t.text.clone(), t.offset_from, t.offset_to))
-            });
         assert_eq!(
-            tokens,
+            tokens_of(&mut analyzer, "Sanctions running on nego-\ntiations"),
             [
                 (0, "sanction".into(), 0, 9),
                 (1, "run".into(), 10, 17),
