@@ -28,8 +28,8 @@ use crate::query::stems::{terms_with_stem, words_with_stem};
 
 /// Up to this many words of a group in a segment, their postings are merged as the scorer
 /// advances, so a conjunction with a rarer clause can skip through them; past it, merging
-/// costs a comparison per word at every document (`a*` has tens of thousands of words), and
-/// each document's frequency is counted up front instead.
+/// looks at every word's postings for every window of documents (`a*` has tens of
+/// thousands of words), and each document's frequency is counted up front instead.
 const MERGED_AT_MOST: usize = 16;
 
 /// Which words of the field make the group.
@@ -212,7 +212,7 @@ impl Lister {
                     inverted.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)
                 })
                 .collect::<std::io::Result<_>>()?;
-            return Ok(Some(Union::Merged(postings)));
+            return Ok(Some(Union::Merged(Window::new(postings))));
         }
         let mut frequencies = vec![0u32; segment.max_doc() as usize];
         for info in found.iter() {
@@ -300,24 +300,17 @@ impl Weight for SynonymWeight {
 
 /// The documents of a group's postings, each once, with the words' summed frequency.
 enum Union {
-    /// Merged as the scorer advances.
-    Merged(Vec<SegmentPostings>),
+    /// Merged as the scorer advances, a window of documents at a time.
+    Merged(Window),
     /// Counted up front: each document's summed frequency, by document.
     Counted(Vec<u32>),
 }
 
 impl Union {
-    /// The first document at or past `target`.
+    /// The first document at or past `target`, past the current one.
     fn first_from(&mut self, target: DocId) -> DocId {
         match self {
-            Union::Merged(postings) => {
-                for postings in postings.iter_mut() {
-                    if postings.doc() < target {
-                        postings.seek(target);
-                    }
-                }
-                postings.iter().map(|p| p.doc()).min().unwrap_or(TERMINATED)
-            }
+            Union::Merged(window) => window.first_from(target),
             Union::Counted(frequencies) => frequencies
                 .get(target as usize..)
                 .and_then(|rest| rest.iter().position(|&frequency| frequency > 0))
@@ -328,42 +321,154 @@ impl Union {
     /// The first document past `doc`, the current one.
     fn next_after(&mut self, doc: DocId) -> DocId {
         match self {
-            // Only the postings standing on `doc` move, by one: cheaper than a seek.
-            Union::Merged(postings) => {
-                let mut next = TERMINATED;
-                for postings in postings.iter_mut() {
-                    let at = if postings.doc() == doc {
-                        postings.advance()
-                    } else {
-                        postings.doc()
-                    };
-                    next = next.min(at);
-                }
-                next
-            }
+            Union::Merged(window) => window.next(),
             Union::Counted(_) => self.first_from(doc + 1),
         }
     }
 
+    /// The summed frequency of the words in `doc`, the current document.
     fn frequency(&self, doc: DocId) -> u32 {
         match self {
-            Union::Merged(postings) => postings
-                .iter()
-                .filter(|p| p.doc() == doc)
-                .map(|p| p.term_freq())
-                .sum(),
+            Union::Merged(window) => window.frequency,
             Union::Counted(frequencies) => frequencies[doc as usize],
         }
     }
 
     fn size_hint(&self) -> u32 {
         match self {
-            Union::Merged(postings) => postings
-                .iter()
-                .map(|p| p.size_hint())
-                .fold(0, u32::saturating_add),
+            Union::Merged(window) => window.size_hint,
             Union::Counted(frequencies) => frequencies.len() as u32,
         }
+    }
+}
+
+/// Documents a [`Window`] reads its postings for at a time.
+const WINDOW: u32 = 1024;
+const WINDOW_WORDS: usize = (WINDOW / 64) as usize;
+
+/// A group's postings merged a window of documents at a time, as tantivy's union does: each
+/// postings list is read up to the window's end into a bitset of the window's documents and
+/// their summed frequencies, which are then taken in order. Reading each list straight
+/// through costs far less than comparing every list at every document of a common group,
+/// and a seek past the window still skips through the lists.
+struct Window {
+    /// Each standing at or past the window's end.
+    postings: Vec<SegmentPostings>,
+    /// The window's first document.
+    start: DocId,
+    /// Which of the window's documents are still to be taken, 64 to a word.
+    present: [u64; WINDOW_WORDS],
+    /// Their summed frequencies, by document less `start`; zero for every other.
+    frequencies: Box<[u32]>,
+    /// The first word of `present` that may still have a document.
+    word: usize,
+    /// The summed frequency of the document taken last.
+    frequency: u32,
+    size_hint: u32,
+}
+
+impl Window {
+    fn new(postings: Vec<SegmentPostings>) -> Window {
+        let size_hint = postings
+            .iter()
+            .map(|p| p.size_hint())
+            .fold(0, u32::saturating_add);
+        Window {
+            postings,
+            start: 0,
+            present: [0; WINDOW_WORDS],
+            frequencies: vec![0; WINDOW as usize].into_boxed_slice(),
+            word: WINDOW_WORDS,
+            frequency: 0,
+            size_hint,
+        }
+    }
+
+    /// The next document, in the window or in the next one read.
+    fn next(&mut self) -> DocId {
+        loop {
+            if let Some(doc) = self.take() {
+                return doc;
+            }
+            if !self.read() {
+                return TERMINATED;
+            }
+        }
+    }
+
+    /// The first document at or past `target`.
+    fn first_from(&mut self, target: DocId) -> DocId {
+        let offset = target.saturating_sub(self.start);
+        if offset < WINDOW {
+            self.drop_below(offset);
+        } else {
+            self.drop_below(WINDOW);
+            for postings in &mut self.postings {
+                if postings.doc() < target {
+                    postings.seek(target);
+                }
+            }
+        }
+        self.next()
+    }
+
+    /// Takes the window's next document, with its frequency.
+    fn take(&mut self) -> Option<DocId> {
+        while self.word < WINDOW_WORDS {
+            let bits = self.present[self.word];
+            if bits != 0 {
+                self.present[self.word] = bits & (bits - 1);
+                let offset = self.word * 64 + bits.trailing_zeros() as usize;
+                self.frequency = std::mem::take(&mut self.frequencies[offset]);
+                return Some(self.start + offset as DocId);
+            }
+            self.word += 1;
+        }
+        None
+    }
+
+    /// Drops the window's documents before `offset` (from its start), clearing their
+    /// frequencies.
+    fn drop_below(&mut self, offset: u32) {
+        let (whole, rest) = ((offset / 64) as usize, offset % 64);
+        while self.word < WINDOW_WORDS && self.word <= whole {
+            let mut bits = self.present[self.word];
+            if self.word == whole {
+                bits &= (1u64 << rest) - 1;
+            }
+            self.present[self.word] &= !bits;
+            while bits != 0 {
+                let offset = self.word * 64 + bits.trailing_zeros() as usize;
+                self.frequencies[offset] = 0;
+                bits &= bits - 1;
+            }
+            if self.word == whole {
+                return;
+            }
+            self.word += 1;
+        }
+    }
+
+    /// Reads the next window, from the first document of the postings; `false` when they
+    /// are done.
+    fn read(&mut self) -> bool {
+        self.postings.retain(|p| p.doc() != TERMINATED);
+        let Some(start) = self.postings.iter().map(|p| p.doc()).min() else {
+            return false;
+        };
+        self.start = start;
+        self.word = 0;
+        let end = start.saturating_add(WINDOW);
+        for postings in &mut self.postings {
+            let mut doc = postings.doc();
+            while doc < end {
+                let offset = (doc - start) as usize;
+                self.present[offset / 64] |= 1 << (offset % 64);
+                self.frequencies[offset] += postings.term_freq();
+                doc = postings.advance();
+            }
+        }
+        true
     }
 }
 
@@ -517,6 +622,67 @@ mod tests {
             let (fa, fb) = (expected[a.doc_id as usize], expected[b.doc_id as usize]);
             assert!(fa >= fb, "{fa} then {fb}");
             assert_eq!(fa == fb, high == low);
+        }
+    }
+
+    #[test]
+    fn seeks_within_and_past_a_window_find_the_next_document_with_its_frequency() {
+        // Two forms over more than three windows of documents, some stretches without
+        // either (a seek lands in a gap, and a window starts past one).
+        let documents = 3 * WINDOW + 300;
+        let counts = |n: u32| -> [usize; 2] {
+            if (1500..2400).contains(&n) {
+                return [0, 0];
+            }
+            [
+                usize::from(n.is_multiple_of(5)) * 2,
+                usize::from(n % 7 == 3),
+            ]
+        };
+        let texts: Vec<String> = (0..documents)
+            .map(|n| {
+                let [a, b] = counts(n);
+                let mut words = vec!["president"; a];
+                words.extend(std::iter::repeat_n("presidents", b));
+                words.resize(6, "filler");
+                words.join(" ")
+            })
+            .collect();
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let (index, field) = index_of_bodies(&texts);
+        let searcher = index.reader().unwrap().searcher();
+        let query = SynonymQuery::new(field, Words::Stems(vec!["presid".into()]));
+        let weight = query
+            .weight(EnableScoring::enabled_from_searcher(&searcher))
+            .unwrap();
+        let segment = searcher.segment_reader(0);
+        // Every document the group is in, with its score, by advancing.
+        let mut all = Vec::new();
+        let mut scorer = weight.scorer(segment, 1.0).unwrap();
+        while scorer.doc() != TERMINATED {
+            all.push((scorer.doc(), scorer.score()));
+            scorer.advance();
+        }
+        let expected: Vec<DocId> = (0..documents)
+            .filter(|&n| counts(n).iter().sum::<usize>() > 0)
+            .collect();
+        assert_eq!(
+            all.iter().map(|&(doc, _)| doc).collect::<Vec<_>>(),
+            expected
+        );
+        // The same documents and scores when seeking by steps small and large.
+        for step in [1, 3, 64, 200, WINDOW - 1, WINDOW + 17, 2 * WINDOW] {
+            let mut scorer = weight.scorer(segment, 1.0).unwrap();
+            let mut target = 0;
+            while target < documents + step {
+                let doc = scorer.seek(target);
+                let next = all.iter().find(|&&(d, _)| d >= target).copied();
+                assert_eq!(next.map_or(TERMINATED, |(d, _)| d), doc, "step {step}");
+                if let Some((_, score)) = next {
+                    assert_eq!(scorer.score(), score, "step {step}, document {doc}");
+                }
+                target += step;
+            }
         }
     }
 
