@@ -59,13 +59,21 @@ pub fn find_matches_in(text: &str, stretches: &[Range<usize>], terms: &[QueryTer
     let has_phrases = terms
         .iter()
         .any(|term| matches!(term.pattern, Pattern::Phrase { .. }));
+    let phrase_first_bytes = phrase_first_bytes(terms);
     let mut found = Vec::new();
     let mut words = Vec::new();
     for stretch in stretches {
         let base = stretch.start;
         let part = &text[stretch.clone()];
         words.clear();
-        let first_byte_wanted = |first: u8| has_phrases || single.may_start_with(first);
+        // A word no clause can start with is passed over: a phrase finds its words by
+        // their positions, which count every word.
+        let first_byte_wanted = |first: u8| {
+            single.may_start_with(first)
+                || phrase_first_bytes
+                    .as_ref()
+                    .is_none_or(|wanted| wanted[usize::from(first)])
+        };
         for_each_word(&mut analyzer, part, first_byte_wanted, |w| {
             if single.may_match(&w.text) {
                 // Keyed by the word as written: its stem must come from that, as the
@@ -112,6 +120,20 @@ pub fn find_matches_in(text: &str, stretches: &[Range<usize>], terms: &[QueryTer
     }
     found.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end), m.term));
     found
+}
+
+/// The first bytes the words of the query's phrases start with (folded), or `None` when a
+/// phrase may take any word (it ends in an empty prefix).
+fn phrase_first_bytes(terms: &[QueryTerm]) -> Option<[bool; 256]> {
+    let mut wanted = [false; 256];
+    for term in terms {
+        if let Pattern::Phrase { words, .. } = &term.pattern {
+            for word in words {
+                wanted[usize::from(*word.as_bytes().first()?)] = true;
+            }
+        }
+    }
+    Some(wanted)
 }
 
 /// The clauses that match one word of the text at a time (words, fuzzy words, prefixes),
@@ -221,6 +243,7 @@ impl<'a> SingleWordClauses<'a> {
     /// phrases only wants no first byte: it has nothing to look up word by word.)
     fn may_start_with(&self, first: u8) -> bool {
         self.first_bytes
+            .as_ref()
             .is_none_or(|first_bytes| first_bytes[usize::from(first)])
     }
 
@@ -688,6 +711,40 @@ mod tests {
                 phrase_matches(&words, &phrase, slop, last_is_prefix),
                 phrase_matches_by_scanning(&words, &phrase, slop, last_is_prefix)
             );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_phrase_found_in_a_text_passes_over_only_words_it_cannot_have(
+            text in proptest::collection::vec(
+                proptest::sample::select(&["Use", "after", "free", "a", "the", "f", "u-a", "é", "ufo"][..]),
+                0..50,
+            ),
+            phrase in proptest::collection::vec(
+                proptest::sample::select(&["use", "after", "free", "a", "é"][..]),
+                1..4,
+            ),
+            slop in 0..3u32,
+            last_is_prefix in proptest::bool::ANY,
+        ) {
+            // Words of other first letters are passed over, as a phrase's words are found
+            // by their positions: the spans are those of scanning every word.
+            let text = text.join(" ");
+            let phrase: Vec<String> = phrase.iter().map(|w| w.to_string()).collect();
+            let term = QueryTerm {
+                label: phrase.join(" "),
+                pattern: Pattern::Phrase { words: phrase.clone(), slop, last_is_prefix },
+                variant: None,
+            };
+            let found: Vec<(usize, usize)> =
+                find_matches(&text, &[term]).iter().map(|m| (m.start, m.end)).collect();
+            let mut expected = phrase_matches_by_scanning(&tokenize(&text), &phrase, slop, last_is_prefix);
+            if expected.is_empty() && slop > 0 && !last_is_prefix {
+                expected = unordered_phrase_matches(&tokenize(&text), &phrase, slop);
+            }
+            expected.sort_by_key(|&(start, end)| (start, std::cmp::Reverse(end)));
+            proptest::prop_assert_eq!(found, expected);
         }
     }
 
