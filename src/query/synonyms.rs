@@ -27,9 +27,10 @@ use crate::index::words_starting_with;
 use crate::query::stems::{terms_with_stem, words_with_stem};
 
 /// Up to this many words of a group in a segment, their postings are merged as the scorer
-/// advances, so a conjunction with a rarer clause can skip through them; past it, merging
-/// looks at every word's postings for every window of documents (`a*` has tens of
-/// thousands of words), and each document's frequency is counted up front instead.
+/// advances, so a conjunction with a rarer clause can skip through them (a window at a
+/// time); past it, merging looks at every word's postings for every window of documents
+/// (`a*` has tens of thousands of words), and each document's frequency is counted up
+/// front instead.
 const MERGED_AT_MOST: usize = 16;
 
 /// Which words of the field make the group.
@@ -307,7 +308,7 @@ enum Union {
 }
 
 impl Union {
-    /// The first document at or past `target`, past the current one.
+    /// The first document at or past `target`.
     fn first_from(&mut self, target: DocId) -> DocId {
         match self {
             Union::Merged(window) => window.first_from(target),
@@ -326,7 +327,8 @@ impl Union {
         }
     }
 
-    /// The summed frequency of the words in `doc`, the current document.
+    /// The summed frequency of the words in `doc`, the document the scorer stands on (a
+    /// merged union keeps only that one's).
     fn frequency(&self, doc: DocId) -> u32 {
         match self {
             Union::Merged(window) => window.frequency,
@@ -344,7 +346,7 @@ impl Union {
 
 /// Documents a [`Window`] reads its postings for at a time.
 const WINDOW: u32 = 1024;
-const WINDOW_WORDS: usize = (WINDOW / 64) as usize;
+const WINDOW_BUCKETS: usize = (WINDOW / 64) as usize;
 
 /// A group's postings merged a window of documents at a time, as tantivy's union does: each
 /// postings list is read up to the window's end into a bitset of the window's documents and
@@ -352,16 +354,16 @@ const WINDOW_WORDS: usize = (WINDOW / 64) as usize;
 /// through costs far less than comparing every list at every document of a common group,
 /// and a seek past the window still skips through the lists.
 struct Window {
-    /// Each standing at or past the window's end.
+    /// Each standing at or past the window's end, once a window is read.
     postings: Vec<SegmentPostings>,
     /// The window's first document.
     start: DocId,
-    /// Which of the window's documents are still to be taken, 64 to a word.
-    present: [u64; WINDOW_WORDS],
+    /// Which of the window's documents are still to be taken, 64 to a bucket.
+    present: [u64; WINDOW_BUCKETS],
     /// Their summed frequencies, by document less `start`; zero for every other.
     frequencies: Box<[u32]>,
-    /// The first word of `present` that may still have a document.
-    word: usize,
+    /// The first bucket of `present` that may still have a document.
+    bucket: usize,
     /// The summed frequency of the document taken last.
     frequency: u32,
     size_hint: u32,
@@ -376,9 +378,9 @@ impl Window {
         Window {
             postings,
             start: 0,
-            present: [0; WINDOW_WORDS],
+            present: [0; WINDOW_BUCKETS],
             frequencies: vec![0; WINDOW as usize].into_boxed_slice(),
-            word: WINDOW_WORDS,
+            bucket: WINDOW_BUCKETS,
             frequency: 0,
             size_hint,
         }
@@ -414,15 +416,15 @@ impl Window {
 
     /// Takes the window's next document, with its frequency.
     fn take(&mut self) -> Option<DocId> {
-        while self.word < WINDOW_WORDS {
-            let bits = self.present[self.word];
+        while self.bucket < WINDOW_BUCKETS {
+            let bits = self.present[self.bucket];
             if bits != 0 {
-                self.present[self.word] = bits & (bits - 1);
-                let offset = self.word * 64 + bits.trailing_zeros() as usize;
+                self.present[self.bucket] = bits & (bits - 1);
+                let offset = self.bucket * 64 + bits.trailing_zeros() as usize;
                 self.frequency = std::mem::take(&mut self.frequencies[offset]);
                 return Some(self.start + offset as DocId);
             }
-            self.word += 1;
+            self.bucket += 1;
         }
         None
     }
@@ -431,21 +433,21 @@ impl Window {
     /// frequencies.
     fn drop_below(&mut self, offset: u32) {
         let (whole, rest) = ((offset / 64) as usize, offset % 64);
-        while self.word < WINDOW_WORDS && self.word <= whole {
-            let mut bits = self.present[self.word];
-            if self.word == whole {
+        while self.bucket < WINDOW_BUCKETS && self.bucket <= whole {
+            let mut bits = self.present[self.bucket];
+            if self.bucket == whole {
                 bits &= (1u64 << rest) - 1;
             }
-            self.present[self.word] &= !bits;
+            self.present[self.bucket] &= !bits;
             while bits != 0 {
-                let offset = self.word * 64 + bits.trailing_zeros() as usize;
+                let offset = self.bucket * 64 + bits.trailing_zeros() as usize;
                 self.frequencies[offset] = 0;
                 bits &= bits - 1;
             }
-            if self.word == whole {
+            if self.bucket == whole {
                 return;
             }
-            self.word += 1;
+            self.bucket += 1;
         }
     }
 
@@ -457,8 +459,8 @@ impl Window {
             return false;
         };
         self.start = start;
-        self.word = 0;
-        let end = start.saturating_add(WINDOW);
+        self.bucket = 0;
+        let end = start.saturating_add(WINDOW).min(TERMINATED);
         for postings in &mut self.postings {
             let mut doc = postings.doc();
             while doc < end {
@@ -670,6 +672,18 @@ mod tests {
             all.iter().map(|&(doc, _)| doc).collect::<Vec<_>>(),
             expected
         );
+        // Every document is six words long: its score rises with its summed count alone,
+        // so a frequency carried over from another window would show.
+        let total = |doc: DocId| counts(doc).iter().sum::<usize>();
+        for &(a, score_a) in &all {
+            for &(b, score_b) in all.iter().step_by(97) {
+                assert_eq!(
+                    total(a).cmp(&total(b)),
+                    score_a.total_cmp(&score_b),
+                    "documents {a} and {b}"
+                );
+            }
+        }
         // The same documents and scores when seeking by steps small and large.
         for step in [1, 3, 64, 200, WINDOW - 1, WINDOW + 17, 2 * WINDOW] {
             let mut scorer = weight.scorer(segment, 1.0).unwrap();
