@@ -587,6 +587,25 @@ mod tests {
         assert!(score_of(1) > score_of(3));
     }
 
+    /// Texts of `length` words: each form as many times as its count, then filler.
+    fn texts_of<const N: usize>(
+        forms: [&str; N],
+        counts: impl IntoIterator<Item = [usize; N]>,
+        length: usize,
+    ) -> Vec<String> {
+        counts
+            .into_iter()
+            .map(|counts| {
+                let mut words: Vec<&str> = Vec::new();
+                for (form, count) in forms.iter().zip(counts) {
+                    words.extend(std::iter::repeat_n(*form, count));
+                }
+                words.resize(length, "filler");
+                words.join(" ")
+            })
+            .collect()
+    }
+
     #[test]
     fn interleaved_words_give_each_document_once_with_its_summed_frequency() {
         // Three words in a pattern over several blocks of postings (128 documents each),
@@ -595,17 +614,7 @@ mod tests {
         let frequencies: Vec<[usize; 3]> = (0..400)
             .map(|n: usize| [n % 3, (n / 2) % 4, usize::from(n.is_multiple_of(7))])
             .collect();
-        let texts: Vec<String> = frequencies
-            .iter()
-            .map(|counts| {
-                let mut words: Vec<&str> = Vec::new();
-                for (form, &count) in forms.iter().zip(counts) {
-                    words.extend(std::iter::repeat_n(*form, count));
-                }
-                words.resize(12, "filler");
-                words.join(" ")
-            })
-            .collect();
+        let texts = texts_of(forms, frequencies.iter().copied(), 12);
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         let (index, field) = index_of_bodies(&texts);
         let searcher = index.reader().unwrap().searcher();
@@ -641,15 +650,7 @@ mod tests {
                 usize::from(n % 7 == 3),
             ]
         };
-        let texts: Vec<String> = (0..documents)
-            .map(|n| {
-                let [a, b] = counts(n);
-                let mut words = vec!["president"; a];
-                words.extend(std::iter::repeat_n("presidents", b));
-                words.resize(6, "filler");
-                words.join(" ")
-            })
-            .collect();
+        let texts = texts_of(["president", "presidents"], (0..documents).map(counts), 6);
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         let (index, field) = index_of_bodies(&texts);
         let searcher = index.reader().unwrap().searcher();
