@@ -59,21 +59,20 @@ pub fn find_matches_in(text: &str, stretches: &[Range<usize>], terms: &[QueryTer
     let has_phrases = terms
         .iter()
         .any(|term| matches!(term.pattern, Pattern::Phrase { .. }));
-    let phrase_first_bytes = phrase_first_bytes(terms);
+    // A word no clause can start with is passed over: a phrase finds its words by their
+    // positions, which count every word.
+    let wanted_first_bytes = first_bytes_wanted(&single, terms);
+    let first_byte_wanted = |first: u8| {
+        wanted_first_bytes
+            .as_ref()
+            .is_none_or(|wanted| wanted[usize::from(first)])
+    };
     let mut found = Vec::new();
     let mut words = Vec::new();
     for stretch in stretches {
         let base = stretch.start;
         let part = &text[stretch.clone()];
         words.clear();
-        // A word no clause can start with is passed over: a phrase finds its words by
-        // their positions, which count every word.
-        let first_byte_wanted = |first: u8| {
-            single.may_start_with(first)
-                || phrase_first_bytes
-                    .as_ref()
-                    .is_none_or(|wanted| wanted[usize::from(first)])
-        };
         for_each_word(&mut analyzer, part, first_byte_wanted, |w| {
             if single.may_match(&w.text) {
                 // Keyed by the word as written: its stem must come from that, as the
@@ -122,10 +121,11 @@ pub fn find_matches_in(text: &str, stretches: &[Range<usize>], terms: &[QueryTer
     found
 }
 
-/// The first bytes the words of the query's phrases start with (folded), or `None` when a
-/// phrase may take any word (it ends in an empty prefix).
-fn phrase_first_bytes(terms: &[QueryTerm]) -> Option<[bool; 256]> {
-    let mut wanted = [false; 256];
+/// The first bytes a (folded) word must start with to match any clause: those `single`
+/// wants, and those the words of the query's phrases start with. `None` when any word may
+/// (a fuzzy word, or a phrase ending in an empty prefix).
+fn first_bytes_wanted(single: &SingleWordClauses, terms: &[QueryTerm]) -> Option<[bool; 256]> {
+    let mut wanted = single.first_bytes?;
     for term in terms {
         if let Pattern::Phrase { words, .. } = &term.pattern {
             for word in words {

@@ -366,6 +366,7 @@ struct Window {
     bucket: usize,
     /// The summed frequency of the document taken last.
     frequency: u32,
+    /// The lists' lengths summed when the window was made (finished lists are let go).
     size_hint: u32,
 }
 
