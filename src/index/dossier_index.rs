@@ -13,7 +13,9 @@ use tantivy::directory::error::{LockError, OpenReadError};
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::termdict::{TermDictionary, TermStreamer};
-use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term};
+use tantivy::{
+    Executor, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term,
+};
 
 use crate::corpus::ids::INNER_SEPARATOR;
 use crate::error::{Error, Result};
@@ -145,6 +147,12 @@ impl DossierIndex {
     /// Every segment of the last commit is opened once here, so a missing or truncated file is
     /// reported now, as a broken index, rather than in the middle of a search.
     pub fn open(dir: &Path) -> Result<DossierIndex> {
+        Self::open_searching_with(dir, Executor::single_thread())
+    }
+
+    /// Opens the index in `dir` as `open` does, its searches collecting each segment's
+    /// matches on `segments` (a pool of threads, or the searching thread alone).
+    pub fn open_searching_with(dir: &Path, segments: Executor) -> Result<DossierIndex> {
         if !Self::exists(dir) {
             return Err(Error::NoIndex {
                 path: dir.to_path_buf(),
@@ -181,6 +189,9 @@ impl DossierIndex {
             _ => {}
         }
         register_analyzers(index.tokenizers());
+        let mut index = index;
+        // Before the reader: each searcher keeps a copy of the index it was made from.
+        index.set_executor(segments);
         let mut opened = DossierIndex {
             index,
             fields,

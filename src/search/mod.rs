@@ -7,8 +7,11 @@ use std::path::Path;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::StrColumn;
 
+use tantivy::query::EnableScoring;
 use tantivy::schema::{Field, Value};
-use tantivy::{DocAddress, DocId, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocId, Executor, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
+};
 
 use crate::error::Result;
 use crate::highlight::locate::{Located, stretches_in_text, terms_to_locate, windows};
@@ -31,6 +34,11 @@ const LOCATE_FROM_BYTES: usize = 4 * 1024;
 /// How many hits past the limit are looked at for documents that score the same as the last
 /// one within it, which may take its place (see `within_limit`).
 const TIE_ROOM: usize = 16;
+
+/// From this much work outside the largest segment (see `work_beside_largest_segment`), a
+/// search collects its segments on the index's threads at once, when it has some: a search
+/// with less is over before a sleeping thread would wake (see bench/README.md).
+const PARALLEL_FROM_POSTINGS: u64 = 50_000;
 
 /// A search as asked: the query as the user typed it and what to return. The one type every
 /// front end fills in (the command line from its flags, the watcher from a message) and the
@@ -130,6 +138,18 @@ pub fn search(
     request: &SearchRequest,
     corpus: &Path,
 ) -> Result<SearchResults> {
+    search_collecting(index, query, request, corpus, PARALLEL_FROM_POSTINGS)
+}
+
+/// `search`, collecting the segments on the index's threads (if it has some) from
+/// `parallel_from` work outside the largest segment.
+pub(crate) fn search_collecting(
+    index: &DossierIndex,
+    query: &ParsedQuery,
+    request: &SearchRequest,
+    corpus: &Path,
+    parallel_from: u64,
+) -> Result<SearchResults> {
     let options = Options { request, corpus };
     let searcher = index.searcher()?;
     // No more hits than documents: tantivy sets room aside for as many as asked, and
@@ -156,8 +176,23 @@ pub fn search(
         )?;
         restricted.as_ref()
     };
+    let one_thread = Executor::single_thread();
+    let executor = match searcher.index().search_executor() {
+        pool @ Executor::ThreadPool(_)
+            if work_beside_largest_segment(&searcher, index.fields.body_exact, &query.terms)
+                >= parallel_from =>
+        {
+            pool
+        }
+        _ => &one_thread,
+    };
     let (total_hits, top_docs) = searcher
-        .search(runnable, &(Count, top))
+        .search_with_executor(
+            runnable,
+            &(Count, top),
+            executor,
+            EnableScoring::enabled_from_searcher(&searcher),
+        )
         .map_err(|e| index.error(e))?;
     let top_docs = within_limit(&searcher, top_docs, options.request.limit);
     let keywords: Vec<(String, Vec<String>)> = query
@@ -208,6 +243,44 @@ pub fn search(
             })
             .collect(),
     })
+}
+
+/// About how much of a search's work lies outside the largest segment, which one thread
+/// takes alone: the documents of each clause's words (the commonest of a word's inflections
+/// or a prefix's words; every document for a fuzzy word, whose spelling is looked for in
+/// every segment's dictionary) times the share of the documents that the other segments
+/// hold.
+fn work_beside_largest_segment(searcher: &Searcher, body: Field, terms: &[QueryTerm]) -> u64 {
+    let documents = searcher.num_docs();
+    let largest = searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| u64::from(segment.num_docs()))
+        .max()
+        .unwrap_or(0);
+    let documents_of = |word: &String| {
+        searcher
+            .doc_freq(&Term::from_field_text(body, word))
+            .unwrap_or(0)
+    };
+    let work: u64 = terms
+        .iter()
+        .map(|term| match &term.pattern {
+            Pattern::Word {
+                words,
+                stemmed: true,
+            } => words
+                .iter()
+                .map(|stem| Words::Stems(vec![stem.clone()]).doc_freq(searcher, body))
+                .sum(),
+            Pattern::Word { words, .. } | Pattern::Phrase { words, .. } => {
+                words.iter().map(documents_of).sum()
+            }
+            Pattern::Prefix { prefix } => Words::Prefix(prefix.clone()).doc_freq(searcher, body),
+            Pattern::Fuzzy { .. } => documents,
+        })
+        .sum();
+    work.saturating_mul(documents.saturating_sub(largest)) / documents.max(1)
 }
 
 /// The first `limit` of `top` (best first). When documents of equal score stand on both
