@@ -504,6 +504,7 @@ mod tests {
         let pool = tantivy::Executor::multi_thread(2, "test-segments-").unwrap();
         let many = DossierIndex::open_searching_with(engine.index_dir(), pool).unwrap();
         assert!(one.searcher().unwrap().segment_readers().len() >= 2);
+        let one_thread = tantivy::Executor::single_thread();
         for query in [
             "talks",
             "miami geneva",
@@ -521,8 +522,9 @@ mod tests {
                     .unwrap()
             };
             let corpus = engine.corpus();
-            let alone = search_collecting(&one, &parsed(&one), &request, corpus, u64::MAX);
-            let shared = search_collecting(&many, &parsed(&many), &request, corpus, 0);
+            let pool = many.index.search_executor();
+            let alone = search_collecting(&one, &parsed(&one), &request, corpus, &one_thread);
+            let shared = search_collecting(&many, &parsed(&many), &request, corpus, pool);
             let json = |results: SearchResults| serde_json::to_string(&results).unwrap();
             assert_eq!(json(alone.unwrap()), json(shared.unwrap()), "{query}");
         }

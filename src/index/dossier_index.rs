@@ -136,6 +136,34 @@ pub struct DossierIndex {
     opened: Option<Searcher>,
 }
 
+/// From this much work outside a searcher's largest segment (a count of postings or of
+/// documents), a search does its work on each segment on the index's threads at once, when
+/// it has some: with less, the work is done before a sleeping thread would wake (see
+/// bench/README.md).
+const PARALLEL_FROM_WORK: u64 = 50_000;
+
+/// How many documents `searcher`'s segments hold beside its largest one: what a second
+/// thread can take of work spread as the documents are.
+pub fn documents_beside_largest_segment(searcher: &Searcher) -> u64 {
+    let largest = searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| u64::from(segment.num_docs()))
+        .max()
+        .unwrap_or(0);
+    searcher.num_docs().saturating_sub(largest)
+}
+
+/// Where to do work on each of `searcher`'s segments of which `beside_largest()` lies outside
+/// the largest segment: on the index's threads, if it has some, from [`PARALLEL_FROM_WORK`];
+/// else on the calling thread (and `beside_largest` is not called).
+pub fn segment_executor(searcher: &Searcher, beside_largest: impl FnOnce() -> u64) -> Executor {
+    match searcher.index().search_executor() {
+        pool @ Executor::ThreadPool(_) if beside_largest() >= PARALLEL_FROM_WORK => pool.clone(),
+        _ => Executor::single_thread(),
+    }
+}
+
 impl DossierIndex {
     /// Whether `dir` holds an index at all (as opposed to a broken one).
     pub fn exists(dir: &Path) -> bool {

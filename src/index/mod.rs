@@ -18,5 +18,6 @@ pub mod tokenizer;
 pub mod vocabulary;
 
 pub use dossier_index::{
-    DossierIndex, StoredState, past_prefix, short_words_starting_with, words_starting_with,
+    DossierIndex, StoredState, documents_beside_largest_segment, past_prefix, segment_executor,
+    short_words_starting_with, words_starting_with,
 };

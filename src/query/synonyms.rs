@@ -21,9 +21,9 @@ use tantivy::query::{
     FuzzyTermQuery, Query, Scorer, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
+use tantivy::{DocId, DocSet, Executor, Score, Searcher, SegmentReader, TERMINATED, Term};
 
-use crate::index::words_starting_with;
+use crate::index::{documents_beside_largest_segment, segment_executor, words_starting_with};
 use crate::query::stems::{terms_with_stem, words_with_stem};
 
 /// Up to this many words of a group in a segment, their postings are merged as the scorer
@@ -125,17 +125,27 @@ impl Lister {
             }
             return Ok(most);
         }
-        let mut sum_of_most = 0;
-        for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(self.field())?;
-            let most = self
-                .term_infos(segment, &inverted)?
-                .iter()
-                .map(|info| info.doc_freq)
-                .max();
-            sum_of_most += u64::from(most.unwrap_or(0));
-        }
-        Ok(sum_of_most)
+        // A spelling's automaton walks every segment's whole dictionary: on the index's
+        // threads when the other segments hold many documents.
+        let segments = match self.kind {
+            ListerKind::Near { .. } => {
+                segment_executor(searcher, || documents_beside_largest_segment(searcher))
+            }
+            _ => Executor::single_thread(),
+        };
+        let most_in_each = segments.map(
+            |segment| {
+                let inverted = segment.inverted_index(self.field())?;
+                let most = self
+                    .term_infos(segment, &inverted)?
+                    .iter()
+                    .map(|info| info.doc_freq)
+                    .max();
+                Ok(u64::from(most.unwrap_or(0)))
+            },
+            searcher.segment_readers().iter(),
+        )?;
+        Ok(most_in_each.into_iter().sum())
     }
 
     /// Where the group's words are in one segment's postings (`inverted`, the segment's

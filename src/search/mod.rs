@@ -17,9 +17,9 @@ use crate::error::Result;
 use crate::highlight::locate::{Located, stretches_in_text, terms_to_locate, windows};
 use crate::highlight::matches::{Match, find_matches, find_matches_in};
 use crate::highlight::passage::{Passage, best_passages};
-use crate::index::DossierIndex;
 use crate::index::checkpoints::Checkpoint;
 use crate::index::stored::StoredDocument;
+use crate::index::{DossierIndex, documents_beside_largest_segment, segment_executor};
 use crate::query::filter::{Filters, restrict};
 use crate::query::synonyms::Words;
 use crate::query::{ParsedQuery, Pattern, QueryTerm};
@@ -34,11 +34,6 @@ const LOCATE_FROM_BYTES: usize = 4 * 1024;
 /// How many hits past the limit are looked at for documents that score the same as the last
 /// one within it, which may take its place (see `within_limit`).
 const TIE_ROOM: usize = 16;
-
-/// From this much work outside the largest segment (see `work_beside_largest_segment`), a
-/// search collects its segments on the index's threads at once, when it has some: a search
-/// with less is over before a sleeping thread would wake (see bench/README.md).
-const PARALLEL_FROM_POSTINGS: u64 = 50_000;
 
 /// A search as asked: the query as the user typed it and what to return. The one type every
 /// front end fills in (the command line from its flags, the watcher from a message) and the
@@ -138,17 +133,20 @@ pub fn search(
     request: &SearchRequest,
     corpus: &Path,
 ) -> Result<SearchResults> {
-    search_collecting(index, query, request, corpus, PARALLEL_FROM_POSTINGS)
+    let searcher = index.searcher()?;
+    let segments = segment_executor(&searcher, || {
+        work_beside_largest_segment(&searcher, index.fields.body_exact, &query.terms)
+    });
+    search_collecting(index, query, request, corpus, &segments)
 }
 
-/// `search`, collecting the segments on the index's threads (if it has some) from
-/// `parallel_from` work outside the largest segment.
+/// `search`, collecting the matches of each segment on `segments`.
 pub(crate) fn search_collecting(
     index: &DossierIndex,
     query: &ParsedQuery,
     request: &SearchRequest,
     corpus: &Path,
-    parallel_from: u64,
+    segments: &Executor,
 ) -> Result<SearchResults> {
     let options = Options { request, corpus };
     let searcher = index.searcher()?;
@@ -176,21 +174,11 @@ pub(crate) fn search_collecting(
         )?;
         restricted.as_ref()
     };
-    let one_thread = Executor::single_thread();
-    let executor = match searcher.index().search_executor() {
-        pool @ Executor::ThreadPool(_)
-            if work_beside_largest_segment(&searcher, index.fields.body_exact, &query.terms)
-                >= parallel_from =>
-        {
-            pool
-        }
-        _ => &one_thread,
-    };
     let (total_hits, top_docs) = searcher
         .search_with_executor(
             runnable,
             &(Count, top),
-            executor,
+            segments,
             EnableScoring::enabled_from_searcher(&searcher),
         )
         .map_err(|e| index.error(e))?;
@@ -252,12 +240,6 @@ pub(crate) fn search_collecting(
 /// hold.
 fn work_beside_largest_segment(searcher: &Searcher, body: Field, terms: &[QueryTerm]) -> u64 {
     let documents = searcher.num_docs();
-    let largest = searcher
-        .segment_readers()
-        .iter()
-        .map(|segment| u64::from(segment.num_docs()))
-        .max()
-        .unwrap_or(0);
     let documents_of = |word: &String| {
         searcher
             .doc_freq(&Term::from_field_text(body, word))
@@ -280,7 +262,7 @@ fn work_beside_largest_segment(searcher: &Searcher, body: Field, terms: &[QueryT
             Pattern::Fuzzy { .. } => documents,
         })
         .sum();
-    work.saturating_mul(documents.saturating_sub(largest)) / documents.max(1)
+    work.saturating_mul(documents_beside_largest_segment(searcher)) / documents.max(1)
 }
 
 /// The first `limit` of `top` (best first). When documents of equal score stand on both
