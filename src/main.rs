@@ -202,12 +202,7 @@ fn run_serve(args: &ServeArgs) -> anyhow::Result<u8> {
     use dossier::server::{http, watch};
 
     let location = &args.location;
-    let engine = Arc::new(
-        Engine::new(&location.corpus, &location.index)
-            .without_refresh()
-            // A segment a core: a word of half the corpus is collected in about half the time.
-            .with_segment_threads(std::thread::available_parallelism().map_or(1, |n| n.get()))?,
-    );
+    let engine = Arc::new(Engine::new(&location.corpus, &location.index).without_refresh());
     let status = watch::SharedStatus::default();
     let (ready, watching) = std::sync::mpsc::channel::<usize>();
     let (stopped, watcher_stopped) = tokio::sync::oneshot::channel::<()>();

@@ -135,9 +135,6 @@ pub struct Engine {
     /// The index last answered from, kept open with the text of the `meta.json` of its
     /// commit, so that a long-running front end opens it again only after a commit.
     opened: Mutex<Option<(Vec<u8>, Arc<DossierIndex>)>>,
-    /// Where a search collects each segment's matches: on the searching thread, or on a pool
-    /// of threads a long-running front end keeps.
-    segments: tantivy::Executor,
 }
 
 /// A language is stemmed in when it holds at least one document in this many (any language
@@ -157,17 +154,7 @@ impl Engine {
             index_dir: index_dir.into(),
             refresh: true,
             opened: Mutex::new(None),
-            segments: tantivy::Executor::single_thread(),
         }
-    }
-
-    /// Collects the matches of a search's segments on `threads` threads at once, started now
-    /// and kept with the engine: for a front end that runs many searches (starting a pool
-    /// costs more than a rare word's search).
-    pub fn with_segment_threads(mut self, threads: usize) -> Result<Engine> {
-        self.segments = tantivy::Executor::multi_thread(threads, "dossier-segments-")
-            .map_err(|e| Error::tantivy(&self.index_dir, e))?;
-        Ok(self)
     }
 
     /// Answers from the index as it is, without checking the corpus for changes.
@@ -374,10 +361,7 @@ impl Engine {
         {
             return Ok(Arc::clone(index));
         }
-        let index = Arc::new(DossierIndex::open_searching_with(
-            &self.index_dir,
-            self.segments.clone(),
-        )?);
+        let index = Arc::new(DossierIndex::open(&self.index_dir)?);
         *opened = Some((commit, Arc::clone(&index)));
         Ok(index)
     }
@@ -500,11 +484,10 @@ mod tests {
             "Talks in Miami: Witkoff and Dmitriev talked.",
         );
         assert_eq!(ids(&engine, "talks", &report), ["b", "c", "d"]);
-        let one = DossierIndex::open(engine.index_dir()).unwrap();
-        let pool = tantivy::Executor::multi_thread(2, "test-segments-").unwrap();
-        let many = DossierIndex::open_searching_with(engine.index_dir(), pool).unwrap();
-        assert!(one.searcher().unwrap().segment_readers().len() >= 2);
+        let index = DossierIndex::open(engine.index_dir()).unwrap();
+        assert!(index.searcher().unwrap().segment_readers().len() >= 2);
         let one_thread = tantivy::Executor::single_thread();
+        let pool = tantivy::Executor::multi_thread(2, "test-segments-").unwrap();
         for query in [
             "talks",
             "miami geneva",
@@ -513,18 +496,14 @@ mod tests {
             "+talks -geneva",
         ] {
             let request = SearchRequest::new(query);
-            let parsed = |index: &DossierIndex| {
-                let query = UserQuery::read(query).unwrap();
-                engine
-                    .query_builder(index, &request)
-                    .unwrap()
-                    .build_query(&query)
-                    .unwrap()
-            };
+            let parsed = engine
+                .query_builder(&index, &request)
+                .unwrap()
+                .build_query(&UserQuery::read(query).unwrap())
+                .unwrap();
             let corpus = engine.corpus();
-            let pool = many.index.search_executor();
-            let alone = search_collecting(&one, &parsed(&one), &request, corpus, &one_thread);
-            let shared = search_collecting(&many, &parsed(&many), &request, corpus, pool);
+            let alone = search_collecting(&index, &parsed, &request, corpus, &one_thread);
+            let shared = search_collecting(&index, &parsed, &request, corpus, &pool);
             let json = |results: SearchResults| serde_json::to_string(&results).unwrap();
             assert_eq!(json(alone.unwrap()), json(shared.unwrap()), "{query}");
         }

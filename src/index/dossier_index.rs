@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -137,8 +138,8 @@ pub struct DossierIndex {
 }
 
 /// From this much work outside a searcher's largest segment (a count of postings or of
-/// documents), a search does its work on each segment on the index's threads at once, when
-/// it has some: with less, the work is done before a sleeping thread would wake (see
+/// documents), a search does its work on each segment on a pool of threads at once: with
+/// less, the work is done before the pool would start or its sleeping threads wake (see
 /// bench/README.md).
 const PARALLEL_FROM_WORK: u64 = 50_000;
 
@@ -155,13 +156,21 @@ pub fn documents_beside_largest_segment(searcher: &Searcher) -> u64 {
 }
 
 /// Where to do work on each of `searcher`'s segments of which `beside_largest()` lies outside
-/// the largest segment: on the index's threads, if it has some, from [`PARALLEL_FROM_WORK`];
-/// else on the calling thread (and `beside_largest` is not called).
+/// the largest segment: from [`PARALLEL_FROM_WORK`], on the process's pool of a thread a
+/// core (started by the first such work and kept), else on the calling thread.
 pub fn segment_executor(searcher: &Searcher, beside_largest: impl FnOnce() -> u64) -> Executor {
-    match searcher.index().search_executor() {
-        pool @ Executor::ThreadPool(_) if beside_largest() >= PARALLEL_FROM_WORK => pool.clone(),
-        _ => Executor::single_thread(),
+    static POOL: OnceLock<Option<Executor>> = OnceLock::new();
+    if searcher.segment_readers().len() < 2 || beside_largest() < PARALLEL_FROM_WORK {
+        return Executor::single_thread();
     }
+    let pool = POOL.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        // Without a pool (one core, or no thread to be had), the work is done as before.
+        (cores > 1)
+            .then(|| Executor::multi_thread(cores, "dossier-segments-").ok())
+            .flatten()
+    });
+    pool.clone().unwrap_or_else(Executor::single_thread)
 }
 
 impl DossierIndex {
@@ -175,12 +184,6 @@ impl DossierIndex {
     /// Every segment of the last commit is opened once here, so a missing or truncated file is
     /// reported now, as a broken index, rather than in the middle of a search.
     pub fn open(dir: &Path) -> Result<DossierIndex> {
-        Self::open_searching_with(dir, Executor::single_thread())
-    }
-
-    /// Opens the index in `dir` as `open` does, its searches collecting each segment's
-    /// matches on `segments` (a pool of threads, or the searching thread alone).
-    pub fn open_searching_with(dir: &Path, segments: Executor) -> Result<DossierIndex> {
         if !Self::exists(dir) {
             return Err(Error::NoIndex {
                 path: dir.to_path_buf(),
@@ -217,9 +220,6 @@ impl DossierIndex {
             _ => {}
         }
         register_analyzers(index.tokenizers());
-        let mut index = index;
-        // Before the reader: each searcher keeps a copy of the index it was made from.
-        index.set_executor(segments);
         let mut opened = DossierIndex {
             index,
             fields,
