@@ -201,7 +201,7 @@ pub(crate) fn search_collecting(
             _ => None,
         })
         .collect();
-    let (hits, problems) = ranked_hits(index, &searcher, query, top_docs, &options)?;
+    let (hits, problems) = ranked_hits(index, &searcher, query, top_docs, &options, segments)?;
     // Not on a thread of their own beside the passages: starting a thread costs more than
     // either part of the work for a rare word.
     let suggestions = suggest(
@@ -346,10 +346,10 @@ fn ranked_hits(
     query: &ParsedQuery,
     top_docs: Vec<(f32, DocAddress)>,
     options: &Options,
+    threads: &Executor,
 ) -> Result<(Vec<Hit>, Vec<String>)> {
     let weights = term_weights(searcher, index, &query.terms);
     let fields = &index.fields;
-    let mut problems = Vec::new();
     let mut hits_in: Vec<SegmentOrdinal> = Vec::new();
     if options.request.passages > 0 {
         hits_in = top_docs.iter().map(|(_, a)| a.segment_ord).collect();
@@ -357,10 +357,12 @@ fn ranked_hits(
         hits_in.dedup();
     }
     let located = terms_to_locate(searcher, &hits_in, fields, &query.terms);
-    let mut hits = Vec::with_capacity(top_docs.len());
-    for (rank, (score, address)) in top_docs.into_iter().enumerate() {
+    // Each hit with its passages and the problem that kept them from it, if any; on the
+    // threads the search was collected on (the copies of a long text, each to be located).
+    let hit_at = |(score, address): (f32, DocAddress)| -> Result<(Hit, Option<String>)> {
         let doc: TantivyDocument = searcher.doc(address).map_err(|e| index.error(e))?;
         let stored = StoredDocument::new(&doc, fields);
+        let mut problem = None;
         let passages = if options.request.passages == 0 {
             Vec::new()
         } else {
@@ -398,7 +400,7 @@ fn ranked_hits(
                         ))
                     }
                     Err(reason) => {
-                        problems.push(reason.to_string());
+                        problem = Some(reason.to_string());
                         None
                     }
                 };
@@ -409,8 +411,8 @@ fn ranked_hits(
         for passage in &mut passages {
             passage.place_in(&stored);
         }
-        hits.push(Hit {
-            rank: rank + 1,
+        let hit = Hit {
+            rank: 0,
             encoding: stored.encoding.clone(),
             format: stored.format.clone(),
             container: crate::corpus::ids::container_of(&stored.id).map(str::to_string),
@@ -428,7 +430,18 @@ fn ranked_hits(
                 .map(|d| format_date(d.into_timestamp_secs()))
                 .unwrap_or_default(),
             passages,
-        });
+        };
+        Ok((hit, problem))
+    };
+    let answers = threads
+        .map(|top_doc| Ok(hit_at(top_doc)), top_docs.into_iter())
+        .map_err(|e| index.error(e))?;
+    let mut hits = Vec::with_capacity(answers.len());
+    let mut problems = Vec::new();
+    for answer in answers {
+        let (hit, problem) = answer?;
+        hits.push(hit);
+        problems.extend(problem);
     }
     // Documents of equal score in the order of their IDs, not of where the index holds them.
     hits.sort_by(|a, b| {
