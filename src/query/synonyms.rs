@@ -125,8 +125,8 @@ impl Lister {
             }
             return Ok(most);
         }
-        // A spelling's automaton walks every segment's whole dictionary: on the index's
-        // threads when the other segments hold many documents.
+        // A spelling's automaton walks every segment's whole dictionary: on the process's
+        // pool of threads when the segments beside the largest hold many documents.
         let segments = match self.kind {
             ListerKind::Near { .. } => {
                 segment_executor(searcher, || documents_beside_largest_segment(searcher))

@@ -140,7 +140,8 @@ pub fn search(
     search_collecting(index, query, request, corpus, &segments)
 }
 
-/// `search`, collecting the matches of each segment on `segments`.
+/// `search`, with its work on each segment (the matches) and on each hit (its passages)
+/// done on `segments`.
 pub(crate) fn search_collecting(
     index: &DossierIndex,
     query: &ParsedQuery,
@@ -412,6 +413,7 @@ fn ranked_hits(
             passage.place_in(&stored);
         }
         let hit = Hit {
+            // Set below, once the hits are in order.
             rank: 0,
             encoding: stored.encoding.clone(),
             format: stored.format.clone(),
