@@ -571,4 +571,38 @@ mod tests {
         assert_eq!(stats.cache_hits, 0);
         assert!(stats.cache_misses >= 6, "{stats:?}");
     }
+
+    /// Only work spread over several segments, and enough of it to outweigh waking the
+    /// threads, goes to the pool.
+    #[test]
+    fn work_goes_to_the_pool_from_the_threshold_and_only_over_several_segments() {
+        let folder = tempfile::tempdir().unwrap();
+        let index = DossierIndex::create(folder.path()).unwrap();
+        let mut writer = index.index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let is_pool = |executor: Executor| matches!(executor, Executor::ThreadPool(_));
+        // Three documents in one segment, then two more in a second one.
+        for (commit, documents, beside_largest) in [(1, 3, 0), (2, 2, 2)] {
+            for n in 0..documents {
+                let mut document = TantivyDocument::new();
+                document.add_text(index.fields.id, format!("doc{commit}-{n}"));
+                writer.add_document(document).unwrap();
+            }
+            writer.commit().unwrap();
+            let searcher = DossierIndex::open(folder.path())
+                .unwrap()
+                .searcher()
+                .unwrap();
+            assert_eq!(searcher.segment_readers().len(), commit);
+            assert_eq!(documents_beside_largest_segment(&searcher), beside_largest);
+            assert!(!is_pool(
+                segment_executor(&searcher, || PARALLEL_FROM_WORK - 1)
+            ));
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let spread = commit > 1 && cores > 1;
+            assert_eq!(
+                is_pool(segment_executor(&searcher, || PARALLEL_FROM_WORK)),
+                spread
+            );
+        }
+    }
 }
