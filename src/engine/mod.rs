@@ -411,6 +411,7 @@ mod tests {
 
     use super::*;
     use crate::index::lock::UpdateLock;
+    use crate::index::pool::Sharing;
     use crate::search::search_collecting;
 
     /// Keeps every notice, by its kind.
@@ -486,8 +487,6 @@ mod tests {
         assert_eq!(ids(&engine, "talks", &report), ["b", "c", "d"]);
         let index = DossierIndex::open(engine.index_dir()).unwrap();
         assert!(index.searcher().unwrap().segment_readers().len() >= 2);
-        let one_thread = tantivy::Executor::single_thread();
-        let pool = tantivy::Executor::multi_thread(2, "test-segments-").unwrap();
         for query in [
             "talks",
             "miami geneva",
@@ -502,8 +501,8 @@ mod tests {
                 .build_query(&UserQuery::read(query).unwrap())
                 .unwrap();
             let corpus = engine.corpus();
-            let alone = search_collecting(&index, &parsed, &request, corpus, &one_thread);
-            let shared = search_collecting(&index, &parsed, &request, corpus, &pool);
+            let alone = search_collecting(&index, &parsed, &request, corpus, Sharing::Never);
+            let shared = search_collecting(&index, &parsed, &request, corpus, Sharing::Always);
             let json = |results: SearchResults| serde_json::to_string(&results).unwrap();
             assert_eq!(json(alone.unwrap()), json(shared.unwrap()), "{query}");
         }

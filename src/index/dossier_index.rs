@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -14,9 +13,7 @@ use tantivy::directory::error::{LockError, OpenReadError};
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::termdict::{TermDictionary, TermStreamer};
-use tantivy::{
-    Executor, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term,
-};
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term};
 
 use crate::corpus::ids::INNER_SEPARATOR;
 use crate::error::{Error, Result};
@@ -135,42 +132,6 @@ pub struct DossierIndex {
     /// The last commit as it was opened: opening every segment again for each part of a
     /// search (variants, hits, passages) cost more than the search of a rare word.
     opened: Option<Searcher>,
-}
-
-/// From this much work outside a searcher's largest segment (a count of postings or of
-/// documents), a search does its work on each segment on a pool of threads at once: with
-/// less, the work is done before the pool would start or its sleeping threads wake (see
-/// bench/README.md).
-const PARALLEL_FROM_WORK: u64 = 50_000;
-
-/// How many documents `searcher`'s segments hold beside its largest one: what a second
-/// thread can take of work spread as the documents are.
-pub fn documents_beside_largest_segment(searcher: &Searcher) -> u64 {
-    let largest = searcher
-        .segment_readers()
-        .iter()
-        .map(|segment| u64::from(segment.num_docs()))
-        .max()
-        .unwrap_or(0);
-    searcher.num_docs().saturating_sub(largest)
-}
-
-/// Where to do work on each of `searcher`'s segments of which `beside_largest()` lies outside
-/// the largest segment: from [`PARALLEL_FROM_WORK`], on the process's pool of a thread a
-/// core (started by the first such work and kept), else on the calling thread.
-pub fn segment_executor(searcher: &Searcher, beside_largest: impl FnOnce() -> u64) -> Executor {
-    static POOL: OnceLock<Option<Executor>> = OnceLock::new();
-    if searcher.segment_readers().len() < 2 || beside_largest() < PARALLEL_FROM_WORK {
-        return Executor::single_thread();
-    }
-    let pool = POOL.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        // Without a pool (one core, or no thread to be had), the work is done as before.
-        (cores > 1)
-            .then(|| Executor::multi_thread(cores, "dossier-segments-").ok())
-            .flatten()
-    });
-    pool.clone().unwrap_or_else(Executor::single_thread)
 }
 
 impl DossierIndex {
@@ -570,39 +531,5 @@ mod tests {
         assert_eq!(stats.num_entries, 0);
         assert_eq!(stats.cache_hits, 0);
         assert!(stats.cache_misses >= 6, "{stats:?}");
-    }
-
-    /// Only work spread over several segments, and enough of it to outweigh waking the
-    /// threads, goes to the pool.
-    #[test]
-    fn work_goes_to_the_pool_from_the_threshold_and_only_over_several_segments() {
-        let folder = tempfile::tempdir().unwrap();
-        let index = DossierIndex::create(folder.path()).unwrap();
-        let mut writer = index.index.writer_with_num_threads(1, 15_000_000).unwrap();
-        let is_pool = |executor: Executor| matches!(executor, Executor::ThreadPool(_));
-        // Three documents in one segment, then two more in a second one.
-        for (commit, documents, beside_largest) in [(1, 3, 0), (2, 2, 2)] {
-            for n in 0..documents {
-                let mut document = TantivyDocument::new();
-                document.add_text(index.fields.id, format!("doc{commit}-{n}"));
-                writer.add_document(document).unwrap();
-            }
-            writer.commit().unwrap();
-            let searcher = DossierIndex::open(folder.path())
-                .unwrap()
-                .searcher()
-                .unwrap();
-            assert_eq!(searcher.segment_readers().len(), commit);
-            assert_eq!(documents_beside_largest_segment(&searcher), beside_largest);
-            assert!(!is_pool(
-                segment_executor(&searcher, || PARALLEL_FROM_WORK - 1)
-            ));
-            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-            let spread = commit > 1 && cores > 1;
-            assert_eq!(
-                is_pool(segment_executor(&searcher, || PARALLEL_FROM_WORK)),
-                spread
-            );
-        }
     }
 }

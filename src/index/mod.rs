@@ -1,7 +1,8 @@
 //! The tantivy index on disk: its schema and analyzers, the title a document is ranked by, opening and checking it, what it
 //! stores of each document and where a long text is read from (the file, in stretches found
-//! through checkpoints), its common-word vocabulary, the update lock, and its small side
-//! files written whole or not at all.
+//! through checkpoints), its common-word vocabulary, the update lock, its small side files
+//! written whole or not at all, and the pool of threads a long search shares its work on
+//! segments and hits with.
 //!
 //! It knows nothing of queries, ranking or passages; those read it through
 //! [`DossierIndex`].
@@ -10,6 +11,7 @@ pub mod checkpoints;
 pub mod dossier_index;
 pub mod lock;
 pub mod names;
+pub mod pool;
 pub mod schema;
 pub mod side_files;
 pub mod stored;
@@ -18,6 +20,5 @@ pub mod tokenizer;
 pub mod vocabulary;
 
 pub use dossier_index::{
-    DossierIndex, StoredState, documents_beside_largest_segment, past_prefix, segment_executor,
-    short_words_starting_with, words_starting_with,
+    DossierIndex, StoredState, past_prefix, short_words_starting_with, words_starting_with,
 };

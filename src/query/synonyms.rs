@@ -21,9 +21,10 @@ use tantivy::query::{
     FuzzyTermQuery, Query, Scorer, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Executor, Score, Searcher, SegmentReader, TERMINATED, Term};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
-use crate::index::{documents_beside_largest_segment, segment_executor, words_starting_with};
+use crate::index::pool::{Sharing, map_shared};
+use crate::index::words_starting_with;
 use crate::query::stems::{terms_with_stem, words_with_stem};
 
 /// Up to this many words of a group in a segment, their postings are merged as the scorer
@@ -125,15 +126,16 @@ impl Lister {
             }
             return Ok(most);
         }
-        // A spelling's automaton walks every segment's whole dictionary: on the process's
-        // pool of threads when the segments beside the largest hold many documents.
-        let segments = match self.kind {
-            ListerKind::Near { .. } => {
-                segment_executor(searcher, || documents_beside_largest_segment(searcher))
-            }
-            _ => Executor::single_thread(),
+        // A spelling's automaton walks every segment's whole dictionary: shared with the
+        // pool when that takes long.
+        let sharing = match self.kind {
+            ListerKind::Near { .. } => Sharing::WhenWorthIt,
+            _ => Sharing::Never,
         };
-        let most_in_each = segments.map(
+        let most_in_each = map_shared(
+            searcher.segment_readers().iter().collect(),
+            |segment| u64::from(segment.max_doc()),
+            sharing,
             |segment| {
                 let inverted = segment.inverted_index(self.field())?;
                 let most = self
@@ -141,9 +143,8 @@ impl Lister {
                     .iter()
                     .map(|info| info.doc_freq)
                     .max();
-                Ok(u64::from(most.unwrap_or(0)))
+                Ok::<_, tantivy::TantivyError>(u64::from(most.unwrap_or(0)))
             },
-            searcher.segment_readers().iter(),
         )?;
         Ok(most_in_each.into_iter().sum())
     }

@@ -4,22 +4,21 @@ pub mod suggest;
 
 use serde::{Deserialize, Serialize};
 use std::path::Path;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::columnar::StrColumn;
 
 use tantivy::query::EnableScoring;
 use tantivy::schema::{Field, Value};
-use tantivy::{
-    DocAddress, DocId, Executor, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
-};
+use tantivy::{DocAddress, DocId, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
 use crate::error::Result;
 use crate::highlight::locate::{Located, stretches_in_text, terms_to_locate, windows};
 use crate::highlight::matches::{Match, find_matches, find_matches_in};
 use crate::highlight::passage::{Passage, best_passages};
+use crate::index::DossierIndex;
 use crate::index::checkpoints::Checkpoint;
+use crate::index::pool::{Sharing, map_shared};
 use crate::index::stored::StoredDocument;
-use crate::index::{DossierIndex, documents_beside_largest_segment, segment_executor};
 use crate::query::filter::{Filters, restrict};
 use crate::query::synonyms::Words;
 use crate::query::{ParsedQuery, Pattern, QueryTerm};
@@ -133,21 +132,17 @@ pub fn search(
     request: &SearchRequest,
     corpus: &Path,
 ) -> Result<SearchResults> {
-    let searcher = index.searcher()?;
-    let segments = segment_executor(&searcher, || {
-        work_beside_largest_segment(&searcher, index.fields.body_exact, &query.terms)
-    });
-    search_collecting(index, query, request, corpus, &segments)
+    search_collecting(index, query, request, corpus, Sharing::WhenWorthIt)
 }
 
 /// `search`, with its work on each segment (the matches) and on each hit (its passages)
-/// done on `segments`.
+/// shared with the pool of threads as `sharing` says.
 pub(crate) fn search_collecting(
     index: &DossierIndex,
     query: &ParsedQuery,
     request: &SearchRequest,
     corpus: &Path,
-    segments: &Executor,
+    sharing: Sharing,
 ) -> Result<SearchResults> {
     let options = Options { request, corpus };
     let searcher = index.searcher()?;
@@ -175,14 +170,20 @@ pub(crate) fn search_collecting(
         )?;
         restricted.as_ref()
     };
-    let (total_hits, top_docs) = searcher
-        .search_with_executor(
-            runnable,
-            &(Count, top),
-            segments,
-            EnableScoring::enabled_from_searcher(&searcher),
-        )
+    let collector = (Count, top);
+    let weight = runnable
+        .weight(EnableScoring::enabled_from_searcher(&searcher))
         .map_err(|e| index.error(e))?;
+    let segments: Vec<(SegmentOrdinal, &SegmentReader)> =
+        (0..).zip(searcher.segment_readers()).collect();
+    let fruits = map_shared(
+        segments,
+        |(_, segment)| u64::from(segment.max_doc()),
+        sharing,
+        |(ordinal, segment)| collector.collect_segment(weight.as_ref(), ordinal, segment),
+    )
+    .map_err(|e| index.error(e))?;
+    let (total_hits, top_docs) = collector.merge_fruits(fruits).map_err(|e| index.error(e))?;
     let top_docs = within_limit(&searcher, top_docs, options.request.limit);
     let keywords: Vec<(String, Vec<String>)> = query
         .terms
@@ -202,7 +203,7 @@ pub(crate) fn search_collecting(
             _ => None,
         })
         .collect();
-    let (hits, problems) = ranked_hits(index, &searcher, query, top_docs, &options, segments)?;
+    let (hits, problems) = ranked_hits(index, &searcher, query, top_docs, &options, sharing)?;
     // Not on a thread of their own beside the passages: starting a thread costs more than
     // either part of the work for a rare word.
     let suggestions = suggest(
@@ -232,38 +233,6 @@ pub(crate) fn search_collecting(
             })
             .collect(),
     })
-}
-
-/// About how much of a search's work lies outside the largest segment, which one thread
-/// takes alone: the documents of each clause's words (the commonest of a word's inflections
-/// or a prefix's words; every document for a fuzzy word, whose spelling is looked for in
-/// every segment's dictionary) times the share of the documents that the other segments
-/// hold.
-fn work_beside_largest_segment(searcher: &Searcher, body: Field, terms: &[QueryTerm]) -> u64 {
-    let documents = searcher.num_docs();
-    let documents_of = |word: &String| {
-        searcher
-            .doc_freq(&Term::from_field_text(body, word))
-            .unwrap_or(0)
-    };
-    let work: u64 = terms
-        .iter()
-        .map(|term| match &term.pattern {
-            Pattern::Word {
-                words,
-                stemmed: true,
-            } => words
-                .iter()
-                .map(|stem| Words::Stems(vec![stem.clone()]).doc_freq(searcher, body))
-                .sum(),
-            Pattern::Word { words, .. } | Pattern::Phrase { words, .. } => {
-                words.iter().map(documents_of).sum()
-            }
-            Pattern::Prefix { prefix } => Words::Prefix(prefix.clone()).doc_freq(searcher, body),
-            Pattern::Fuzzy { .. } => documents,
-        })
-        .sum();
-    work.saturating_mul(documents_beside_largest_segment(searcher)) / documents.max(1)
 }
 
 /// The first `limit` of `top` (best first). When documents of equal score stand on both
@@ -347,7 +316,7 @@ fn ranked_hits(
     query: &ParsedQuery,
     top_docs: Vec<(f32, DocAddress)>,
     options: &Options,
-    threads: &Executor,
+    sharing: Sharing,
 ) -> Result<(Vec<Hit>, Vec<String>)> {
     let weights = term_weights(searcher, index, &query.terms);
     let fields = &index.fields;
@@ -358,8 +327,8 @@ fn ranked_hits(
         hits_in.dedup();
     }
     let located = terms_to_locate(searcher, &hits_in, fields, &query.terms);
-    // Each hit with its passages and the problem that kept them from it, if any; on the
-    // threads the search was collected on (the copies of a long text, each to be located).
+    // Each hit with its passages and the problem that kept them from it, if any; shared
+    // with the pool when the first hit's took long (copies of a long text, each located).
     let hit_at = |(score, address): (f32, DocAddress)| -> Result<(Hit, Option<String>)> {
         let doc: TantivyDocument = searcher.doc(address).map_err(|e| index.error(e))?;
         let stored = StoredDocument::new(&doc, fields);
@@ -435,13 +404,10 @@ fn ranked_hits(
         };
         Ok((hit, problem))
     };
-    let answers = threads
-        .map(|top_doc| Ok(hit_at(top_doc)), top_docs.into_iter())
-        .map_err(|e| index.error(e))?;
+    let answers = map_shared(top_docs, |_| 1, sharing, hit_at)?;
     let mut hits = Vec::with_capacity(answers.len());
     let mut problems = Vec::new();
-    for answer in answers {
-        let (hit, problem) = answer?;
+    for (hit, problem) in answers {
         hits.push(hit);
         problems.extend(problem);
     }
