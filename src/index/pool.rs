@@ -4,7 +4,7 @@
 //! What the work will cost is not known beforehand (a word in a few long documents can take
 //! longer than one in many short ones), so it is timed: the smallest item is done on the
 //! calling thread, and the rest go to the pool only if its time, scaled to their sizes, is
-//! several times what waking the pool (or starting it, the first time in a process) costs.
+//! over twice what waking the pool (or starting it, the first time in a process) costs.
 //! Otherwise the rest are done on the calling thread too. Either way the results are the
 //! same, in the items' order.
 
@@ -15,7 +15,7 @@ use tantivy::Executor;
 
 /// What handing work to the pool costs, by measurement on 2 cores (see bench/README.md):
 /// waking its sleeping threads,
-const WAKING: Duration = Duration::from_micros(250);
+const WAKING: Duration = Duration::from_micros(400);
 /// and starting them, in a process that has not yet.
 const STARTING: Duration = Duration::from_micros(1000);
 
@@ -66,14 +66,13 @@ where
         Sharing::Always => pool(),
         Sharing::WhenWorthIt => {
             let expected = took.mul_f64(rest_size as f64 / timed_size as f64);
-            // Two threads take about half the time; what that saves is to be at least
-            // twice what the pool costs.
+            // Two threads take about half the time: that must save more than the pool costs.
             let cost = if POOL.get().is_some() {
                 WAKING
             } else {
                 STARTING
             };
-            (!rest.is_empty() && expected > cost * 4)
+            (!rest.is_empty() && expected > cost * 2)
                 .then(pool)
                 .flatten()
         }
