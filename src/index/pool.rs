@@ -104,7 +104,9 @@ where
 static POOL: OnceLock<Option<Executor>> = OnceLock::new();
 
 /// The process's pool, started the first time it is asked for; `None` on one core (or
-/// when no thread can be had: the work is then done on the calling thread).
+/// when no thread can be had: the work is then done on the calling thread). A pool of its
+/// own, not rayon's global one: the indexer's walks and reads run there, and a search
+/// served during an update must not wait behind them.
 fn pool() -> Option<&'static Executor> {
     POOL.get_or_init(|| {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
