@@ -1,19 +1,26 @@
-//! Sharing a search's work on its segments (and on its hits) with a pool of threads, a
-//! thread a core, when the work is long enough to be worth it.
+//! Sharing a search's work on its segments (and on its hits) with a pool of threads, one
+//! for each core but the searching thread's, when the work is long enough to be worth it.
 //!
 //! What the work will cost is not known beforehand (a word in a few long documents can take
-//! longer than one in many short ones), so it is timed: the smallest item is done on the
-//! calling thread, and the rest go to the pool only if its time, scaled to their sizes, is
-//! over twice what waking the pool (or starting it, the first time in a process) costs.
-//! Otherwise the rest are done on the calling thread too. Either way the results are the
-//! same, in the items' order.
+//! longer than one in many short ones), so it is timed: one item is done on the calling
+//! thread, and the pool's threads join it on the rest only if that time, scaled to their
+//! sizes, says they would save more than waking them (or starting them, the first time in
+//! a process) costs. Every thread then takes the next item left, largest first; otherwise
+//! the calling thread does them all. Either way the results are the same, in the items'
+//! order.
+//!
+//! The item timed is the smallest of those of at least a quarter of the mean size: every
+//! item costs a little whatever its size (a segment's dictionaries are looked up), and
+//! scaling that from the segment of one document an update leaves to the rest of a large
+//! index would send every search, a rare word's too, to the pool.
 
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
-use tantivy::Executor;
+use rayon::{ThreadPool, ThreadPoolBuilder};
 
-/// What handing work to the pool costs, by measurement on 2 cores (see bench/README.md):
+/// What sharing work with the pool costs, by measurement on 2 cores (see bench/README.md):
 /// waking its sleeping threads,
 const WAKING: Duration = Duration::from_micros(400);
 /// and starting them, in a process that has not yet.
@@ -45,73 +52,110 @@ where
     R: Send,
     E: Send,
 {
-    // The smallest item is timed: the more is left, the more the pool can take.
-    let Some(timed) = (0..items.len()).min_by_key(|&i| (size(&items[i]), i)) else {
+    let sizes: Vec<u64> = items.iter().map(size).collect();
+    let Some(timed) = timed_item(&sizes) else {
         return Ok(Vec::new());
     };
-    let timed_size = size(&items[timed]).max(1);
-    let rest_size: u64 = items.iter().map(&size).sum::<u64>() - size(&items[timed]);
-    let mut items: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    let first = items[timed].take().expect("each item is taken once");
-    let started = Instant::now();
-    let first = work(first)?;
-    let took = started.elapsed();
-    let rest: Vec<(usize, T)> = items
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, item)| item.map(|item| (i, item)))
+    let slots: Vec<Mutex<Option<T>>> = items.into_iter().map(|i| Mutex::new(Some(i))).collect();
+    let done: Vec<Mutex<Option<Result<R, E>>>> = std::iter::repeat_with(|| Mutex::new(None))
+        .take(slots.len())
         .collect();
+    let run = |i: usize| {
+        let item = lock(&slots[i]).take().expect("each item is taken once");
+        *lock(&done[i]) = Some(work(item));
+    };
+    let started = Instant::now();
+    run(timed);
+    let took = started.elapsed();
+    // The rest, largest first: the last taken, which the threads end on, are the shortest.
+    let mut rest: Vec<usize> = (0..slots.len()).filter(|&i| i != timed).collect();
+    rest.sort_by_key(|&i| (std::cmp::Reverse(sizes[i]), i));
     let pool = match sharing {
         Sharing::Never => None,
         Sharing::Always => pool(),
         Sharing::WhenWorthIt => {
-            let expected = took.mul_f64(rest_size as f64 / timed_size as f64);
-            // Two threads take about half the time: that must save more than the pool costs.
             let cost = if POOL.get().is_some() {
                 WAKING
             } else {
                 STARTING
             };
-            (!rest.is_empty() && expected > cost * 2)
-                .then(pool)
-                .flatten()
+            let rest_sizes: Vec<u64> = rest.iter().map(|&i| sizes[i]).collect();
+            let saved = took
+                .mul_f64(saved_size(&rest_sizes, threads()) as f64 / sizes[timed].max(1) as f64);
+            (saved > cost).then(pool).flatten()
         }
     };
-    let done: Vec<(usize, R)> = match pool {
-        Some(pool) => pool
-            .map(
-                |(i, item)| Ok(work(item).map(|result| (i, result))),
-                rest.into_iter(),
-            )
-            .expect("the pool's tasks do not fail, they return their errors")
-            .into_iter()
-            .collect::<Result<_, E>>()?,
-        None => rest
-            .into_iter()
-            .map(|(i, item)| work(item).map(|result| (i, result)))
-            .collect::<Result<_, E>>()?,
+    // Each thread takes the next item left until none is.
+    let next = AtomicUsize::new(0);
+    let take_turns = || {
+        while let Some(&i) = rest.get(next.fetch_add(1, Ordering::Relaxed)) {
+            run(i);
+        }
     };
-    let mut results: Vec<Option<R>> = std::iter::repeat_with(|| None)
-        .take(done.len() + 1)
-        .collect();
-    results[timed] = Some(first);
-    for (i, result) in done {
-        results[i] = Some(result);
+    match pool {
+        Some(pool) => pool.in_place_scope(|scope| {
+            for _ in 0..pool.current_num_threads() {
+                scope.spawn(|_| take_turns());
+            }
+            take_turns();
+        }),
+        None => take_turns(),
     }
-    Ok(results.into_iter().flatten().collect())
+    done.into_iter()
+        .map(|result| {
+            result
+                .into_inner()
+                .unwrap_or_else(PoisonError::into_inner)
+                .expect("every item is done")
+        })
+        .collect()
 }
 
-static POOL: OnceLock<Option<Executor>> = OnceLock::new();
+/// A lock that a panic elsewhere does not make unusable (the panic itself is passed on).
+fn lock<V>(mutex: &Mutex<V>) -> MutexGuard<'_, V> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Which of items of `sizes` is timed: the smallest of those of at least a quarter of the
+/// mean size (the first of equals).
+fn timed_item(sizes: &[u64]) -> Option<usize> {
+    let mean = sizes.iter().sum::<u64>() / (sizes.len() as u64).max(1);
+    (0..sizes.len())
+        .filter(|&i| sizes[i] >= mean / 4)
+        .min_by_key(|&i| (sizes[i], i))
+}
+
+/// How much of the work of items of `sizes` a pool of `threads` takes off the calling
+/// thread, which waits for it: their sum less what its busiest thread does (the largest
+/// item, or its share of the sum).
+fn saved_size(sizes: &[u64], threads: usize) -> u64 {
+    let sum: u64 = sizes.iter().sum();
+    let largest = sizes.iter().copied().max().unwrap_or(0);
+    sum - largest.max(sum / threads.max(1) as u64)
+}
+
+/// The pool's threads: one a core.
+fn threads() -> usize {
+    static THREADS: OnceLock<usize> = OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+static POOL: OnceLock<Option<ThreadPool>> = OnceLock::new();
 
 /// The process's pool, started the first time it is asked for; `None` on one core (or
 /// when no thread can be had: the work is then done on the calling thread). A pool of its
 /// own, not rayon's global one: the indexer's walks and reads run there, and a search
 /// served during an update must not wait behind them.
-fn pool() -> Option<&'static Executor> {
+fn pool() -> Option<&'static ThreadPool> {
     POOL.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        (cores > 1)
-            .then(|| Executor::multi_thread(cores, "dossier-pool-").ok())
+        (threads() > 1)
+            .then(|| {
+                ThreadPoolBuilder::new()
+                    .num_threads(threads() - 1)
+                    .thread_name(|i| format!("dossier-pool-{i}"))
+                    .build()
+                    .ok()
+            })
             .flatten()
     })
     .as_ref()
@@ -130,6 +174,23 @@ mod tests {
         }
         let none = map_shared(Vec::<u64>::new(), |&n| n, Sharing::Always, Ok::<_, ()>);
         assert_eq!(none, Ok(vec![]));
+    }
+
+    #[test]
+    fn the_item_timed_is_not_a_segment_of_a_few_documents() {
+        // A large index after an update of a few files.
+        assert_eq!(timed_item(&[33361, 1, 24004, 9]), Some(2));
+        assert_eq!(timed_item(&[5, 5, 5]), Some(0));
+        assert_eq!(timed_item(&[]), None);
+    }
+
+    #[test]
+    fn the_pool_saves_nothing_on_one_large_item_and_half_on_equal_ones() {
+        assert_eq!(saved_size(&[33361, 1, 9], 2), 10);
+        assert_eq!(saved_size(&[100, 100, 100, 100], 2), 200);
+        assert_eq!(saved_size(&[100, 100, 100, 100], 4), 300);
+        assert_eq!(saved_size(&[70], 2), 0);
+        assert_eq!(saved_size(&[], 2), 0);
     }
 
     #[test]
