@@ -13,8 +13,8 @@ use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Searcher, SegmentOrdinal, SegmentReader, TERMINATED, Term};
 
-use crate::highlight::passage::score;
-use crate::index::checkpoints::CHECKPOINT_EVERY;
+use crate::highlight::passage::{MAX_PASSAGE_BYTES, score};
+use crate::index::checkpoints::{CHECKPOINT_EVERY, Checkpoint};
 use crate::index::schema::Fields;
 use crate::index::words_starting_with;
 use crate::query::stems::terms_with_stem;
@@ -194,42 +194,84 @@ fn expand(
 
 /// Stretches of the text, as ranges of checkpoint indexes (the end one past the last, which
 /// may be the number of checkpoints: the end of the text), sorted and apart, around the
-/// places where the located clauses match in `doc`, with the sentences around them. Only
-/// the `wanted` stretches with the best clauses (by `weights`, as passages are scored) are
-/// kept, so the work does not grow with the number of matches in a long document. `None`
-/// when the postings cannot be read.
+/// `wanted` best groups of places where the located clauses match in `doc` (see
+/// [`best_groups`]), with the sentences around them: the work does not grow with the
+/// number of matches in a long document, nor with how close together they stand.
+/// `checkpoints` are the text's. `None` when the postings cannot be read.
 pub fn windows(
     segment: &SegmentReader,
     doc: DocId,
     located: &Located,
-    checkpoints: usize,
+    checkpoints: &[Checkpoint],
     (weights, wanted): (&[f32], usize),
 ) -> Option<Vec<Range<usize>>> {
     let mut places = places(segment, doc, located)?;
     places.truncate(MAX_POSITIONS);
-    let stretches = merge_touching(places.iter().map(|&(position, _)| {
-        let position = position as usize;
-        let first = (position.saturating_sub(WORDS_BEFORE) / CHECKPOINT_EVERY)
+    let mut groups = best_groups(&places, checkpoints, weights, wanted.max(1));
+    groups.sort_by_key(|group| group.start);
+    let stretches = merge_touching(groups.into_iter().map(|group| {
+        let first = places[group.start].0 as usize;
+        let last = places[group.end - 1].0 as usize;
+        let from = (first.saturating_sub(WORDS_BEFORE) / CHECKPOINT_EVERY)
             .saturating_sub(CONTEXT_CHECKPOINTS);
-        let last =
-            ((position + located.reach + WORDS_AFTER) / CHECKPOINT_EVERY + 1 + CONTEXT_CHECKPOINTS)
-                .min(checkpoints);
-        first..last
+        let to =
+            ((last + located.reach + WORDS_AFTER) / CHECKPOINT_EVERY + 1 + CONTEXT_CHECKPOINTS)
+                .min(checkpoints.len());
+        from..to
     }));
-    // Scored as a passage holding those matches would be.
-    let mut scored: Vec<(f32, Range<usize>)> = stretches
-        .into_iter()
-        .map(|(range, held)| {
-            let clauses = places[held].iter().map(|&(_, clause)| clause);
-            (score(clauses, weights), range)
+    Some(stretches.into_iter().map(|(range, _)| range).collect())
+}
+
+/// The `wanted` best groups of `places` (sorted) that one passage could show, as ranges of
+/// their indexes, apart: each the places within [`MAX_PASSAGE_BYTES`] of its first, scored
+/// by their clauses as a passage is, the best first and the earliest among equals. Where a
+/// place stands in the text is estimated from the checkpoints around it, as if the words
+/// between them were of one length.
+fn best_groups(
+    places: &[(u32, usize)],
+    checkpoints: &[Checkpoint],
+    weights: &[f32],
+    wanted: usize,
+) -> Vec<Range<usize>> {
+    let byte_of = |position: u32| {
+        let position = position as usize;
+        let (block, within) = (position / CHECKPOINT_EVERY, position % CHECKPOINT_EVERY);
+        let Some(start) = checkpoints.get(block) else {
+            return usize::MAX;
+        };
+        let next = checkpoints.get(block + 1).map_or(start.byte, |c| c.byte);
+        start.byte + (next - start.byte) * within / CHECKPOINT_EVERY
+    };
+    let bytes: Vec<usize> = places
+        .iter()
+        .map(|&(position, _)| byte_of(position))
+        .collect();
+    let mut end = 0;
+    let mut groups: Vec<(f32, Range<usize>)> = (0..places.len())
+        .map(|first| {
+            end = end.max(first + 1);
+            while end < places.len() && bytes[end].saturating_sub(bytes[first]) <= MAX_PASSAGE_BYTES
+            {
+                end += 1;
+            }
+            let clauses = places[first..end].iter().map(|&(_, clause)| clause);
+            (score(clauses, weights), first..end)
         })
         .collect();
-    // Best first, earliest among equals; then back in text order.
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.start.cmp(&b.1.start)));
-    scored.truncate(wanted.max(1));
-    let mut ranges: Vec<Range<usize>> = scored.into_iter().map(|(_, range)| range).collect();
-    ranges.sort_by_key(|range| range.start);
-    Some(ranges)
+    groups.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.start.cmp(&b.1.start)));
+    let mut chosen: Vec<Range<usize>> = Vec::new();
+    for (_, group) in groups {
+        if chosen.len() == wanted {
+            break;
+        }
+        if !chosen
+            .iter()
+            .any(|c| group.start < c.end && c.start < group.end)
+        {
+            chosen.push(group);
+        }
+    }
+    chosen
 }
 
 /// The byte ranges of `text`, `doc`'s whole text, that hold the located clauses' matches:
@@ -349,6 +391,42 @@ mod tests {
     use crate::index::schema::index_of_bodies;
 
     #[test]
+    fn close_matches_all_through_a_long_text_give_a_few_short_stretches() {
+        // A word every 40 words of 20,000, and five of it together near the end: the
+        // stretches to analyze are a few around the best places, not the whole text.
+        let mut words: Vec<String> = (0..20_000)
+            .map(|i| {
+                if i % 40 == 0 {
+                    "alpha".to_string()
+                } else {
+                    format!("w{i}")
+                }
+            })
+            .collect();
+        for k in 0..5 {
+            words[18_001 + 2 * k] = "alpha".to_string();
+        }
+        let (index, body) = index_of_bodies(&[&words.join(" ")]);
+        let searcher = index.reader().expect("reader").searcher();
+        let located = Located {
+            locators: vec![(0, Locator::Term(Term::from_field_text(body, "alpha")))],
+            reach: 1,
+        };
+        let checkpoints: Vec<Checkpoint> = (0..20_000 / CHECKPOINT_EVERY)
+            .map(|c| Checkpoint {
+                byte: c * CHECKPOINT_EVERY * 7,
+                line: 1,
+            })
+            .collect();
+        let segment = searcher.segment_reader(0);
+        let ranges = windows(segment, 0, &located, &checkpoints, (&[1.0], 4)).expect("postings");
+        let spanned: usize = ranges.iter().map(ExactSizeIterator::len).sum();
+        assert!(spanned <= 4 * (2 * CONTEXT_CHECKPOINTS + 3), "{ranges:?}");
+        let together = 18_001 / CHECKPOINT_EVERY;
+        assert!(ranges.iter().any(|r| r.contains(&together)), "{ranges:?}");
+    }
+
+    #[test]
     fn a_term_first_found_in_a_later_document_is_not_sought_backwards() {
         // Found by the long property run with debug assertions: the long document came
         // before every document holding one of the query's words, and seeking that word's
@@ -365,7 +443,9 @@ mod tests {
             reach: 1,
         };
         let segment = searcher.segment_reader(0);
-        let ranges = windows(segment, 0, &located, 1, (&[1.0, 1.0], 2)).expect("postings");
+        let checkpoints = [Checkpoint { byte: 0, line: 1 }];
+        let ranges =
+            windows(segment, 0, &located, &checkpoints, (&[1.0, 1.0], 2)).expect("postings");
         assert_eq!(ranges.len(), 1);
         assert_eq!(ranges[0], 0..1);
     }

@@ -456,10 +456,11 @@ fn long_text_passages(
         })
     };
     let mut passages = Vec::new();
-    // Each stretch gives its best passages; a few more stretches than passages wanted
-    // leave room for stretches whose matches make no passage.
-    let wanted = options.request.passages.saturating_mul(2);
-    for window in windows(segment, doc, located, checkpoints.len(), (weights, wanted))? {
+    // Each stretch gives its best passages. More stretches than passages wanted leave room
+    // for stretches whose matches make no passage, and for the estimate that chose them
+    // (where their matches stand, from the checkpoints) being off.
+    let wanted = options.request.passages.saturating_mul(4);
+    for window in windows(segment, doc, located, checkpoints, (weights, wanted))? {
         let (start, end) = (place(window.start), place(window.end));
         let text = stored
             .read_range(options.corpus, start.byte..end.byte)
