@@ -154,6 +154,64 @@ fn damaged_and_encrypted_files_are_skipped_with_their_reason_and_the_rest_indexe
 }
 
 #[test]
+fn a_passage_is_cited_by_the_pages_of_its_matches() {
+    let dossier = Dossier::empty();
+    let name = "GeoTopo-komprimiert.pdf";
+    dossier.write(name, std::fs::read(formats_dir().join(name)).unwrap());
+    assert!(dossier.index_run().status.success());
+    let text = dossier.show("GeoTopo-komprimiert");
+    // Pages are separated by form feeds in the text `show` prints.
+    let page_at = |offset: usize| 1 + text[..offset].iter().filter(|&&b| b == 0x0c).count();
+    let results = dossier.search_json("Zariski \"topologische Räume\"", &["--passages", "20"]);
+    let mut across = 0;
+    for passage in &results.hits[0].passages {
+        let first = passage.start + passage.highlights[0][0];
+        let last = passage.start + passage.highlights.last().unwrap()[1] - 1;
+        assert_eq!(passage.page, Some(page_at(first)), "{passage:?}");
+        let last_page = Some(page_at(last)).filter(|&page| Some(page) != passage.page);
+        assert_eq!(passage.last_page, last_page, "{passage:?}");
+        // No page break in the context before the first match or after the last.
+        assert_eq!(page_at(passage.start), page_at(first), "{passage:?}");
+        assert_eq!(page_at(passage.end - 1), page_at(last), "{passage:?}");
+        across += usize::from(last_page.is_some());
+    }
+    // Line 286 of page 8 (printed 5) names the Zariski topology, and page 9 (printed 6)
+    // begins with the running head "1.1. TOPOLOGISCHE RÄUME" a few lines on.
+    let both = results.hits[0]
+        .passages
+        .iter()
+        .find(|p| p.last_page.is_some());
+    let both = both.expect("a passage across a page break");
+    assert_eq!(
+        (
+            both.page,
+            both.page_label.as_deref(),
+            both.last_page,
+            both.last_page_label.as_deref()
+        ),
+        (Some(8), Some("5"), Some(9), Some("6"))
+    );
+    assert!(across >= 1);
+    let printed = dossier
+        .command(&[
+            "search",
+            "Zariski \"topologische Räume\"",
+            "--color",
+            "never",
+            "--limit",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    let printed = String::from_utf8(printed.stdout).unwrap();
+    assert!(printed.contains("pp. 8–9 (printed 5–6)"), "{printed}");
+    assert!(
+        !printed.contains('\u{FFFD}'),
+        "a page break shown as a character:\n{printed}"
+    );
+}
+
+#[test]
 fn a_pdf_with_printed_page_labels_is_cited_by_both() {
     let dossier = Dossier::empty();
     for name in ["GeoTopo-komprimiert.pdf", "gao-23-106826.pdf"] {

@@ -49,6 +49,12 @@ pub struct Passage {
     /// than by counting them (`xii`, `A-4`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_label: Option<String>,
+    /// The page of its last highlight, when that is a later one (a phrase, or matches, on
+    /// both sides of a page break), with its printed label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_page: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_page_label: Option<String>,
     /// Whether its text was read from an image by OCR: to be checked before it is cited.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub ocr: bool,
@@ -57,12 +63,62 @@ pub struct Passage {
 }
 
 impl Passage {
-    /// Sets where it stands in `document`, for a citation: its page, the page's printed
-    /// label, and whether OCR read it.
+    /// Sets where it stands in `document`, for a citation: its page (and its last
+    /// highlight's, if later), the page's printed label, and whether OCR read it.
     pub fn place_in(&mut self, document: &StoredDocument) {
+        self.keep_to_pages_of_highlights(&document.page_starts);
         self.page = document.page_at(self.start);
         self.page_label = document.page_label_at(self.start);
+        let last = self.highlights.last().map(|h| self.start + h.end - 1);
+        self.last_page = last
+            .and_then(|offset| document.page_at(offset))
+            .filter(|&page| Some(page) != self.page);
+        self.last_page_label = self
+            .last_page
+            .and(last)
+            .and_then(|offset| document.page_label_at(offset));
         self.ocr = document.is_ocr_at(self.start);
+    }
+}
+
+impl Passage {
+    /// Cuts the context of a passage at the page breaks (of a text whose pages 2, 3, …
+    /// start at `page_starts`) before its first highlight and after its last, so that it
+    /// is cited by the page its matches stand on, not by the end of the page before.
+    fn keep_to_pages_of_highlights(&mut self, page_starts: &[usize]) {
+        let (Some(first), Some(last)) = (self.highlights.first(), self.highlights.last()) else {
+            return;
+        };
+        let (first, last) = (self.start + first.start, self.start + last.end);
+        let from = page_starts
+            .iter()
+            .copied()
+            .rfind(|&page| self.start < page && page <= first)
+            .unwrap_or(self.start);
+        let to = page_starts
+            .iter()
+            .copied()
+            .find(|&page| last < page && page < self.end)
+            .unwrap_or(self.end);
+        if (from, to) == (self.start, self.end) {
+            return;
+        }
+        let kept = &self.text[from - self.start..to - self.start];
+        // The form feed that ends a page, and the blank lines before it, are not kept.
+        let kept = kept.trim_end_matches(|c: char| c == '\x0c' || c.is_whitespace());
+        let cut_before = &self.text[..from - self.start];
+        self.line += cut_before.matches('\n').count()
+            + cut_before
+                .match_indices('\r')
+                .filter(|&(i, _)| !self.text[i + 1..].starts_with('\n'))
+                .count();
+        for highlight in &mut self.highlights {
+            highlight.start -= from - self.start;
+            highlight.end -= from - self.start;
+        }
+        self.end = from + kept.len();
+        self.text = kept.to_string();
+        self.start = from;
     }
 }
 
@@ -132,6 +188,8 @@ pub fn passage_around(
             .collect(),
         page: None,
         page_label: None,
+        last_page: None,
+        last_page_label: None,
         ocr: false,
         score: 0.0,
     }
@@ -454,6 +512,8 @@ fn make_passage(
         highlights,
         page: None,
         page_label: None,
+        last_page: None,
+        last_page_label: None,
         ocr: false,
         score: score(inside.into_iter().map(|m| m.term), weights),
     }

@@ -106,9 +106,18 @@ fn write_passage(
     // cost more than searching for them.
     let mut run = String::new();
     if passage.page.is_some() || passage.ocr {
-        let page = passage.page.map(|page| match &passage.page_label {
-            Some(label) => format!("p. {page} (printed {})", printable(label)),
-            None => format!("p. {page}"),
+        let page = passage.page.map(|page| {
+            let printed = |label: Option<&str>| label.map(|l| printable(l).into_owned());
+            match (passage.last_page, printed(passage.page_label.as_deref())) {
+                (None, Some(label)) => format!("p. {page} (printed {label})"),
+                (None, None) => format!("p. {page}"),
+                (Some(last), Some(label)) => {
+                    let last_label =
+                        printed(passage.last_page_label.as_deref()).unwrap_or_default();
+                    format!("pp. {page}–{last} (printed {label}–{last_label})")
+                }
+                (Some(last), None) => format!("pp. {page}–{last}"),
+            }
         });
         let ocr = passage
             .ocr
@@ -232,13 +241,15 @@ fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// A character of document text as the terminal is given it: control characters shown as
-/// U+FFFD; the bidirectional embeddings, overrides and isolates left out, since they hold
+/// U+FFFD, but for a page's form feed, left out; the bidirectional embeddings, overrides and isolates left out, since they hold
 /// the direction of what follows them (the next line, the next hit) until they are closed,
 /// and a document may leave them open; the marks (LRM, RLM), which do not, kept, and the
 /// terminal lays out right-to-left words itself.
 fn printable_char(c: char) -> Option<char> {
     match c {
         '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
+        // A page break: the passage's label names the pages.
+        '\x0c' => None,
         c if c.is_control() && c != '\t' => Some('\u{FFFD}'),
         c => Some(c),
     }

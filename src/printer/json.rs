@@ -60,6 +60,12 @@ struct JsonPassage<'a> {
     /// printed label of that page (`xii`, `A-4`).
     #[serde(skip_serializing_if = "Option::is_none")]
     page_label: Option<&'a str>,
+    /// Only when its last highlight is on a later page than `start`: that page, and its
+    /// printed label where the document has labels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_page: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_page_label: Option<&'a str>,
     /// Only when true: the text was read from an image by OCR.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     ocr: bool,
@@ -126,6 +132,8 @@ fn json_passage<'a>(
         end: passage.end,
         page: passage.page,
         page_label: passage.page_label.as_deref(),
+        last_page: passage.last_page,
+        last_page_label: passage.last_page_label.as_deref(),
         ocr: passage.ocr,
         highlights: passage
             .highlights

@@ -55,6 +55,11 @@ pub struct Passage {
     /// Only in documents that label their pages otherwise than by counting them.
     #[serde(default)]
     pub page_label: Option<String>,
+    /// Only when its last highlight is on a later page.
+    #[serde(default)]
+    pub last_page: Option<usize>,
+    #[serde(default)]
+    pub last_page_label: Option<String>,
     /// Only when true: the text was read from an image by OCR.
     #[serde(default)]
     pub ocr: bool,

@@ -253,8 +253,13 @@ function hitItem(hit, q) {
 }
 
 function where(passage) {
-  const label = passage.page_label ? ` (printed ${passage.page_label})` : "";
-  return `line ${passage.line}${passage.page ? `, page ${passage.page}${label}` : ""}`;
+  if (!passage.page) return `line ${passage.line}`;
+  const last = passage.last_page;
+  const pages = last ? `pages ${passage.page}–${last}` : `page ${passage.page}`;
+  const printed = passage.page_label
+    ? ` (printed ${passage.page_label}${last ? `–${passage.last_page_label || ""}` : ""})`
+    : "";
+  return `line ${passage.line}, ${pages}${printed}`;
 }
 
 function passageBlock(hit, passage, q) {
