@@ -85,9 +85,14 @@ fn each_message_of_an_mbox_is_a_document_with_its_subject_and_date() {
     let listing = String::from_utf8(dossier.show("apache-httpd-dev")).unwrap();
     assert_eq!(listing.lines().count(), 3, "{listing}");
     assert!(listing.starts_with("1. Re: running server as root"));
-    // `--type email` takes the messages.
-    let emails = dossier.search_json("authentication", &["--type", "email"]);
-    assert!(emails.doc_ids().contains(&"apache-httpd-dev//3"));
+    // `--type email` takes the messages, and so does `--type mbox`, the extension they
+    // came in; `--type pdf` does not.
+    for kind in ["email", "mbox"] {
+        let emails = dossier.search_json("authentication", &["--type", kind]);
+        assert!(emails.doc_ids().contains(&"apache-httpd-dev//3"), "{kind}");
+    }
+    let pdfs = dossier.search_json("authentication", &["--type", "pdf"]);
+    assert_eq!(pdfs.total_hits, 0);
 }
 
 #[test]

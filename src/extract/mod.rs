@@ -121,6 +121,15 @@ impl Format {
             .or_else(|| Format::of(Path::new(&format!("file.{name}"))))
     }
 
+    /// The format of the documents read from a file of this format: a mailbox's messages
+    /// and an Outlook message are e-mails.
+    pub fn of_documents(self) -> Format {
+        match self {
+            Format::Mailbox | Format::OutlookMessage => Format::Email,
+            format => format,
+        }
+    }
+
     /// Whether its documents have pages, even when they have one (and so no page starts).
     pub fn has_pages(self) -> bool {
         matches!(self, Format::Pdf)

@@ -78,7 +78,7 @@ pub fn restrict(
         let terms = filters
             .types
             .iter()
-            .map(|format| Term::from_field_text(index.fields.format, format.name()));
+            .map(|format| Term::from_field_text(index.fields.format, format.of_documents().name()));
         clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
     }
     if !filters.languages.is_empty() {

@@ -20,7 +20,8 @@ pub(super) fn normalize(query: &str) -> (String, Vec<usize>) {
         let prev_is_word = i > 0 && chars[i - 1].is_alphanumeric();
         let next_is_word = chars.get(i + 1).is_some_and(|c| c.is_alphanumeric());
         match c {
-            '"' | '“' | '”' | '„' | '‟' | '«' | '»' | '＂' | '〝' | '〞' => {
+            '"' | '“' | '”' | '„' | '‟' | '«' | '»' | '＂' | '〝' | '〞' | '「' | '」' | '『'
+            | '』' => {
                 in_double = !in_double;
                 out.push('"');
             }
@@ -51,6 +52,8 @@ mod tests {
             "\"Presidents come and go\""
         );
         assert_eq!(normalize_quotes("„Kyiv“"), "\"Kyiv\"");
+        assert_eq!(normalize_quotes("「line two」"), "\"line two\"");
+        assert_eq!(normalize_quotes("『line two』"), "\"line two\"");
         assert_eq!(normalize_quotes("‘come and go’"), "'come and go'");
     }
 
