@@ -326,6 +326,10 @@ fn fuzzy_and_wildcard_mistakes_are_explained() {
         ("Dmitriev~3", "at most 2 edits"),
         ("pres*dent", "a wildcard may only end a word"),
         ("peace plan~1 \"x", "unclosed quote"),
+        ("Dmitriev~1.5", "~ takes a whole number of edits"),
+        ("Miami Dmitriev~-1", "at character 7"),
+        ("\"\" Miami", "a phrase without a word in it"),
+        ("~", "the query has no word in it"),
     ] {
         let output = dossier.command(&["search", query]).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{query}");
@@ -335,6 +339,22 @@ fn fuzzy_and_wildcard_mistakes_are_explained() {
             stderr_of(&output)
         );
     }
+    // Plain text's italics, /word/, are the word; a regular expression is refused where
+    // it stands.
+    assert!(dossier.search_json("the /Dmitriev/ talks", &[]).total_hits > 0);
+    let output = dossier
+        .command(&["search", "peace /D.*v/"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("at character 7"),
+        "{}",
+        stderr_of(&output)
+    );
+    // Without a word before it, as in pasted text, ~ is punctuation.
+    let pasted = dossier.search_json("Dmitriev ~5", &[]);
+    assert!(pasted.total_hits > 0);
 }
 
 #[test]

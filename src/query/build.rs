@@ -332,7 +332,28 @@ impl QueryBuilder {
                 UserInputLeaf::All => Ok(Box::new(AllQuery)),
                 UserInputLeaf::Range { .. } => Err(unsupported("ranges ([a TO b])")),
                 UserInputLeaf::Set { .. } => Err(unsupported("sets (IN [...])")),
-                UserInputLeaf::Regex { .. } => Err(unsupported("regular expressions")),
+                // Plain text writes `/word/` for italics: the words, as if unquoted.
+                UserInputLeaf::Regex { field, pattern }
+                    if pattern
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c.is_whitespace() || "-'’".contains(c)) =>
+                {
+                    let words = UserInputLiteral {
+                        field_name: field.clone(),
+                        phrase: pattern.clone(),
+                        delimiter: Delimiter::None,
+                        slop: 0,
+                        prefix: false,
+                    };
+                    self.literal(&words, excluded, terms)
+                }
+                UserInputLeaf::Regex { pattern, .. } => Err(Error::Query {
+                    position: self.position_of(&format!("/{pattern}")),
+                    message: format!(
+                        "`/{pattern}/`: regular expressions are not supported; put the text in \
+                         quotes to search for it"
+                    ),
+                }),
                 UserInputLeaf::Exists { .. } => Err(unsupported("field existence (field:*)")),
             },
         }
@@ -547,7 +568,18 @@ impl QueryBuilder {
                 } else {
                     distance.parse().ok()
                 };
-                if let Some(distance) = distance {
+                let typed = &literal.phrase;
+                let Some(distance) = distance else {
+                    return Err(Error::Query {
+                        position: self.position_of(typed),
+                        message: format!(
+                            "`{typed}`: after a word, ~ takes a whole number of edits \
+                             (word~1, word~2); put the text in quotes to search for it"
+                        ),
+                    });
+                };
+                // Without a word before it (`~5 km` pasted), ~ is punctuation.
+                if !word.is_empty() {
                     literal.slop = distance;
                     literal.phrase = word.to_string();
                 }
@@ -564,6 +596,14 @@ impl QueryBuilder {
             });
         }
         let exact_words = analyze(&mut self.exact, &text);
+        if quoted && exact_words.is_empty() {
+            return Err(Error::Query {
+                position: self.position_of(&format!("\"{text}")),
+                message: format!(
+                    "`\"{text}\"`: a phrase without a word in it; put words between the quotes"
+                ),
+            });
+        }
         let label = match (quoted, literal.prefix, literal.slop) {
             (true, true, _) => format!("\"{text}\"*"),
             (true, false, 0) => format!("\"{text}\""),
