@@ -267,6 +267,49 @@ fn a_quotation_without_words_is_an_error() {
     assert!(stderr_of(&output).contains("no words"));
 }
 
+/// A quotation of the commonest words, against a long document made of them, is aligned
+/// with stretches about its own length, not with the whole text (which took a table of
+/// billions of cells, and the server with it); one of more than 1,000 words is refused.
+#[test]
+fn a_quotation_of_common_words_in_a_long_document_is_checked_in_bounds() {
+    let dossier = Dossier::empty();
+    let common = [
+        "the", "of", "a", "and", "to", "is", "in", "for", "are", "an", "on",
+    ];
+    let text: Vec<&str> = (0..1_000_000)
+        .map(|i| common[(i * 7 + i / 13) % 11])
+        .collect();
+    dossier.write("long.txt", format!("{}\n", text.join(" ")));
+    assert!(dossier.index_run().status.success());
+    let quotation: Vec<&str> = (0..900).map(|i| common[i % 11]).collect();
+    let check = dossier.command(&["quote", &quotation.join(" ")]);
+    // In 2 GB of address space: a table for the whole text would take 3.6 GB.
+    let output = std::process::Command::new("sh")
+        .args(["-c", "ulimit -v 2000000 && exec \"$0\" \"$@\""])
+        .arg(check.get_program())
+        .args(check.get_args())
+        .current_dir(check.get_current_dir().unwrap_or(std::path::Path::new(".")))
+        .envs(check.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .output()
+        .unwrap();
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{}",
+        stderr_of(&output)
+    );
+    let longer: Vec<&str> = (0..1_200).map(|i| common[i % 11]).collect();
+    let output = dossier
+        .command(&["quote", &longer.join(" ")])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("at most 1000"),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
 /// Copies of a quotation come in the order of their documents' IDs, however the index holds
 /// them (here, the lowest ID went into a later segment), as search hits of equal score do.
 #[test]

@@ -52,18 +52,6 @@ impl UserQuery {
                     .to_string(),
             });
         }
-        // Punctuation alone (`~`, `...`) would search for nothing; `*` alone lists every
-        // document.
-        if !user_query.chars().any(|c| c.is_alphanumeric() || c == '*') {
-            return Err(Error::Query {
-                position: 0,
-                message: format!(
-                    "`{}`: the query has no word in it: type the words to find, or \"a \
-                     phrase\" in quotes",
-                    user_query.trim()
-                ),
-            });
-        }
         let (normalized, added) = normalize(user_query);
         let typed_length = user_query.chars().count();
         if let Some(error) = dangling_operator(&normalized) {
@@ -80,6 +68,18 @@ impl UserQuery {
                 message: "the query only excludes words (NOT, -), so it can find nothing: add \
                           what to find, as in `Miami -Witkoff`"
                     .to_string(),
+            });
+        }
+        // Punctuation alone (`~`, `...`) would search for nothing; `*` alone lists every
+        // document.
+        if !user_query.chars().any(|c| c.is_alphanumeric() || c == '*') {
+            return Err(Error::Query {
+                position: 0,
+                message: format!(
+                    "`{}`: the query has no word in it: type the words to find, or \"a \
+                     phrase\" in quotes",
+                    user_query.trim()
+                ),
             });
         }
         let repeats = repeats(&normalized, &ast);

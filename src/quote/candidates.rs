@@ -227,11 +227,15 @@ pub(super) fn rarest_words(searcher: &Searcher, field: Field, words: &[&String])
 
 /// The stretches of a document's `words` around its `seeds` (rare words of the quotation)
 /// where the whole quotation could stand, its ellipses filled, stretches that overlap
-/// merged: those most of the seeds point at first, at most [`MAX_WINDOWS_PER_DOC`].
+/// merged up to twice the length of one: those most of the seeds point at first, at most
+/// [`MAX_WINDOWS_PER_DOC`]. (Where the seeds are common words of the document, merging
+/// them all made one stretch of the whole text, and aligning a long quotation with it a
+/// table of billions of cells.)
 pub(super) fn windows(quote: &QuoteWords, words: &[Word], seeds: &[String]) -> Vec<Range<usize>> {
     let m = quote.words.len();
     let slack = 4 + m / 4;
     let allowed_gaps: usize = quote.gap_before.iter().sum();
+    let longest = 2 * (m + 2 * (slack + allowed_gaps));
     // Stretches around the seeds, each with how many of the quotation's words seeded it.
     let mut windows: Vec<(Range<usize>, HashSet<usize>)> = Vec::new();
     for (p, word) in words.iter().enumerate() {
@@ -247,7 +251,10 @@ pub(super) fn windows(quote: &QuoteWords, words: &[Word], seeds: &[String]) -> V
             let start = p.saturating_sub(qi + slack + allowed_gaps);
             let end = (p + (m - qi) + slack + allowed_gaps).min(words.len());
             match windows.last_mut() {
-                Some((last, seeded)) if start <= last.end => {
+                Some((last, seeded))
+                    if start <= last.end
+                        && end.max(last.end) - start.min(last.start) <= longest =>
+                {
                     last.start = last.start.min(start);
                     last.end = last.end.max(end);
                     seeded.insert(qi);

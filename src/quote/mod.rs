@@ -206,6 +206,9 @@ fn matches_of(
     Ok(matches)
 }
 
+/// The longest quotation checked, in words.
+pub const MAX_QUOTATION_WORDS: usize = 1000;
+
 /// Finds where the quotation of `request` stands in the dossier in `corpus`, verbatim or
 /// nearly; the spellings of one name in `variants` count as close spellings.
 pub fn check_quotation(
@@ -225,6 +228,15 @@ pub fn check_quotation(
         return Err(Error::Usage(
             "the quotation has no words to look for".to_string(),
         ));
+    }
+    // Aligning costs the quotation's length times the stretch's, itself about the
+    // quotation's: a page is checked in a second, a chapter would take hours.
+    if quote.words.len() > MAX_QUOTATION_WORDS {
+        return Err(Error::Usage(format!(
+            "the quotation has {} words; at most {MAX_QUOTATION_WORDS} are checked at once: \
+             check it a paragraph at a time",
+            quote.words.len()
+        )));
     }
     let searcher = index.searcher()?;
     // A document may hold brackets of its own: `the [prices] rose` quotes it word for word,
