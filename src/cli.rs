@@ -131,7 +131,8 @@ pub struct ServeArgs {
         long,
         value_name = "TOKEN",
         env = "DOSSIER_TOKEN",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = parse_token
     )]
     pub token: Option<String>,
     /// Open the page in the web browser once serving.
@@ -278,6 +279,20 @@ pub enum ColorWhen {
     Auto,
     Always,
     Never,
+}
+
+/// The shortest token taken: an empty or short one would let anyone in.
+const SHORTEST_TOKEN: usize = 16;
+
+fn parse_token(text: &str) -> Result<String, String> {
+    let length = text.chars().count();
+    if length < SHORTEST_TOKEN {
+        return Err(format!(
+            "a token of {length} characters is too easy to guess: give one of at least \
+             {SHORTEST_TOKEN}, or none, and one is made and printed"
+        ));
+    }
+    Ok(text.to_string())
 }
 
 fn parse_format(text: &str) -> Result<Format, String> {

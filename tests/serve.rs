@@ -5,8 +5,8 @@
 
 mod common;
 
-use common::Dossier;
 use common::server::{HOSTILE, Server, encode};
+use common::{Dossier, stderr_of};
 use serde_json::Value;
 
 /// The shipped corpus, a hostile document and an empty file (which is skipped).
@@ -311,18 +311,24 @@ fn requests_from_another_site_or_host_are_refused() {
 #[test]
 fn on_another_address_every_request_needs_the_token() {
     let dossier = dossier();
-    let server = Server::start(&dossier, &["--bind", "0.0.0.0", "--token", "s3cret"]);
+    let token = "s3cret-s3cret-s3cret";
+    let server = Server::start(&dossier, &["--bind", "0.0.0.0", "--token", token]);
     assert!(server.said.contains("warning"), "{}", server.said);
-    assert!(server.url.ends_with("?token=s3cret"), "{}", server.url);
+    assert!(
+        server.url.ends_with(&format!("?token={token}")),
+        "{}",
+        server.url
+    );
     let search = "/api/search?q=talks";
     let answer = server.get(search);
     assert_eq!(answer.status, 401);
     assert!(answer.error().contains("token"));
     let wrong = server.request("GET", search, &[("Authorization", "Bearer guess")], None);
     assert_eq!(wrong.status, 401);
-    let right = server.request("GET", search, &[("Authorization", "Bearer s3cret")], None);
+    let bearer = format!("Bearer {token}");
+    let right = server.request("GET", search, &[("Authorization", &bearer)], None);
     assert_eq!(right.status, 200);
-    let page = server.get("/?token=s3cret");
+    let page = server.get(&format!("/?token={token}"));
     assert_eq!(page.status, 200);
     let cookie = page
         .header("set-cookie")
@@ -331,6 +337,21 @@ fn on_another_address_every_request_needs_the_token() {
     let cookie = cookie.split(';').next().unwrap();
     let with_cookie = server.request("GET", search, &[("Cookie", cookie)], None);
     assert_eq!(with_cookie.status, 200);
+    // An empty or short token would let anyone in: refused at the start.
+    for short in ["", "s3cret"] {
+        let refused = dossier
+            .command(&[
+                "serve", "--bind", "0.0.0.0", "--port", "0", "--token", short,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(refused.status.code(), Some(2), "{short:?}");
+        assert!(
+            stderr_of(&refused).contains("too easy to guess"),
+            "{}",
+            stderr_of(&refused)
+        );
+    }
 }
 
 #[test]

@@ -317,6 +317,22 @@ fn id_globs_and_title_narrow_the_hits() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr_of(&output).contains("not a valid glob"));
+    // Alternatives nested past the glob library's limit (it panicked), and a glob longer
+    // than any ID, are refused as well.
+    let nested = format!("{}b{}", "{a,".repeat(150), "}".repeat(150));
+    let long = "[a-z]".repeat(1000);
+    for glob in [nested.as_str(), long.as_str()] {
+        let output = dossier
+            .command(&["search", "Ukraine", "--id", glob])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+        assert!(
+            stderr_of(&output).contains("--id"),
+            "{}",
+            stderr_of(&output)
+        );
+    }
 }
 
 #[test]

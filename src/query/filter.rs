@@ -91,7 +91,36 @@ pub fn restrict(
     Ok(Box::new(BooleanQuery::new(clauses)))
 }
 
+/// The deepest nesting of `{…}` alternatives an ID glob may have: globset panics on a
+/// pattern whose regular expression nests past its limit (about 100 levels).
+const DEEPEST_ALTERNATIVES: usize = 16;
+
+/// The longest ID glob: an ID is a path, and a glob past this compiles slowly, or not at all.
+const LONGEST_ID_GLOB: usize = 4096;
+
 fn id_matcher(pattern: &str) -> Result<GlobMatcher> {
+    let mut depth = 0usize;
+    let mut deepest = 0;
+    for c in pattern.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        deepest = deepest.max(depth);
+    }
+    if pattern.len() > LONGEST_ID_GLOB {
+        return Err(Error::Usage(format!(
+            "--id: a glob of {} bytes; at most {LONGEST_ID_GLOB} are taken",
+            pattern.len()
+        )));
+    }
+    if deepest > DEEPEST_ALTERNATIVES {
+        return Err(Error::Usage(format!(
+            "--id: not a valid glob: alternatives {{…}} nested {deepest} deep, past \
+             {DEEPEST_ALTERNATIVES}"
+        )));
+    }
     GlobBuilder::new(pattern)
         .literal_separator(true)
         .build()
