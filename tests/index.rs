@@ -171,3 +171,35 @@ fn rebuild_reads_everything_again() {
     assert!(summary(&output).contains("5 added"), "{}", summary(&output));
     assert_eq!(dossier.search_json("Ukraine", &[]).total_hits, 5);
 }
+
+/// A mistyped `--index` (a folder of the user's own files) is not written into: the run
+/// says why, and the folder is left as it was. An empty folder, or one holding only hidden
+/// files such as a `.gitignore`, takes the index.
+#[test]
+fn an_index_folder_holding_the_users_files_is_not_written_into() {
+    let dossier = Dossier::shipped();
+    std::fs::create_dir_all(dossier.index()).unwrap();
+    std::fs::write(dossier.index().join("thesis.txt"), "precious\n").unwrap();
+    let output = dossier.command(&["index"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("holds 1 file of its own and no dossier index"),
+        "{}",
+        stderr_of(&output)
+    );
+    let left: Vec<String> = std::fs::read_dir(dossier.index())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["thesis.txt"]);
+    std::fs::remove_file(dossier.index().join("thesis.txt")).unwrap();
+    std::fs::write(dossier.index().join(".gitignore"), "*\n").unwrap();
+    assert!(
+        dossier
+            .command(&["index"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+}

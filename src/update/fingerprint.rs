@@ -21,7 +21,7 @@ use crate::index::side_files::{remove_if_present, write_atomically};
 
 /// The file in the index folder holding the fingerprint of the corpus it was last brought
 /// up to date with.
-const FINGERPRINT_FILE: &str = "corpus.fingerprint";
+pub(super) const FINGERPRINT_FILE: &str = "corpus.fingerprint";
 
 /// The fingerprint of the corpus as it is now: every file the indexer would look at
 /// (documents and `metadata.tsv` files, hidden ones and the index folder passed over as the

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::skipped;
+use super::{fingerprint, skipped};
 use crate::error::{Error, Result};
 use crate::index::DossierIndex;
 use crate::index::side_files::remove_if_present;
@@ -34,6 +34,52 @@ pub(super) fn open_for_update(
     }
 }
 
+/// An index is not created in a folder that holds files of the user's (a mistyped
+/// `--index ~/Documents`, or `/`): its files would be strewn among them. Hidden files (a
+/// `.gitignore`, dossier's lock) and what an earlier index left are no obstacle. Checked
+/// before the update lock is taken, so such a folder is left as it was.
+pub(super) fn refuse_a_folder_of_other_files(dir: &Path) -> Result<()> {
+    if DossierIndex::exists(dir) {
+        return Ok(());
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    let others = entries
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| {
+            !name.starts_with('.') && !is_index_file(name) && name != fingerprint::FINGERPRINT_FILE
+        })
+        .count();
+    if others > 0 {
+        let files = if others == 1 { "file" } else { "files" };
+        return Err(Error::Usage(format!(
+            "{} holds {others} {files} of its own and no dossier index: give --index an empty \
+             or new folder, where dossier keeps its index files",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Whether a file of the index folder is one tantivy or dossier writes there.
+fn is_index_file(name: &str) -> bool {
+    name.ends_with(".idx")
+        || name.ends_with(".pos")
+        || name.ends_with(".term")
+        || name.ends_with(".store")
+        || name.ends_with(".fast")
+        || name.ends_with(".fieldnorm")
+        || name.ends_with(".del")
+        || name == "meta.json"
+        || name == skipped::FILE_NAME
+        || name == vocabulary::file_name()
+        || name == names::file_name()
+        || name == vocabulary::list_of(vocabulary::file_name())
+        || name == vocabulary::list_of(names::file_name())
+}
+
 /// Removes what tantivy and dossier wrote in `dir`, and nothing else the user put there.
 /// A kill half-way leaves a folder that `update` clears or reuses next time.
 fn remove_index_files(dir: &Path) -> Result<()> {
@@ -43,20 +89,7 @@ fn remove_index_files(dir: &Path) -> Result<()> {
     remove_if_present(&dir.join("meta.json"))?;
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
     for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let ours = name.ends_with(".idx")
-            || name.ends_with(".pos")
-            || name.ends_with(".term")
-            || name.ends_with(".store")
-            || name.ends_with(".fast")
-            || name.ends_with(".fieldnorm")
-            || name.ends_with(".del")
-            || name == skipped::FILE_NAME
-            || name == vocabulary::file_name()
-            || name == names::file_name()
-            || name == vocabulary::list_of(vocabulary::file_name())
-            || name == vocabulary::list_of(names::file_name());
-        if ours {
+        if is_index_file(&entry.file_name().to_string_lossy()) {
             remove_if_present(&entry.path())?;
         }
     }

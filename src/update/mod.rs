@@ -46,7 +46,7 @@ use crate::index::{DossierIndex, names, vocabulary};
 use commits::{COMMIT_EVERY, PendingCommit, commit, writer};
 use document::{read_document, to_tantivy_all};
 use fingerprint::Fingerprint;
-use index_folder::{open_for_update, remove_stale_temporaries};
+use index_folder::{open_for_update, refuse_a_folder_of_other_files, remove_stale_temporaries};
 use plan::Outcome;
 pub use plan::{Changes, CorpusCheck, pending_changes, plan};
 use skipped::SkippedRecord;
@@ -201,6 +201,7 @@ pub fn update_with(
     progress: &dyn Progress,
 ) -> Result<IndexSummary> {
     let started = Instant::now();
+    refuse_a_folder_of_other_files(index_dir)?;
     let _lock = UpdateLock::acquire(index_dir)?;
     update_whole(corpus_dir, index_dir, options, progress, started)
 }
