@@ -265,6 +265,17 @@ fn a_quotation_without_words_is_an_error() {
     let output = dossier.command(&["quote", "“ … ”"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr_of(&output).contains("no words"));
+    // Showing no place would have said a verbatim quotation is not in the dossier.
+    let output = dossier
+        .command(&["quote", "Presidents come and go", "--limit", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("--limit 0"),
+        "{}",
+        stderr_of(&output)
+    );
 }
 
 /// A quotation of the commonest words, against a long document made of them, is aligned

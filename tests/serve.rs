@@ -248,6 +248,11 @@ fn bad_requests_get_a_clear_error_with_the_right_status() {
     assert_eq!(answer.status, 415);
     let answer = server.request("DELETE", "/api/search?q=x", &[], None);
     assert_eq!(answer.status, 405);
+    assert!(
+        answer.error().contains("GET"),
+        "{:?}",
+        String::from_utf8_lossy(&answer.body)
+    );
 }
 
 #[test]

@@ -66,6 +66,13 @@ impl QuoteRequest {
 
     /// An error for a request that cannot be answered, before any work is done.
     pub fn check(&self) -> Result<()> {
+        // No place shown would say nothing of where the quotation stands, and the check
+        // looks only as far as the places it shows.
+        if self.limit == 0 {
+            return Err(Error::Usage(
+                "--limit 0: a quotation check shows at least one place".to_string(),
+            ));
+        }
         if !(0.0..=1.0).contains(&self.min_similarity) {
             return Err(Error::Usage(
                 "--min-similarity takes a number from 0 to 1".to_string(),

@@ -112,6 +112,7 @@ fn router(state: AppState) -> Router {
         .route("/api/document", get(document))
         .route("/api/status", get(status))
         .fallback(not_found)
+        .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
@@ -148,6 +149,8 @@ fn engine_error(e: &Error) -> Response {
         Error::Query { .. } | Error::Usage(_) => StatusCode::BAD_REQUEST,
         Error::UnknownDocument { .. } | Error::NoSuchPage { .. } => StatusCode::NOT_FOUND,
         Error::IndexBusy { .. } | Error::NoIndex { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        // Its file changed or went since the last update, which the watcher is making.
+        Error::TextUnavailable { .. } => StatusCode::CONFLICT,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
     error(status, e.to_string())
@@ -305,6 +308,13 @@ async fn page_css() -> Response {
 
 async fn not_found() -> Response {
     error(StatusCode::NOT_FOUND, "no such page or API endpoint")
+}
+
+async fn wrong_method() -> Response {
+    error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "this endpoint takes GET (and /api/quote POST too)",
+    )
 }
 
 /// Runs `work` on a blocking thread once one of the engine's places is free, waiting at most
