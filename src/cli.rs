@@ -138,6 +138,10 @@ pub struct ServeArgs {
     /// Open the page in the web browser once serving.
     #[arg(long)]
     pub open: bool,
+    /// Seconds a connection may go without a byte either way before it is closed (for
+    /// tests: by default, longer than any answer takes).
+    #[arg(long, value_name = "SECONDS", hide = true)]
+    pub idle_seconds: Option<u64>,
     /// No HTTP: only keep the index up to date and run command-line searches.
     #[arg(long, conflicts_with_all = ["open", "token"])]
     pub no_http: bool,

@@ -98,6 +98,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             bind: std::net::Ipv4Addr::LOCALHOST.into(),
             token: None,
             open: false,
+            idle_seconds: None,
             no_http: true,
         }),
         Command::Show(args) => run_show(&args),
@@ -302,6 +303,11 @@ fn run_serve(args: &ServeArgs) -> anyhow::Result<u8> {
         bind: args.bind,
         port: address.port(),
         token,
+        idle: args
+            .idle_seconds
+            .map_or(dossier::server::connections::IDLE_LIMIT, |seconds| {
+                std::time::Duration::from_secs(seconds.max(1))
+            }),
     };
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;

@@ -551,3 +551,33 @@ fn ctrl_c_stops_the_server_and_takes_its_socket_away() {
         assert_eq!(dossier.search_json("Witkoff", &[]).total_hits, 5);
     }
 }
+
+/// A connection that sends nothing, or half a request, is closed once idle too long (here
+/// 2 s; by default a minute), so such connections cannot pile up until no one is answered.
+#[test]
+fn an_idle_or_half_sent_connection_is_closed() {
+    use std::io::{ErrorKind, Read, Write};
+
+    let dossier = dossier();
+    let server = Server::start(&dossier, &["--idle-seconds", "2"]);
+    let address = format!("127.0.0.1:{}", server.port);
+    let mut silent = std::net::TcpStream::connect(&address).unwrap();
+    let mut half = std::net::TcpStream::connect(&address).unwrap();
+    half.write_all(b"GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .unwrap();
+    for stream in [&mut silent, &mut half] {
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+            .unwrap();
+        let mut rest = Vec::new();
+        // The server closes it: the read ends, with nothing or a reset, long before the
+        // client's own time-out of 20 s.
+        match stream.read_to_end(&mut rest) {
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                panic!("the connection is still open after 20 s")
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(server.get("/api/status").status, 200);
+}

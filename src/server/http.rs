@@ -28,6 +28,7 @@ use crate::printer;
 use crate::query::filter::Filters;
 use crate::quote::{DEFAULT_MIN_SIMILARITY, QuoteRequest};
 use crate::search::SearchRequest;
+use crate::server::connections::HeldConnections;
 use crate::server::watch::SharedStatus;
 use crate::text::language::Language;
 
@@ -59,6 +60,9 @@ pub struct HttpOptions {
     pub port: u16,
     /// Required of every request when set (always when `bind` is not a loopback address).
     pub token: Option<String>,
+    /// How long a connection may go without a byte either way (see
+    /// [`crate::server::connections`]).
+    pub idle: Duration,
 }
 
 /// What every handler shares.
@@ -97,7 +101,7 @@ pub async fn serve(
         )),
     });
     let app = router(state);
-    axum::serve(listener, app)
+    axum::serve(HeldConnections::new(listener, options.idle), app)
         .with_graceful_shutdown(stop)
         .await
 }

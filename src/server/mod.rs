@@ -7,6 +7,8 @@
 //! watcher is the only writer, and searches never wait for an update.
 
 #[cfg(target_os = "linux")]
+pub mod connections;
+#[cfg(target_os = "linux")]
 pub mod http;
 #[cfg(target_os = "linux")]
 pub mod watch;
