@@ -187,7 +187,16 @@ fn the_hostile_document_is_data_in_json() {
 #[test]
 fn bad_requests_get_a_clear_error_with_the_right_status() {
     let dossier = dossier();
+    // A backslash is a character of a Linux file's name, and of its ID.
+    dossier.write("notes\\2020.txt", "Minutes of 2020.\n");
     let server = Server::start(&dossier, &[]);
+    let minutes = server.get(&format!("/api/document?id={}", encode("notes\\2020")));
+    assert_eq!(
+        minutes.status,
+        200,
+        "{:?}",
+        String::from_utf8_lossy(&minutes.body)
+    );
     let refused = |path: &str, status: u16, says: &str| {
         let answer = server.get(path);
         assert_eq!(
@@ -237,6 +246,8 @@ fn bad_requests_get_a_clear_error_with_the_right_status() {
         String::from_utf8_lossy(&answer.body)
     );
     let answer = server.post_json("/api/quote", b"{not json");
+    assert_eq!(answer.status, 400);
+    let answer = server.post_json("/api/quote", b"{\"text\": 5}");
     assert_eq!(answer.status, 400);
     assert!(!answer.error().is_empty());
     let answer = server.request(

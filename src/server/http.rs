@@ -552,8 +552,15 @@ async fn quote_post(
     State(state): State<AppState>,
     body: Result<axum::Json<QuoteParams>, JsonRejection>,
 ) -> Response {
+    // A body of the wrong shape (`{"text": 5}`) is as malformed as one that is not JSON.
     let asked = body
-        .map_err(|rejection| error(rejection.status(), rejection.body_text()))
+        .map_err(|rejection| {
+            let status = match rejection {
+                JsonRejection::JsonDataError(_) => StatusCode::BAD_REQUEST,
+                _ => rejection.status(),
+            };
+            error(status, rejection.body_text())
+        })
         .and_then(|axum::Json(p)| p.request());
     match asked {
         Ok(request) => quote(state, request).await,
@@ -586,10 +593,10 @@ struct DocumentParams {
     variants: Option<bool>,
 }
 
-/// Whether `id` looks like a path rather than an ID: IDs are relative, with no `..`.
+/// Whether `id` looks like a path rather than an ID: IDs are relative, with no `..`. (A
+/// backslash is a character of a file's name here, and of its ID: `notes\2020`.)
 fn is_path_like(id: &str) -> bool {
     id.starts_with('/')
-        || id.contains('\\')
         || id.contains('\0')
         || id.split('/').any(|part| part == ".." || part == ".")
 }
