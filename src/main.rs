@@ -147,6 +147,9 @@ fn run_quote(args: &QuoteArgs) -> anyhow::Result<u8> {
         printer::human::print_quotes(&mut out, &results)?;
         // The remark follows the wordings it speaks of, on a terminal showing both.
         out.flush()?;
+        for problem in &results.problems {
+            eprintln!("dossier: warning: not checked: {problem}");
+        }
         if let Some(remark) = printer::notes::quote_remark(&results) {
             eprintln!("dossier: {remark}");
         }

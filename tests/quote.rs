@@ -321,6 +321,42 @@ fn a_quotation_of_common_words_in_a_long_document_is_checked_in_bounds() {
     );
 }
 
+/// A long document whose file changed since it was indexed cannot be quoted from: with
+/// `--no-refresh` the check says so, rather than that the quotation stands nowhere.
+#[test]
+fn a_changed_long_document_is_named_not_passed_over() {
+    let dossier = Dossier::empty();
+    let mut lines: Vec<String> = (0..3000)
+        .map(|i| format!("line {i} filler text about aircraft wings and lift"))
+        .collect();
+    lines[1500] = "the special marker phrase zanzibar appears here".to_string();
+    dossier.write("long.txt", lines.join("\n") + "\n");
+    assert!(dossier.index_run().status.success());
+    dossier.write("long.txt", format!("one new line\n{}\n", lines.join("\n")));
+    let output = dossier
+        .command(&[
+            "quote",
+            "the special marker phrase zanzibar",
+            "--no-refresh",
+        ])
+        .output()
+        .unwrap();
+    let said = stderr_of(&output);
+    assert!(said.contains("not checked: "), "{said}");
+    assert!(said.contains("changed since it was indexed"), "{said}");
+    let output = dossier
+        .command(&[
+            "quote",
+            "the special marker phrase zanzibar",
+            "--no-refresh",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["problems"].as_array().map(Vec::len), Some(1), "{json}");
+}
+
 /// Copies of a quotation come in the order of their documents' IDs, however the index holds
 /// them (here, the lowest ID went into a later segment), as search hits of equal score do.
 #[test]

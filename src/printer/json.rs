@@ -159,6 +159,9 @@ struct JsonQuoteResults<'a> {
     words: &'a [String],
     verbatim_count: usize,
     matches: Vec<JsonQuoteMatch<'a>>,
+    /// Only when some candidate documents could not be checked: why.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    problems: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -201,6 +204,7 @@ pub fn print_quotes(
                 differences: &m.differences,
             })
             .collect(),
+        problems: &results.problems,
     };
     serde_json::to_writer(&mut *out, &document)?;
     writeln!(out)

@@ -158,8 +158,13 @@ pub fn quote_remark(results: &QuoteResults) -> Option<String> {
     } else {
         "; the closest wordings are shown"
     };
+    let checked = if results.problems.is_empty() {
+        ""
+    } else {
+        " (of the documents that could be read)"
+    };
     Some(format!(
-        "the quotation is not in the dossier verbatim{nearest}"
+        "the quotation is not in the dossier verbatim{nearest}{checked}"
     ))
 }
 

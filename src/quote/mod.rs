@@ -87,6 +87,9 @@ pub struct QuoteResults {
     /// The quotation's words, as dossier compared them.
     pub words: Vec<String>,
     pub matches: Vec<QuoteMatch>,
+    /// Why some candidate documents could not be checked (a long document's file changed
+    /// or vanished since it was indexed).
+    pub problems: Vec<String>,
 }
 
 impl QuoteResults {
@@ -108,7 +111,7 @@ struct AlignedText {
 }
 
 /// Where `quote`, one reading of the quotation of `request`, stands in the dossier, verbatim
-/// or nearly.
+/// or nearly; `problems` gets why a candidate document could not be read.
 fn matches_of(
     quote: &QuoteWords,
     index: &DossierIndex,
@@ -116,6 +119,7 @@ fn matches_of(
     request: &QuoteRequest,
     variants: &Variants,
     corpus: &Path,
+    problems: &mut Vec<String>,
 ) -> Result<Vec<QuoteMatch>> {
     let unique_words: Vec<&String> = {
         let mut seen = HashSet::new();
@@ -145,9 +149,17 @@ fn matches_of(
     let mut align_in = |address: DocAddress| -> Result<usize> {
         let doc: TantivyDocument = searcher.doc(address).map_err(|e| index.error(e))?;
         let stored = StoredDocument::new(&doc, &index.fields);
-        // A long document whose file changed since indexing cannot be quoted from.
-        let Ok(text) = stored.whole_text(corpus) else {
-            return Ok(verbatim_places.len());
+        // A long document whose file changed since indexing cannot be quoted from: said,
+        // or the quotation would seem to stand nowhere.
+        let text = match stored.whole_text(corpus) {
+            Ok(text) => text,
+            Err(unavailable) => {
+                let problem = unavailable.to_string();
+                if !problems.contains(&problem) {
+                    problems.push(problem);
+                }
+                return Ok(verbatim_places.len());
+            }
         };
         let aligned = match last.take() {
             Some(aligned) if aligned.text == text => aligned,
@@ -248,12 +260,27 @@ pub fn check_quotation(
     let searcher = index.searcher()?;
     // A document may hold brackets of its own: `the [prices] rose` quotes it word for word,
     // and that reading, whole, goes first where both find the same place.
+    let mut problems = Vec::new();
     let mut matches = match &literal {
-        Some(literal) => matches_of(literal, index, &searcher, request, variants, corpus)?,
+        Some(literal) => matches_of(
+            literal,
+            index,
+            &searcher,
+            request,
+            variants,
+            corpus,
+            &mut problems,
+        )?,
         None => Vec::new(),
     };
     matches.extend(matches_of(
-        &quote, index, &searcher, request, variants, corpus,
+        &quote,
+        index,
+        &searcher,
+        request,
+        variants,
+        corpus,
+        &mut problems,
     )?);
     // Copies of a quotation in the order of their documents' IDs, not of where the index
     // holds them, which changes with a rebuild.
@@ -271,5 +298,6 @@ pub fn check_quotation(
     Ok(QuoteResults {
         words: quote.originals,
         matches,
+        problems,
     })
 }
