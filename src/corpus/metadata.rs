@@ -93,6 +93,10 @@ mod tests {
         assert_eq!(format_date(parse_date("2017-02").unwrap()), "2017-02-01");
         assert_eq!(format_date(parse_date("2017").unwrap()), "2017-01-01");
         assert_eq!(parse_date("soon"), None);
+        assert_eq!(parse_date("2017-02-07 junk"), None);
+        assert_eq!(parse_date("7 Feb 2017"), Some(day));
+        assert_eq!(parse_date("2017-02-07T10:00:00Z"), Some(day));
+        assert_eq!(parse_date("2017-02-07 10:00:00+02:00"), Some(day));
     }
 
     #[test]
