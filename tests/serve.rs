@@ -341,9 +341,11 @@ fn on_another_address_every_request_needs_the_token() {
     assert!(answer.error().contains("token"));
     let wrong = server.request("GET", search, &[("Authorization", "Bearer guess")], None);
     assert_eq!(wrong.status, 401);
-    let bearer = format!("Bearer {token}");
-    let right = server.request("GET", search, &[("Authorization", &bearer)], None);
-    assert_eq!(right.status, 200);
+    for scheme in ["Bearer", "bearer"] {
+        let bearer = format!("{scheme} {token}");
+        let right = server.request("GET", search, &[("Authorization", &bearer)], None);
+        assert_eq!(right.status, 200, "{scheme}");
+    }
     let page = server.get(&format!("/?token={token}"));
     assert_eq!(page.status, 200);
     let cookie = page

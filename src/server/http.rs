@@ -244,7 +244,11 @@ fn same_secret(given: &[u8], secret: &[u8]) -> bool {
 
 fn bearer(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    Some(value.strip_prefix("Bearer ")?.trim().to_string())
+    // The scheme's name is case-insensitive (RFC 9110): `bearer` is `Bearer`.
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("Bearer")
+        .then(|| token.trim().to_string())
 }
 
 fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
