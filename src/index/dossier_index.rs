@@ -134,6 +134,32 @@ pub struct DossierIndex {
     opened: Option<Searcher>,
 }
 
+/// A file of the last commit that is not in `dir` (deleted by hand, a folder restored in
+/// part), if one is: tantivy opens some of them only when a search needs them, and would
+/// fail then, while an update found nothing wrong.
+fn missing_file(index: &Index, dir: &Path) -> Option<String> {
+    use tantivy::index::SegmentComponent;
+    let metas = index.searchable_segment_metas().ok()?;
+    metas.iter().find_map(|meta| {
+        let mut components = vec![
+            SegmentComponent::Postings,
+            SegmentComponent::Positions,
+            SegmentComponent::Terms,
+            SegmentComponent::Store,
+            SegmentComponent::FastFields,
+            SegmentComponent::FieldNorms,
+        ];
+        if meta.has_deletes() {
+            components.push(SegmentComponent::Delete);
+        }
+        components
+            .into_iter()
+            .map(|component| meta.relative_path(component))
+            .find(|path| !dir.join(path).is_file())
+            .map(|path| path.display().to_string())
+    })
+}
+
 impl DossierIndex {
     /// Whether `dir` holds an index at all (as opposed to a broken one).
     pub fn exists(dir: &Path) -> bool {
@@ -155,6 +181,9 @@ impl DossierIndex {
             reason,
         };
         let index = Index::open_in_dir(dir).map_err(|e| broken(describe(&e)))?;
+        if let Some(missing) = missing_file(&index, dir) {
+            return Err(broken(format!("its file {missing} is missing")));
+        }
         let written_by = commit_payload(&index)
             .map_err(|e| broken(describe(&e)))?
             .map(|payload| payload.dossier_schema);
