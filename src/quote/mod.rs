@@ -261,27 +261,18 @@ pub fn check_quotation(
     // A document may hold brackets of its own: `the [prices] rose` quotes it word for word,
     // and that reading, whole, goes first where both find the same place.
     let mut problems = Vec::new();
-    let mut matches = match &literal {
-        Some(literal) => matches_of(
-            literal,
+    let mut matches = Vec::new();
+    for reading in literal.iter().chain(std::iter::once(&quote)) {
+        matches.extend(matches_of(
+            reading,
             index,
             &searcher,
             request,
             variants,
             corpus,
             &mut problems,
-        )?,
-        None => Vec::new(),
-    };
-    matches.extend(matches_of(
-        &quote,
-        index,
-        &searcher,
-        request,
-        variants,
-        corpus,
-        &mut problems,
-    )?);
+        )?);
+    }
     // Copies of a quotation in the order of their documents' IDs, not of where the index
     // holds them, which changes with a rebuild.
     matches.sort_by(|a, b| {
