@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::highlight::matches::Match;
 use crate::index::stored::StoredDocument;
-use crate::text::lines::Lines;
+use crate::text::lines::{Lines, line_of};
 
 /// The longest passage shown, unless one match alone is longer.
 pub const MAX_PASSAGE_BYTES: usize = 480;
@@ -106,12 +106,7 @@ impl Passage {
         let kept = &self.text[from - self.start..to - self.start];
         // The form feed that ends a page, and the blank lines before it, are not kept.
         let kept = kept.trim_end_matches(|c: char| c == '\x0c' || c.is_whitespace());
-        let cut_before = &self.text[..from - self.start];
-        self.line += cut_before.matches('\n').count()
-            + cut_before
-                .match_indices('\r')
-                .filter(|&(i, _)| !self.text[i + 1..].starts_with('\n'))
-                .count();
+        self.line += line_of(&self.text, from - self.start) - 1;
         for highlight in &mut self.highlights {
             highlight.start -= from - self.start;
             highlight.end -= from - self.start;
@@ -536,7 +531,6 @@ fn ceil_char_boundary(text: &str, mut index: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::lines::line_of;
 
     fn at(text: &str, needle: &str, term: usize) -> Match {
         spanning(text.find(needle), needle, term)
