@@ -13,7 +13,7 @@ use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Searcher, SegmentOrdinal, SegmentReader, TERMINATED, Term};
 
-use crate::highlight::passage::{MAX_PASSAGE_BYTES, score};
+use crate::highlight::passage::{MAX_PASSAGE_BYTES, best_apart, score};
 use crate::index::checkpoints::{CHECKPOINT_EVERY, Checkpoint};
 use crate::index::schema::Fields;
 use crate::index::words_starting_with;
@@ -259,19 +259,11 @@ fn best_groups(
         })
         .collect();
     groups.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.start.cmp(&b.1.start)));
-    let mut chosen: Vec<Range<usize>> = Vec::new();
-    for (_, group) in groups {
-        if chosen.len() == wanted {
-            break;
-        }
-        if !chosen
-            .iter()
-            .any(|c| group.start < c.end && c.start < group.end)
-        {
-            chosen.push(group);
-        }
-    }
-    chosen
+    best_apart(
+        groups.into_iter().map(|(_, group)| group),
+        wanted,
+        Clone::clone,
+    )
 }
 
 /// The byte ranges of `text`, `doc`'s whole text, that hold the located clauses' matches:

@@ -141,16 +141,31 @@ pub fn best_passages(text: &str, matches: &[Match], weights: &[f32], limit: usiz
         })
         .collect();
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
-    // Not `with_capacity(limit)`: the limit is the user's, and may be any number.
-    let mut chosen: Vec<Passage> = Vec::new();
+    best_apart(
+        candidates.into_iter().filter(|c| !c.highlights.is_empty()),
+        limit,
+        |p| p.start..p.end,
+    )
+}
+
+/// The first `limit` of `candidates` (best first) that overlap none taken before them, by
+/// their `span`s.
+pub(crate) fn best_apart<T>(
+    candidates: impl IntoIterator<Item = T>,
+    limit: usize,
+    span: impl Fn(&T) -> Range<usize>,
+) -> Vec<T> {
+    // Not `with_capacity(limit)`: the limit may be the user's, and any number.
+    let mut chosen: Vec<T> = Vec::new();
     for candidate in candidates {
         if chosen.len() == limit {
             break;
         }
-        let overlaps = chosen
-            .iter()
-            .any(|p| candidate.start < p.end && p.start < candidate.end);
-        if !overlaps && !candidate.highlights.is_empty() {
+        let here = span(&candidate);
+        if !chosen.iter().any(|taken| {
+            let taken = span(taken);
+            here.start < taken.end && taken.start < here.end
+        }) {
             chosen.push(candidate);
         }
     }
