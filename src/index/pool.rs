@@ -125,16 +125,16 @@ fn timed_item(sizes: &[u64]) -> Option<usize> {
         .min_by_key(|&i| (sizes[i], i))
 }
 
-/// How much of the work of items of `sizes` a pool of `threads` takes off the calling
-/// thread, which waits for it: their sum less what its busiest thread does (the largest
-/// item, or its share of the sum).
+/// How much of the work of items of `sizes` sharing them among `threads` (the calling
+/// thread and the pool's) takes off the calling thread: their sum less what the busiest
+/// thread does (the largest item, or its share of the sum).
 fn saved_size(sizes: &[u64], threads: usize) -> u64 {
     let sum: u64 = sizes.iter().sum();
     let largest = sizes.iter().copied().max().unwrap_or(0);
     sum - largest.max(sum / threads.max(1) as u64)
 }
 
-/// The pool's threads: one a core.
+/// The threads that share a search's work: one a core, the calling thread's included.
 fn threads() -> usize {
     static THREADS: OnceLock<usize> = OnceLock::new();
     *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))

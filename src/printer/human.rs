@@ -241,10 +241,11 @@ fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// A character of document text as the terminal is given it: control characters shown as
-/// U+FFFD, but for a page's form feed, left out; the bidirectional embeddings, overrides and isolates left out, since they hold
-/// the direction of what follows them (the next line, the next hit) until they are closed,
-/// and a document may leave them open; the marks (LRM, RLM), which do not, kept, and the
-/// terminal lays out right-to-left words itself.
+/// U+FFFD, but for a page's form feed, left out; the bidirectional embeddings, overrides
+/// and isolates left out, since they hold the direction of what follows them (the next
+/// line, the next hit) until they are closed, and a document may leave them open; the
+/// marks (LRM, RLM), which do not, kept, and the terminal lays out right-to-left words
+/// itself.
 fn printable_char(c: char) -> Option<char> {
     match c {
         '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,

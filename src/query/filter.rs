@@ -99,6 +99,12 @@ const DEEPEST_ALTERNATIVES: usize = 16;
 const LONGEST_ID_GLOB: usize = 4096;
 
 fn id_matcher(pattern: &str) -> Result<GlobMatcher> {
+    if pattern.len() > LONGEST_ID_GLOB {
+        return Err(Error::Usage(format!(
+            "--id: a glob of {} bytes; at most {LONGEST_ID_GLOB} are taken",
+            pattern.len()
+        )));
+    }
     let mut depth = 0usize;
     let mut deepest = 0;
     for c in pattern.chars() {
@@ -108,12 +114,6 @@ fn id_matcher(pattern: &str) -> Result<GlobMatcher> {
             _ => {}
         }
         deepest = deepest.max(depth);
-    }
-    if pattern.len() > LONGEST_ID_GLOB {
-        return Err(Error::Usage(format!(
-            "--id: a glob of {} bytes; at most {LONGEST_ID_GLOB} are taken",
-            pattern.len()
-        )));
     }
     if deepest > DEEPEST_ALTERNATIVES {
         return Err(Error::Usage(format!(
