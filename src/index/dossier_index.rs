@@ -13,10 +13,13 @@ use tantivy::directory::error::{LockError, OpenReadError};
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::termdict::{TermDictionary, TermStreamer};
-use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term};
+use tantivy::{
+    Index, IndexReader, IndexSettings, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term,
+};
 
 use crate::corpus::ids::INNER_SEPARATOR;
 use crate::error::{Error, Result};
+use crate::index::released_pages::ReleasedPagesDirectory;
 use crate::index::schema::{Fields, SCHEMA_VERSION, build_schema, register_analyzers};
 use crate::index::stored::StoredDocument;
 
@@ -171,6 +174,17 @@ impl DossierIndex {
     /// Every segment of the last commit is opened once here, so a missing or truncated file is
     /// reported now, as a broken index, rather than in the middle of a search.
     pub fn open(dir: &Path) -> Result<DossierIndex> {
+        Self::open_in(dir, Index::open_in_dir(dir))
+    }
+
+    /// Opens the index in `dir` as [`DossierIndex::open`] does, for an update: its files give
+    /// their pages back as the update's merges read past them (see [`crate::index::released_pages`]).
+    pub fn open_for_update(dir: &Path) -> Result<DossierIndex> {
+        let directory = ReleasedPagesDirectory::open(dir).map_err(TantivyError::from);
+        Self::open_in(dir, directory.and_then(Index::open))
+    }
+
+    fn open_in(dir: &Path, opened: tantivy::Result<Index>) -> Result<DossierIndex> {
         if !Self::exists(dir) {
             return Err(Error::NoIndex {
                 path: dir.to_path_buf(),
@@ -180,7 +194,7 @@ impl DossierIndex {
             path: dir.to_path_buf(),
             reason,
         };
-        let index = Index::open_in_dir(dir).map_err(|e| broken(describe(&e)))?;
+        let index = opened.map_err(|e| broken(describe(&e)))?;
         if let Some(missing) = missing_file(&index, dir) {
             return Err(broken(format!("its file {missing} is missing")));
         }
@@ -247,11 +261,15 @@ impl DossierIndex {
         }
     }
 
-    /// Creates an empty index in `dir`, which may hold other files (a `.gitignore`) but no index.
+    /// Creates an empty index in `dir`, which may hold other files (a `.gitignore`) but no
+    /// index, for an update (opened as [`DossierIndex::open_for_update`] opens one).
     pub fn create(dir: &Path) -> Result<DossierIndex> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let (schema, fields) = build_schema();
-        let index = Index::create_in_dir(dir, schema).map_err(|e| Error::tantivy(dir, e))?;
+        let index = ReleasedPagesDirectory::open(dir)
+            .map_err(TantivyError::from)
+            .and_then(|directory| Index::create(directory, schema, IndexSettings::default()))
+            .map_err(|e| Error::tantivy(dir, e))?;
         register_analyzers(index.tokenizers());
         Ok(DossierIndex {
             index,
@@ -261,8 +279,6 @@ impl DossierIndex {
         })
     }
 
-    /// A searcher of the commit the index was opened at, or of the last commit for an index
-    /// this process created.
     /// What the index stores of the document with ID `id`, if it holds one.
     pub fn document(&self, id: &str) -> Result<Option<StoredDocument>> {
         let searcher = self.searcher()?;
@@ -280,6 +296,8 @@ impl DossierIndex {
         Ok(Some(StoredDocument::new(&doc, &self.fields)))
     }
 
+    /// A searcher of the commit the index was opened at, or of the last commit for an index
+    /// this process created.
     pub fn searcher(&self) -> Result<Searcher> {
         match &self.opened {
             Some(searcher) => Ok(searcher.clone()),

@@ -20,7 +20,7 @@ pub(super) fn open_for_update(
     if !DossierIndex::exists(index_dir) {
         return Ok((DossierIndex::create(index_dir)?, None));
     }
-    match DossierIndex::open(index_dir) {
+    match DossierIndex::open_for_update(index_dir) {
         Ok(index) => Ok((index, None)),
         Err(Error::OutdatedIndex { found, .. }) => {
             remove_index_files(index_dir)?;

@@ -276,7 +276,7 @@ pub fn update_named(
 ) -> Result<IndexSummary> {
     let started = Instant::now();
     let _lock = UpdateLock::acquire(index_dir)?;
-    let index = match DossierIndex::open(index_dir) {
+    let index = match DossierIndex::open_for_update(index_dir) {
         Ok(index) if !options.rebuild && !options.retry_skipped => index,
         _ => return update_whole(corpus_dir, index_dir, options, &(), started),
     };
