@@ -15,7 +15,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Searcher, Term};
 
 use crate::error::Result;
-use crate::highlight::matches::Word;
+use crate::highlight::matches::{Word, each_word};
 use crate::index::DossierIndex;
 use crate::query::stop_words::is_stop_word;
 
@@ -225,50 +225,206 @@ pub(super) fn rarest_words(searcher: &Searcher, field: Field, words: &[&String])
         .collect()
 }
 
-/// The stretches of a document's `words` around its `seeds` (rare words of the quotation)
-/// where the whole quotation could stand, its ellipses filled, stretches that overlap
-/// merged up to twice the length of one: those most of the seeds point at first, at most
-/// [`MAX_WINDOWS_PER_DOC`]. (Where the seeds are common words of the document, merging
-/// them all made one stretch of the whole text, and aligning a long quotation with it a
-/// table of billions of cells.)
-pub(super) fn windows(quote: &QuoteWords, words: &[Word], seeds: &[String]) -> Vec<Range<usize>> {
-    let m = quote.words.len();
-    let slack = 4 + m / 4;
-    let allowed_gaps: usize = quote.gap_before.iter().sum();
-    let longest = 2 * (m + 2 * (slack + allowed_gaps));
-    // Stretches around the seeds, each with how many of the quotation's words seeded it.
-    let mut windows: Vec<(Range<usize>, HashSet<usize>)> = Vec::new();
-    for (p, word) in words.iter().enumerate() {
-        if !seeds.iter().any(|seed| *seed == word.text) {
-            continue;
+/// The words of `text` in the stretches around its `seeds` (rare words of the quotation)
+/// where the whole quotation could stand, and those stretches (ranges of the words given,
+/// which hold as well the word before each stretch and the word after it).
+///
+/// Only the stretches' words are kept: the text is read twice, once to count its words,
+/// note where every [`WORD_STARTS_EVERY`]th one starts and where the seeds stand, and once
+/// in each stretch, from the noted start before it. (Keeping every word of a text took
+/// about thirteen times its size: gigabytes for a long one.)
+pub(super) fn stretches<'a>(
+    quote: &QuoteWords,
+    text: &'a str,
+    seeds: &[String],
+) -> (Vec<Word<'a>>, Vec<Range<usize>>) {
+    let mut count = 0;
+    let mut starts = Vec::new();
+    // Where each seed stands, by word and by the quotation's word it is.
+    let mut seeded: Vec<(u32, u32)> = Vec::new();
+    each_word(text, |word| {
+        if count % WORD_STARTS_EVERY == 0 {
+            starts.push(word.start);
         }
-        for (qi, _) in quote
-            .words
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| **w == word.text)
-        {
-            let start = p.saturating_sub(qi + slack + allowed_gaps);
-            let end = (p + (m - qi) + slack + allowed_gaps).min(words.len());
-            match windows.last_mut() {
-                Some((last, seeded))
-                    if start <= last.end
-                        && end.max(last.end) - start.min(last.start) <= longest =>
-                {
-                    last.start = last.start.min(start);
-                    last.end = last.end.max(end);
-                    seeded.insert(qi);
-                }
-                _ => {
-                    let mut seeded = HashSet::new();
-                    seeded.insert(qi);
-                    windows.push((start..end, seeded));
+        if seeds.iter().any(|seed| *seed == word.text) {
+            let same = (0..quote.words.len()).filter(|&qi| quote.words[qi] == word.text);
+            seeded.extend(same.map(|qi| (count as u32, qi as u32)));
+        }
+        count += 1;
+    });
+    let mut windows = Windows::new(quote, count);
+    for (p, qi) in seeded {
+        windows.seed(p as usize, qi as usize);
+    }
+    let mut words = Vec::new();
+    let mut stretches = Vec::new();
+    for range in windows.best() {
+        // With the word before the stretch and the one after, which describing an
+        // alignment at its edge looks at.
+        let kept = range.start.saturating_sub(1)..range.end + 1;
+        let first = kept.start / WORD_STARTS_EVERY;
+        let from = starts[first];
+        let to = starts
+            .get(kept.end.div_ceil(WORD_STARTS_EVERY))
+            .copied()
+            .unwrap_or(text.len());
+        let begin = words.len() + (range.start - kept.start);
+        let mut index = first * WORD_STARTS_EVERY;
+        each_word(&text[from..to], |mut word| {
+            if kept.contains(&index) {
+                word.start += from;
+                word.end += from;
+                words.push(word);
+            }
+            index += 1;
+        });
+        stretches.push(begin..begin + range.len());
+    }
+    (words, stretches)
+}
+
+/// How often [`stretches`] notes where a word starts.
+const WORD_STARTS_EVERY: usize = 64;
+
+/// The stretches of a text around its seeds, taken in the text's order: where the whole quotation
+/// could stand, its ellipses filled, stretches that overlap merged up to twice the length
+/// of one (where the seeds are common words of the document, merging them all made one
+/// stretch of the whole text, and aligning a long quotation with it a table of billions
+/// of cells); the best [`MAX_WINDOWS_PER_DOC`] kept, those most of the seeds point at
+/// first.
+struct Windows {
+    /// The quotation's words.
+    m: usize,
+    /// The text's words.
+    words: usize,
+    /// Words on either side of a seed's place that the quotation may reach.
+    reach: usize,
+    longest: usize,
+    /// The stretches closed, each with how many of the quotation's words seeded it.
+    closed: Vec<(Range<usize>, usize)>,
+    /// The stretch still growing, and the quotation's words that seeded it.
+    open: Option<(Range<usize>, HashSet<usize>)>,
+}
+
+impl Windows {
+    /// The stretches for `quote` in a text of `words` words.
+    fn new(quote: &QuoteWords, words: usize) -> Windows {
+        let m = quote.words.len();
+        let slack = 4 + m / 4;
+        let allowed_gaps: usize = quote.gap_before.iter().sum();
+        Windows {
+            m,
+            words,
+            reach: slack + allowed_gaps,
+            longest: 2 * (m + 2 * (slack + allowed_gaps)),
+            closed: Vec::new(),
+            open: None,
+        }
+    }
+
+    /// Takes in a seed standing at word `p` of the text, which is word `qi` of the
+    /// quotation. Seeds come in the text's order.
+    fn seed(&mut self, p: usize, qi: usize) {
+        let start = p.saturating_sub(qi + self.reach);
+        let end = (p + (self.m - qi) + self.reach).min(self.words);
+        match &mut self.open {
+            Some((last, seeded))
+                if start <= last.end
+                    && end.max(last.end) - start.min(last.start) <= self.longest =>
+            {
+                last.start = last.start.min(start);
+                last.end = last.end.max(end);
+                seeded.insert(qi);
+            }
+            _ => {
+                let mut seeded = HashSet::new();
+                seeded.insert(qi);
+                if let Some((range, seeded)) = self.open.replace((start..end, seeded)) {
+                    self.close(range, seeded.len());
                 }
             }
         }
     }
-    // The stretches most of the quotation's rare words point at are aligned first.
-    windows.sort_by_key(|(range, seeded)| (std::cmp::Reverse(seeded.len()), range.start));
-    windows.truncate(MAX_WINDOWS_PER_DOC);
-    windows.into_iter().map(|(range, _)| range).collect()
+
+    fn close(&mut self, range: Range<usize>, seeded: usize) {
+        self.closed.push((range, seeded));
+        // Kept to the best ones as it goes, so a text whose every line holds a seed does
+        // not make a list as long as itself.
+        if self.closed.len() >= 2 * MAX_WINDOWS_PER_DOC {
+            self.keep_best();
+        }
+    }
+
+    fn keep_best(&mut self) {
+        self.closed
+            .sort_by_key(|(range, seeded)| (std::cmp::Reverse(*seeded), range.start));
+        self.closed.truncate(MAX_WINDOWS_PER_DOC);
+    }
+
+    /// The best stretches.
+    fn best(mut self) -> Vec<Range<usize>> {
+        if let Some((range, seeded)) = self.open.take() {
+            self.closed.push((range, seeded.len()));
+        }
+        self.keep_best();
+        self.closed.into_iter().map(|(range, _)| range).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::highlight::matches::tokenize;
+    use crate::quote::parse::parse_quotation;
+
+    /// The stretches' words are the text's own words at those places, each stretch with its
+    /// neighbours; and a long text whose every line holds a seed keeps only the best
+    /// stretches' words, not its own.
+    #[test]
+    fn stretches_hold_the_text_s_words_there_and_no_more() {
+        let line = "The Ministry said the ledger was FOUND in a basement; nobody signed it.\n";
+        let text = line.repeat(20_000) + "Here the ledger was found by an auditor at last.\n";
+        let quote = parse_quotation("the ledger was found by an auditor");
+        let seeds = vec!["auditor".to_string(), "ledger".to_string()];
+        let (words, stretches) = stretches(&quote, &text, &seeds);
+        let all = tokenize(&text);
+        let all_words = |text: &str| tokenize(text).len();
+        assert_eq!(stretches.len(), MAX_WINDOWS_PER_DOC);
+        let m = quote.words.len();
+        let longest = 2 * (m + 2 * (4 + m / 4));
+        assert!(
+            words.len() <= MAX_WINDOWS_PER_DOC * (longest + 2),
+            "{} words kept",
+            words.len()
+        );
+        assert!(
+            words.len() * 50 < all_words(&text),
+            "{} words kept",
+            words.len()
+        );
+        // The stretch the rarer seed points at goes first, and holds the quotation.
+        let first = &words[stretches[0].clone()];
+        let found: Vec<&str> = first.iter().map(|w| &*w.text).collect();
+        assert!(
+            found
+                .join(" ")
+                .contains("the ledger was found by an auditor")
+        );
+        let same = |a: &Word, b: &Word| (a.start, a.end, &a.text) == (b.start, b.end, &b.text);
+        for stretch in &stretches {
+            let at = all
+                .iter()
+                .position(|w| w.start == words[stretch.start].start)
+                .unwrap();
+            for (i, word) in words[stretch.clone()].iter().enumerate() {
+                assert!(same(word, &all[at + i]));
+            }
+            if at > 0 {
+                assert!(same(&words[stretch.start - 1], &all[at - 1]));
+            }
+            if let Some(after) = all.get(at + stretch.len()) {
+                assert!(same(&words[stretch.end], after));
+            }
+        }
+    }
 }

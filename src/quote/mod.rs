@@ -24,14 +24,13 @@ use serde::{Deserialize, Serialize};
 use tantivy::{DocAddress, TantivyDocument};
 
 use crate::error::{Error, Result};
-use crate::highlight::matches::tokenize;
 use crate::index::DossierIndex;
 use crate::index::stored::StoredDocument;
 use crate::query::variants::Variants;
 use crate::text::lines::Lines;
 
 use align::{Aligner, Alignment, best_alignments};
-use candidates::{near_documents, rarest_words, verbatim_documents, windows};
+use candidates::{near_documents, rarest_words, stretches, verbatim_documents};
 use describe::{Found, describe};
 
 pub use describe::{Difference, DifferenceKind, QuoteMatch, Verdict};
@@ -164,8 +163,7 @@ fn matches_of(
         let aligned = match last.take() {
             Some(aligned) if aligned.text == text => aligned,
             _ => {
-                let words = tokenize(&text);
-                let stretches = windows(quote, &words, &seeds);
+                let (words, stretches) = stretches(quote, &text, &seeds);
                 let found = best_alignments(quote, &words, &stretches, &text, &mut aligner);
                 AlignedText {
                     words: words.iter().map(|w| w.start..w.end).collect(),
@@ -186,7 +184,9 @@ fn matches_of(
                 continue;
             }
             if verbatim {
-                verbatim_places.insert((address, alignment.first_doc));
+                // By where it starts in the text: stretches that overlap find it twice.
+                let start = aligned.words[alignment.first_doc].start;
+                verbatim_places.insert((address, start));
             }
             matches.push(describe(&Found {
                 quote,
