@@ -210,6 +210,11 @@ fn bad_requests_get_a_clear_error_with_the_right_status() {
     };
     refused("/api/search?q=%22unclosed", 400, "query error");
     refused("/api/search?q=(talks", 400, "query error");
+    // Brackets nested a thousand deep overflowed the stack of the thread reading them,
+    // which ended the server.
+    let nested = format!("{}talks{}", "%28".repeat(1000), "%29".repeat(1000));
+    refused(&format!("/api/search?q={nested}"), 400, "nested");
+    refused(&format!("/api/search?q={nested}"), 400, "nested");
     refused("/api/search?q=", 400, "empty");
     refused("/api/search", 400, "empty");
     refused("/api/search?q=talks&limit=many", 400, "limit");

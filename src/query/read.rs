@@ -54,7 +54,7 @@ impl UserQuery {
         }
         let (normalized, added) = normalize(user_query);
         let typed_length = user_query.chars().count();
-        if let Some(error) = dangling_operator(&normalized) {
+        if let Some(error) = dangling_operator(&normalized).or_else(|| too_deep(&normalized)) {
             return Err(at_typed_position(error, &added, typed_length));
         }
         let (ast, errors) = query_grammar::parse_query_lenient(&normalized);
@@ -312,6 +312,39 @@ fn can_match(ast: &UserInputAst) -> bool {
 }
 
 /// The byte offset of the last opening delimiter that is never closed.
+/// The deepest brackets a query may nest: reading them takes stack, and hundreds of them
+/// (a request to the server) overflowed it, which ends the process.
+const MAX_NESTING: usize = 64;
+
+/// Brackets nested deeper than [`MAX_NESTING`] (outside quotes), as an error at the first
+/// one too deep.
+fn too_deep(query: &str) -> Option<Error> {
+    let mut depth = 0usize;
+    let mut in_quotes = false;
+    let mut escaped = false;
+    for (i, c) in query.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => in_quotes = !in_quotes,
+            '(' | '[' | '{' if !in_quotes => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(Error::Query {
+                        position: query[..i].chars().count() + 1,
+                        message: format!(
+                            "brackets nested more than {MAX_NESTING} deep: remove some"
+                        ),
+                    });
+                }
+            }
+            ')' | ']' | '}' if !in_quotes => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 fn unmatched_opening(query: &str, open: char, close: char) -> Option<usize> {
     let mut openings = Vec::new();
     let mut escaped = false;
@@ -336,6 +369,24 @@ fn unmatched_opening(query: &str, open: char, close: char) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn brackets_nested_too_deep_are_an_error_not_a_crash() {
+        let nested = |depth: usize| format!("{}a{}", "(".repeat(depth), ")".repeat(depth));
+        assert!(UserQuery::read(&nested(MAX_NESTING)).is_ok());
+        // Deep enough to overflow a thread's stack in the grammar, as it did the server's.
+        for depth in [MAX_NESTING + 1, 1000, 100_000] {
+            match UserQuery::read(&nested(depth)) {
+                Err(Error::Query { position, message }) => {
+                    assert_eq!(position, MAX_NESTING + 1);
+                    assert!(message.contains("nested"), "{message}");
+                }
+                other => panic!("{depth}: {:?}", other.map(|_| ())),
+            }
+        }
+        // Inside quotes, brackets are text.
+        assert!(UserQuery::read(&format!("\"{}\"", nested(1000))).is_ok());
+    }
 
     fn error_position(query: &str) -> usize {
         match UserQuery::read(query) {
