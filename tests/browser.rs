@@ -392,6 +392,82 @@ async fn drive(client: &Client, url: &str) {
     );
     save(client, "quote").await;
 
+    // A misspelt word: the spelling the corpus has is offered, and followed.
+    client
+        .goto(&format!("{url}#search?q=witkof"))
+        .await
+        .unwrap();
+    until(
+        client,
+        "another spelling offered",
+        "return document.querySelector('#summary .suggestions a') !== null;",
+    )
+    .await;
+    assert_eq!(text_of(client, "#summary .suggestions a").await, "witkoff");
+    client
+        .find(Locator::Css("#summary .suggestions a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        client,
+        "the search of that spelling",
+        "return location.hash.includes('q=witkoff') && document.querySelectorAll('#results .hit').length > 0;",
+    )
+    .await;
+
+    // A fuzzy search's document is shown with the fuzzy matches.
+    client
+        .goto(&format!("{url}#search?q=witkof&fuzzy=true"))
+        .await
+        .unwrap();
+    until(
+        client,
+        "fuzzy results",
+        "return document.querySelectorAll('#results .hit mark').length > 0 && document.getElementById('f-fuzzy').checked;",
+    )
+    .await;
+    client
+        .find(Locator::Css("#results .hit .doc-link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        client,
+        "the document's fuzzy matches",
+        "return !document.getElementById('document-view').hidden && document.querySelectorAll('#doc-text mark.hl').length > 0;",
+    )
+    .await;
+
+    // Pages of a size that the list does not offer.
+    client
+        .goto(&format!("{url}#search?q=the&limit=2"))
+        .await
+        .unwrap();
+    until(
+        client,
+        "two results",
+        "return document.querySelectorAll('#results .hit').length === 2;",
+    )
+    .await;
+    client
+        .find(Locator::Id("next-page"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        client,
+        "the next two",
+        "return location.hash.includes('offset=2') && /3–4 shown/.test(document.getElementById('summary').textContent);",
+    )
+    .await;
+
     // The hostile document: its markup shown as text, nothing of it run.
     eval(
         client,

@@ -139,22 +139,28 @@ function showView(view) {
   $("tab-quote").setAttribute("aria-pressed", String(view === "quote"));
 }
 
+// Each visit to an address is numbered: an answer that comes back after the user has gone
+// on to another one (a slow search overtaken by a quick one) is dropped, not shown.
+let visit = 0;
+const overtaken = (mine) => mine !== visit;
+
 async function route() {
   const { view, params } = readHash();
+  const mine = ++visit;
   showError(null);
   try {
     if (view === "doc") {
       showView("doc");
-      await showDocument(params);
+      await showDocument(params, mine);
     } else if (view === "quote") {
       showView("quote");
-      await checkQuote(params);
+      await checkQuote(params, mine);
     } else {
       showView("search");
-      await runSearch(params);
+      await runSearch(params, mine);
     }
   } catch (error) {
-    showError(error);
+    if (!overtaken(mine)) showError(error);
   }
 }
 
@@ -174,7 +180,12 @@ function fillForm(params) {
   $("q").value = params.get("q") || "";
   for (const name of FILTERS) {
     const value = params.get(name);
-    if (value !== null) $(`f-${name}`).value = value;
+    const field = $(`f-${name}`);
+    // A page size typed into the address that the list does not offer becomes one of it.
+    if (value && field.options && ![...field.options].some((o) => o.value === value)) {
+      field.add(new Option(value, value));
+    }
+    if (value !== null) field.value = value;
   }
   $("f-fuzzy").checked = params.get("fuzzy") === "true";
   $("f-variants").checked = params.get("variants") !== "false";
@@ -182,7 +193,7 @@ function fillForm(params) {
 
 let lastSearch = null;
 
-async function runSearch(params) {
+async function runSearch(params, mine) {
   fillForm(params);
   const q = params.get("q") || "";
   const results = $("results");
@@ -197,6 +208,7 @@ async function runSearch(params) {
   const offset = Number(asked.offset || 0);
   $("summary").textContent = "Searching…";
   const answer = await api("/api/search", { ...asked, limit, offset });
+  if (overtaken(mine)) return;
   lastSearch = { params: asked, answer };
   const shown = answer.hits.length;
   const summary = answer.total_hits === 0
@@ -207,13 +219,16 @@ async function runSearch(params) {
   if (answer.suggestions && answer.suggestions.length) {
     const line = el("span", "suggestions", " Did you mean: ");
     for (const s of answer.suggestions) {
-      const link = el("a", null, s.suggestion || s.word || JSON.stringify(s));
-      link.href = "#";
-      link.addEventListener("click", (event) => {
-        event.preventDefault();
-        go("search", { ...asked, q: link.textContent, offset: 0 });
-      });
-      line.append(link, " ");
+      for (const other of s.alternatives || []) {
+        const link = el("a", null, other.word);
+        link.title = `${other.documents} document${other.documents === 1 ? "" : "s"}`;
+        link.href = "#";
+        link.addEventListener("click", (event) => {
+          event.preventDefault();
+          go("search", { ...asked, q: replaceWord(q, s.word, other.word), offset: 0 });
+        });
+        line.append(link, " ");
+      }
     }
     $("summary").appendChild(line);
   }
@@ -223,9 +238,18 @@ async function runSearch(params) {
   loadStatus();
 }
 
+// The query with every `word` typed (in any case) spelt `other` instead.
+function replaceWord(query, word, other) {
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return query.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, "giu"), other);
+}
+
 function docLink(id, q, at, text) {
   const link = el("a", "doc-link", text);
   const params = new URLSearchParams({ id, q: q || "" });
+  // The document shows the matches the search found: fuzzy, or without other spellings.
+  if (lastSearch && lastSearch.params.fuzzy === "true") params.set("fuzzy", "true");
+  if (lastSearch && lastSearch.params.variants === "false") params.set("variants", "false");
   if (at !== undefined) params.set("at", String(at));
   link.href = `#doc?${params}`;
   return link;
@@ -313,7 +337,7 @@ function citeButton(title, id, passage) {
 let matchNodes = [];
 let currentMatch = -1;
 
-async function showDocument(params) {
+async function showDocument(params, mine) {
   const id = params.get("id") || "";
   const q = params.get("q") || "";
   const answer = await api("/api/document", {
@@ -321,6 +345,7 @@ async function showDocument(params) {
     fuzzy: params.get("fuzzy") === "true",
     variants: params.get("variants") === "false" ? "false" : "",
   });
+  if (overtaken(mine)) return;
   $("doc-title").textContent = answer.title || answer.id;
   const meta = [answer.id];
   if (answer.format) meta.push(answer.format);
@@ -372,7 +397,7 @@ function moveToMatch(index) {
 
 // ---- a quotation
 
-async function checkQuote(params) {
+async function checkQuote(params, mine) {
   const text = params.get("text") || "";
   $("quote-text").value = text;
   const list = $("quote-results");
@@ -383,6 +408,7 @@ async function checkQuote(params) {
   }
   $("quote-summary").textContent = "Checking…";
   const answer = await api("/api/quote", {}, { text });
+  if (overtaken(mine)) return;
   const near = answer.matches.length - answer.verbatim_count;
   $("quote-summary").textContent = answer.verbatim_count > 0
     ? `Quoted verbatim in ${answer.verbatim_count} place${answer.verbatim_count === 1 ? "" : "s"}` +
@@ -500,10 +526,7 @@ function start() {
   });
   $("tab-search").addEventListener("click", () => go("search", lastSearch ? lastSearch.params : {}));
   $("tab-quote").addEventListener("click", () => go("quote", { text: $("quote-text").value }));
-  $("back").addEventListener("click", () => {
-    if (lastSearch) go("search", lastSearch.params);
-    else history.back();
-  });
+  $("back").addEventListener("click", () => go("search", lastSearch ? lastSearch.params : {}));
   $("next-match").addEventListener("click", () => moveToMatch(currentMatch + 1));
   $("prev-match").addEventListener("click", () => moveToMatch(currentMatch - 1));
   document.addEventListener("keydown", (event) => {
