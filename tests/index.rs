@@ -203,3 +203,38 @@ fn an_index_folder_holding_the_users_files_is_not_written_into() {
             .success()
     );
 }
+
+/// A corpus folder with nothing in it (a drive not mounted: its mount point is an empty
+/// folder) is not taken as every document deleted: the index is kept, and the run says
+/// why and how to empty it on purpose.
+#[test]
+fn an_empty_corpus_folder_does_not_empty_the_index() {
+    let dossier = Dossier::shipped();
+    dossier.index_run();
+    for entry in std::fs::read_dir(dossier.corpus()).unwrap() {
+        std::fs::remove_file(entry.unwrap().path()).unwrap();
+    }
+    for args in [&["index"][..], &["search", "Ukraine"][..]] {
+        let output = dossier.command(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let said = stderr_of(&output);
+        assert!(
+            said.contains("holds no documents, but its index holds 5")
+                && said.contains("left as it was")
+                && said.contains("--rebuild"),
+            "{said}"
+        );
+    }
+    let kept = dossier
+        .command(&["search", "Ukraine", "--no-refresh", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(kept.status.code(), Some(0), "{}", stderr_of(&kept));
+    let output = dossier.command(&["index", "--rebuild"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let emptied = dossier
+        .command(&["search", "Ukraine", "--no-refresh"])
+        .output()
+        .unwrap();
+    assert_eq!(emptied.status.code(), Some(1), "{}", stderr_of(&emptied));
+}

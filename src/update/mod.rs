@@ -38,7 +38,7 @@ use tantivy::Term;
 
 use crate::corpus::ids::{self, INNER_SEPARATOR};
 use crate::corpus::{self, CorpusFile, CorpusListing, Skipped};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::extract::ReadSettings;
 use crate::extract::worker::{Limits, Workers};
 use crate::index::lock::UpdateLock;
@@ -229,6 +229,7 @@ fn update_whole(
         ignored,
         skipped: not_walked,
     } = listing;
+    let no_files = files.is_empty();
     let changes = if rebuild {
         writer.delete_all_documents().map_err(|e| index.error(e))?;
         Changes {
@@ -238,6 +239,14 @@ fn update_whole(
     } else {
         plan::plan_with(&index, files, options.retry_skipped)?
     };
+    if no_files && !changes.removed.is_empty() {
+        return Err(corpus_gone(
+            corpus_dir,
+            index_dir,
+            changes.removed.len(),
+            &not_walked,
+        ));
+    }
     let summary = IndexSummary {
         unchanged: changes.unchanged,
         ignored,
@@ -256,6 +265,32 @@ fn update_whole(
         progress,
         started,
     )
+}
+
+/// A corpus folder in which nothing can be listed, whose index holds `indexed` documents:
+/// a drive not mounted (its mount point is an empty folder), a folder made unreadable, a
+/// mistyped `--corpus`. Not taken as every file deleted, which would empty an index that
+/// may have taken hours to build; emptying it is asked for with `--rebuild`.
+fn corpus_gone(
+    corpus_dir: &Path,
+    index_dir: &Path,
+    indexed: usize,
+    not_walked: &[Skipped],
+) -> Error {
+    let kept = format!("the index at {} is left as it was", index_dir.display());
+    match not_walked.first() {
+        Some(unreadable) => Error::Corpus {
+            path: corpus_dir.to_path_buf(),
+            reason: format!("{}: {}; {kept}", unreadable.path, unreadable.reason),
+        },
+        None => Error::Usage(format!(
+            "the corpus folder {} holds no documents, but its index holds {indexed}: is a drive \
+             not mounted, or is it the wrong folder? {kept}; to empty it, run `dossier index \
+             --rebuild --corpus {}`",
+            corpus_dir.display(),
+            corpus_dir.display()
+        )),
+    }
 }
 
 /// Brings the index in `index_dir` up to date with the files at `named` (paths relative
