@@ -22,6 +22,7 @@ use dossier::engine::{Engine, Notice, Report};
 use dossier::extract::ReadSettings;
 use dossier::index::DossierIndex;
 use dossier::printer;
+use dossier::printer::human::printable;
 use dossier::update::{Progress, UpdateOptions};
 
 const FOUND: u8 = 0;
@@ -37,7 +38,7 @@ fn main() -> ExitCode {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(error)) if is_broken_pipe(&error) => ExitCode::from(FOUND),
         Ok(Err(error)) => {
-            eprintln!("dossier: error: {}", one_line(&error));
+            eprintln!("dossier: error: {}", printable(&one_line(&error)));
             ExitCode::from(ERROR)
         }
         Err(_) => {
@@ -115,7 +116,7 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<u8> {
     let engine = engine_for(common);
     let results = engine.search(&args.request(), &Reporter::new(&common.location))?;
     for note in printer::notes::search_lines(&results) {
-        eprintln!("dossier: {note}");
+        eprintln!("dossier: {}", printable(&note));
     }
     if common.json {
         let mut out = buffered_stdout();
@@ -148,10 +149,10 @@ fn run_quote(args: &QuoteArgs) -> anyhow::Result<u8> {
         // The remark follows the wordings it speaks of, on a terminal showing both.
         out.flush()?;
         for problem in &results.problems {
-            eprintln!("dossier: warning: not checked: {problem}");
+            eprintln!("dossier: warning: not checked: {}", printable(problem));
         }
         if let Some(remark) = printer::notes::quote_remark(&results) {
-            eprintln!("dossier: {remark}");
+            eprintln!("dossier: {}", printable(&remark));
         }
     }
     close_at_exit(engine);
@@ -414,7 +415,7 @@ impl Report for Reporter {
             return;
         }
         for line in printer::notes::notice_lines(&notice, &self.corpus, &self.index_dir) {
-            eprintln!("dossier: {line}");
+            eprintln!("dossier: {}", printable(&line));
         }
     }
 }

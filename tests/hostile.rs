@@ -820,3 +820,27 @@ fn escape_sequences_in_a_document_never_reach_the_terminal() {
     let results = dossier.search_json("envoy", &[]);
     assert!(results.hits[0].passages[0].text.contains("\u{1b}[2J"));
 }
+
+/// A file's name is shown as text in the indexer's messages: an escape sequence in it
+/// (which could recolour, retitle or clear the terminal) or a line end (which could forge
+/// a line of output) is not passed to the terminal as such.
+#[test]
+fn a_hostile_file_name_reaches_the_terminal_as_text() {
+    let dossier = Dossier::shipped();
+    dossier.write("esc\x1b[31mRED\x1b]0;pwned\x07.txt", "");
+    dossier.write("evil\nskipped fake.txt: forged line.txt", "");
+    let output = dossier.command(&["index"]).output().unwrap();
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(!said.contains('\x1b') && !said.contains('\x07'), "{said:?}");
+    let skipped: Vec<&str> = said
+        .lines()
+        .filter(|l| l.starts_with("dossier: skipped "))
+        .collect();
+    assert_eq!(skipped.len(), 2, "{said:?}");
+    assert!(
+        skipped
+            .iter()
+            .any(|l| l.contains("evil\u{FFFD}skipped fake.txt")),
+        "{said:?}"
+    );
+}

@@ -231,8 +231,9 @@ fn end_highlight(out: &mut dyn WriteColor) -> std::io::Result<()> {
 
 /// A document's text as it may be shown on a terminal: control characters (an escape
 /// sequence in a hostile file could retitle, clear or recolour the terminal) become U+FFFD,
-/// tabs stay. Offsets in the JSON output are unaffected: this is display only.
-fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+/// tabs stay. Offsets in the JSON output are unaffected: this is display only. Messages
+/// naming files go through it too: a file's name may hold escapes and line ends.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     if text.chars().any(|c| printable_char(c) != Some(c)) {
         text.chars().filter_map(printable_char).collect()
     } else {
