@@ -357,3 +357,28 @@ fn ligatures_match_their_letters_and_are_highlighted_as_written() {
     assert!(stdout.contains("memo  line 3"), "{stdout}");
     assert!(stdout.contains("**The staﬀ ﬁled it late**"), "{stdout}");
 }
+
+/// Asked for many passages, a document shows every place its word stands: the name in
+/// five paragraphs of the first article, three of them close together, gave two passages
+/// however many were asked for.
+#[test]
+fn as_many_passages_as_asked_show_every_match() {
+    let dossier = Dossier::shipped();
+    dossier.index_run();
+    let text = std::fs::read_to_string(dossier.corpus().join("000_eea6b4a974d0f11e.txt")).unwrap();
+    let places: Vec<usize> = text.match_indices("Witkoff").map(|(i, _)| i).collect();
+    assert_eq!(places.len(), 5);
+    let results = dossier.search_json("Witkoff", &["--id", "000*", "--passages", "50"]);
+    let passages = &results.hits[0].passages;
+    for place in &places {
+        assert!(
+            passages
+                .iter()
+                .any(|p| p.highlights.iter().any(|h| p.start + h[0] == *place)),
+            "the match at byte {place} is in no passage"
+        );
+    }
+    // Two, as by default: the best two.
+    let two = dossier.search_json("Witkoff", &["--id", "000*"]);
+    assert_eq!(two.hits[0].passages.len(), 2);
+}

@@ -133,19 +133,34 @@ pub fn best_passages(text: &str, matches: &[Match], weights: &[f32], limit: usiz
         return Vec::new();
     }
     let lines = Lines::new(text);
-    let mut candidates: Vec<Passage> = match_groups(matches, weights, limit.saturating_mul(3))
-        .into_iter()
-        .map(|(start, end, anchor_end)| {
-            let (start, end) = sentence_window(text, start, end, anchor_end);
-            make_passage(text, &lines, start, end, matches, weights)
-        })
-        .collect();
-    candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
-    best_apart(
-        candidates.into_iter().filter(|c| !c.highlights.is_empty()),
-        limit,
-        |p| p.start..p.end,
-    )
+    let mut chosen: Vec<Passage> = Vec::new();
+    // A group of matches too wide for one passage shows its first match only; the others
+    // are grouped again, until `limit` passages or every match shown: a name in five
+    // paragraphs near each other gave two passages however many were asked for.
+    let mut unshown: Vec<Match> = matches.to_vec();
+    while chosen.len() < limit && !unshown.is_empty() {
+        let wanted = limit - chosen.len();
+        let mut candidates: Vec<Passage> =
+            match_groups(&unshown, weights, wanted.saturating_mul(3))
+                .into_iter()
+                .map(|(start, end, anchor_end)| {
+                    let (start, end) = sentence_window(text, start, end, anchor_end);
+                    make_passage(text, &lines, start, end, matches, weights)
+                })
+                .filter(|c| {
+                    !c.highlights.is_empty()
+                        && !chosen.iter().any(|p| c.start < p.end && p.start < c.end)
+                })
+                .collect();
+        candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
+        let added = best_apart(candidates, wanted, |p| p.start..p.end);
+        if added.is_empty() {
+            break;
+        }
+        chosen.extend(added);
+        unshown.retain(|m| !chosen.iter().any(|p| p.start <= m.start && m.end <= p.end));
+    }
+    chosen
 }
 
 /// The first `limit` of `candidates` (best first) that overlap none taken before them, by
