@@ -445,3 +445,45 @@ fn near_matches_follow_the_verbatim_ones_while_the_limit_has_room() {
     assert!(more[..12].iter().all(|(verdict, _)| verdict == "verbatim"));
     assert_eq!(more[12], ("near".to_string(), "reworded".to_string()));
 }
+
+/// A word too long for the index (a transaction hash, a run of Chinese between two
+/// punctuation marks) is still a word of the quotation: changed, the wording is near and
+/// the change is marked; the index, which holds no such word, did not see it, and a
+/// quotation with one digit of a hash changed was said to stand verbatim.
+#[test]
+fn a_changed_long_word_makes_a_quotation_near_not_verbatim() {
+    let dossier = Dossier::empty();
+    let hash = "9f2c4e1b7a3d5f60812c9e4b7d1a3f5e6c8b0a2d4f6e8c1a3b5d7f9e2c4a6b8d0";
+    dossier.write(
+        "tx.txt",
+        format!("Transfer confirmed: txid {hash} on 3 May.\n"),
+    );
+    dossier.write(
+        "ja.txt",
+        "人間は、理性と良心とを授けられており、互いに同胞の精神をもって行動しなければならない。\n",
+    );
+    dossier.index_run();
+    let exact = quote(&dossier, &format!("txid {hash} on 3 May"));
+    assert_eq!(exact.verbatim_count, 1);
+    let changed_hash = format!("{}1", &hash[..hash.len() - 1]);
+    let changed = quote(&dossier, &format!("txid {changed_hash} on 3 May"));
+    let near = only_near(&changed, "tx");
+    assert_eq!(
+        near.differences,
+        // One character off: a close spelling, as for any word.
+        [Difference {
+            kind: "spelling".to_string(),
+            expected: Some(changed_hash.clone()),
+            found: Some(hash.to_string()),
+            start: near.text.find(hash).unwrap(),
+            end: near.text.find(hash).unwrap() + hash.len(),
+        }]
+    );
+    let invented = quote(
+        &dossier,
+        "人間は、理性と良心とを授けられており、互いに敵対して戦争を続けなければならないと宣言した。",
+    );
+    let near = only_near(&invented, "ja");
+    assert_eq!(near.differences.len(), 1, "{:?}", near.differences);
+    assert_eq!(near.differences[0].kind, "changed");
+}

@@ -12,7 +12,9 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::index::schema::{LONGEST_WORD_BYTES, exact_analyzer, stemmed_analyzer};
+use crate::index::schema::{
+    LONGEST_WORD_BYTES, exact_analyzer, exact_analyzer_keeping_long_words, stemmed_analyzer,
+};
 use crate::query::stems::{is_irregular, shared_beginning};
 use crate::query::{Pattern, QueryTerm};
 use crate::text::words::{continues_hyphenated_word, rest_of_hyphenated_word, word_starts};
@@ -73,27 +75,33 @@ pub fn find_matches_in(text: &str, stretches: &[Range<usize>], terms: &[QueryTer
         let base = stretch.start;
         let part = &text[stretch.clone()];
         words.clear();
-        for_each_word(&mut analyzer, part, first_byte_wanted, |w| {
-            if single.may_match(&w.text) {
-                // Keyed by the word as written: its stem must come from that, as the
-                // index's did.
-                let written = &part[w.start..w.end];
-                let clauses = clauses_of_word
-                    .entry(written)
-                    .or_insert_with(|| single.matching(&w.text, written, &mut stemmer));
-                for &term in clauses.iter() {
-                    found.push(Match {
-                        start: base + w.start,
-                        end: base + w.end,
-                        term,
-                    });
+        for_each_word(
+            &mut analyzer,
+            part,
+            first_byte_wanted,
+            |w| {
+                if single.may_match(&w.text) {
+                    // Keyed by the word as written: its stem must come from that, as the
+                    // index's did.
+                    let written = &part[w.start..w.end];
+                    let clauses = clauses_of_word
+                        .entry(written)
+                        .or_insert_with(|| single.matching(&w.text, written, &mut stemmer));
+                    for &term in clauses.iter() {
+                        found.push(Match {
+                            start: base + w.start,
+                            end: base + w.end,
+                            term,
+                        });
+                    }
                 }
-            }
-            // Only phrases need the words kept: a query of keywords looks at each once.
-            if has_phrases {
-                words.push(w);
-            }
-        });
+                // Only phrases need the words kept: a query of keywords looks at each once.
+                if has_phrases {
+                    words.push(w);
+                }
+            },
+            LONGEST_WORD_BYTES,
+        );
         for (term_index, term) in terms.iter().enumerate() {
             if let Pattern::Phrase {
                 words: phrase,
@@ -292,17 +300,21 @@ impl<'a> SingleWordClauses<'a> {
     }
 }
 
-/// Gives every word of `text` to `visit`, in order, as the exact analyzer has them,
-/// keeping none.
+/// Gives every word of `text` to `visit`, in order, as the exact analyzer has them but
+/// with the words it leaves out for their length, keeping none: the words a quotation is
+/// compared with.
 pub(crate) fn each_word<'a>(text: &'a str, visit: impl FnMut(Word<'a>)) {
-    for_each_word(&mut exact_analyzer(), text, |_| true, visit);
+    let mut analyzer = exact_analyzer_keeping_long_words();
+    for_each_word(&mut analyzer, text, |_| true, visit, usize::MAX);
 }
 
-/// Every word of `text`, as [`each_word`] gives them.
+/// Every word of `text` as highlighting reads them: those too long for the index left out.
 #[cfg(test)]
 pub(crate) fn tokenize(text: &str) -> Vec<Word<'_>> {
     let mut words = Vec::new();
-    each_word(text, |word| words.push(word));
+    let mut analyzer = exact_analyzer();
+    let visit = |word| words.push(word);
+    for_each_word(&mut analyzer, text, |_| true, visit, LONGEST_WORD_BYTES);
     words
 }
 
@@ -320,6 +332,7 @@ fn for_each_word<'a>(
     text: &'a str,
     first_byte_wanted: impl Fn(u8) -> bool,
     mut visit: impl FnMut(Word<'a>),
+    longest_word_bytes: usize,
 ) {
     let bytes = text.as_bytes();
     let separates = |b: u8| b.is_ascii() && !b.is_ascii_alphanumeric();
@@ -361,7 +374,7 @@ fn for_each_word<'a>(
             position += word_starts(runs).count();
             continue;
         }
-        if run.len() < LONGEST_WORD_BYTES && first_byte_wanted(bytes[start].to_ascii_lowercase()) {
+        if run.len() < longest_word_bytes && first_byte_wanted(bytes[start].to_ascii_lowercase()) {
             visit(Word {
                 position,
                 start,
@@ -691,6 +704,13 @@ mod tests {
         ) {
             let text = pieces.concat();
             let (fast, slow) = (tokenize(&text), analyzed(&text));
+            proptest::prop_assert_eq!(as_tuples(&fast), as_tuples(&slow));
+            // And with the long words kept, as quotations are compared.
+            let mut fast = Vec::new();
+            each_word(&text, |w| fast.push(w));
+            let mut slow = Vec::new();
+            let mut keeping = exact_analyzer_keeping_long_words();
+            visit_analyzed(&mut keeping, &text, 0, 0, &mut |w| slow.push(w));
             proptest::prop_assert_eq!(as_tuples(&fast), as_tuples(&slow));
         }
 

@@ -136,6 +136,17 @@ pub fn exact_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// The exact analysis, long words kept: what a quotation is compared with a document's
+/// text by, word for word, so that a long word (a hash, a run of Chinese between two
+/// punctuation marks) that differs makes the wording differ, though the index holds no
+/// such word.
+pub fn exact_analyzer_keeping_long_words() -> TextAnalyzer {
+    TextAnalyzer::builder(WordTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
 /// The exact analysis followed by English stemming: what keywords are matched against.
 pub fn stemmed_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::default())

@@ -17,6 +17,7 @@ use tantivy::{DocAddress, Searcher, Term};
 use crate::error::Result;
 use crate::highlight::matches::{Word, each_word};
 use crate::index::DossierIndex;
+use crate::index::schema::LONGEST_WORD_BYTES;
 use crate::query::stop_words::is_stop_word;
 
 use super::parse::QuoteWords;
@@ -49,12 +50,8 @@ pub(super) fn verbatim_documents(
         quote
             .pieces
             .iter()
-            .map(|piece| {
-                (
-                    Occur::Must,
-                    phrase_or_term(&quote.words[piece.clone()], field),
-                )
-            })
+            .filter_map(|piece| phrase_or_term(&quote.words[piece.clone()], field))
+            .map(|query| (Occur::Must, query))
             .collect(),
     );
     top_documents(
@@ -189,18 +186,23 @@ fn pairs_query(searcher: &Searcher, quote: &QuoteWords, field: Field) -> Boolean
     )
 }
 
-fn phrase_or_term(words: &[String], field: Field) -> Box<dyn Query> {
-    let terms: Vec<Term> = words
+/// The query for a piece of the quotation as the index holds it: its words at their
+/// places, those too long for the index left out (their places stay); `None` for a piece
+/// of such words alone, which the index cannot tell anything of.
+fn phrase_or_term(words: &[String], field: Field) -> Option<Box<dyn Query>> {
+    let mut terms: Vec<(usize, Term)> = words
         .iter()
-        .map(|w| Term::from_field_text(field, w))
+        .enumerate()
+        .filter(|(_, w)| w.len() < LONGEST_WORD_BYTES)
+        .map(|(at, w)| (at, Term::from_field_text(field, w)))
         .collect();
-    if terms.len() == 1 {
-        Box::new(TermQuery::new(
-            terms.into_iter().next().expect("one term"),
+    match terms.len() {
+        0 => None,
+        1 => Some(Box::new(TermQuery::new(
+            terms.remove(0).1,
             IndexRecordOption::Basic,
-        ))
-    } else {
-        Box::new(PhraseQuery::new(terms))
+        ))),
+        _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
     }
 }
 
@@ -387,7 +389,8 @@ mod tests {
         let quote = parse_quotation("the ledger was found by an auditor");
         let seeds = vec!["auditor".to_string(), "ledger".to_string()];
         let (words, stretches) = stretches(&quote, &text, &seeds);
-        let all = tokenize(&text);
+        let mut all = Vec::new();
+        each_word(&text, |w| all.push(w));
         let all_words = |text: &str| tokenize(text).len();
         assert_eq!(stretches.len(), MAX_WINDOWS_PER_DOC);
         let m = quote.words.len();

@@ -37,7 +37,7 @@ pub fn parse_with_literal_brackets(text: &str) -> Option<QuoteWords> {
 }
 
 fn parse(text: &str, insertions: bool) -> QuoteWords {
-    let mut analyzer = crate::index::schema::exact_analyzer();
+    let mut analyzer = crate::index::schema::exact_analyzer_keeping_long_words();
     let mut parsed = QuoteWords::default();
     let mut gap = 0;
     let mut segment_start = 0;
