@@ -438,3 +438,24 @@ fn dates_come_from_metadata_tsv_or_the_file_time_and_filter_hits() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr_of(&output).contains("is not a date"));
 }
+
+/// A name's spellings reach each other whichever is typed: the listed variant (Kyiv, Kiev)
+/// and the spellings sharing a key with either (Kiew, Киев, Києва, Київ). Kyiv found only
+/// itself, though Kiev found all four.
+#[test]
+fn every_spelling_of_a_name_finds_the_others() {
+    let dossier = Dossier::empty();
+    dossier.write("de.txt", "Die Delegation reiste nach Kiew.\n");
+    dossier.write("ru.txt", "Делегация прибыла в Киев.\n");
+    dossier.write("uk.txt", "Делегація прибула до Києва.\n");
+    dossier.write("en.txt", "The delegation flew to Kyiv.\n");
+    dossier.index_run();
+    for typed in ["Kyiv", "Kiev", "Kiew", "Киев", "Київ"] {
+        let results = dossier.search_json(typed, &[]);
+        assert_eq!(results.total_hits, 4, "{typed}: {:?}", results.doc_ids());
+    }
+    assert_eq!(
+        dossier.search_json("Kyiv", &["--no-variants"]).total_hits,
+        1
+    );
+}

@@ -309,11 +309,32 @@ impl Engine {
         let mut builder = QueryBuilder::new(fields).fuzzy_words(request.fuzzy);
         if request.variants {
             let variants = Variants::for_corpus(&self.corpus)?;
+            let listed = variants.clone();
             builder = builder.variants(variants.in_index(searcher.clone(), fields.body_exact));
             let (index_dir, searcher, body) =
                 (index.dir.clone(), searcher.clone(), fields.body_exact);
+            // The spellings that share the word's key, and those that share the keys of its
+            // listed variants: Kyiv's include Kiev's (Kiew, Киев), as Kiev's include Kyiv.
+            // (Київ's key is Kyiv's, whose listed variant is Kiev; Kiew's is Kiev's.)
             builder = builder.names(Box::new(move |word| {
-                words_sharing_a_key(&index_dir, &searcher, body, word)
+                let mut found = words_sharing_a_key(&index_dir, &searcher, body, word);
+                let mut spelt: Vec<String> = std::iter::once(word.to_string())
+                    .chain(found.iter().map(|s| s.to_lowercase()))
+                    .collect();
+                spelt.extend(
+                    listed
+                        .sharing_a_key_with(word)
+                        .into_iter()
+                        .map(String::from),
+                );
+                for variant in spelt.iter().flat_map(|s| listed.of(s, true)) {
+                    for spelling in words_sharing_a_key(&index_dir, &searcher, body, &variant) {
+                        if spelling != word && !found.contains(&spelling) {
+                            found.push(spelling);
+                        }
+                    }
+                }
+                found
             }));
         }
         let languages = if request.filters.languages.is_empty() {

@@ -113,6 +113,26 @@ impl Variants {
         found
     }
 
+    /// The listed spellings that share a name key with `word` (folded): `kiev` for `kiew`
+    /// and `київ` for `kyiv`, whose families are reached through them.
+    pub fn sharing_a_key_with(&self, word: &str) -> Vec<&str> {
+        let keys = crate::text::names::name_keys(word);
+        if keys.is_empty() {
+            return Vec::new();
+        }
+        self.families
+            .iter()
+            .flatten()
+            .filter(|w| *w != word)
+            .filter(|w| {
+                crate::text::names::name_keys(w)
+                    .iter()
+                    .any(|k| keys.contains(k))
+            })
+            .map(String::as_str)
+            .collect()
+    }
+
     /// A lookup of the variants that `field` of the index holds: the others would only
     /// slow the query down.
     pub fn in_index(self, searcher: Searcher, field: Field) -> VariantLookup {
