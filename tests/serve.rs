@@ -131,6 +131,7 @@ fn every_search_flag_is_a_parameter_and_results_page() {
 #[test]
 fn a_document_comes_whole_with_every_match_of_the_query() {
     let dossier = dossier();
+    dossier.write("many.txt", "otter ".repeat(25_000));
     let server = Server::start(&dossier, &[]);
     let hit = server.get("/api/search?q=witkoff&limit=1").json();
     let id = hit["hits"][0]["doc_id"].as_str().unwrap().to_string();
@@ -158,6 +159,13 @@ fn a_document_comes_whole_with_every_match_of_the_query() {
         .json();
     assert_eq!(plain["text"], document["text"]);
     assert_eq!(plain["matches"].as_array().unwrap().len(), 0);
+    assert_eq!(document["matches_total"], matches.len());
+
+    // A common word of a long text: its first 10,000 matches, and how many there are.
+    let answer = server.get("/api/document?id=many&q=otter");
+    let listed = answer.json();
+    assert_eq!(listed["matches"].as_array().unwrap().len(), 10_000);
+    assert_eq!(listed["matches_total"], 25_000);
 }
 
 #[test]
@@ -552,7 +560,12 @@ fn a_document_with_a_huge_line_is_sent_cut_and_says_so() {
             .iter()
             .all(|m| m["end"].as_u64().unwrap() as usize <= end)
     );
-    assert_eq!(matches.len(), line[..end].matches("padding").count());
+    // The first 10,000 of them listed, and all of them counted.
+    assert_eq!(matches.len(), 10_000);
+    assert_eq!(
+        document["matches_total"],
+        line[..end].matches("padding").count()
+    );
 }
 
 #[test]

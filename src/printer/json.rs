@@ -264,8 +264,10 @@ struct JsonDocumentMatches<'a> {
     truncated: bool,
     /// The query's clauses, as written.
     terms: &'a [String],
-    /// Every match in `text`, in order.
+    /// The matches in `text`, in order: the first `max_matches` of them.
     matches: Vec<JsonMatch<'a>>,
+    /// How many matches `text` holds, listed or not.
+    matches_total: usize,
 }
 
 #[derive(Serialize)]
@@ -287,6 +289,7 @@ pub fn print_document_matches(
     out: &mut dyn Write,
     found: &DocumentMatches,
     max_bytes: usize,
+    max_matches: usize,
 ) -> std::io::Result<()> {
     let document = &found.document;
     let mut end = document.text.len().min(max_bytes);
@@ -296,10 +299,12 @@ pub fn print_document_matches(
     let text = &document.text[..end];
     let mut line = 1;
     let mut counted = 0;
+    let matches_total = found.matches.iter().filter(|m| m.end <= end).count();
     let matches = found
         .matches
         .iter()
         .filter(|m| m.end <= end)
+        .take(max_matches)
         .map(|m| {
             line += text.as_bytes()[counted..m.start]
                 .iter()
@@ -333,6 +338,7 @@ pub fn print_document_matches(
         truncated: end < document.text.len(),
         terms: &found.terms,
         matches,
+        matches_total,
     };
     serde_json::to_writer(&mut *out, &shown)?;
     writeln!(out)

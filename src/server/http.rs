@@ -46,6 +46,10 @@ pub const ANSWER_TIME_LIMIT: Duration = Duration::from_secs(30);
 /// The most text of one document sent at once: a larger one is cut there, and says so.
 pub const MAX_DOCUMENT_BYTES: usize = 8 * 1024 * 1024;
 
+/// A document's matches listed at most: a common word in a long text has hundreds of
+/// thousands (80 MB of JSON for a 20 MB line of one word), which no page can mark.
+pub const MAX_DOCUMENT_MATCHES: usize = 10_000;
+
 /// The cookie that carries the token, once the page was opened with `?token=`.
 const TOKEN_COOKIE: &str = "dossier_token";
 
@@ -638,7 +642,12 @@ async fn document(
         match state.engine.document_matches_last_commit(&id, &request) {
             Ok(found) => {
                 let mut out = Vec::new();
-                match printer::json::print_document_matches(&mut out, &found, MAX_DOCUMENT_BYTES) {
+                match printer::json::print_document_matches(
+                    &mut out,
+                    &found,
+                    MAX_DOCUMENT_BYTES,
+                    MAX_DOCUMENT_MATCHES,
+                ) {
                     Ok(()) => json_bytes(out),
                     Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
                 }

@@ -85,14 +85,19 @@ function appendMarked(parent, text, marks) {
       parent.appendChild(node);
     }
   };
+  // The marks around the piece being added: those begun and not ended. Kept as the pieces
+  // go, so that a document of a hundred thousand matches is laid out in one pass, not in
+  // one pass a piece.
+  let next = 0;
+  let open = [];
   for (let i = 0; i + 1 < points.length; i++) {
     const from = points[i];
     const to = points[i + 1];
     insertUpTo(from);
+    while (next < spans.length && spans[next].start <= from) open.push(spans[next++]);
+    open = open.filter((m) => m.end >= to);
     let target = parent;
-    for (const m of spans) {
-      if (m.start > from) break;
-      if (m.end < to) continue;
+    for (const m of open) {
       const node = el(m.tag || "mark", m.className);
       if (m.title) node.title = m.title;
       if (m.id && !made[m.id]) {
@@ -352,9 +357,13 @@ async function showDocument(params, mine) {
   if (answer.pages > 1) meta.push(`${answer.pages} pages`);
   $("doc-meta").textContent = meta.join(" · ");
   const notice = $("doc-notice");
-  notice.hidden = !answer.truncated;
-  notice.textContent = answer.truncated
-    ? `This document is long: its first ${answer.end} bytes are shown.` : "";
+  const said = [];
+  if (answer.truncated) said.push(`This document is long: its first ${answer.end} bytes are shown.`);
+  if (answer.matches_total > answer.matches.length) {
+    said.push(`Its first ${answer.matches.length} matches of ${answer.matches_total} are marked.`);
+  }
+  notice.hidden = said.length === 0;
+  notice.textContent = said.join(" ");
   const pre = $("doc-text");
   pre.replaceChildren();
   const marks = answer.matches.map((m, i) => ({
