@@ -844,3 +844,35 @@ fn a_hostile_file_name_reaches_the_terminal_as_text() {
         "{said:?}"
     );
 }
+
+/// Bytes that are no text, named as a web page or an e-mail, are skipped as binary, as
+/// they are named `.txt`: they were indexed as text in Windows-1252, NUL and control
+/// bytes and a PDF's compressed streams searchable.
+#[test]
+fn binary_bytes_named_as_html_or_email_are_skipped() {
+    let dossier = Dossier::empty();
+    let noise: Vec<u8> = (0u32..20_000)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    assert!(noise.contains(&0));
+    dossier.write("noise.html", &noise);
+    dossier.write("noise.eml", &noise);
+    dossier.write("report.html", b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n1 0 obj\n");
+    dossier.write(
+        "fine.html",
+        "<html><title>Fine</title><p>A page.</p></html>",
+    );
+    let output = dossier.command(&["index"]).output().unwrap();
+    let said = stderr_of(&output);
+    for (name, reason) in [
+        ("noise.html", "NUL bytes"),
+        ("noise.eml", "NUL bytes"),
+        ("report.html", "a PDF document"),
+    ] {
+        assert!(
+            said.lines().any(|l| l.contains(name) && l.contains(reason)),
+            "{name}: {said}"
+        );
+    }
+    assert!(summary(&output).contains("1 added"), "{}", summary(&output));
+}

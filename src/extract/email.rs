@@ -42,6 +42,9 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, SkipReason> {
     if bytes.is_empty() {
         return Err(SkipReason::Empty);
     }
+    if let Some(binary) = super::text::not_text(bytes) {
+        return Err(binary);
+    }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(SkipReason::BlankOnly);
     }

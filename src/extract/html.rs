@@ -93,6 +93,9 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, SkipReason> {
     if bytes.is_empty() {
         return Err(SkipReason::Empty);
     }
+    if let Some(binary) = super::text::not_text(bytes) {
+        return Err(binary);
+    }
     let decoded = decode(bytes);
     let flat = flattened_if_too_deep(&decoded.text);
     let (text, title) = parsed_text(flat.as_deref().unwrap_or(&decoded.text));

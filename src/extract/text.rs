@@ -52,11 +52,8 @@ const SIGNATURES: &[(&[u8], &str)] = &[
 
 /// Decodes a file's bytes, or says why they are not a text document.
 pub fn read(bytes: Vec<u8>) -> Result<Extracted, SkipReason> {
-    if let Some(&(_, kind)) = SIGNATURES
-        .iter()
-        .find(|(magic, _)| bytes.starts_with(magic))
-    {
-        return Err(SkipReason::Binary { kind });
+    if let Some(binary) = not_text(&bytes) {
+        return Err(binary);
     }
     let (text, encoding, note) = match Encoding::for_bom(&bytes) {
         Some((encoding, _)) if encoding == UTF_16LE || encoding == UTF_16BE => {
@@ -65,19 +62,13 @@ pub fn read(bytes: Vec<u8>) -> Result<Extracted, SkipReason> {
                 had_errors.then(|| format!("malformed {} replaced with U+FFFD", encoding.name()));
             (text, Some(encoding), note)
         }
-        _ => {
-            let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
-            if head.contains(&0) {
-                return Err(SkipReason::NulBytes);
+        _ => match String::from_utf8(bytes) {
+            Ok(text) => (text, None, None),
+            Err(error) => {
+                let (text, encoding, note) = decode_not_utf8(error.as_bytes());
+                (text, Some(encoding), Some(note))
             }
-            match String::from_utf8(bytes) {
-                Ok(text) => (text, None, None),
-                Err(error) => {
-                    let (text, encoding, note) = decode_not_utf8(error.as_bytes());
-                    (text, Some(encoding), Some(note))
-                }
-            }
-        }
+        },
     };
     if text.is_empty() {
         return Err(SkipReason::Empty);
@@ -92,6 +83,21 @@ pub fn read(bytes: Vec<u8>) -> Result<Extracted, SkipReason> {
         note,
         ..Extracted::new(Format::Text)
     })
+}
+
+/// Why `bytes`, which should be text of some kind (plain text, HTML, an e-mail), are not:
+/// the signature of a known binary format, or NUL bytes near the start of a text with no
+/// UTF-16 byte-order mark (random bytes, a program, a PDF renamed).
+pub(super) fn not_text(bytes: &[u8]) -> Option<SkipReason> {
+    if let Some(&(_, kind)) = SIGNATURES
+        .iter()
+        .find(|(magic, _)| bytes.starts_with(magic))
+    {
+        return Some(SkipReason::Binary { kind });
+    }
+    let utf16 = matches!(Encoding::for_bom(bytes), Some((encoding, _)) if encoding == UTF_16LE || encoding == UTF_16BE);
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    (!utf16 && head.contains(&0)).then_some(SkipReason::NulBytes)
 }
 
 /// The text of a file's bytes decoded from the encoding named `name`, exactly as
