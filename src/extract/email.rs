@@ -90,12 +90,19 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, SkipReason> {
         to: recipients.join(", "),
         subject: header(HeaderName::Subject).unwrap_or_default(),
     };
+    let note = (out.not_read > 0).then(|| {
+        format!(
+            "{} attachments not read: a message is read with its first {MAX_ATTACHMENTS}",
+            out.not_read
+        )
+    });
     Ok(Extracted {
         title,
         text,
         date,
         embedded: out.attached,
         mail: Some(mail),
+        note,
         ..Extracted::new(Format::Email)
     })
 }
@@ -272,6 +279,8 @@ struct Rendering {
     /// The start of the body, for a title when the message has no subject.
     top_body: String,
     attached: Vec<Embedded>,
+    /// Attachments past [`MAX_ATTACHMENTS`], not read.
+    not_read: usize,
 }
 
 impl Rendering {
@@ -303,6 +312,11 @@ impl Rendering {
         self.top_body = body.chars().take(1000).collect();
         self.text.push_str(body.trim_end());
 
+        self.not_read += digest.len().saturating_sub(MAX_ATTACHMENTS)
+            + message
+                .attachments()
+                .count()
+                .saturating_sub(MAX_ATTACHMENTS);
         for &id in digest.iter().take(MAX_ATTACHMENTS) {
             if let Some(PartType::Text(text)) = message.parts.get(id as usize).map(|p| &p.body) {
                 let name = format!("message-{}", self.attached.len() + 1);
@@ -488,6 +502,26 @@ mod tests {
         std::iter::once((String::new(), Ok(top)))
             .chain(inner.into_iter().map(|inner| (inner.path, inner.read)))
             .collect()
+    }
+
+    #[test]
+    fn attachments_past_the_limit_are_counted_in_a_note() {
+        let mut message = String::from(
+            "From: a@b\nSubject: many\nMIME-Version: 1.0\n\
+             Content-Type: multipart/mixed; boundary=\"BB\"\n\n--BB\n\
+             Content-Type: text/plain\n\nbody\n",
+        );
+        for i in 0..MAX_ATTACHMENTS + 5 {
+            message.push_str(&format!(
+                "--BB\nContent-Type: text/plain\n\
+                 Content-Disposition: attachment; filename=\"a{i}.txt\"\n\nsigma{i}\n"
+            ));
+        }
+        message.push_str("--BB--\n");
+        let read = read(message.as_bytes()).unwrap();
+        assert_eq!(read.embedded.len(), MAX_ATTACHMENTS);
+        let note = read.note.unwrap();
+        assert!(note.starts_with("5 attachments not read"), "{note}");
     }
 
     #[test]
