@@ -459,3 +459,21 @@ fn every_spelling_of_a_name_finds_the_others() {
         1
     );
 }
+
+/// `id:` takes a whole ID; a pattern after it found nothing, silently.
+#[test]
+fn a_pattern_after_id_is_refused_with_the_flag_that_takes_one() {
+    let dossier = Dossier::shipped();
+    dossier.index_run();
+    for query in ["id:000*", "Ukraine id:00?_eea6b4a974d0f11e"] {
+        let output = dossier.command(&["search", query]).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{query}");
+        assert!(
+            stderr_of(&output).contains("--id '"),
+            "{}",
+            stderr_of(&output)
+        );
+    }
+    let exact = dossier.search_json("id:000_eea6b4a974d0f11e", &[]);
+    assert_eq!(exact.doc_ids(), ["000_eea6b4a974d0f11e"]);
+}

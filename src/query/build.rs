@@ -428,6 +428,19 @@ impl QueryBuilder {
     ) -> Result<Box<dyn Query>> {
         let scope = self.scope(literal.field_name.as_deref())?;
         if scope == Scope::Id {
+            // A pattern here would be searched as an ID of its own, and find nothing.
+            if literal.prefix || literal.phrase.contains(['*', '?']) {
+                return Err(Error::Query {
+                    position: 0,
+                    message: format!(
+                        "`id:{}{}`: id: takes a whole document ID; for IDs that match a \
+                         pattern use --id '{}*' (or id= in the web API)",
+                        literal.phrase,
+                        if literal.prefix { "*" } else { "" },
+                        literal.phrase.trim_end_matches('*'),
+                    ),
+                });
+            }
             return Ok(self.id(&literal.phrase));
         }
         let literal = self.read_literal(literal, scope)?;
