@@ -59,6 +59,7 @@ pub fn decode_offsets(bytes: &[u8]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::words::is_word_char;
 
     #[test]
     fn checkpoints_mark_every_64th_word_and_its_line() {
@@ -86,10 +87,10 @@ mod tests {
         let mut in_word = false;
         let mut starts = Vec::new();
         for (offset, c) in text.char_indices() {
-            if c.is_alphanumeric() && !in_word {
+            if is_word_char(c) && !in_word {
                 starts.push(offset);
             }
-            in_word = c.is_alphanumeric();
+            in_word = is_word_char(c);
         }
         starts
     }

@@ -15,7 +15,7 @@ use tantivy::tokenizer::{
 use crate::index::tokenizer::{EnglishStems, WordTokenizer};
 
 /// Bumped whenever the schema or an analyzer changes, so an old index is rebuilt, not misread.
-pub const SCHEMA_VERSION: u32 = 14;
+pub const SCHEMA_VERSION: u32 = 15;
 
 pub const STEMMED_ANALYZER: &str = "dossier_stemmed";
 
@@ -129,7 +129,7 @@ pub fn build_schema() -> (Schema, Fields) {
 
 /// Case- and diacritic-folded words, unstemmed: what a quoted phrase is matched against.
 pub fn exact_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(WordTokenizer::default())
+    TextAnalyzer::builder(WordTokenizer)
         .filter(RemoveLongFilter::limit(LONGEST_WORD_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -141,7 +141,7 @@ pub fn exact_analyzer() -> TextAnalyzer {
 /// punctuation marks) that differs makes the wording differ, though the index holds no
 /// such word.
 pub fn exact_analyzer_keeping_long_words() -> TextAnalyzer {
-    TextAnalyzer::builder(WordTokenizer::default())
+    TextAnalyzer::builder(WordTokenizer)
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .build()
@@ -149,7 +149,7 @@ pub fn exact_analyzer_keeping_long_words() -> TextAnalyzer {
 
 /// The exact analysis followed by English stemming: what keywords are matched against.
 pub fn stemmed_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(WordTokenizer::default())
+    TextAnalyzer::builder(WordTokenizer)
         .filter(RemoveLongFilter::limit(LONGEST_WORD_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)

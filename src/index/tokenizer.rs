@@ -1,27 +1,26 @@
-//! The index's tokenizer: runs of alphanumeric characters are words, as tantivy's
-//! `SimpleTokenizer` has them, except that a word hyphenated across a line end is one word,
+//! The index's tokenizer: runs of letters and digits, with the combining marks written in
+//! them ([`is_word_char`]), are words, as tantivy's `SimpleTokenizer` has them but for the
+//! marks, and except that a word hyphenated across a line end is one word,
 //! spelt without the hyphen and spanning both halves in the text (see
 //! [`rest_of_hyphenated_word`]), so that search, highlights and quotations find
 //! `negotiations` where a PDF has `nego-⏎tiations`. And the filter that stems those words
 //! in English ([`EnglishStems`]).
 
-use tantivy::tokenizer::{
-    SimpleTokenStream, SimpleTokenizer, Token, TokenFilter, TokenStream, Tokenizer,
-};
+use std::str::CharIndices;
+
+use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
 use crate::text::language::{Language, LanguageStemmer};
-use crate::text::words::rest_of_hyphenated_word;
+use crate::text::words::{is_word_char, rest_of_hyphenated_word};
 
 #[derive(Clone, Default)]
-pub struct WordTokenizer {
-    words: SimpleTokenizer,
-}
+pub struct WordTokenizer;
 
-/// tantivy's words, with the halves of a hyphenated word put together: joins are rare, so
-/// the stream of every other word is tantivy's own.
+/// The runs of word characters ([`is_word_char`]), with the halves of a hyphenated word put
+/// together.
 pub struct WordStream<'a> {
     text: &'a str,
-    words: SimpleTokenStream<'a>,
+    words: WordRuns<'a>,
     position: usize,
 }
 
@@ -31,9 +30,62 @@ impl Tokenizer for WordTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
         WordStream {
             text,
-            words: self.words.token_stream(text),
+            words: WordRuns {
+                text,
+                chars: text.char_indices(),
+                token: Token::default(),
+            },
             position: usize::MAX,
         }
+    }
+}
+
+/// An accent or other diacritic written as a character of its own after its letter
+/// (`é` as `e` and U+0301, as some PDFs and Russian stress marks have it): part of the
+/// word, but left out of its text, as folding leaves out the accent of a precomposed `é`.
+fn is_written_apart_diacritic(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}')
+}
+
+/// The runs of word characters of a text, one token each: tantivy's `SimpleTokenizer`, with
+/// combining marks counted as letters, and diacritics written apart left out of the text.
+pub struct WordRuns<'a> {
+    text: &'a str,
+    chars: CharIndices<'a>,
+    token: Token,
+}
+
+impl TokenStream for WordRuns<'_> {
+    fn advance(&mut self) -> bool {
+        self.token.text.clear();
+        self.token.position = self.token.position.wrapping_add(1);
+        while let Some((start, c)) = self.chars.next() {
+            if is_word_char(c) {
+                let end = self
+                    .chars
+                    .find(|&(_, c)| !is_word_char(c))
+                    .map_or(self.text.len(), |(end, _)| end);
+                self.token.offset_from = start;
+                self.token.offset_to = end;
+                let word = &self.text[start..end];
+                if word.contains(is_written_apart_diacritic) {
+                    let letters = word.chars().filter(|&c| !is_written_apart_diacritic(c));
+                    self.token.text.extend(letters);
+                } else {
+                    self.token.text.push_str(word);
+                }
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
     }
 }
 
@@ -133,7 +185,7 @@ mod tests {
     use super::*;
 
     fn tokens(text: &str) -> Vec<(usize, String, usize, usize)> {
-        tokens_of(&mut TextAnalyzer::from(WordTokenizer::default()), text)
+        tokens_of(&mut TextAnalyzer::from(WordTokenizer), text)
     }
 
     fn tokens_of(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String, usize, usize)> {
@@ -158,7 +210,7 @@ mod tests {
 
     #[test]
     fn english_stems_replace_each_word_in_its_place() {
-        let mut analyzer = TextAnalyzer::builder(WordTokenizer::default())
+        let mut analyzer = TextAnalyzer::builder(WordTokenizer)
             .filter(tantivy::tokenizer::LowerCaser)
             .filter(EnglishStems)
             .build();

@@ -35,7 +35,7 @@ fn rest_after_hyphen(text: &str, end: usize) -> Option<usize> {
             past_line_end(next_line).unwrap_or(next_line),
             char::is_lowercase,
         ),
-        None if hyphen == '\u{ad}' => (after, char::is_alphanumeric),
+        None if hyphen == '\u{ad}' => (after, is_word_char),
         None => return None,
     };
     let first = rest.chars().next()?;
@@ -74,11 +74,27 @@ pub fn continues_hyphenated_word(text: &str, start: usize) -> bool {
         return false;
     };
     let end = before.len() - hyphen.len_utf8();
-    text[..end]
-        .chars()
-        .next_back()
-        .is_some_and(char::is_alphanumeric)
+    text[..end].chars().next_back().is_some_and(is_word_char)
         && rest_of_hyphenated_word(text, end) == Some(start)
+}
+
+/// Whether `c` is part of a word: a letter or digit, or a combining mark (a Devanagari
+/// vowel sign or virama, an accent written apart), which belongs to the letter before it.
+/// Without the marks, `स्वतन्त्रता` was cut into pieces at each virama, and a search for
+/// `से` highlighted the `स` of another word.
+///
+/// Not the marks of Thai, Lao, Khmer and Myanmar: those scripts leave no space between
+/// words, so a run of their letters is a phrase, which the marks at least cut into pieces
+/// that can be searched for (telling their words apart needs a dictionary).
+pub fn is_word_char(c: char) -> bool {
+    use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+            || (c.general_category_group() == GeneralCategoryGroup::Mark
+                && !matches!(c, '\u{0E00}'..='\u{0EFF}' | '\u{1000}'..='\u{109F}' | '\u{1780}'..='\u{17FF}'))
+    }
 }
 
 /// Where each word of `text` starts, as the index's tokenizer counts words: runs of
@@ -194,10 +210,9 @@ impl Iterator for WordStarts<'_> {
             let offset = self.at;
             let c = self.text[offset..].chars().next()?;
             self.at += c.len_utf8();
-            let starts = c.is_alphanumeric()
-                && !self.in_word
-                && !continues_hyphenated_word(self.text, offset);
-            self.in_word = c.is_alphanumeric();
+            let starts =
+                is_word_char(c) && !self.in_word && !continues_hyphenated_word(self.text, offset);
+            self.in_word = is_word_char(c);
             if starts {
                 if n == 0 {
                     return Some(offset);
