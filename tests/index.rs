@@ -238,3 +238,51 @@ fn an_empty_corpus_folder_does_not_empty_the_index() {
         .unwrap();
     assert_eq!(emptied.status.code(), Some(1), "{}", stderr_of(&emptied));
 }
+
+/// A mistyped --corpus or --index gets one line saying what is wrong, and leaves nothing
+/// behind: no index folder for a corpus that is not there, no error number for an
+/// --index that is a file.
+#[test]
+fn a_missing_corpus_or_an_index_that_is_a_file_is_said_plainly_and_leaves_nothing() {
+    let dossier = Dossier::shipped();
+    let missing = dossier.corpus().join("no-such-folder");
+    let index = dossier.index().with_file_name("new-index");
+    for command in ["index", "search"] {
+        let mut args = vec![command];
+        if command == "search" {
+            args.push("Ukraine");
+        }
+        let output = dossier_at(&args, &missing, &index);
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        assert!(
+            stderr_of(&output).contains("cannot be read"),
+            "{}",
+            stderr_of(&output)
+        );
+        assert!(!index.exists(), "{command} left {}", index.display());
+    }
+    let file = dossier.index().with_file_name("index-file");
+    std::fs::write(&file, "").unwrap();
+    let output = dossier_at(&["index"], &dossier.corpus(), &file);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("is a file, not a folder"),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+fn dossier_at(
+    args: &[&str],
+    corpus: &std::path::Path,
+    index: &std::path::Path,
+) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(args)
+        .arg("--corpus")
+        .arg(corpus)
+        .arg("--index")
+        .arg(index)
+        .output()
+        .unwrap()
+}

@@ -469,6 +469,13 @@ impl DossierIndex {
                 path: self.dir.clone(),
                 holder: None,
             },
+            // tantivy takes a lock file in the index folder even to read it.
+            TantivyError::LockFailure(LockError::IoError(_), _) => Error::Usage(format!(
+                "the index at {} cannot be read from here: reading it takes a lock file in its \
+                 folder, which cannot be written (a read-only disk, or another user's folder); \
+                 copy the index to a folder you can write to",
+                self.dir.display()
+            )),
             // The schema is dossier's own: a file of the index that does not match it (field
             // norms missing for a field that has them) is damaged.
             TantivyError::DataCorruption(_)
