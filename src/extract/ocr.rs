@@ -156,6 +156,12 @@ fn failure_reason(ran: &program::Ran, argument: &Path, path: &Path) -> SkipReaso
             2 * MAX_DETAIL_CHARS,
         ));
     }
+    // An image too large to decode within the memory Tesseract is given is not damaged.
+    if ran.stderr.contains("Out of memory") || ran.stderr.contains("out of memory") {
+        return SkipReason::OutOfMemory {
+            limit_mib: program::MAX_PROGRAM_MEMORY / (1024 * 1024),
+        };
+    }
     let detail = match ran
         .stderr
         .lines()
@@ -311,6 +317,25 @@ mod tests {
         assert!(
             started.elapsed() < Duration::from_secs(5),
             "killed, not waited for"
+        );
+    }
+
+    /// A PNG of 60,000 by 60,000 pixels (its header alone) needs more memory than Tesseract
+    /// is given: too large, not damaged.
+    #[test]
+    fn an_image_too_large_for_the_memory_allowed_is_said_so() {
+        let header = "89504e470d0a1a0a0000000d494844520000ea600000ea600800000000a5b92a9e\
+                      000000004944415435af061e0000000049454e44ae426082";
+        let bytes: Vec<u8> = (0..header.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&header[i..i + 2], 16).unwrap())
+            .collect();
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let path = folder.path().join("huge.png");
+        std::fs::write(&path, bytes).expect("writes");
+        assert_eq!(
+            read_file_with(&TESSERACT, &path),
+            Err(SkipReason::OutOfMemory { limit_mib: 2048 })
         );
     }
 
