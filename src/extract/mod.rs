@@ -267,7 +267,10 @@ pub enum SkipReason {
     #[error("no text in it (a scan or images only?)")]
     NoText,
     /// It starts with the signature of a known binary format; `kind` names the format.
-    #[error("binary file: {kind}, not text (save its text as a .txt file to index it)")]
+    #[error(
+        "binary file: {kind}, not text (name it as what it is, .pdf, .png, .docx, to have it \
+         read as one, or save its text as a .txt file)"
+    )]
     Binary { kind: &'static str },
     #[error(
         "binary file: it has NUL bytes, so it is not text \

@@ -208,7 +208,8 @@ mod tests {
                 SkipReason::Binary {
                     kind: "a PNG image",
                 },
-                "binary file: a PNG image, not text (save its text as a .txt file to index it)",
+                "binary file: a PNG image, not text (name it as what it is, .pdf, .png, .docx, to \
+                 have it read as one, or save its text as a .txt file)",
             ),
             (
                 SkipReason::NulBytes,
