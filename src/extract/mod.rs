@@ -473,10 +473,11 @@ mod encoding_name {
     }
 }
 
-/// The first line with something on it, trimmed.
+/// The first line with something on it, trimmed; a lone CR ends a line too, as line
+/// numbers count it.
 pub fn title_of(text: &str) -> String {
     let line = text
-        .lines()
+        .split(['\n', '\r'])
         .map(|line| line.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}'))
         .find(|line| !line.is_empty())
         .unwrap_or("");

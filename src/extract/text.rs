@@ -159,6 +159,8 @@ mod tests {
             "Envoy talks"
         );
         assert_eq!(title_of(""), "");
+        assert_eq!(title_of("Envoy talks\rbody\r"), "Envoy talks");
+        assert_eq!(title_of("\r\nEnvoy talks\r\nbody"), "Envoy talks");
     }
 
     #[test]
