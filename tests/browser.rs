@@ -121,6 +121,16 @@ async fn text_of(client: &Client, css: &str) -> String {
         .expect("text")
 }
 
+async fn click(client: &Client, locator: Locator<'_>) {
+    client
+        .find(locator)
+        .await
+        .unwrap_or_else(|e| panic!("{locator:?}: {e}"))
+        .click()
+        .await
+        .expect("a click");
+}
+
 async fn press(client: &Client, key: &str) {
     let script = format!(
         "document.dispatchEvent(new KeyboardEvent('keydown', {{key: '{key}', bubbles: true}}));"
@@ -240,13 +250,7 @@ async fn drive(client: &Client, url: &str) {
     }
 
     // The first document, every match marked, stepped through with the buttons and keys.
-    client
-        .find(Locator::Css("#results .hit .hit-head .doc-link"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, Locator::Css("#results .hit .hit-head .doc-link")).await;
     until(client, "the document", "return !document.getElementById('document-view').hidden && document.querySelectorAll('#doc-text mark.hl').length > 0;").await;
     let count = text_of(client, "#match-count").await;
     let total: usize = count
@@ -262,13 +266,7 @@ async fn drive(client: &Client, url: &str) {
     .await;
     assert_eq!(marks, total);
     assert_eq!(count, format!("1 / {total}"));
-    client
-        .find(Locator::Id("next-match"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, Locator::Id("next-match")).await;
     assert_eq!(
         text_of(client, "#match-count").await,
         format!("2 / {total}")
@@ -309,13 +307,7 @@ async fn drive(client: &Client, url: &str) {
     eval(client, "window.__copied = null; navigator.clipboard.writeText = (text) => { window.__copied = text; return Promise.resolve(); };").await;
     let first_id = text_of(client, "#results .hit .doc-id").await;
     let first_line = text_of(client, "#results .passage-foot .doc-link").await;
-    client
-        .find(Locator::Css("#results .cite"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, Locator::Css("#results .cite")).await;
     until(
         client,
         "the citation copied",
@@ -351,25 +343,13 @@ async fn drive(client: &Client, url: &str) {
     assert!(at.as_str().unwrap().contains(&line), "{at} at {line}");
 
     // A quotation with one word changed: not verbatim, the difference marked.
-    client
-        .find(Locator::Id("tab-quote"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, Locator::Id("tab-quote")).await;
     let quote = client.find(Locator::Id("quote-text")).await.unwrap();
     quote
         .send_keys("will meet Russian envoy Kiril Dimitriev, head of Russia’s national wealth fund")
         .await
         .unwrap();
-    client
-        .find(Locator::Css("#quote-form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, Locator::Css("#quote-form button")).await;
     until(
         client,
         "quotation results",
@@ -404,13 +384,7 @@ async fn drive(client: &Client, url: &str) {
     )
     .await;
     assert_eq!(text_of(client, "#summary .suggestions a").await, "witkoff");
-    client
-        .find(Locator::Css("#summary .suggestions a"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, Locator::Css("#summary .suggestions a")).await;
     until(
         client,
         "the search of that spelling",
@@ -429,13 +403,7 @@ async fn drive(client: &Client, url: &str) {
         "return document.querySelectorAll('#results .hit mark').length > 0 && document.getElementById('f-fuzzy').checked;",
     )
     .await;
-    client
-        .find(Locator::Css("#results .hit .doc-link"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, Locator::Css("#results .hit .doc-link")).await;
     until(
         client,
         "the document's fuzzy matches",
@@ -454,13 +422,7 @@ async fn drive(client: &Client, url: &str) {
         "return document.querySelectorAll('#results .hit').length === 2;",
     )
     .await;
-    client
-        .find(Locator::Id("next-page"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, Locator::Id("next-page")).await;
     until(
         client,
         "the next two",
@@ -489,13 +451,7 @@ async fn drive(client: &Client, url: &str) {
         shown.contains("<script>window.__xss") || shown.contains("<img src=x onerror"),
         "{shown}"
     );
-    client
-        .find(Locator::Css("#results .hit .hit-head .doc-link"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, Locator::Css("#results .hit .hit-head .doc-link")).await;
     until(
         client,
         "the hostile document shown",
