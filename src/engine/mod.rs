@@ -317,7 +317,7 @@ impl Engine {
             // listed variants: Kyiv's include Kiev's (Kiew, Киев), as Kiev's include Kyiv.
             // (Київ's key is Kyiv's, whose listed variant is Kiev; Kiew's is Kiev's.)
             builder = builder.names(Box::new(move |word| {
-                let mut found = words_sharing_a_key(&index_dir, &searcher, body, word);
+                let mut found = words_sharing_a_key(&index_dir, &searcher, body, &[word]);
                 let mut spelt: Vec<String> = std::iter::once(word.to_string())
                     .chain(found.iter().map(|s| s.to_lowercase()))
                     .collect();
@@ -327,11 +327,11 @@ impl Engine {
                         .into_iter()
                         .map(String::from),
                 );
-                for variant in spelt.iter().flat_map(|s| listed.of(s, true)) {
-                    for spelling in words_sharing_a_key(&index_dir, &searcher, body, &variant) {
-                        if spelling != word && !found.contains(&spelling) {
-                            found.push(spelling);
-                        }
+                let variants: Vec<String> = spelt.iter().flat_map(|s| listed.of(s, true)).collect();
+                let variants: Vec<&str> = variants.iter().map(String::as_str).collect();
+                for spelling in words_sharing_a_key(&index_dir, &searcher, body, &variants) {
+                    if spelling != word && !found.contains(&spelling) {
+                        found.push(spelling);
                     }
                 }
                 found

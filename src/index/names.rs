@@ -46,14 +46,17 @@ pub fn write(index_dir: &Path, searcher: &Searcher, field: Field) -> Result<()> 
     })
 }
 
-/// The words of `field` that share a name key with `word` (folded), in dictionary order.
+/// The words of `field` that share a name key with any of `words` (folded), in dictionary
+/// order: the names file is opened (or, without it, the dictionary walked) once for all.
 pub fn words_sharing_a_key(
     index_dir: &Path,
     searcher: &Searcher,
     field: Field,
-    word: &str,
+    words: &[&str],
 ) -> Vec<String> {
-    let keys = name_keys(word);
+    let mut keys: Vec<String> = words.iter().flat_map(|word| name_keys(word)).collect();
+    keys.sort();
+    keys.dedup();
     if keys.is_empty() {
         return Vec::new();
     }
