@@ -36,9 +36,16 @@ pub(super) fn open_for_update(
 
 /// An index is not created in a folder that holds files of the user's (a mistyped
 /// `--index ~/Documents`, or `/`): its files would be strewn among them. Hidden files (a
-/// `.gitignore`, dossier's lock) and what an earlier index left are no obstacle. Checked
-/// before the update lock is taken, so such a folder is left as it was.
+/// `.gitignore`, dossier's lock) and what an earlier index left are no obstacle; a file
+/// is no folder at all. Checked before the update lock is taken, so such a folder is left
+/// as it was.
 pub(super) fn refuse_a_folder_of_other_files(dir: &Path) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "{} is a file, not a folder: give --index a folder for the index",
+            dir.display()
+        )));
+    }
     if DossierIndex::exists(dir) {
         return Ok(());
     }

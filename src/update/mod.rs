@@ -201,18 +201,12 @@ pub fn update_with(
     progress: &dyn Progress,
 ) -> Result<IndexSummary> {
     let started = Instant::now();
-    // Before the index folder is made: a mistyped --corpus or --index leaves nothing behind.
+    // Before the index folder is made: a mistyped --corpus leaves nothing behind.
     if let Err(e) = std::fs::read_dir(corpus_dir) {
         return Err(Error::Corpus {
             path: corpus_dir.to_path_buf(),
             reason: e.to_string(),
         });
-    }
-    if index_dir.exists() && !index_dir.is_dir() {
-        return Err(Error::Usage(format!(
-            "{} is a file, not a folder: give --index a folder for the index",
-            index_dir.display()
-        )));
     }
     refuse_a_folder_of_other_files(index_dir)?;
     let _lock = UpdateLock::acquire(index_dir)?;
