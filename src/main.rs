@@ -38,11 +38,11 @@ fn main() -> ExitCode {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(error)) if is_broken_pipe(&error) => ExitCode::from(FOUND),
         Ok(Err(error)) => {
-            eprintln!("dossier: error: {}", printable(&one_line(&error)));
+            say(&format!("error: {}", one_line(&error)));
             ExitCode::from(ERROR)
         }
         Err(_) => {
-            eprintln!("dossier: error: {}", explain_panic(index_dir.as_deref()));
+            say(&format!("error: {}", explain_panic(index_dir.as_deref())));
             ExitCode::from(ERROR)
         }
     }
@@ -116,7 +116,7 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<u8> {
     let engine = engine_for(common);
     let results = engine.search(&args.request(), &Reporter::new(&common.location))?;
     for note in printer::notes::search_lines(&results) {
-        eprintln!("dossier: {}", printable(&note));
+        say(&note);
     }
     if common.json {
         let mut out = buffered_stdout();
@@ -149,10 +149,10 @@ fn run_quote(args: &QuoteArgs) -> anyhow::Result<u8> {
         // The remark follows the wordings it speaks of, on a terminal showing both.
         out.flush()?;
         for problem in &results.problems {
-            eprintln!("dossier: warning: not checked: {}", printable(problem));
+            say(&format!("warning: not checked: {problem}"));
         }
         if let Some(remark) = printer::notes::quote_remark(&results) {
-            eprintln!("dossier: {}", printable(&remark));
+            say(&remark);
         }
     }
     close_at_exit(engine);
@@ -224,10 +224,10 @@ fn run_serve(args: &ServeArgs) -> anyhow::Result<u8> {
     let stopped_watching =
         |watcher: std::thread::JoinHandle<dossier::Result<()>>| match watcher.join() {
             Ok(Ok(())) => {
-                eprintln!(
-                    "dossier: the socket in '{}' was removed; stopped serving",
+                say(&format!(
+                    "the socket in '{}' was removed; stopped serving",
                     location.index.display()
-                );
+                ));
                 Ok(FOUND)
             }
             Ok(Err(e)) => Err(anyhow::Error::from(e)),
@@ -264,7 +264,7 @@ fn run_serve(args: &ServeArgs) -> anyhow::Result<u8> {
         }
     };
     if args.no_http {
-        eprintln!("dossier: {watched} (Ctrl-C stops it)");
+        say(&format!("{watched} (Ctrl-C stops it)"));
         runtime.block_on(stop);
         if watcher.is_finished() {
             return stopped_watching(watcher);
@@ -274,11 +274,11 @@ fn run_serve(args: &ServeArgs) -> anyhow::Result<u8> {
     let token = if args.bind.is_loopback() {
         args.token.clone()
     } else {
-        eprintln!(
-            "dossier: warning: listening on {}, other machines can connect: every request must \
-             carry the token",
+        say(&format!(
+            "warning: listening on {}, other machines can connect: every request must carry \
+             the token",
             args.bind
-        );
+        ));
         Some(args.token.clone().map_or_else(new_token, Ok)?)
     };
     let listener = std::net::TcpListener::bind((args.bind, args.port))
@@ -299,7 +299,7 @@ fn run_serve(args: &ServeArgs) -> anyhow::Result<u8> {
         Some(token) if !args.bind.is_loopback() => format!("http://{host}/?token={token}"),
         _ => format!("http://{host}/"),
     };
-    eprintln!("dossier: serving {url} ; {watched} (Ctrl-C stops it)");
+    say(&format!("serving {url} ; {watched} (Ctrl-C stops it)"));
     if args.open {
         open_in_browser(&url);
     }
@@ -351,7 +351,9 @@ fn open_in_browser(url: &str) {
         .stderr(std::process::Stdio::null())
         .spawn();
     if let Err(e) = opened {
-        eprintln!("dossier: warning: cannot open a web browser ({e}); open {url} yourself");
+        say(&format!(
+            "warning: cannot open a web browser ({e}); open {url} yourself"
+        ));
     }
 }
 
@@ -415,7 +417,7 @@ impl Report for Reporter {
             return;
         }
         for line in printer::notes::notice_lines(&notice, &self.corpus, &self.index_dir) {
-            eprintln!("dossier: {}", printable(&line));
+            say(&line);
         }
     }
 }
@@ -526,6 +528,13 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 }
 
 /// The error and its causes on one line, each said once.
+/// Writes one line of dossier's own on stderr. Every such line goes through here: the
+/// names of files and other text from documents in it are shown as text, their control
+/// characters (a terminal escape, a line end) as U+FFFD.
+fn say(line: &str) {
+    eprintln!("dossier: {}", printable(line));
+}
+
 fn one_line(error: &anyhow::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     for cause in error.chain() {
