@@ -57,7 +57,15 @@ pub fn short_words_starting_with<'a>(
         prefix: prefix.as_bytes().to_vec(),
         max_chars,
     };
-    dictionary.search(automaton).into_stream().ok()
+    // The bounds matter beside the automaton: a walk without them reads every branch that
+    // leaves the prefix's path to learn that the automaton rejects it, a page of the
+    // dictionary for most, in every segment.
+    dictionary
+        .search(automaton)
+        .ge(prefix.as_bytes())
+        .lt(past_prefix(prefix).as_bytes())
+        .into_stream()
+        .ok()
 }
 
 /// The automaton of [`short_words_starting_with`].
