@@ -286,3 +286,61 @@ fn dossier_at(
         .output()
         .unwrap()
 }
+
+/// The segments of the index's last commit, by ID, with their documents, from `meta.json`.
+fn segments_of(index: &std::path::Path) -> Vec<(String, u64)> {
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(index.join("meta.json")).unwrap()).unwrap();
+    let mut segments: Vec<(String, u64)> = meta["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["segment_id"].to_string(), s["max_doc"].as_u64().unwrap()))
+        .collect();
+    segments.sort_by_key(|(_, documents)| std::cmp::Reverse(*documents));
+    segments
+}
+
+/// A search opens every segment of the index: a run ends by merging its smallest segments
+/// into one until four remain, and a run that wrote one file merges only the smallest.
+#[test]
+fn a_run_leaves_few_segments_and_a_small_one_rewrites_only_small_ones() {
+    let dossier = Dossier::empty();
+    for n in 0..7 {
+        dossier.write(
+            &format!("{n:02}.txt"),
+            format!("Note {n}\n\nThe walrus {n}.\n"),
+        );
+    }
+    // A commit after each document: seven segments, fewer than the log policy merges at once.
+    let built = dossier
+        .command(&["index", "--commit-every-docs", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(built.status.code(), Some(0), "{}", stderr_of(&built));
+    let segments = segments_of(&dossier.index());
+    let sizes: Vec<u64> = segments.iter().map(|(_, documents)| *documents).collect();
+    assert_eq!(sizes, [4, 1, 1, 1], "the four smallest merged");
+    assert_eq!(
+        dossier.search_json("walrus", &["--no-refresh"]).total_hits,
+        7
+    );
+
+    dossier.write("07.txt", "Note 7\n\nThe walrus, added.\n");
+    let added = dossier.index_run();
+    assert!(summary(&added).contains("1 added"), "{}", summary(&added));
+    let after = segments_of(&dossier.index());
+    let sizes: Vec<u64> = after.iter().map(|(_, documents)| *documents).collect();
+    assert_eq!(
+        sizes,
+        [4, 2, 1, 1],
+        "the new segment merged with one of one document"
+    );
+    assert_eq!(after[0], segments[0], "the largest segment left as it was");
+    let walrus = dossier.search_json("walrus", &["--no-refresh"]);
+    assert_eq!(walrus.total_hits, 8);
+    assert_eq!(
+        dossier.search_json("added", &["--no-refresh"]).doc_ids(),
+        ["07"]
+    );
+}

@@ -11,10 +11,19 @@
 //! [`COMMIT_EVERY_TEXT_BYTES`]; segments are merged one merge at a time
 //! ([`MERGE_THREADS`]), each merge streaming its segments from disk, by tantivy's log merge
 //! policy, which merges segments of about the same size, [`MERGE_AT_SEGMENTS`] at a time.
+//!
+//! That policy leaves a large run with a tail of middle-sized segments (ten segments at
+//! 900,000 documents), and a search pays for each one it opens: its files' footers, a
+//! lookup of every query word in its dictionary, page faults that a search process pays
+//! anew each time. So a run ends by merging its smallest segments into one until
+//! [`MOST_SEGMENTS`] remain, as far as that rewrites no more documents than the run wrote
+//! ([`smallest_to_merge`]): a build pays it once; an edit of a few files merges only the
+//! small segments that earlier edits left.
 
 use std::time::{Duration, Instant};
 
 use tantivy::IndexWriter;
+use tantivy::index::SegmentId;
 use tantivy::indexer::{IndexWriterOptions, LogMergePolicy};
 
 use super::UpdateOptions;
@@ -45,6 +54,14 @@ pub(super) const MERGE_THREADS: usize = 1;
 
 /// The merge policy merges this many segments of about the same size at once.
 pub(super) const MERGE_AT_SEGMENTS: usize = 8;
+
+/// A run that wrote enough leaves at most this many segments (see the module's comment).
+pub(super) const MOST_SEGMENTS: usize = 4;
+
+/// A run merges segments that hold this many documents together even if it wrote fewer:
+/// the segments that edits of a few files leave, one a run, cost searches more than their
+/// merge costs the run.
+const ALWAYS_MERGED_DOCUMENTS: u64 = 1_000;
 
 /// Counts what the writer holds that no commit has published yet.
 pub(super) struct PendingCommit<'a> {
@@ -134,6 +151,52 @@ pub(super) fn writer(index: &DossierIndex) -> Result<IndexWriter> {
         .map_err(|e| index.error(e))?;
     writer.set_merge_policy(Box::new(merge_policy()));
     Ok(writer)
+}
+
+/// Of segments of these sizes (documents, deleted ones included), those that a run that
+/// wrote `written` documents merges into one as it ends: the smallest, as many as leave
+/// [`MOST_SEGMENTS`] at most, and of those as many as hold no more documents together
+/// than the run wrote, or than [`ALWAYS_MERGED_DOCUMENTS`]; none if that is one segment.
+fn smallest_to_merge<T: Copy>(segments: &[(u32, T)], written: u64) -> Vec<T> {
+    let Some(most) = (segments.len() + 1).checked_sub(MOST_SEGMENTS) else {
+        return Vec::new();
+    };
+    let mut by_size: Vec<&(u32, T)> = segments.iter().collect();
+    by_size.sort_by_key(|(documents, _)| *documents);
+    let budget = written.max(ALWAYS_MERGED_DOCUMENTS);
+    let mut rewritten = 0;
+    let smallest: Vec<T> = by_size
+        .into_iter()
+        .take(most)
+        .take_while(|(documents, _)| {
+            rewritten += u64::from(*documents);
+            rewritten <= budget
+        })
+        .map(|(_, segment)| *segment)
+        .collect();
+    if smallest.len() < 2 {
+        return Vec::new();
+    }
+    smallest
+}
+
+/// Merges the index's smallest segments into one at the end of a run that wrote `written`
+/// documents, as [`smallest_to_merge`] says, and waits for the merge to be published.
+pub(super) fn merge_smallest_segments(index: &DossierIndex, written: u64) -> Result<()> {
+    let segments: Vec<(u32, SegmentId)> = index
+        .index
+        .searchable_segment_metas()
+        .map_err(|e| index.error(e))?
+        .iter()
+        .map(|segment| (segment.max_doc(), segment.id()))
+        .collect();
+    let smallest = smallest_to_merge(&segments, written);
+    if smallest.is_empty() {
+        return Ok(());
+    }
+    let mut writer = writer(index)?;
+    writer.merge(&smallest).wait().map_err(|e| index.error(e))?;
+    writer.wait_merging_threads().map_err(|e| index.error(e))
 }
 
 /// Publishes what the writer holds, with the schema version in the commit's payload.
@@ -241,6 +304,46 @@ mod tests {
             policy.contains("max_docs_before_merge: 10000000"),
             "{policy}"
         );
+    }
+
+    #[test]
+    fn a_run_merges_its_smallest_segments_when_it_wrote_as_many_documents() {
+        // The segments that building 16 times the news corpus left.
+        let built = [
+            (340_680, 'a'),
+            (10_952, 'b'),
+            (335_782, 'c'),
+            (62_235, 'd'),
+            (40_901, 'e'),
+            (40_573, 'f'),
+            (39_950, 'g'),
+            (36_108, 'h'),
+            (10_659, 'i'),
+        ];
+        let mut merged = smallest_to_merge(&built, 917_840);
+        merged.sort();
+        assert_eq!(merged, ['b', 'e', 'f', 'g', 'h', 'i']);
+        assert_eq!(built.len() - merged.len() + 1, MOST_SEGMENTS);
+        // An edit of five files merges its segment with the small ones left by earlier
+        // edits, never with a large one.
+        let mut edited = built.to_vec();
+        edited.extend([(5, 'j'), (5, 'k')]);
+        assert_eq!(smallest_to_merge(&edited, 5), ['j', 'k']);
+        edited.truncate(MOST_SEGMENTS);
+        edited.extend([(5, 'j')]);
+        assert!(smallest_to_merge(&edited, 5).is_empty());
+        // A run that wrote fewer documents than merging down to four segments would
+        // rewrite merges as many of the smallest as it wrote.
+        assert!(smallest_to_merge(&built, 179_143).len() == 6);
+        let mut merged = smallest_to_merge(&built, 179_142);
+        merged.sort();
+        assert_eq!(merged, ['b', 'f', 'g', 'h', 'i'], "all but the 40,901");
+        assert!(
+            smallest_to_merge(&built, 21_610).is_empty(),
+            "not the two 10,000s"
+        );
+        assert_eq!(smallest_to_merge(&built, 21_611).len(), 2);
+        assert!(smallest_to_merge(&built[..MOST_SEGMENTS], u64::MAX).is_empty());
     }
 
     /// An update's merges read segments through maps that give pages back as the reading

@@ -379,6 +379,8 @@ fn apply(
     skipped_records.extend(kept);
 
     let mut pending = PendingCommit::new(options);
+    // Documents handed to the writer: what the run may rewrite again as it ends.
+    let mut written: u64 = 0;
     for id in &changes.removed {
         writer.delete_term(Term::from_field_text(index.fields.id, id));
         if !id.contains(INNER_SEPARATOR) {
@@ -439,6 +441,7 @@ fn apply(
                     pending.text_bytes += document.extracted.text.len();
                     for doc in to_tantivy_all(&index.fields, file, &document) {
                         writer.add_document(doc).map_err(|e| index.error(e))?;
+                        written += 1;
                     }
                 }
                 Err(reason) => {
@@ -465,6 +468,7 @@ fn apply(
     drop(workers);
     commit(index, &mut writer)?;
     writer.wait_merging_threads().map_err(|e| index.error(e))?;
+    commits::merge_smallest_segments(index, written)?;
     // Two walks of the vocabulary, one a core.
     let searcher = index.reader()?.searcher();
     let body = index.fields.body_exact;
