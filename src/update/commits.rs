@@ -17,8 +17,7 @@
 //! lookup of every query word in its dictionary, page faults that a search process pays
 //! anew each time. So a run ends by merging its smallest segments into one until
 //! [`MOST_SEGMENTS`] remain, as far as that rewrites no more documents than the run wrote
-//! ([`smallest_to_merge`]): a build pays it once; an edit of a few files merges only the
-//! small segments that earlier edits left.
+//! ([`smallest_to_merge`]): a build pays it once, an edit of a few files never.
 
 use std::time::{Duration, Instant};
 
@@ -57,11 +56,6 @@ pub(super) const MERGE_AT_SEGMENTS: usize = 8;
 
 /// A run that wrote enough leaves at most this many segments (see the module's comment).
 pub(super) const MOST_SEGMENTS: usize = 4;
-
-/// A run merges segments that hold this many documents together even if it wrote fewer:
-/// the segments that edits of a few files leave, one a run, cost searches more than their
-/// merge costs the run.
-const ALWAYS_MERGED_DOCUMENTS: u64 = 1_000;
 
 /// Counts what the writer holds that no commit has published yet.
 pub(super) struct PendingCommit<'a> {
@@ -156,21 +150,22 @@ pub(super) fn writer(index: &DossierIndex) -> Result<IndexWriter> {
 /// Of segments of these sizes (documents, deleted ones included), those that a run that
 /// wrote `written` documents merges into one as it ends: the smallest, as many as leave
 /// [`MOST_SEGMENTS`] at most, and of those as many as hold no more documents together
-/// than the run wrote, or than [`ALWAYS_MERGED_DOCUMENTS`]; none if that is one segment.
+/// than the run wrote; none if that is one segment. (The segments that edits of a few files
+/// leave, one a run, are left to the log policy: a merge makes the update count the common
+/// words and names of every segment again, seconds at a million documents.)
 fn smallest_to_merge<T: Copy>(segments: &[(u32, T)], written: u64) -> Vec<T> {
     let Some(most) = (segments.len() + 1).checked_sub(MOST_SEGMENTS) else {
         return Vec::new();
     };
     let mut by_size: Vec<&(u32, T)> = segments.iter().collect();
     by_size.sort_by_key(|(documents, _)| *documents);
-    let budget = written.max(ALWAYS_MERGED_DOCUMENTS);
     let mut rewritten = 0;
     let smallest: Vec<T> = by_size
         .into_iter()
         .take(most)
         .take_while(|(documents, _)| {
             rewritten += u64::from(*documents);
-            rewritten <= budget
+            rewritten <= written
         })
         .map(|(_, segment)| *segment)
         .collect();
@@ -324,14 +319,12 @@ mod tests {
         merged.sort();
         assert_eq!(merged, ['b', 'e', 'f', 'g', 'h', 'i']);
         assert_eq!(built.len() - merged.len() + 1, MOST_SEGMENTS);
-        // An edit of five files merges its segment with the small ones left by earlier
-        // edits, never with a large one.
+        // An edit of five files leaves the segments as they are, its own and those that
+        // earlier edits left included.
         let mut edited = built.to_vec();
         edited.extend([(5, 'j'), (5, 'k')]);
-        assert_eq!(smallest_to_merge(&edited, 5), ['j', 'k']);
-        edited.truncate(MOST_SEGMENTS);
-        edited.extend([(5, 'j')]);
         assert!(smallest_to_merge(&edited, 5).is_empty());
+        assert_eq!(smallest_to_merge(&edited, 10), ['j', 'k']);
         // A run that wrote fewer documents than merging down to four segments would
         // rewrite merges as many of the smallest as it wrote.
         assert!(smallest_to_merge(&built, 179_143).len() == 6);
