@@ -21,6 +21,7 @@ struct QuoteMatch {
     path: String,
     text: String,
     line: usize,
+    quotation_line: usize,
     start: usize,
     end: usize,
     highlights: Vec<[usize; 2]>,
@@ -144,6 +145,7 @@ fn a_quotation_across_a_line_break_is_verbatim() {
     assert_eq!(results.verbatim_count, 1);
     let found = &results.matches[0];
     assert_eq!(found.line, 3);
+    assert_eq!(found.quotation_line, 3);
     assert_eq!(
         found.highlighted(),
         ["the money was moved\r\nthrough Cyprus in 2019, \"every\n‘single’ euro of it"]
@@ -486,4 +488,36 @@ fn a_changed_long_word_makes_a_quotation_near_not_verbatim() {
     let near = only_near(&invented, "ja");
     assert_eq!(near.differences.len(), 1, "{:?}", near.differences);
     assert_eq!(near.differences[0].kind, "changed");
+}
+
+/// A quotation is cited by its own line: the passage around it starts with its sentence,
+/// which may begin lines before (a hard-wrapped paragraph), and prints every line numbered.
+#[test]
+fn a_quotation_is_cited_by_the_line_it_stands_on() {
+    let dossier = Dossier::empty();
+    dossier.write(
+        "wrapped.txt",
+        "Talks\n\nHe said we will not negotiate about\nthe territory, and the deal\nwould resume on Monday in Geneva.\n",
+    );
+    let results = quote(&dossier, "would resume on Monday in Geneva");
+    let found = &results.matches[0];
+    assert_eq!((found.line, found.quotation_line), (3, 5));
+    let printed = dossier
+        .command(&[
+            "quote",
+            "would resume on Monday in Geneva",
+            "--color",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&printed.stdout);
+    assert!(
+        stdout.starts_with("verbatim  wrapped  line 5\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("     5: **would resume on Monday in Geneva**."),
+        "{stdout}"
+    );
 }

@@ -55,8 +55,9 @@ fn print_hit(out: &mut dyn WriteColor, hit: &Hit) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Prints quotation matches: verdict, similarity, document and line, then the passage with
-/// the matched words highlighted and the differences marked `[-expected-]{+found+}`.
+/// Prints quotation matches: verdict, similarity, document and the quotation's line, then
+/// the passage with the matched words highlighted and the differences marked
+/// `[-expected-]{+found+}`.
 pub fn print_quotes(out: &mut dyn WriteColor, results: &QuoteResults) -> std::io::Result<()> {
     for (i, found) in results.matches.iter().enumerate() {
         if i > 0 {
@@ -76,7 +77,7 @@ pub fn print_quotes(out: &mut dyn WriteColor, results: &QuoteResults) -> std::io
         out.set_color(ColorSpec::new().set_fg(Some(Color::Magenta)).set_bold(true))?;
         write!(out, "{}", printable(&found.doc_id))?;
         out.reset()?;
-        writeln!(out, "  line {}", found.passage.line)?;
+        writeln!(out, "  line {}", found.quotation_line)?;
         out.set_color(ColorSpec::new().set_bold(true))?;
         write!(out, "   {}", printable(&found.title))?;
         out.reset()?;

@@ -176,6 +176,8 @@ struct JsonQuoteMatch<'a> {
     encoding: Option<&'a str>,
     #[serde(flatten)]
     passage: JsonPassage<'a>,
+    /// The line of the quotation's first word (`line` is the passage's).
+    quotation_line: usize,
     /// Byte ranges within `text`, like highlights.
     differences: &'a [Difference],
 }
@@ -201,6 +203,7 @@ pub fn print_quotes(
                 title: &m.title,
                 encoding: m.encoding.as_deref(),
                 passage: json_passage(&m.passage, &quote_terms, &[]),
+                quotation_line: m.quotation_line,
                 differences: &m.differences,
             })
             .collect(),

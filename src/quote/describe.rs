@@ -59,6 +59,9 @@ pub struct QuoteMatch {
     pub encoding: Option<String>,
     /// The sentences around the match; highlights cover the matched words.
     pub passage: Passage,
+    /// The 1-based line of the quotation's first word, to cite (the passage's own line is
+    /// that of the sentence it starts with, which may stand lines before).
+    pub quotation_line: usize,
     pub differences: Vec<Difference>,
 }
 
@@ -180,6 +183,7 @@ pub(super) fn describe(found: &Found) -> QuoteMatch {
         path: document.path.clone(),
         title: document.title.clone(),
         encoding: document.encoding.clone(),
+        quotation_line: lines.line_of(span_start),
         passage,
         differences,
     }

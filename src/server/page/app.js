@@ -281,14 +281,16 @@ function hitItem(hit, q) {
   return item;
 }
 
+/** Where a passage stands, or a quotation found: a quotation's own line, not its passage's. */
 function where(passage) {
-  if (!passage.page) return `line ${passage.line}`;
+  const line = passage.quotation_line ?? passage.line;
+  if (!passage.page) return `line ${line}`;
   const last = passage.last_page;
   const pages = last ? `pages ${passage.page}–${last}` : `page ${passage.page}`;
   const printed = passage.page_label
     ? ` (printed ${passage.page_label}${last ? `–${passage.last_page_label || ""}` : ""})`
     : "";
-  return `line ${passage.line}, ${pages}${printed}`;
+  return `line ${line}, ${pages}${printed}`;
 }
 
 function passageBlock(hit, passage, q) {
