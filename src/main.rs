@@ -359,11 +359,17 @@ fn open_in_browser(url: &str) {
 
 /// Prints the man page or a shell's completion script.
 fn generate(what: Generated) -> anyhow::Result<u8> {
-    let mut command = Cli::command();
+    let mut command = shown(&Cli::command());
     let mut out = buffered_stdout();
     let shell = match what {
         Generated::Man => {
-            clap_mangen::Man::new(command).render(&mut out)?;
+            // dossier(1), then the page of each command it names (dossier-search(1), …),
+            // one after the other in the one file.
+            command.build();
+            clap_mangen::Man::new(command.clone()).render(&mut out)?;
+            for subcommand in command.get_subcommands().filter(|c| c.get_name() != "help") {
+                clap_mangen::Man::new(subcommand.clone()).render(&mut out)?;
+            }
             out.flush()?;
             return Ok(FOUND);
         }
@@ -376,6 +382,40 @@ fn generate(what: Generated) -> anyhow::Result<u8> {
     clap_complete::generate(shell, &mut command, "dossier", &mut out);
     out.flush()?;
     Ok(FOUND)
+}
+
+/// `command` without its hidden commands and options (those for dossier's own use and its
+/// tests), which completions and the man page would otherwise offer.
+fn shown(command: &clap::Command) -> clap::Command {
+    let mut shown = clap::Command::new(command.get_name().to_string())
+        .args(
+            command
+                .get_arguments()
+                .filter(|a| !a.is_hide_set())
+                .cloned(),
+        )
+        .subcommands(
+            command
+                .get_subcommands()
+                .filter(|c| !c.is_hide_set())
+                .map(shown),
+        );
+    if let Some(about) = command.get_about() {
+        shown = shown.about(about.clone());
+    }
+    if let Some(about) = command.get_long_about() {
+        shown = shown.long_about(about.clone());
+    }
+    if let Some(after) = command.get_after_help() {
+        shown = shown.after_help(after.clone());
+    }
+    if let Some(after) = command.get_after_long_help() {
+        shown = shown.after_long_help(after.clone());
+    }
+    if let Some(version) = command.get_version() {
+        shown = shown.version(version.to_string());
+    }
+    shown
 }
 
 /// Tells the user on stderr what the engine did on the way (each notice a line), and

@@ -382,3 +382,39 @@ fn as_many_passages_as_asked_show_every_match() {
     let two = dossier.search_json("Witkoff", &["--id", "000*"]);
     assert_eq!(two.hits[0].passages.len(), 2);
 }
+
+/// Completions and the man page are made from the command's definitions: every command a
+/// user runs is in them, with its options, and nothing that is dossier's own (the reading
+/// worker, options for tests).
+#[test]
+fn completions_and_man_page_offer_every_command_and_nothing_internal() {
+    let generated = |what: &str| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args(["generate", what])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    for shell in ["bash", "zsh", "fish"] {
+        let script = generated(shell);
+        for shown in ["search", "quote", "serve", "no-refresh", "min-similarity"] {
+            assert!(script.contains(shown), "{shell}: {shown}");
+        }
+        for internal in ["read-worker", "commit-every-docs", "idle-seconds"] {
+            assert!(!script.contains(internal), "{shell}: {internal}");
+        }
+    }
+    let man = generated("man");
+    for page in [
+        "dossier",
+        "dossier-index",
+        "dossier-search",
+        "dossier-quote",
+        "dossier-show",
+    ] {
+        assert!(man.contains(&format!(".TH {page} 1")), "{page}");
+    }
+    assert!(man.contains("min\\-similarity"), "the commands' options");
+    assert!(!man.contains("read\\-worker") && !man.contains("commit\\-every"));
+}
