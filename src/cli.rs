@@ -302,7 +302,8 @@ fn parse_token(text: &str) -> Result<String, String> {
 fn parse_format(text: &str) -> Result<Format, String> {
     Format::named(text).ok_or_else(|| {
         format!(
-            "`{text}` is not a format dossier reads: text, pdf, html, email, docx, odt, epub, image"
+            "`{text}` is not a format dossier reads: {}",
+            Format::names()
         )
     })
 }

@@ -31,7 +31,20 @@ const ERROR: u8 = 2;
 
 fn main() -> ExitCode {
     return_freed_memory();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error)
+            if !error.use_stderr()
+                || error.kind()
+                    == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            error.exit()
+        }
+        Err(error) => {
+            say(&format!("error: {}", clap_error_line(&error)));
+            return ExitCode::from(ERROR);
+        }
+    };
     let index_dir = cli.command.index_dir().map(Path::to_path_buf);
     catch_panic_messages();
     match std::panic::catch_unwind(AssertUnwindSafe(|| run(cli))) {
@@ -573,6 +586,28 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 /// characters (a terminal escape, a line end) as U+FFFD.
 fn say(line: &str) {
     eprintln!("dossier: {}", printable(line));
+}
+
+/// A command line's error in one line: clap's message, its tip if it has one (a flag of
+/// a close name), and where to read more.
+fn clap_error_line(error: &clap::Error) -> String {
+    let rendered = error.render().to_string();
+    // The message's paragraph (a missing argument's names are lines of their own), then
+    // the tip's, if any.
+    let paragraph = |from: &str| -> Option<String> {
+        let start = rendered.find(from)? + from.len();
+        let lines: Vec<&str> = rendered[start..]
+            .lines()
+            .take_while(|line| !line.trim().is_empty())
+            .map(str::trim)
+            .collect();
+        Some(lines.join(" "))
+    };
+    let message = paragraph("error: ").unwrap_or_else(|| error.kind().to_string());
+    let tip = paragraph("tip: ")
+        .map(|tip| format!("; {tip}"))
+        .unwrap_or_default();
+    format!("{message}{tip} (see --help)")
 }
 
 fn one_line(error: &anyhow::Error) -> String {

@@ -418,3 +418,30 @@ fn completions_and_man_page_offer_every_command_and_nothing_internal() {
     assert!(man.contains("min\\-similarity"), "the commands' options");
     assert!(!man.contains("read\\-worker") && !man.contains("commit\\-every"));
 }
+
+/// A mistyped flag or value is one line on stderr, saying what is wrong, with exit code 2,
+/// as every other error.
+#[test]
+fn a_command_line_error_is_one_line() {
+    let dossier = Dossier::shipped();
+    for (args, says) in [
+        (
+            &["search", "Witkoff", "--after", "yesterday"][..],
+            "`yesterday` is not a date",
+        ),
+        (
+            &["search", "Witkoff", "--type", "pdff"],
+            "text, pdf, html, email, mbox, zip, msg, rtf, doc, spreadsheet, docx, odt, epub, image",
+        ),
+        (&["search", "Witkoff", "--limt", "3"], "'--limit'"),
+        (&["search"], "<QUERY>"),
+    ] {
+        let output = dossier.command(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = stderr_of(&output);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with("dossier: error: "), "{stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+        assert!(output.stdout.is_empty());
+    }
+}

@@ -121,6 +121,12 @@ impl Format {
             .or_else(|| Format::of(Path::new(&format!("file.{name}"))))
     }
 
+    /// Every name [`Format::named`] knows (each format's, not its extensions), for a
+    /// message that lists them.
+    pub fn names() -> String {
+        ALL.map(Format::name).join(", ")
+    }
+
     /// The format of the documents read from a file of this format: a mailbox's messages
     /// and an Outlook message are e-mails.
     pub fn of_documents(self) -> Format {

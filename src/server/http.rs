@@ -448,8 +448,8 @@ fn comma_list<T>(
 fn formats(text: Option<&str>) -> Result<Vec<Format>, Response> {
     comma_list(text, Format::named, |name| {
         format!(
-            "type '{name}' is not a format dossier reads: text, pdf, html, email, docx, odt, \
-             epub, image"
+            "type '{name}' is not a format dossier reads: {}",
+            Format::names()
         )
     })
 }
