@@ -709,3 +709,71 @@ fn an_index_folder_without_meta_json_is_built_anew() {
     std::fs::create_dir(dossier.index()).expect("index folder");
     assert_eq!(dossier.search_json("war", &[]).total_hits, WAR_HITS);
 }
+
+/// A run killed after writing a deletion's file and before its commit leaves that file
+/// behind; the run again makes the same deletion at the same operation stamp, so tantivy
+/// would write a file of the same name, and refused to, for every update after. The file
+/// is made here as the killed run made it: by the same run on a copy of the index, its
+/// name then listed among the index's files.
+#[test]
+fn a_deletion_file_left_by_a_killed_run_does_not_block_the_next_run() {
+    // Thirty notes, three of them edited: one of the segments that hold them keeps a note
+    // not edited, and so a file of deletions (a segment of deleted notes alone is dropped).
+    let dossier = Dossier::empty();
+    for n in 0..30 {
+        dossier.write(&format!("{n:02}.txt"), format!("Note {n}\n\nThe heron.\n"));
+    }
+    assert!(dossier.index_run().status.success());
+    let index = dossier.index();
+    let copy = index.with_file_name("index-copy");
+    std::fs::create_dir(&copy).unwrap();
+    for entry in std::fs::read_dir(&index).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, copy.join(path.file_name().unwrap())).unwrap();
+    }
+    let files = |folder: &Path| -> Vec<String> {
+        std::fs::read_dir(folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let before = files(&index);
+    for n in [3, 14, 25] {
+        dossier.write(
+            &format!("{n:02}.txt"),
+            format!("Note {n}\n\nThe heron, edited.\n"),
+        );
+    }
+    let on_copy = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["index", "--corpus"])
+        .arg(dossier.corpus())
+        .arg("--index")
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(on_copy.status.success(), "{}", stderr_of(&on_copy));
+    let left: Vec<String> = files(&copy)
+        .into_iter()
+        .filter(|name| name.ends_with(".del") && !before.contains(name))
+        .collect();
+    assert!(!left.is_empty(), "the update deleted the notes' old texts");
+    let managed_path = index.join(".managed.json");
+    let mut managed: Vec<String> =
+        serde_json::from_slice(&std::fs::read(&managed_path).unwrap()).unwrap();
+    for name in &left {
+        std::fs::copy(copy.join(name), index.join(name)).unwrap();
+        managed.push(name.clone());
+    }
+    std::fs::write(&managed_path, serde_json::to_vec(&managed).unwrap()).unwrap();
+
+    let again = dossier.index_run();
+    assert_eq!(again.status.code(), Some(0), "{}", stderr_of(&again));
+    let edited = dossier.search_json("edited", &["--no-refresh"]);
+    let mut edited = edited.doc_ids();
+    edited.sort();
+    assert_eq!(edited, ["03", "14", "25"]);
+    assert_eq!(
+        dossier.search_json("heron", &["--no-refresh"]).total_hits,
+        30
+    );
+}

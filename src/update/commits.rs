@@ -144,6 +144,13 @@ pub(super) fn writer(index: &DossierIndex) -> Result<IndexWriter> {
         .writer_with_options(options)
         .map_err(|e| index.error(e))?;
     writer.set_merge_policy(Box::new(merge_policy()));
+    // Files a killed run wrote and no commit took up are removed first: the run again
+    // would write the same ones (the same deletions at the same operation stamps, in
+    // `.del` files named by them), and tantivy does not write over a file.
+    writer
+        .garbage_collect_files()
+        .wait()
+        .map_err(|e| index.error(e))?;
     Ok(writer)
 }
 
