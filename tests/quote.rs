@@ -178,9 +178,24 @@ fn a_changed_word_is_a_near_match_with_the_word_marked() {
         .output()
         .unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();
+    // 6 of 7 words: 0.857, shown as 85%, which `--min-similarity 0.85` keeps.
     assert!(
-        stdout.contains("near 86%  000_eea6b4a974d0f11e  line 14"),
+        stdout.contains("near 85%  000_eea6b4a974d0f11e  line 14"),
         "{stdout}"
+    );
+    let kept = dossier
+        .command(&[
+            "quote",
+            "Presidents come and go, and sometimes die",
+            "--min-similarity",
+            "0.85",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&kept.stdout).contains("near 85%  000_eea6b4a974d0f11e"),
+        "{}",
+        stderr_of(&kept)
     );
     assert!(
         stdout.contains("**Presidents come and go, and** [-sometimes-]{+even+} **die**"),
@@ -519,5 +534,73 @@ fn a_quotation_is_cited_by_the_line_it_stands_on() {
     assert!(
         stdout.contains("     5: **would resume on Monday in Geneva**."),
         "{stdout}"
+    );
+}
+
+/// A difference across a line break is printed on one line; the lines after it keep the
+/// numbers they have in the document.
+#[test]
+fn lines_after_a_difference_across_a_line_break_keep_their_numbers() {
+    let dossier = Dossier::empty();
+    dossier.write(
+        "talks.txt",
+        "Talks\n\nHe said we will not negotiate about\nthe territory, and the deal\nwould resume on Monday in Geneva.\n",
+    );
+    let output = dossier
+        .command(&[
+            "quote",
+            "we will not negotiate the about territory, and the deal would resume",
+            "--color",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("     3: He said "), "{stdout}");
+    assert!(
+        stdout.contains("     5: **would resume**"),
+        "the line after the swapped words keeps its number: {stdout}"
+    );
+    assert!(!stdout.contains("     4: **would"), "{stdout}");
+}
+
+/// Verbatim is whatever the case, punctuation and line breaks, not whatever the accents:
+/// `wurde` (became) quoted for `Würde` (dignity) is a close spelling, shown as a difference;
+/// a decomposed accent and a word hyphenated across a line are still the same words.
+#[test]
+fn an_accent_makes_a_quotation_near_and_its_forms_do_not() {
+    let dossier = Dossier::empty();
+    dossier.write(
+        "grundgesetz.txt",
+        "Artikel 1\n\nDie Würde des Menschen ist unantastbar. Sie zu ach-\nten ist Verpflichtung.\n",
+    );
+    let exact = quote(&dossier, "Die Würde des Menschen ist unantastbar");
+    assert_eq!(exact.verbatim_count, 1);
+    let decomposed = quote(
+        &dossier,
+        "Die W\u{75}\u{308}rde des Menschen ist unantastbar",
+    );
+    assert_eq!(
+        decomposed.verbatim_count, 1,
+        "ü written as u and a combining diaeresis"
+    );
+    let hyphenated = quote(&dossier, "Sie zu achten ist Verpflichtung");
+    assert_eq!(
+        hyphenated.verbatim_count, 1,
+        "achten hyphenated at a line's end"
+    );
+
+    let unaccented = quote(&dossier, "Die wurde des Menschen ist unantastbar");
+    assert_eq!(unaccented.verbatim_count, 0);
+    let found = only_near(&unaccented, "grundgesetz");
+    assert_eq!(
+        found.differences,
+        [Difference {
+            kind: "spelling".into(),
+            expected: Some("wurde".into()),
+            found: Some("Würde".into()),
+            start: found.text.find("Würde").unwrap(),
+            end: found.text.find("Würde").unwrap() + "Würde".len(),
+        }]
     );
 }

@@ -66,7 +66,9 @@ pub fn print_quotes(out: &mut dyn WriteColor, results: &QuoteResults) -> std::io
         let (label, colour) = match found.verdict {
             Verdict::Verbatim => ("verbatim".to_string(), Color::Green),
             Verdict::Near => (
-                format!("near {:.0}%", found.similarity * 100.0),
+                // Rounded down: a match shown as 85% is one that `--min-similarity 0.85`
+                // keeps (0.857 shown as 86% was dropped by 0.86).
+                format!("near {}%", (found.similarity * 100.0).floor()),
                 Color::Yellow,
             ),
         };
@@ -148,13 +150,19 @@ fn write_passage(
             write_difference(out, difference)?;
             skip_to = skip_to.max(difference.end);
         }
-        if offset < skip_to || offset == text.len() {
+        let line_break = c == '\n' || (c == '\r' && !text[offset + 1..].starts_with('\n'));
+        if offset < skip_to {
+            // A difference written on one line counts the lines it spans, so that the next
+            // line is numbered as it stands in the document.
+            line += usize::from(line_break);
+            continue;
+        }
+        if offset == text.len() {
             continue;
         }
         if !in_highlight && highlights.peek().is_some_and(|h| h.start == offset) {
             in_highlight = true;
         }
-        let line_break = c == '\n' || (c == '\r' && !text[offset + 1..].starts_with('\n'));
         if line_break {
             write_run(out, &mut run)?;
             // A highlight that spans a line break is closed, and opened again on the next

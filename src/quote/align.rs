@@ -342,10 +342,34 @@ pub(super) fn best_alignments(
         alignment.last_doc += window.start;
         let excess = gap_excess(quote, &alignment, words, text);
         alignment.cost += excess as f32;
+        for step in &mut alignment.steps {
+            if let Step::Same { quote: q, doc } = *step
+                && !same_letters(&quote.originals[q], &text[words[doc].start..words[doc].end])
+            {
+                *step = Step::Spelling { quote: q, doc };
+                alignment.cost += SPELLING_COST;
+            }
+        }
         let verbatim = alignment.cost == 0.0;
         found.push((alignment, verbatim));
     }
     found
+}
+
+/// Whether a quotation's word, as the user wrote it, is the document's word as written, but
+/// for case and what stands between its letters (a hyphen at a line's end, an apostrophe):
+/// the alignment compares words with their accents folded away, and an accent can make
+/// another word (`Würde`, dignity; `wurde`, became). Compared in compatibility form, so a
+/// composed or decomposed accent, or a ligature, is the same letters.
+fn same_letters(quoted: &str, found: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    let letters = |word: &str| -> String {
+        word.nfkc()
+            .filter(|&c| crate::text::words::is_word_char(c))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    quoted == found || letters(quoted) == letters(found)
 }
 
 /// Words standing in an ellipsis or insertion beyond what it allows, or across a paragraph

@@ -442,7 +442,7 @@ function quoteItem(match, quote) {
   const item = el("li", `quote-match ${match.verdict}`);
   const head = el("div", "hit-head");
   head.append(
-    el("span", `verdict ${match.verdict}`, match.verdict === "verbatim" ? "verbatim" : `near (${Math.round(match.similarity * 100)}%)`),
+    el("span", `verdict ${match.verdict}`, match.verdict === "verbatim" ? "verbatim" : `near (${Math.floor(match.similarity * 100)}%)`),
     docLink(match.doc_id, quote.replace(/["“”«»]/g, ""), match.start, match.title || match.doc_id),
   );
   const meta = el("div", "meta");
