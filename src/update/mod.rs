@@ -305,8 +305,9 @@ fn corpus_gone(
 /// walking no more of the corpus than their folders' listings: what the watcher runs when
 /// its events name the files that changed. The index is left as [`update_with`] would
 /// leave it if nothing else changed. When the named paths cannot be listed on their own
-/// (see [`corpus::named`]), when there is no index yet or it needs a rebuild, the whole
-/// corpus is walked instead.
+/// (see [`corpus::named`]), when there is no index yet or it needs a rebuild, or when the
+/// last update did not complete (no fingerprint recorded), the whole corpus is walked
+/// instead.
 ///
 /// The fingerprint recorded is not the corpus's, which it does not walk, but a new value
 /// no corpus has (see [`fingerprint::of_named_update`]).
@@ -322,13 +323,16 @@ pub fn update_named(
         Ok(index) if !options.rebuild && !options.retry_skipped => index,
         _ => return update_whole(corpus_dir, index_dir, options, &(), started),
     };
-    let Some(mut listed) = corpus::list_named(corpus_dir, index_dir, named) else {
+    // No fingerprint: the last update did not complete (killed, or failed), and the index
+    // may hold part of the corpus only, which the named files would not make whole.
+    let recorded = fingerprint::recorded(index_dir);
+    let listed = recorded.and_then(|_| corpus::list_named(corpus_dir, index_dir, named));
+    let Some(mut listed) = listed else {
         drop(index);
         return update_whole(corpus_dir, index_dir, options, &(), started);
     };
     remove_stale_temporaries(index_dir)?;
     let writer = writer(&index)?;
-    let recorded = fingerprint::recorded(index_dir);
     fingerprint::forget(index_dir)?;
     // What is remembered as skipped elsewhere stays as it is.
     let (remembered, kept): (Vec<SkippedRecord>, Vec<SkippedRecord>) = skipped::read(index_dir)
@@ -515,6 +519,29 @@ mod tests {
             batches.push(batch);
         }
         batches
+    }
+
+    /// A killed run leaves no fingerprint, and an index that may hold part of the corpus:
+    /// the watcher's next update, naming one file, brings in the others too.
+    #[test]
+    fn an_update_of_named_files_after_an_incomplete_one_walks_the_whole_corpus() {
+        let folder = tempfile::tempdir().unwrap();
+        let (corpus_dir, index_dir) = (folder.path().join("corpus"), folder.path().join("index"));
+        std::fs::create_dir(&corpus_dir).unwrap();
+        let write =
+            |name: &str| std::fs::write(corpus_dir.join(name), format!("{name}\n")).unwrap();
+        write("a.txt");
+        let options = UpdateOptions::default();
+        update_with(&corpus_dir, &index_dir, &options, &()).unwrap();
+        write("b.txt");
+        write("c.txt");
+        // As a run killed after committing part of its work leaves it.
+        fingerprint::forget(&index_dir).unwrap();
+        let named = BTreeSet::from([PathBuf::from("c.txt")]);
+        update_named(&corpus_dir, &index_dir, &options, &named).unwrap();
+        let index = DossierIndex::open(&index_dir).unwrap();
+        assert_eq!(index.reader().unwrap().searcher().num_docs(), 3);
+        assert!(fingerprint::recorded(&index_dir).is_some());
     }
 
     #[test]
