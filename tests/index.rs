@@ -346,3 +346,31 @@ fn a_run_leaves_few_segments_and_a_small_one_rewrites_none() {
         ["07"]
     );
 }
+
+/// `mv report.txt report.md` keeps the ID, the size and the time: the file is read again
+/// all the same, so its path (where a long document's passages are read from) and format
+/// are the new ones.
+#[test]
+fn a_file_renamed_to_another_extension_is_indexed_again() {
+    let dossier = Dossier::empty();
+    let long: String = (0..4000)
+        .map(|n| format!("Line {n} of the long report on the tapir inquiry.\n"))
+        .collect();
+    assert!(long.len() > 64 * 1024);
+    dossier.write("report.txt", format!("Report\n\n{long}"));
+    assert!(dossier.index_run().status.success());
+    std::fs::rename(
+        dossier.corpus().join("report.txt"),
+        dossier.corpus().join("report.md"),
+    )
+    .unwrap();
+    let tapir = dossier.search_json("tapir", &[]);
+    assert_eq!(tapir.doc_ids(), ["report"]);
+    assert_eq!(tapir.hits[0].path, "report.md");
+    assert!(
+        !tapir.hits[0].passages.is_empty(),
+        "passages read from report.md"
+    );
+    let shown = dossier.command(&["show", "report"]).output().unwrap();
+    assert_eq!(shown.status.code(), Some(0), "{}", stderr_of(&shown));
+}

@@ -133,6 +133,13 @@ pub struct StoredState {
     pub date: i64,
     /// The language the corpus's metadata gave it, if any.
     pub language: Option<Language>,
+    /// [`path_hash`] of its file's path.
+    pub path_hash: u64,
+}
+
+/// What the index keeps of a file's path (relative to the corpus) to tell it was renamed.
+pub fn path_hash(rel_path: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(rel_path.as_bytes())
 }
 
 /// An open dossier index.
@@ -372,6 +379,7 @@ impl DossierIndex {
             let hashes = fast.u64("hash").map_err(|e| self.error(e))?;
             let dates = fast.i64("listed_date").map_err(|e| self.error(e))?;
             let languages = fast.u64("listed_lang").map_err(|e| self.error(e))?;
+            let path_hashes = fast.u64("path_hash").map_err(|e| self.error(e))?;
             // One pass over the dictionary: looking up each ID by ordinal would decompress a
             // block per document.
             let mut id_of_ord = Vec::with_capacity(ids.num_terms());
@@ -400,6 +408,7 @@ impl DossierIndex {
                     hash: hashes.first(doc).unwrap_or_default(),
                     date: dates.first(doc).unwrap_or_default(),
                     language: Language::from_number(languages.first(doc).unwrap_or_default()),
+                    path_hash: path_hashes.first(doc).unwrap_or_default(),
                 };
                 states.insert(id, state);
             }
@@ -427,6 +436,7 @@ impl DossierIndex {
             let hashes = fast.u64("hash").map_err(|e| self.error(e))?;
             let dates = fast.i64("listed_date").map_err(|e| self.error(e))?;
             let languages = fast.u64("listed_lang").map_err(|e| self.error(e))?;
+            let path_hashes = fast.u64("path_hash").map_err(|e| self.error(e))?;
             let mut found = Vec::new();
             for id in ids.clone() {
                 if let Some(info) = dictionary.get(id).map_err(|e| Error::io(&self.dir, e))? {
@@ -458,6 +468,7 @@ impl DossierIndex {
                             language: Language::from_number(
                                 languages.first(doc).unwrap_or_default(),
                             ),
+                            path_hash: path_hashes.first(doc).unwrap_or_default(),
                         };
                         states.insert(id.clone(), state);
                     }

@@ -22,5 +22,6 @@ pub mod tokenizer;
 pub mod vocabulary;
 
 pub use dossier_index::{
-    DossierIndex, StoredState, past_prefix, short_words_starting_with, words_starting_with,
+    DossierIndex, StoredState, past_prefix, path_hash, short_words_starting_with,
+    words_starting_with,
 };

@@ -15,7 +15,7 @@ use tantivy::tokenizer::{
 use crate::index::tokenizer::{EnglishStems, WordTokenizer};
 
 /// Bumped whenever the schema or an analyzer changes, so an old index is rebuilt, not misread.
-pub const SCHEMA_VERSION: u32 = 15;
+pub const SCHEMA_VERSION: u32 = 16;
 
 pub const STEMMED_ANALYZER: &str = "dossier_stemmed";
 
@@ -60,6 +60,10 @@ pub struct Fields {
     /// The language the corpus's metadata gave the document ([`crate::text::language::Language::number`]; 0
     /// for none), which tells a later update whether it changed.
     pub listed_lang: Field,
+    /// A hash of the file's path in the corpus ([`crate::index::path_hash`]), which tells a
+    /// later update that a file was renamed to another extension under the same ID
+    /// (`report.txt` to `report.html`), its size and time unchanged.
+    pub path_hash: Field,
     /// Byte offsets and lines of every 64th word of long texts (see `stored`), to read only
     /// the stretches around matches.
     pub checkpoints: Field,
@@ -113,6 +117,7 @@ pub fn build_schema() -> (Schema, Fields) {
         date: builder.add_date_field("date", INDEXED | FAST | STORED),
         listed_date: builder.add_i64_field("listed_date", FAST),
         listed_lang: builder.add_u64_field("listed_lang", FAST),
+        path_hash: builder.add_u64_field("path_hash", FAST),
         checkpoints: builder.add_bytes_field("checkpoints", STORED),
         encoding: builder.add_text_field("encoding", STORED),
         format: builder.add_text_field("format", STRING | STORED),

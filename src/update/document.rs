@@ -58,6 +58,7 @@ pub(super) fn read_document(
         hash: xxhash_rust::xxh3::xxh3_64(&bytes),
         date: file.date,
         language: file.language,
+        path_hash: crate::index::path_hash(&file.rel_path),
     };
     let (extracted, inner) = if file.format == Format::Text {
         // Decoding is one pass over the bytes: bounded by the file's size.
@@ -205,6 +206,7 @@ fn add_state(
         fields.listed_lang,
         state.language.map_or(0, Language::number),
     );
+    doc.add_u64(fields.path_hash, state.path_hash);
 }
 
 #[cfg(test)]

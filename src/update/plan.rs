@@ -15,7 +15,7 @@ use crate::corpus::ids::{self, INNER_SEPARATOR};
 use crate::corpus::{self, CorpusFile, CorpusListing, NamedListing};
 use crate::error::Result;
 use crate::index::lock::UpdateLock;
-use crate::index::{DossierIndex, StoredState};
+use crate::index::{DossierIndex, StoredState, path_hash};
 
 /// What must be done to bring the index up to date.
 #[derive(Debug, Default)]
@@ -119,6 +119,7 @@ fn compare(
                     && state.mtime == file.mtime
                     && state.date == file.date
                     && state.language == file.language
+                    && state.path_hash == path_hash(&file.rel_path)
                     && !(retry_skipped && remembered_inner.contains_key(&file.rel_path)) =>
             {
                 changes.unchanged += 1;
@@ -235,13 +236,19 @@ mod tests {
         }
     }
 
+    /// The state of `a.txt` as the index holds it.
     fn state(size: u64, mtime: i64, hash: u64) -> StoredState {
+        state_at("a.txt", size, mtime, hash)
+    }
+
+    fn state_at(rel_path: &str, size: u64, mtime: i64, hash: u64) -> StoredState {
         StoredState {
             size,
             mtime,
             hash,
             date: mtime.div_euclid(SECOND),
             language: None,
+            path_hash: path_hash(rel_path),
         }
     }
 
@@ -317,6 +324,15 @@ mod tests {
     }
 
     #[test]
+    fn a_file_renamed_to_another_extension_is_read_again() {
+        // `mv a.txt a.html`: the same ID, size and time, another path and format.
+        let stored = HashMap::from([("a".to_string(), state(10, 5 * SECOND, 7))]);
+        let renamed = file("a.html", 10, 5 * SECOND);
+        let changes = compare(stored, Vec::new(), listing(vec![renamed]), false);
+        assert_eq!(paths(&changes.to_read), ["a.html"]);
+    }
+
+    #[test]
     fn a_new_date_from_the_metadata_file_reads_the_file_again() {
         let stored = HashMap::from([("a".to_string(), state(10, 5 * SECOND, 7))]);
         let mut dated = file("a.txt", 10, 5 * SECOND);
@@ -349,7 +365,7 @@ mod tests {
             ("mail".to_string(), state(10, 5 * SECOND, 7)),
             ("mail//1".to_string(), state(10, 5 * SECOND, 7)),
             ("mail//1//a.txt".to_string(), state(10, 5 * SECOND, 7)),
-            ("kept".to_string(), state(3, SECOND, 1)),
+            ("kept".to_string(), state_at("kept.zip", 3, SECOND, 1)),
             ("kept//1".to_string(), state(3, SECOND, 1)),
             ("gone".to_string(), state(2, SECOND, 2)),
             ("gone//x.pdf".to_string(), state(2, SECOND, 2)),
@@ -379,9 +395,9 @@ mod tests {
     #[test]
     fn retrying_reads_again_what_was_skipped_and_the_files_holding_it() {
         let stored = HashMap::from([
-            ("kept".to_string(), state(3, SECOND, 1)),
+            ("kept".to_string(), state_at("kept.zip", 3, SECOND, 1)),
             ("kept//a.txt".to_string(), state(3, SECOND, 1)),
-            ("plain".to_string(), state(4, SECOND, 1)),
+            ("plain".to_string(), state_at("plain.txt", 4, SECOND, 1)),
         ]);
         let remembered = vec![
             SkippedRecord {
