@@ -95,6 +95,10 @@ mod tests {
         assert_eq!(parse_date("soon"), None);
         assert_eq!(parse_date("2017-02-07 junk"), None);
         assert_eq!(parse_date("7 Feb 2017"), Some(day));
+        assert_eq!(parse_date("7 February 2017"), Some(day));
+        assert_eq!(parse_date("February 7, 2017"), Some(day));
+        assert_eq!(parse_date("07-FEBRUARY-2017"), Some(day));
+        assert_eq!(parse_date("7 Febuary 2017"), None);
         assert_eq!(parse_date("2017-02-07T10:00:00Z"), Some(day));
         assert_eq!(parse_date("2017-02-07 10:00:00+02:00"), Some(day));
     }

@@ -8,8 +8,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 /// `2017`; `None` for anything else, a day followed by other words than a time included.
 pub fn parse_date(text: &str) -> Option<i64> {
     let text = text.trim();
-    // A day written with spaces (`7 Feb 2017`), whole.
-    if let Ok(date) = NaiveDate::parse_from_str(text, "%d %b %Y") {
+    // A day written with spaces (`7 Feb 2017`, `7 March 2017`, `March 7, 2017`), whole.
+    // (`%B` reads a month's full name or its abbreviation.)
+    if let Some(date) = ["%d %B %Y", "%B %d, %Y", "%B %d %Y"]
+        .iter()
+        .find_map(|format| NaiveDate::parse_from_str(text, format).ok())
+    {
         return Some(date.and_hms_opt(0, 0, 0)?.and_utc().timestamp());
     }
     let (day, time) = text.split_once([' ', 'T']).unwrap_or((text, ""));
@@ -21,7 +25,7 @@ pub fn parse_date(text: &str) -> Option<i64> {
     {
         return None;
     }
-    let date = ["%Y-%m-%d", "%Y/%m/%d", "%d-%b-%Y", "%Y%m%d"]
+    let date = ["%Y-%m-%d", "%Y/%m/%d", "%d-%B-%Y", "%Y%m%d"]
         .iter()
         .find_map(|format| NaiveDate::parse_from_str(day, format).ok())
         .or_else(|| NaiveDate::parse_from_str(&format!("{day}-01"), "%Y-%m-%d").ok())
