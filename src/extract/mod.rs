@@ -487,6 +487,20 @@ pub fn title_of(text: &str) -> String {
         .map(|line| line.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}'))
         .find(|line| !line.is_empty())
         .unwrap_or("");
+    // A Markdown heading's marks (`# `, `## `, and any closing `#`s) are not its title's.
+    let heading = line.trim_start_matches('#');
+    let marks = line.len() - heading.len();
+    let line = match heading.strip_prefix(' ').map(str::trim) {
+        Some(title) if (1..=6).contains(&marks) && !title.is_empty() => {
+            let open = title.trim_end_matches('#');
+            if open.ends_with(' ') {
+                open.trim_end()
+            } else {
+                title
+            }
+        }
+        _ => line,
+    };
     line.chars().take(MAX_TITLE_CHARS).collect()
 }
 

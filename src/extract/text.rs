@@ -159,6 +159,12 @@ mod tests {
             "Envoy talks"
         );
         assert_eq!(title_of(""), "");
+        assert_eq!(title_of("# Plan\nwatch the river"), "Plan");
+        assert_eq!(title_of("### Plan ###\n"), "Plan");
+        assert_eq!(title_of("## C#\n"), "C#");
+        assert_eq!(title_of("#1 priority\n"), "#1 priority");
+        assert_eq!(title_of("#######  Seven\n"), "#######  Seven");
+        assert_eq!(title_of("# \nbody"), "#");
         assert_eq!(title_of("Envoy talks\rbody\r"), "Envoy talks");
         assert_eq!(title_of("\r\nEnvoy talks\r\nbody"), "Envoy talks");
     }
