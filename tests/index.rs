@@ -374,3 +374,20 @@ fn a_file_renamed_to_another_extension_is_indexed_again() {
     let shown = dossier.command(&["show", "report"]).output().unwrap();
     assert_eq!(shown.status.code(), Some(0), "{}", stderr_of(&shown));
 }
+
+/// Files whose IDs clash fall back to their paths, and a path can be another file's ID:
+/// adding `minutes.md` beside `minutes.txt` and `minutes.txt.md` leaves out none of them.
+#[test]
+fn a_file_added_under_a_taken_id_drops_no_other() {
+    let dossier = Dossier::empty();
+    dossier.write("minutes.txt", "Minutes\n\nThe walrus spoke first.\n");
+    dossier.write("minutes.txt.md", "Notes\n\nThe walrus spoke second.\n");
+    assert!(dossier.index_run().status.success());
+    dossier.write("minutes.md", "Agenda\n\nThe walrus spoke third.\n");
+    let again = dossier.index_run();
+    assert_eq!(again.status.code(), Some(0), "{}", stderr_of(&again));
+    let walrus = dossier.search_json("walrus", &["--no-refresh"]);
+    let mut paths: Vec<&str> = walrus.hits.iter().map(|h| h.path.as_str()).collect();
+    paths.sort();
+    assert_eq!(paths, ["minutes.md", "minutes.txt", "minutes.txt.md"]);
+}

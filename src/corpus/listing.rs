@@ -1,7 +1,7 @@
 //! The corpus as the indexer sees it: its documents in path order with their IDs, sizes,
 //! times and dates, and the entries it cannot index, with the reason.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::FileType;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -272,39 +272,60 @@ pub(super) fn slash_separated(rel: &Path) -> String {
 
 /// The ID of a document is its relative path without extension. When two files share it
 /// (`notes.txt` and `notes.md`), the first in path order keeps it and the others are known
-/// by their path with extension, which is unique; a file whose every name is taken (possible
-/// only for names that are not UTF-8) is skipped.
+/// by their path with extension. A path with extension can be another file's ID in turn
+/// (`notes.txt` is the ID of `notes.txt.md`): that file is then known by its own path too,
+/// and so on; paths are unique, so every file gets an ID. Only names that are not UTF-8,
+/// shown alike once their bytes are replaced, can leave a file with none: it is skipped.
 pub(super) fn assign_ids(listing: &mut CorpusListing) {
     let mut ids: Vec<String> = listing
         .files
         .iter()
         .map(|file| id_for(&file.rel_path))
         .collect();
-    let mut by_path = Vec::new();
-    let mut unnamed = Vec::new();
-    {
+    let clash = {
         // Borrowed, not copied: the listing is what an update holds for every file.
         let mut taken: HashSet<&str> = HashSet::with_capacity(ids.len());
-        let clashing: Vec<usize> = ids
-            .iter()
-            .enumerate()
-            .filter(|(_, id)| !taken.insert(id.as_str()))
-            .map(|(i, _)| i)
-            .collect();
-        for i in clashing {
-            if taken.insert(listing.files[i].rel_path.as_str()) {
-                by_path.push(i);
-            } else {
-                unnamed.push(i);
+        !ids.iter().all(|id| taken.insert(id.as_str()))
+    };
+    let mut unnamed = Vec::new();
+    if clash {
+        // Files known by their path, until no two files share an ID.
+        let mut by_path = vec![false; ids.len()];
+        loop {
+            let mut holders: HashMap<&str, Vec<usize>> = HashMap::new();
+            for (i, id) in ids.iter().enumerate() {
+                holders.entry(id.as_str()).or_default().push(i);
+            }
+            let shared: Vec<Vec<usize>> = holders
+                .into_values()
+                .filter(|group| group.len() > 1)
+                .collect();
+            let mut moved: Vec<usize> = Vec::new();
+            for group in &shared {
+                if group.iter().any(|&i| by_path[i]) {
+                    moved.extend(group.iter().filter(|&&i| !by_path[i]));
+                } else {
+                    moved.extend(&group[1..]);
+                }
+            }
+            if moved.is_empty() {
+                // Files known by their path that still share it: names shown alike.
+                unnamed = shared
+                    .iter()
+                    .flat_map(|group| group[1..].iter().copied())
+                    .collect();
+                break;
+            }
+            for i in moved {
+                by_path[i] = true;
+                ids[i] = listing.files[i].rel_path.clone();
             }
         }
-    }
-    for i in by_path {
-        ids[i] = listing.files[i].rel_path.clone();
     }
     for (file, id) in listing.files.iter_mut().zip(ids) {
         file.id = id;
     }
+    unnamed.sort_unstable();
     for i in unnamed.into_iter().rev() {
         let file = listing.files.remove(i);
         listing.skipped.push(Skipped::new(
@@ -345,5 +366,20 @@ mod tests {
         assign_ids(&mut listing);
         let ids: Vec<_> = listing.files.iter().map(|f| f.id.as_str()).collect();
         assert_eq!(ids, ["notes", "notes.txt"]);
+
+        // `minutes.txt` falls back to its path, which is `minutes.txt.md`'s ID: that one
+        // falls back to its own path, and no file is left out.
+        let mut listing = CorpusListing {
+            files: vec![
+                file("minutes.md"),
+                file("minutes.txt"),
+                file("minutes.txt.md"),
+            ],
+            ..Default::default()
+        };
+        assign_ids(&mut listing);
+        let ids: Vec<_> = listing.files.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["minutes", "minutes.txt", "minutes.txt.md"]);
+        assert!(listing.skipped.is_empty());
     }
 }
