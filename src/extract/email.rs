@@ -23,7 +23,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use encoding_rs::{Encoding, WINDOWS_1252};
 use mail_parser::mailbox::mbox::MessageIterator as MboxMessages;
 use mail_parser::{Address, HeaderName, Message, MessageParser, MimeHeaders, PartType};
 
@@ -48,8 +48,8 @@ pub fn read(bytes: &[u8]) -> Result<Extracted, SkipReason> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(SkipReason::BlankOnly);
     }
-    let raw: Cow<[u8]> = match Encoding::for_bom(bytes) {
-        Some((encoding, _)) if encoding == UTF_16LE || encoding == UTF_16BE => {
+    let raw: Cow<[u8]> = match super::text::utf16_bom(bytes) {
+        Some(encoding) => {
             let text = encoding.decode_with_bom_removal(bytes).0.into_owned();
             Cow::Owned(text.into_bytes())
         }

@@ -55,8 +55,8 @@ pub fn read(bytes: Vec<u8>) -> Result<Extracted, SkipReason> {
     if let Some(binary) = not_text(&bytes) {
         return Err(binary);
     }
-    let (text, encoding, note) = match Encoding::for_bom(&bytes) {
-        Some((encoding, _)) if encoding == UTF_16LE || encoding == UTF_16BE => {
+    let (text, encoding, note) = match utf16_bom(&bytes) {
+        Some(encoding) => {
             let (text, had_errors) = decode_with(encoding, &bytes);
             let note =
                 had_errors.then(|| format!("malformed {} replaced with U+FFFD", encoding.name()));
@@ -95,9 +95,16 @@ pub(super) fn not_text(bytes: &[u8]) -> Option<SkipReason> {
     {
         return Some(SkipReason::Binary { kind });
     }
-    let utf16 = matches!(Encoding::for_bom(bytes), Some((encoding, _)) if encoding == UTF_16LE || encoding == UTF_16BE);
     let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
-    (!utf16 && head.contains(&0)).then_some(SkipReason::NulBytes)
+    (utf16_bom(bytes).is_none() && head.contains(&0)).then_some(SkipReason::NulBytes)
+}
+
+/// The UTF-16 encoding whose byte-order mark `bytes` start with, if they do: such a text
+/// is read whole in it, its NUL bytes included.
+pub(super) fn utf16_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    Encoding::for_bom(bytes)
+        .map(|(encoding, _)| encoding)
+        .filter(|&encoding| encoding == UTF_16LE || encoding == UTF_16BE)
 }
 
 /// The text of a file's bytes decoded from the encoding named `name`, exactly as
