@@ -1,7 +1,7 @@
 //! The corpus as the indexer sees it: its documents in path order with their IDs, sizes,
 //! times and dates, and the entries it cannot index, with the reason.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs::FileType;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -282,46 +282,39 @@ pub(super) fn assign_ids(listing: &mut CorpusListing) {
         .iter()
         .map(|file| id_for(&file.rel_path))
         .collect();
-    let clash = {
-        // Borrowed, not copied: the listing is what an update holds for every file.
-        let mut taken: HashSet<&str> = HashSet::with_capacity(ids.len());
-        !ids.iter().all(|id| taken.insert(id.as_str()))
-    };
-    let mut unnamed = Vec::new();
-    if clash {
-        // Files known by their path, until no two files share an ID.
-        let mut by_path = vec![false; ids.len()];
-        loop {
-            let mut holders: HashMap<&str, Vec<usize>> = HashMap::new();
-            for (i, id) in ids.iter().enumerate() {
-                holders.entry(id.as_str()).or_default().push(i);
-            }
-            let shared: Vec<Vec<usize>> = holders
-                .into_values()
-                .filter(|group| group.len() > 1)
-                .collect();
-            let mut moved: Vec<usize> = Vec::new();
-            for group in &shared {
-                if group.iter().any(|&i| by_path[i]) {
-                    moved.extend(group.iter().filter(|&&i| !by_path[i]));
-                } else {
-                    moved.extend(&group[1..]);
-                }
-            }
-            if moved.is_empty() {
-                // Files known by their path that still share it: names shown alike.
-                unnamed = shared
-                    .iter()
-                    .flat_map(|group| group[1..].iter().copied())
-                    .collect();
-                break;
-            }
-            for i in moved {
-                by_path[i] = true;
-                ids[i] = listing.files[i].rel_path.clone();
+    // Files known by their path, until no two files share an ID.
+    let mut by_path = vec![false; ids.len()];
+    let mut unnamed: Vec<usize> = loop {
+        // The files of each ID held twice or more, the first holder first. Borrowed, not
+        // copied: the listing is what an update holds for every file.
+        let mut first_holder: HashMap<&str, usize> = HashMap::with_capacity(ids.len());
+        let mut shared: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, id) in ids.iter().enumerate() {
+            let first = *first_holder.entry(id.as_str()).or_insert(i);
+            if first != i {
+                shared.entry(first).or_insert_with(|| vec![first]).push(i);
             }
         }
-    }
+        let mut moved: Vec<usize> = Vec::new();
+        for group in shared.values() {
+            if group.iter().any(|&i| by_path[i]) {
+                moved.extend(group.iter().filter(|&&i| !by_path[i]));
+            } else {
+                moved.extend(&group[1..]);
+            }
+        }
+        if moved.is_empty() {
+            // Files known by their path that still share it: names shown alike.
+            break shared
+                .values()
+                .flat_map(|group| group[1..].iter().copied())
+                .collect();
+        }
+        for i in moved {
+            by_path[i] = true;
+            ids[i] = listing.files[i].rel_path.clone();
+        }
+    };
     for (file, id) in listing.files.iter_mut().zip(ids) {
         file.id = id;
     }
