@@ -48,6 +48,13 @@ impl QuoteMatch {
 
 const QUOTE_DOC: &str = "000_eea6b4a974d0f11e";
 
+/// What `dossier quote ARGS` prints on stdout, without colour.
+fn printed_quote(dossier: &Dossier, args: &[&str]) -> String {
+    let args = [&["quote"][..], args, &["--color", "never"]].concat();
+    let output = dossier.command(&args).output().unwrap();
+    String::from_utf8(output.stdout).unwrap()
+}
+
 fn quote(dossier: &Dossier, text: &str) -> QuoteResults {
     let output = dossier
         .command(&["quote", text, "--json"])
@@ -173,30 +180,21 @@ fn a_changed_word_is_a_near_match_with_the_word_marked() {
         }]
     );
 
-    let output = dossier
-        .command(&["quote", "Presidents come and go, and sometimes die"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stdout = printed_quote(&dossier, &["Presidents come and go, and sometimes die"]);
     // 6 of 7 words: 0.857, shown as 85%, which `--min-similarity 0.85` keeps.
     assert!(
         stdout.contains("near 85%  000_eea6b4a974d0f11e  line 14"),
         "{stdout}"
     );
-    let kept = dossier
-        .command(&[
-            "quote",
+    let kept = printed_quote(
+        &dossier,
+        &[
             "Presidents come and go, and sometimes die",
             "--min-similarity",
             "0.85",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        String::from_utf8_lossy(&kept.stdout).contains("near 85%  000_eea6b4a974d0f11e"),
-        "{}",
-        stderr_of(&kept)
+        ],
     );
+    assert!(kept.contains("near 85%  000_eea6b4a974d0f11e"), "{kept}");
     assert!(
         stdout.contains("**Presidents come and go, and** [-sometimes-]{+even+} **die**"),
         "{stdout}"
@@ -517,16 +515,7 @@ fn a_quotation_is_cited_by_the_line_it_stands_on() {
     let results = quote(&dossier, "would resume on Monday in Geneva");
     let found = &results.matches[0];
     assert_eq!((found.line, found.quotation_line), (3, 5));
-    let printed = dossier
-        .command(&[
-            "quote",
-            "would resume on Monday in Geneva",
-            "--color",
-            "never",
-        ])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&printed.stdout);
+    let stdout = printed_quote(&dossier, &["would resume on Monday in Geneva"]);
     assert!(
         stdout.starts_with("verbatim  wrapped  line 5\n"),
         "{stdout}"
@@ -546,16 +535,10 @@ fn lines_after_a_difference_across_a_line_break_keep_their_numbers() {
         "talks.txt",
         "Talks\n\nHe said we will not negotiate about\nthe territory, and the deal\nwould resume on Monday in Geneva.\n",
     );
-    let output = dossier
-        .command(&[
-            "quote",
-            "we will not negotiate the about territory, and the deal would resume",
-            "--color",
-            "never",
-        ])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = printed_quote(
+        &dossier,
+        &["we will not negotiate the about territory, and the deal would resume"],
+    );
     assert!(stdout.contains("     3: He said "), "{stdout}");
     assert!(
         stdout.contains("     5: **would resume**"),
