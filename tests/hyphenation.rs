@@ -118,3 +118,92 @@ fn a_quotation_of_a_hyphenated_passage_is_verbatim() {
     let [doc_start, doc_end] = ["start", "end"].map(|k| first[k].as_u64().unwrap() as usize);
     assert_eq!(&shown[doc_start..doc_end], text.as_bytes());
 }
+
+/// Two real abstracts of the CISI collection (`shared/data/cisi`) whose writers'
+/// compounds are wrapped at their hyphen: `relatively self-⏎generating` and `top papers by
+/// low-⏎ranking scientists`. The index holds such a compound as one word (`selfgenerating`),
+/// as it holds a word the typesetter split; the compound as the user writes it must find it.
+fn indexed_abstracts() -> Dossier {
+    let dossier = Dossier::empty();
+    for id in ["89", "1235"] {
+        let from = common::shared_data(&format!("cisi/docs/{id}.txt"));
+        dossier.write(&format!("{id}.txt"), std::fs::read(from).unwrap());
+    }
+    let output = dossier.index_run();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    dossier
+}
+
+#[test]
+fn a_compound_wrapped_at_its_hyphen_is_found_by_the_compound_as_written() {
+    let dossier = indexed_abstracts();
+    for (query, id, highlighted) in [
+        (
+            "\"relatively self-generating\"",
+            "1235",
+            "relatively self-\ngenerating",
+        ),
+        ("low-ranking", "89", "low-\nranking"),
+        (
+            // Two compounds, one wrapped and one not.
+            "\"so uniform, well-documented and relatively self-generating\"",
+            "1235",
+            "so uniform, well-documented and relatively self-\ngenerating",
+        ),
+    ] {
+        let found = passages(&dossier, query);
+        let ids: Vec<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, [id], "{query}");
+        assert!(
+            passage_highlighting(&found, highlighted).is_some(),
+            "{query}: {:?}",
+            found[0].1.highlighted()
+        );
+    }
+    // Another compound of the same first word is not it.
+    assert!(passages(&dossier, "\"self-generated\"").is_empty());
+    assert!(passages(&dossier, "\"low-level\"").is_empty());
+}
+
+#[test]
+fn a_quotation_with_a_compound_wrapped_at_its_hyphen_is_verbatim() {
+    let dossier = indexed_abstracts();
+    for (quotation, id, line) in [
+        (
+            "top papers by low-ranking scientists",
+            "89",
+            "28: more likely to be widely diffused early than are top papers by low-",
+        ),
+        (
+            "“is so uniform, well-documented and relatively self-generating”",
+            "1235",
+            "4: centuries is so uniform, well-documented and relatively self-",
+        ),
+    ] {
+        let output = dossier
+            .command(&["quote", quotation, "--json"])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let first = &answer["matches"][0];
+        assert_eq!(first["verdict"], "verbatim", "{answer:#}");
+        assert_eq!(first["doc_id"], id);
+        assert_eq!(answer["matches"].as_array().unwrap().len(), 1, "{answer:#}");
+        let printed = dossier
+            .command(&["quote", quotation, "--color", "never"])
+            .output()
+            .unwrap();
+        let printed = String::from_utf8(printed.stdout).unwrap();
+        assert!(printed.starts_with("verbatim"), "{printed}");
+        let (number, words) = line.split_once(": ").unwrap();
+        let cited = printed
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{number}: ")))
+            .unwrap_or_else(|| panic!("line {number} in {printed}"));
+        assert_eq!(
+            cited.replace("**", "").trim_start(),
+            format!("{number}: {words}")
+        );
+    }
+}

@@ -22,6 +22,7 @@ use crate::query::forward_only::ForwardOnly;
 use crate::query::read::{Repeats, UserQuery};
 use crate::query::stop_words::is_stop_word;
 use crate::query::synonyms::{SynonymQuery, Words};
+use crate::text::words::{compound_joined, compounds_wrapped, hyphenated_compounds};
 
 /// How much a title match counts against a body match, measured on the classic test
 /// collections (bench/relevance): the body's BM25 plus this share of the title's. A title
@@ -138,6 +139,7 @@ enum Scope {
 
 /// A literal of the user's query, with the `*` or `~N` the grammar leaves in an unquoted
 /// word taken out, ready to be built by the method for its kind.
+#[derive(Clone)]
 struct Literal {
     /// The text as the user wrote it, without its `*` or `~N`.
     text: String,
@@ -150,6 +152,9 @@ struct Literal {
     scope: Scope,
     /// The words of the text, folded as the exact analyzer folds them.
     exact_words: Vec<String>,
+    /// The `i` for which the user wrote `exact_words[i]` and the next word as a hyphenated
+    /// compound (see [`hyphenated_compounds`]).
+    compounds: Vec<usize>,
     /// The clause as the user wrote it: see [`QueryTerm::label`].
     label: String,
 }
@@ -453,6 +458,9 @@ impl QueryBuilder {
         let made_fuzzy = !literal.quoted && (literal.slop > 0 || single && self.fuzzy_words);
         let label = literal.label.clone();
         let mut spellings = None;
+        // Other forms of the clause, matched as the clause itself (a compound wrapped at
+        // its hyphen).
+        let mut also_matching = Vec::new();
         let (pattern, mut query) = match (literal.prefix, single) {
             (true, true) => self.prefix(literal),
             (true, false) => self.phrase_prefix(literal),
@@ -469,14 +477,28 @@ impl QueryBuilder {
                 }
                 (pattern, query)
             }
-            (false, false) => self.phrase(literal)?,
+            (false, false) => {
+                let (pattern, query) = self.phrase(literal.clone())?;
+                let mut readings = vec![(Occur::Should, query)];
+                for (wrapped, query) in self.compounds_wrapped(literal, excluded)? {
+                    also_matching.push(wrapped);
+                    readings.push((Occur::Should, query));
+                }
+                let query: Box<dyn Query> = match readings.len() {
+                    1 => readings.pop().expect("the phrase").1,
+                    _ => Box::new(BooleanQuery::new(readings)),
+                };
+                (pattern, query)
+            }
         };
         if !excluded {
-            terms.push(QueryTerm {
-                label: label.clone(),
-                pattern,
-                variant: None,
-            });
+            for pattern in std::iter::once(pattern).chain(also_matching) {
+                terms.push(QueryTerm {
+                    label: label.clone(),
+                    pattern,
+                    variant: None,
+                });
+            }
         }
         if let Some((pattern, spellings_query)) = spellings {
             terms.push(QueryTerm {
@@ -608,7 +630,13 @@ impl QueryBuilder {
                 ),
             });
         }
-        let exact_words = analyze(&mut self.exact, &text);
+        let mut exact_words = Vec::new();
+        let mut ranges = Vec::new();
+        self.exact.token_stream(&text).process(&mut |token| {
+            exact_words.push(token.text.clone());
+            ranges.push(token.offset_from..token.offset_to);
+        });
+        let compounds = hyphenated_compounds(&text, &ranges);
         if quoted && exact_words.is_empty() {
             return Err(Error::Query {
                 position: self.position_of(&format!("\"{text}")),
@@ -632,6 +660,7 @@ impl QueryBuilder {
             slop: literal.slop,
             scope,
             exact_words,
+            compounds,
             label,
         })
     }
@@ -775,6 +804,36 @@ impl QueryBuilder {
             stemmed: !quoted,
         };
         (pattern, query)
+    }
+
+    /// The phrase `literal` as a document holds it where the writer's hyphenated compound
+    /// (`so-called`) was wrapped at its hyphen and is indexed as one word (`socalled`): a
+    /// reading for each combination of its compounds, none when it has none.
+    fn compounds_wrapped(
+        &mut self,
+        literal: Literal,
+        excluded: bool,
+    ) -> Result<Vec<(Pattern, Box<dyn Query>)>> {
+        let mut readings = Vec::new();
+        for wrapped in compounds_wrapped(&literal.compounds) {
+            let exact_words = wrapped
+                .iter()
+                .fold(literal.exact_words.clone(), |words, &i| {
+                    compound_joined(&words, i)
+                });
+            let reading = Literal {
+                exact_words,
+                quoted: true,
+                compounds: Vec::new(),
+                ..literal.clone()
+            };
+            readings.push(if reading.exact_words.len() == 1 {
+                self.word(reading, excluded)
+            } else {
+                self.phrase(reading)?
+            });
+        }
+        Ok(readings)
     }
 
     /// Several words, quoted or not (`U.S.`, `e-mail`), that must stand together, in this

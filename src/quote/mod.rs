@@ -28,6 +28,7 @@ use crate::index::DossierIndex;
 use crate::index::stored::StoredDocument;
 use crate::query::variants::Variants;
 use crate::text::lines::Lines;
+use crate::text::words::compounds_wrapped;
 
 use align::{Aligner, Alignment, best_alignments};
 use candidates::{near_documents, rarest_words, stretches, verbatim_documents};
@@ -110,9 +111,11 @@ struct AlignedText {
 }
 
 /// Where `quote`, one reading of the quotation of `request`, stands in the dossier, verbatim
-/// or nearly; `problems` gets why a candidate document could not be read.
+/// or, with `near`, nearly; `problems` gets why a candidate document could not be read.
+#[allow(clippy::too_many_arguments)]
 fn matches_of(
     quote: &QuoteWords,
+    near: bool,
     index: &DossierIndex,
     searcher: &tantivy::Searcher,
     request: &QuoteRequest,
@@ -180,7 +183,7 @@ fn matches_of(
             } else {
                 alignment.similarity(quote.words.len())
             };
-            if !verbatim && similarity < request.min_similarity {
+            if !verbatim && (!near || similarity < request.min_similarity) {
                 continue;
             }
             if verbatim {
@@ -209,7 +212,7 @@ fn matches_of(
     }
     // Once the documents that hold it word for word give `limit` places, no near match
     // would be shown (verbatim ones come first): no other document is looked for.
-    if places < request.limit {
+    if near && places < request.limit {
         let near = near_documents(
             index,
             searcher,
@@ -260,11 +263,41 @@ pub fn check_quotation(
     let searcher = index.searcher()?;
     // A document may hold brackets of its own: `the [prices] rose` quotes it word for word,
     // and that reading, whole, goes first where both find the same place.
+    // A hyphenated compound may stand wrapped at its hyphen in a document, one word there
+    // (`so-⏎called`): the quotation read so is looked for word for word, for the compounds
+    // that the index holds as one word.
+    let wrappable: Vec<usize> = quote
+        .compounds
+        .iter()
+        .filter(|(i, _)| {
+            let joined = format!("{}{}", quote.words[*i], quote.words[i + 1]);
+            let term = tantivy::Term::from_field_text(index.fields.body_exact, &joined);
+            searcher.doc_freq(&term).is_ok_and(|count| count > 0)
+        })
+        .map(|(i, _)| *i)
+        .collect();
+    let wrapped: Vec<QuoteWords> = compounds_wrapped(&wrappable)
+        .into_iter()
+        .map(|joins| {
+            // Each combination has a compound; the last first, so the others' places hold.
+            let mut reading = quote.with_compound_wrapped(joins[0]);
+            for &i in &joins[1..] {
+                reading = reading.with_compound_wrapped(i);
+            }
+            reading
+        })
+        .collect();
+    let readings = (literal
+        .iter()
+        .chain([&quote])
+        .map(|reading| (reading, true)))
+    .chain(wrapped.iter().map(|reading| (reading, false)));
     let mut problems = Vec::new();
     let mut matches = Vec::new();
-    for reading in literal.iter().chain(std::iter::once(&quote)) {
+    for (reading, near) in readings {
         matches.extend(matches_of(
             reading,
+            near,
             index,
             &searcher,
             request,

@@ -4,6 +4,8 @@
 
 use std::ops::Range;
 
+use crate::text::words::{compound_joined, hyphenated_compounds};
+
 /// At most this many words may stand in a quotation's ellipsis.
 const ELLIPSIS_MAX_WORDS: usize = 60;
 /// At most this many words may stand where an editor put `[the president]`.
@@ -20,6 +22,40 @@ pub struct QuoteWords {
     pub gap_before: Vec<usize>,
     /// Runs of words with no ellipsis or insertion inside: each must stand as a phrase.
     pub pieces: Vec<Range<usize>>,
+    /// Hyphenated compounds (`so-called`): the `i` of their first word, and the compound
+    /// as written (see [`hyphenated_compounds`]).
+    pub compounds: Vec<(usize, String)>,
+}
+
+impl QuoteWords {
+    /// This reading as a document holds it where the compound that starts at word `i`
+    /// (one of [`QuoteWords::compounds`]) was wrapped at its hyphen, and is one word there.
+    pub fn with_compound_wrapped(&self, i: usize) -> QuoteWords {
+        let shift = |at: usize| if at > i { at - 1 } else { at };
+        let mut originals = self.originals.clone();
+        let mut gap_before = self.gap_before.clone();
+        originals.remove(i + 1);
+        gap_before.remove(i + 1);
+        let mut compounds = Vec::new();
+        for (start, written) in &self.compounds {
+            if *start == i {
+                originals[i] = written.clone();
+            } else {
+                compounds.push((shift(*start), written.clone()));
+            }
+        }
+        QuoteWords {
+            words: compound_joined(&self.words, i),
+            originals,
+            gap_before,
+            pieces: self
+                .pieces
+                .iter()
+                .map(|piece| shift(piece.start)..shift(piece.end))
+                .collect(),
+            compounds,
+        }
+    }
 }
 
 /// Reads a pasted quotation: outer quotation marks go, an ellipsis (`…`, `...`, `[...]`,
@@ -44,13 +80,19 @@ fn parse(text: &str, insertions: bool) -> QuoteWords {
     let mut push_segment =
         |segment: &str, gap_after: usize, parsed: &mut QuoteWords, gap: &mut usize| {
             let first = parsed.words.len();
+            let mut ranges = Vec::new();
             analyzer.token_stream(segment).process(&mut |token| {
                 parsed.words.push(token.text.clone());
                 parsed
                     .originals
                     .push(segment[token.offset_from..token.offset_to].to_string());
                 parsed.gap_before.push(0);
+                ranges.push(token.offset_from..token.offset_to);
             });
+            for i in hyphenated_compounds(segment, &ranges) {
+                let written = &segment[ranges[i].start..ranges[i + 1].end];
+                parsed.compounds.push((first + i, written.to_string()));
+            }
             if parsed.words.len() > first {
                 parsed.gap_before[first] = *gap;
                 parsed.pieces.push(first..parsed.words.len());
@@ -120,5 +162,43 @@ mod tests {
             ["he", "said", "the", "talks", "were", "constructive"]
         );
         assert!(parse_with_literal_brackets("he said […] constructive").is_none());
+    }
+
+    #[test]
+    fn a_compound_wrapped_at_its_hyphen_reads_as_one_word() {
+        let q = parse_quotation("the so-called experts … a long‐standing practice");
+        assert_eq!(
+            q.compounds,
+            [(1, "so-called".into()), (5, "long‐standing".into())]
+        );
+        let wrapped = q.with_compound_wrapped(5).with_compound_wrapped(1);
+        assert_eq!(
+            wrapped.words,
+            [
+                "the",
+                "socalled",
+                "experts",
+                "a",
+                "longstanding",
+                "practice"
+            ]
+        );
+        assert_eq!(
+            wrapped.originals,
+            [
+                "the",
+                "so-called",
+                "experts",
+                "a",
+                "long‐standing",
+                "practice"
+            ]
+        );
+        assert_eq!(wrapped.pieces, [0..3, 3..6]);
+        assert_eq!(wrapped.gap_before, [0, 0, 0, ELLIPSIS_MAX_WORDS, 0, 0]);
+        assert!(wrapped.compounds.is_empty());
+        let once = q.with_compound_wrapped(1);
+        assert_eq!(once.compounds, [(4, "long‐standing".into())]);
+        assert_eq!(once.pieces, [0..3, 3..7]);
     }
 }

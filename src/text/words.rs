@@ -2,6 +2,8 @@
 //! alphanumeric characters, a word hyphenated across a line end counted once), and how a
 //! word is shown in the case the user typed.
 
+use std::ops::Range;
+
 /// The characters that split a word across a line end: the hyphen-minus, the Unicode
 /// hyphen, and the soft hyphen (which also joins the halves around it on one line, since
 /// it is never shown there).
@@ -13,9 +15,10 @@ const HYPHENS: [char; 3] = ['-', '\u{2010}', '\u{ad}'];
 /// often has one where a paragraph runs on into another column or past a figure), starting
 /// with a small letter. A capital (`Anti-⏎American`) or a digit there keeps the two words
 /// apart, as the hyphen is more likely the writer's than the typesetter's. Joining is what
-/// search, highlights and quotations need from PDFs, OCR and other hard-wrapped text; the
-/// price is that a compound hyphenated by its writer at a line end (`well-⏎known`) is one
-/// word (`wellknown`) there.
+/// search, highlights and quotations need from PDFs, OCR and other hard-wrapped text; a
+/// compound hyphenated by its writer at a line end (`well-⏎known`) is then one word
+/// (`wellknown`) there, which a phrase or quotation that writes the compound also looks
+/// for (see [`hyphenated_compounds`]).
 #[inline]
 pub fn rest_of_hyphenated_word(text: &str, end: usize) -> Option<usize> {
     // The first byte of each of the hyphens: every other word is passed over here.
@@ -76,6 +79,53 @@ pub fn continues_hyphenated_word(text: &str, start: usize) -> bool {
     let end = before.len() - hyphen.len_utf8();
     text[..end].chars().next_back().is_some_and(is_word_char)
         && rest_of_hyphenated_word(text, end) == Some(start)
+}
+
+/// The compounds a writer joined with a hyphen (`so-called`, `well-known`) among words
+/// given by their byte ranges in `text`: each `i` for which a hyphen, and nothing else,
+/// stands between `words[i]` and `words[i + 1]`. A document that wraps such a compound at
+/// its hyphen holds it as one word (see [`rest_of_hyphenated_word`]): a phrase or a
+/// quotation that has one is also looked for with its two words as one.
+pub fn hyphenated_compounds(text: &str, words: &[Range<usize>]) -> Vec<usize> {
+    words
+        .windows(2)
+        .enumerate()
+        .filter(|(_, pair)| {
+            text.get(pair[0].end..pair[1].start)
+                .is_some_and(|between| matches!(between, "-" | "\u{2010}"))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The most hyphenated compounds of one phrase or quotation that are also looked for
+/// wrapped at their hyphen: each combination of them is one more phrase to look for.
+pub const MAX_COMPOUNDS_WRAPPED: usize = 3;
+
+/// The ways a document may have wrapped some of the compounds that start at the words
+/// `compounds` (in order; the first [`MAX_COMPOUNDS_WRAPPED`] of them): each non-empty
+/// combination, as its compounds' first words from the last to the first, the order in
+/// which [`compound_joined`] can join them one after another.
+pub fn compounds_wrapped(compounds: &[usize]) -> Vec<Vec<usize>> {
+    let compounds = &compounds[..compounds.len().min(MAX_COMPOUNDS_WRAPPED)];
+    (1..1usize << compounds.len())
+        .map(|set| {
+            (0..compounds.len())
+                .rev()
+                .filter(|k| set & 1 << k != 0)
+                .map(|k| compounds[k])
+                .collect()
+        })
+        .collect()
+}
+
+/// `words` with `words[i]` and `words[i + 1]` written as one, as a compound wrapped at its
+/// hyphen is indexed (see [`hyphenated_compounds`]).
+pub fn compound_joined(words: &[String], i: usize) -> Vec<String> {
+    let mut joined = words.to_vec();
+    let rest = joined.remove(i + 1);
+    joined[i].push_str(&rest);
+    joined
 }
 
 /// Whether `c` is part of a word: a letter or digit, or a combining mark (a Devanagari
@@ -244,6 +294,28 @@ mod tests {
             .zip(ends)
             .map(|(start, end)| text[start..end].trim_end())
             .collect()
+    }
+
+    #[test]
+    fn compounds_written_with_a_hyphen_and_the_ways_to_wrap_them() {
+        let text = "so-called well‐known e - mail re--use";
+        let words: Vec<Range<usize>> = ["so", "called", "well", "known", "e", "mail", "re", "use"]
+            .iter()
+            .scan(0, |from, word| {
+                let start = *from + text[*from..].find(word).unwrap();
+                *from = start + word.len();
+                Some(start..*from)
+            })
+            .collect();
+        // A hyphen-minus or a Unicode hyphen, and nothing else, between the two words.
+        assert_eq!(hyphenated_compounds(text, &words), [0, 2]);
+        assert_eq!(compounds_wrapped(&[0, 2]), [vec![0], vec![2], vec![2, 0]]);
+        assert_eq!(compounds_wrapped(&[1, 3, 5, 7]).len(), 7);
+        let words: Vec<String> = ["so", "called", "well", "known"].map(String::from).into();
+        let joined = compounds_wrapped(&[0, 2])[2]
+            .iter()
+            .fold(words, |words, &i| compound_joined(&words, i));
+        assert_eq!(joined, ["socalled", "wellknown"]);
     }
 
     #[test]
