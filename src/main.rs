@@ -151,7 +151,8 @@ fn run_search(args: &SearchArgs) -> anyhow::Result<u8> {
 fn run_quote(args: &QuoteArgs) -> anyhow::Result<u8> {
     let common = &args.common;
     let engine = engine_for(common);
-    let results = engine.quote(&args.request(), &Reporter::new(&common.location))?;
+    let request = args.request();
+    let results = engine.quote(&request, &Reporter::new(&common.location))?;
     if common.json {
         let mut out = buffered_stdout();
         printer::json::print_quotes(&mut out, &args.text, &results)?;
@@ -164,7 +165,7 @@ fn run_quote(args: &QuoteArgs) -> anyhow::Result<u8> {
         for problem in &results.problems {
             say(&format!("warning: not checked: {problem}"));
         }
-        if let Some(remark) = printer::notes::quote_remark(&results) {
+        if let Some(remark) = printer::notes::quote_remark(&results, request.min_similarity) {
             say(&remark);
         }
     }

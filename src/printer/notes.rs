@@ -148,15 +148,22 @@ pub fn search_lines(results: &SearchResults) -> Vec<String> {
     problems.chain(variants).chain(suggestions).collect()
 }
 
-/// The remark after a quotation's matches when none is verbatim.
-pub fn quote_remark(results: &QuoteResults) -> Option<String> {
+/// The remark after a quotation's matches when none is verbatim; near wordings were shown
+/// from `min_similarity` up.
+pub fn quote_remark(results: &QuoteResults, min_similarity: f32) -> Option<String> {
     if results.verbatim_count() > 0 {
         return None;
     }
     let nearest = if results.matches.is_empty() {
-        ", and nothing close to it"
+        // As the near matches show their similarity: a percentage rounded down.
+        let percent = (min_similarity * 100.0 + 1e-3).floor();
+        if min_similarity > 0.0 {
+            format!(", and no wording at least {percent}% like it (--min-similarity lowers that)")
+        } else {
+            ", and nothing close to it".to_string()
+        }
     } else {
-        "; the closest wordings are shown"
+        "; the closest wordings are shown".to_string()
     };
     let checked = if results.problems.is_empty() {
         ""
@@ -171,6 +178,25 @@ pub fn quote_remark(results: &QuoteResults) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quotation_found_nowhere_says_how_alike_a_wording_had_to_be() {
+        let results = QuoteResults {
+            words: vec!["nowhere".into()],
+            matches: Vec::new(),
+            problems: Vec::new(),
+        };
+        let remark = quote_remark(&results, 0.6).unwrap();
+        assert!(
+            remark.ends_with("no wording at least 60% like it (--min-similarity lowers that)"),
+            "{remark}"
+        );
+        assert!(
+            quote_remark(&results, 0.0)
+                .unwrap()
+                .ends_with("nothing close to it")
+        );
+    }
 
     #[test]
     fn a_slow_corpus_check_says_what_it_cost_and_how_to_avoid_it() {
