@@ -223,7 +223,12 @@ pub struct QuoteArgs {
     pub limit: usize,
     /// Show near matches at least this similar (0 to 1): 1 minus the share of the
     /// quotation's words that differ (a close spelling counts half).
-    #[arg(long, value_name = "S", default_value_t = dossier::quote::DEFAULT_MIN_SIMILARITY)]
+    #[arg(
+        long,
+        value_name = "S",
+        default_value_t = dossier::quote::DEFAULT_MIN_SIMILARITY,
+        allow_negative_numbers = true
+    )]
     pub min_similarity: f32,
     /// Count other transliterations of a name (Kiev for Kyiv) as differences like any other
     /// spelling, instead of half.

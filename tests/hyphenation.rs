@@ -55,9 +55,13 @@ fn a_keyword_finds_and_highlights_both_halves_of_a_hyphenated_word() {
     assert_eq!(passage.page, Some(27));
     let text = dossier.show("physconst");
     assert_eq!(&text[passage.start..passage.end], passage.text.as_bytes());
-    // Each half alone is not a word of the text.
-    assert!(passages(&dossier, "funda").is_empty());
-    assert!(passages(&dossier, "mental").is_empty());
+    // Each half is a word too, at the word's place, as the hyphen may be the writer's
+    // (`Moscow-⏎based`): found, and highlighted alone.
+    let found = passages(&dossier, "mental");
+    assert!(
+        passage_highlighting(&found, "mental").is_some(),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -163,6 +167,37 @@ fn a_compound_wrapped_at_its_hyphen_is_found_by_the_compound_as_written() {
     // Another compound of the same first word is not it.
     assert!(passages(&dossier, "\"self-generated\"").is_empty());
     assert!(passages(&dossier, "\"low-level\"").is_empty());
+}
+
+#[test]
+fn each_word_of_a_compound_wrapped_at_its_hyphen_is_found_alone() {
+    // A real Cranfield abstract: `a blunt two-⏎dimensional body in a low density flow`.
+    let dossier = Dossier::empty();
+    let from = common::shared_data("cranfield/1274.txt");
+    dossier.write("1274.txt", std::fs::read(from).unwrap());
+    for (query, highlighted) in [
+        ("dimensional", "dimensional"),
+        ("two", "two"),
+        (
+            "\"dimensional body in a low density flow\"",
+            "dimensional body in a low density flow",
+        ),
+        ("\"blunt two\"", "blunt two"),
+        (
+            "\"blunt two-dimensional body\"",
+            "blunt two-\ndimensional body",
+        ),
+    ] {
+        let found = passages(&dossier, query);
+        assert!(
+            passage_highlighting(&found, highlighted).is_some(),
+            "{query}: {:?}",
+            found
+                .iter()
+                .map(|(_, p)| p.highlighted())
+                .collect::<Vec<_>>()
+        );
+    }
 }
 
 #[test]

@@ -13,7 +13,7 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use tantivy::tokenizer::TextAnalyzer;
 
 use crate::index::schema::{
-    LONGEST_WORD_BYTES, exact_analyzer, exact_analyzer_keeping_long_words, stemmed_analyzer,
+    LONGEST_WORD_BYTES, exact_analyzer_keeping_long_words, indexed_exact_analyzer, stemmed_analyzer,
 };
 use crate::query::stems::{is_irregular, shared_beginning};
 use crate::query::{Pattern, QueryTerm};
@@ -54,7 +54,9 @@ pub fn find_matches_in(text: &str, stretches: &[Range<usize>], terms: &[QueryTer
     if terms.is_empty() {
         return Vec::new();
     }
-    let mut analyzer = exact_analyzer();
+    // The index's analysis: the halves of a word hyphenated across a line end are words
+    // too, at its position.
+    let mut analyzer = indexed_exact_analyzer();
     let single = SingleWordClauses::new(terms);
     let mut clauses_of_word: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut stemmer = Stemmer::new();
@@ -71,7 +73,13 @@ pub fn find_matches_in(text: &str, stretches: &[Range<usize>], terms: &[QueryTer
     };
     let mut found = Vec::new();
     let mut words = Vec::new();
+    // The clauses matched at the current position (of the stretch): a half of a hyphenated
+    // word that matches what the whole word matched (`govern` in `govern-⏎ment`) adds no
+    // match.
+    let mut position;
+    let mut matched_here = Vec::new();
     for stretch in stretches {
+        position = usize::MAX;
         let base = stretch.start;
         let part = &text[stretch.clone()];
         words.clear();
@@ -80,6 +88,10 @@ pub fn find_matches_in(text: &str, stretches: &[Range<usize>], terms: &[QueryTer
             part,
             first_byte_wanted,
             |w| {
+                if w.position != position {
+                    position = w.position;
+                    matched_here.clear();
+                }
                 if single.may_match(&w.text) {
                     // Keyed by the word as written: its stem must come from that, as the
                     // index's did.
@@ -88,6 +100,10 @@ pub fn find_matches_in(text: &str, stretches: &[Range<usize>], terms: &[QueryTer
                         .entry(written)
                         .or_insert_with(|| single.matching(&w.text, written, &mut stemmer));
                     for &term in clauses.iter() {
+                        if matched_here.contains(&term) {
+                            continue;
+                        }
+                        matched_here.push(term);
                         found.push(Match {
                             start: base + w.start,
                             end: base + w.end,
@@ -312,7 +328,7 @@ pub(crate) fn each_word<'a>(text: &'a str, visit: impl FnMut(Word<'a>)) {
 #[cfg(test)]
 pub(crate) fn tokenize(text: &str) -> Vec<Word<'_>> {
     let mut words = Vec::new();
-    let mut analyzer = exact_analyzer();
+    let mut analyzer = indexed_exact_analyzer();
     let visit = |word| words.push(word);
     for_each_word(&mut analyzer, text, |_| true, visit, LONGEST_WORD_BYTES);
     words
@@ -454,7 +470,9 @@ fn phrase_matches(
         let mut slack = slop;
         for index_places in &places[1..] {
             let wanted = words[last].position + 1;
-            let after = index_places.partition_point(|&place| place <= last);
+            // Places are in the text's order, and a half of a hyphenated word stands at the
+            // word's position: the next word is at a later position, not only a later place.
+            let after = index_places.partition_point(|&place| words[place].position < wanted);
             let Some(&next) = index_places.get(after) else {
                 continue 'starts;
             };
@@ -665,7 +683,8 @@ mod tests {
                         .iter()
                         .enumerate()
                         .take_while(|(_, w)| w.position <= wanted + slack)
-                        .find(|(_, w)| fits(index, w))
+                        // Not a half of the word before, at its position.
+                        .find(|(_, w)| w.position >= wanted && fits(index, w))
                         .map(|(offset, _)| last + 1 + offset)?;
                     slack -= words[next].position - wanted;
                     last = next;
@@ -684,7 +703,9 @@ mod tests {
 
     fn analyzed(text: &str) -> Vec<Word<'_>> {
         let mut words = Vec::new();
-        visit_analyzed(&mut exact_analyzer(), text, 0, 0, &mut |w| words.push(w));
+        visit_analyzed(&mut indexed_exact_analyzer(), text, 0, 0, &mut |w| {
+            words.push(w)
+        });
         words
     }
 
@@ -717,7 +738,7 @@ mod tests {
         #[test]
         fn phrases_are_found_where_scanning_finds_them(
             text in proptest::collection::vec(
-                proptest::sample::select(&["a", "ab", "b", "c", "abc", "x_x", "é"][..]),
+                proptest::sample::select(&["a", "ab", "b", "c", "abc", "x_x", "é", "a-\nb", "ab-\nc"][..]),
                 0..60,
             ),
             phrase in proptest::collection::vec(

@@ -15,7 +15,7 @@ use tantivy::tokenizer::{
 use crate::index::tokenizer::{EnglishStems, WordTokenizer};
 
 /// Bumped whenever the schema or an analyzer changes, so an old index is rebuilt, not misread.
-pub const SCHEMA_VERSION: u32 = 16;
+pub const SCHEMA_VERSION: u32 = 17;
 
 pub const STEMMED_ANALYZER: &str = "dossier_stemmed";
 
@@ -132,9 +132,20 @@ pub fn build_schema() -> (Schema, Fields) {
     (builder.build(), fields)
 }
 
-/// Case- and diacritic-folded words, unstemmed: what a quoted phrase is matched against.
+/// Case- and diacritic-folded words, unstemmed, one a position: what a query's words are
+/// read with, and a quoted phrase is matched against.
 pub fn exact_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(WordTokenizer)
+    exact_analysis(WordTokenizer { halves: false })
+}
+
+/// The exact analysis as the index has it: a word hyphenated across a line end followed by
+/// its halves at its position (see [`WordTokenizer`]). What highlights are found with.
+pub fn indexed_exact_analyzer() -> TextAnalyzer {
+    exact_analysis(WordTokenizer { halves: true })
+}
+
+fn exact_analysis(words: WordTokenizer) -> TextAnalyzer {
+    TextAnalyzer::builder(words)
         .filter(RemoveLongFilter::limit(LONGEST_WORD_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -146,7 +157,7 @@ pub fn exact_analyzer() -> TextAnalyzer {
 /// punctuation marks) that differs makes the wording differ, though the index holds no
 /// such word.
 pub fn exact_analyzer_keeping_long_words() -> TextAnalyzer {
-    TextAnalyzer::builder(WordTokenizer)
+    TextAnalyzer::builder(WordTokenizer::default())
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .build()
@@ -154,7 +165,11 @@ pub fn exact_analyzer_keeping_long_words() -> TextAnalyzer {
 
 /// The exact analysis followed by English stemming: what keywords are matched against.
 pub fn stemmed_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(WordTokenizer)
+    stemmed_analysis(WordTokenizer { halves: false })
+}
+
+fn stemmed_analysis(words: WordTokenizer) -> TextAnalyzer {
+    TextAnalyzer::builder(words)
         .filter(RemoveLongFilter::limit(LONGEST_WORD_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -171,9 +186,13 @@ pub fn folded_word_stemmer() -> TextAnalyzer {
         .build()
 }
 
+/// The analyzers the index's fields name, as [`build_schema`] sets them.
 pub fn register_analyzers(tokenizers: &TokenizerManager) {
-    tokenizers.register(STEMMED_ANALYZER, stemmed_analyzer());
-    tokenizers.register(EXACT_ANALYZER, exact_analyzer());
+    tokenizers.register(
+        STEMMED_ANALYZER,
+        stemmed_analysis(WordTokenizer { halves: true }),
+    );
+    tokenizers.register(EXACT_ANALYZER, indexed_exact_analyzer());
 }
 
 /// The words of `text` as one analyzer sees them.

@@ -13,15 +13,27 @@ use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 use crate::text::language::{Language, LanguageStemmer};
 use crate::text::words::{is_word_char, rest_of_hyphenated_word};
 
+/// With `halves`, a word hyphenated across a line end is followed, at its position, by
+/// each of its halves as a word of its own: what the index holds, since the hyphen may be
+/// the writer's (`Moscow-⏎based`, `so-⏎called`), whose words must be found on their own
+/// too (`Moscow`, `"called experts"`). Without, the words a reader counts, one a position:
+/// what a query, a quotation and a passage's word offsets are read with.
 #[derive(Clone, Default)]
-pub struct WordTokenizer;
+pub struct WordTokenizer {
+    pub halves: bool,
+}
 
 /// The runs of word characters ([`is_word_char`]), with the halves of a hyphenated word put
-/// together.
+/// together, and given after it with `halves`.
 pub struct WordStream<'a> {
     text: &'a str,
     words: WordRuns<'a>,
     position: usize,
+    halves: bool,
+    /// The halves of the last word, to give after it (last half first), each with its
+    /// offsets.
+    pending: Vec<(String, usize, usize)>,
+    token: Token,
 }
 
 impl Tokenizer for WordTokenizer {
@@ -36,6 +48,9 @@ impl Tokenizer for WordTokenizer {
                 token: Token::default(),
             },
             position: usize::MAX,
+            halves: self.halves,
+            pending: Vec::new(),
+            token: Token::default(),
         }
     }
 }
@@ -91,29 +106,46 @@ impl TokenStream for WordRuns<'_> {
 
 impl TokenStream for WordStream<'_> {
     fn advance(&mut self) -> bool {
+        if let Some((half, from, to)) = self.pending.pop() {
+            self.token.text = half;
+            self.token.offset_from = from;
+            self.token.offset_to = to;
+            return true;
+        }
         if !self.words.advance() {
             return false;
         }
         self.position = self.position.wrapping_add(1);
-        let start = self.words.token().offset_from;
+        let first = self.words.token();
+        let start = first.offset_from;
+        let mut halves = vec![(first.text.clone(), start, first.offset_to)];
+        let mut word = std::mem::take(&mut self.words.token_mut().text);
         while rest_of_hyphenated_word(self.text, self.words.token().offset_to).is_some() {
-            let first_half = std::mem::take(&mut self.words.token_mut().text);
             // The rest starts a run of alphanumeric characters: tantivy's next word.
             self.words.advance();
-            self.words.token_mut().text.insert_str(0, &first_half);
+            let rest = self.words.token();
+            word.push_str(&rest.text);
+            halves.push((rest.text.clone(), rest.offset_from, rest.offset_to));
         }
-        let token = self.words.token_mut();
-        token.offset_from = start;
-        token.position = self.position;
+        if self.halves && halves.len() > 1 {
+            // Given in order; a half the same as the one before it once.
+            halves.dedup_by(|next, before| next.0 == before.0);
+            halves.reverse();
+            self.pending = halves;
+        }
+        self.token.text = word;
+        self.token.offset_from = start;
+        self.token.offset_to = self.words.token().offset_to;
+        self.token.position = self.position;
         true
     }
 
     fn token(&self) -> &Token {
-        self.words.token()
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        self.words.token_mut()
+        &mut self.token
     }
 }
 
@@ -185,7 +217,7 @@ mod tests {
     use super::*;
 
     fn tokens(text: &str) -> Vec<(usize, String, usize, usize)> {
-        tokens_of(&mut TextAnalyzer::from(WordTokenizer), text)
+        tokens_of(&mut TextAnalyzer::from(WordTokenizer::default()), text)
     }
 
     fn tokens_of(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String, usize, usize)> {
@@ -209,8 +241,35 @@ mod tests {
     }
 
     #[test]
+    fn the_index_has_the_halves_of_a_hyphenated_word_too_in_its_place() {
+        let mut halves = TextAnalyzer::from(WordTokenizer { halves: true });
+        assert_eq!(
+            tokens_of(&mut halves, "The Moscow-\nbased so-\nso fund"),
+            [
+                (0, "The".into(), 0, 3),
+                (1, "Moscowbased".into(), 4, 17),
+                (1, "Moscow".into(), 4, 10),
+                (1, "based".into(), 12, 17),
+                (2, "soso".into(), 18, 24),
+                (2, "so".into(), 18, 20),
+                (3, "fund".into(), 25, 29),
+            ]
+        );
+        // A word of three halves.
+        assert_eq!(
+            tokens_of(&mut halves, "mother-\nin-\nlaw"),
+            [
+                (0, "motherinlaw".into(), 0, 15),
+                (0, "mother".into(), 0, 6),
+                (0, "in".into(), 8, 10),
+                (0, "law".into(), 12, 15),
+            ]
+        );
+    }
+
+    #[test]
     fn english_stems_replace_each_word_in_its_place() {
-        let mut analyzer = TextAnalyzer::builder(WordTokenizer)
+        let mut analyzer = TextAnalyzer::builder(WordTokenizer::default())
             .filter(tantivy::tokenizer::LowerCaser)
             .filter(EnglishStems)
             .build();

@@ -155,8 +155,13 @@ pub fn quote_remark(results: &QuoteResults, min_similarity: f32) -> Option<Strin
         return None;
     }
     let nearest = if results.matches.is_empty() {
-        // As the near matches show their similarity: a percentage rounded down.
-        let percent = (min_similarity * 100.0 + 1e-3).floor();
+        // The bound as given: 35.5%, not a rounded figure that a wording below it reaches.
+        let percent = min_similarity * 100.0;
+        let percent = if (percent - percent.round()).abs() < 1e-3 {
+            format!("{}", percent.round())
+        } else {
+            format!("{percent:.1}")
+        };
         if min_similarity > 0.0 {
             format!(", and no wording at least {percent}% like it (--min-similarity lowers that)")
         } else {

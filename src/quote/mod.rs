@@ -228,6 +228,34 @@ fn matches_of(
     Ok(matches)
 }
 
+/// Of the quotation's hyphenated compounds, those (by their first word) that the index
+/// may hold wrapped at their hyphen: the words they join (`socalled`), alone or with the
+/// compounds they run on into (`mother-in-law`, held as `motherinlaw` when both hyphens
+/// were wrapped), are words of the index (`held`).
+fn compounds_held_whole(quote: &QuoteWords, held: impl Fn(&str) -> bool) -> Vec<usize> {
+    let starts: Vec<usize> = quote.compounds.iter().map(|(i, _)| *i).collect();
+    let mut wrappable = vec![false; starts.len()];
+    for first in 0..starts.len() {
+        // The compounds that run on from this one: `first..=last`, each starting at the
+        // word the one before ends with.
+        let mut joined = quote.words[starts[first]].clone();
+        for last in first..starts.len() {
+            if last > first && starts[last] != starts[last - 1] + 1 {
+                break;
+            }
+            joined.push_str(&quote.words[starts[last] + 1]);
+            if held(&joined) {
+                wrappable[first..=last].fill(true);
+            }
+        }
+    }
+    starts
+        .into_iter()
+        .zip(wrappable)
+        .filter_map(|(start, wrappable)| wrappable.then_some(start))
+        .collect()
+}
+
 /// The longest quotation checked, in words.
 pub const MAX_QUOTATION_WORDS: usize = 1000;
 
@@ -266,16 +294,10 @@ pub fn check_quotation(
     // A hyphenated compound may stand wrapped at its hyphen in a document, one word there
     // (`so-⏎called`): the quotation read so is looked for word for word, for the compounds
     // that the index holds as one word.
-    let wrappable: Vec<usize> = quote
-        .compounds
-        .iter()
-        .filter(|(i, _)| {
-            let joined = format!("{}{}", quote.words[*i], quote.words[i + 1]);
-            let term = tantivy::Term::from_field_text(index.fields.body_exact, &joined);
-            searcher.doc_freq(&term).is_ok_and(|count| count > 0)
-        })
-        .map(|(i, _)| *i)
-        .collect();
+    let wrappable = compounds_held_whole(&quote, |word| {
+        let term = tantivy::Term::from_field_text(index.fields.body_exact, word);
+        searcher.doc_freq(&term).is_ok_and(|count| count > 0)
+    });
     let wrapped: Vec<QuoteWords> = compounds_wrapped(&wrappable)
         .into_iter()
         .map(|joins| {
@@ -324,4 +346,24 @@ pub fn check_quotation(
         matches,
         problems,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compounds_are_wrappable_where_the_index_holds_their_words_joined() {
+        let quote = parse_quotation("a so-called mother-in-law and a well-known e-mail");
+        let starts: Vec<usize> = quote.compounds.iter().map(|(i, _)| *i).collect();
+        assert_eq!(starts, [1, 3, 4, 8, 10]);
+        let held = ["socalled", "motherinlaw", "wellknown"];
+        // `mother-in-law` wrapped at both hyphens makes both compounds wrappable;
+        // `e-mail`, not held whole, is not.
+        assert_eq!(
+            compounds_held_whole(&quote, |word| held.contains(&word)),
+            [1, 3, 4, 8]
+        );
+        assert_eq!(compounds_held_whole(&quote, |word| word == "inlaw"), [4]);
+    }
 }

@@ -22,7 +22,7 @@ pub struct QuoteWords {
     pub gap_before: Vec<usize>,
     /// Runs of words with no ellipsis or insertion inside: each must stand as a phrase.
     pub pieces: Vec<Range<usize>>,
-    /// Hyphenated compounds (`so-called`): the `i` of their first word, and the compound
+    /// Hyphenated compounds (`so-called`): the `i` of their first word, and the hyphen
     /// as written (see [`hyphenated_compounds`]).
     pub compounds: Vec<(usize, String)>,
 }
@@ -37,11 +37,11 @@ impl QuoteWords {
         originals.remove(i + 1);
         gap_before.remove(i + 1);
         let mut compounds = Vec::new();
-        for (start, written) in &self.compounds {
+        for (start, hyphen) in &self.compounds {
             if *start == i {
-                originals[i] = written.clone();
+                originals[i] = format!("{}{hyphen}{}", self.originals[i], self.originals[i + 1]);
             } else {
-                compounds.push((shift(*start), written.clone()));
+                compounds.push((shift(*start), hyphen.clone()));
             }
         }
         QuoteWords {
@@ -90,8 +90,8 @@ fn parse(text: &str, insertions: bool) -> QuoteWords {
                 ranges.push(token.offset_from..token.offset_to);
             });
             for i in hyphenated_compounds(segment, &ranges) {
-                let written = &segment[ranges[i].start..ranges[i + 1].end];
-                parsed.compounds.push((first + i, written.to_string()));
+                let hyphen = &segment[ranges[i].end..ranges[i + 1].start];
+                parsed.compounds.push((first + i, hyphen.to_string()));
             }
             if parsed.words.len() > first {
                 parsed.gap_before[first] = *gap;
@@ -167,10 +167,7 @@ mod tests {
     #[test]
     fn a_compound_wrapped_at_its_hyphen_reads_as_one_word() {
         let q = parse_quotation("the so-called experts … a long‐standing practice");
-        assert_eq!(
-            q.compounds,
-            [(1, "so-called".into()), (5, "long‐standing".into())]
-        );
+        assert_eq!(q.compounds, [(1, "-".into()), (5, "‐".into())]);
         let wrapped = q.with_compound_wrapped(5).with_compound_wrapped(1);
         assert_eq!(
             wrapped.words,
@@ -198,7 +195,12 @@ mod tests {
         assert_eq!(wrapped.gap_before, [0, 0, 0, ELLIPSIS_MAX_WORDS, 0, 0]);
         assert!(wrapped.compounds.is_empty());
         let once = q.with_compound_wrapped(1);
-        assert_eq!(once.compounds, [(4, "long‐standing".into())]);
+        assert_eq!(once.compounds, [(4, "‐".into())]);
         assert_eq!(once.pieces, [0..3, 3..7]);
+        // A compound of three words, wrapped at both hyphens: the last join first.
+        let q = parse_quotation("his mother-in-law");
+        let wrapped = q.with_compound_wrapped(2).with_compound_wrapped(1);
+        assert_eq!(wrapped.words, ["his", "motherinlaw"]);
+        assert_eq!(wrapped.originals, ["his", "mother-in-law"]);
     }
 }

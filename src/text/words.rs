@@ -100,7 +100,7 @@ pub fn hyphenated_compounds(text: &str, words: &[Range<usize>]) -> Vec<usize> {
 
 /// The most hyphenated compounds of one phrase or quotation that are also looked for
 /// wrapped at their hyphen: each combination of them is one more phrase to look for.
-pub const MAX_COMPOUNDS_WRAPPED: usize = 3;
+pub const MAX_COMPOUNDS_WRAPPED: usize = 4;
 
 /// The ways a document may have wrapped some of the compounds that start at the words
 /// `compounds` (in order; the first [`MAX_COMPOUNDS_WRAPPED`] of them): each non-empty
@@ -310,7 +310,7 @@ mod tests {
         // A hyphen-minus or a Unicode hyphen, and nothing else, between the two words.
         assert_eq!(hyphenated_compounds(text, &words), [0, 2]);
         assert_eq!(compounds_wrapped(&[0, 2]), [vec![0], vec![2], vec![2, 0]]);
-        assert_eq!(compounds_wrapped(&[1, 3, 5, 7]).len(), 7);
+        assert_eq!(compounds_wrapped(&[1, 3, 5, 7, 9]).len(), 15);
         let words: Vec<String> = ["so", "called", "well", "known"].map(String::from).into();
         let joined = compounds_wrapped(&[0, 2])[2]
             .iter()
