@@ -116,26 +116,32 @@ impl TokenStream for WordStream<'_> {
             return false;
         }
         self.position = self.position.wrapping_add(1);
-        let first = self.words.token();
-        let start = first.offset_from;
-        let mut halves = vec![(first.text.clone(), start, first.offset_to)];
-        let mut word = std::mem::take(&mut self.words.token_mut().text);
-        while rest_of_hyphenated_word(self.text, self.words.token().offset_to).is_some() {
-            // The rest starts a run of alphanumeric characters: tantivy's next word.
-            self.words.advance();
-            let rest = self.words.token();
-            word.push_str(&rest.text);
-            halves.push((rest.text.clone(), rest.offset_from, rest.offset_to));
-        }
-        if self.halves && halves.len() > 1 {
-            // Given in order; a half the same as the one before it once.
+        let word = self.words.token();
+        let (start, mut end) = (word.offset_from, word.offset_to);
+        // The runs' buffer and this one trade places: no word is copied.
+        std::mem::swap(&mut self.token.text, &mut self.words.token_mut().text);
+        if rest_of_hyphenated_word(self.text, end).is_some() {
+            let mut halves = Vec::new();
+            if self.halves {
+                halves.push((self.token.text.clone(), start, end));
+            }
+            while rest_of_hyphenated_word(self.text, end).is_some() {
+                // The rest starts a run of alphanumeric characters: tantivy's next word.
+                self.words.advance();
+                let rest = self.words.token();
+                self.token.text.push_str(&rest.text);
+                end = rest.offset_to;
+                if self.halves {
+                    halves.push((rest.text.clone(), rest.offset_from, rest.offset_to));
+                }
+            }
+            // Given in order, after the word; a half the same as the one before it once.
             halves.dedup_by(|next, before| next.0 == before.0);
             halves.reverse();
             self.pending = halves;
         }
-        self.token.text = word;
         self.token.offset_from = start;
-        self.token.offset_to = self.words.token().offset_to;
+        self.token.offset_to = end;
         self.token.position = self.position;
         true
     }
