@@ -267,6 +267,26 @@ fn name_variants_are_searched_with_a_note_unless_refused() {
     assert!(stderr.contains("Kiev also matches Kyiv"), "{stderr}");
     let results: common::Results = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(results.total_hits, 4);
+    // Each highlight says whether it is the spelling typed or a variant of it.
+    let mut rules = Vec::new();
+    for passage in results.hits.iter().flat_map(|hit| &hit.passages) {
+        for (i, &[start, end]) in passage.highlights.iter().enumerate() {
+            let rule = passage
+                .highlight_variants
+                .as_ref()
+                .and_then(|rules| rules[i].clone());
+            rules.push((passage.text[start..end].to_string(), rule));
+        }
+    }
+    rules.sort();
+    rules.dedup();
+    assert_eq!(
+        rules,
+        [
+            ("Kiev".to_string(), None),
+            ("Kyiv".to_string(), Some("variant".to_string()))
+        ]
+    );
     let plain = dossier.search_json("Kiev", &["--no-variants"]);
     assert_eq!(plain.doc_ids(), ["000_eea6b4a974d0f11e"]);
 }

@@ -91,6 +91,10 @@ pub struct QueryTerm {
 /// The rule of the spellings that share a name's key (see [`crate::text::names`]).
 pub const TRANSLITERATION: &str = "transliteration";
 
+/// The rule of the spellings of one family of variants, built in or declared in the
+/// dossier (see [`crate::query::variants`]).
+pub const NAME_VARIANT: &str = "variant";
+
 /// A spelling of a name found by its key counts for a twentieth of the name as written:
 /// documents with the spelling the user typed come first (a BM25 score is rarely twenty
 /// times another's for one word), and those with only other spellings follow in their own
@@ -458,8 +462,8 @@ impl QueryBuilder {
         let made_fuzzy = !literal.quoted && (literal.slop > 0 || single && self.fuzzy_words);
         let label = literal.label.clone();
         let mut spellings = None;
-        // Other forms of the clause, matched as the clause itself (a compound wrapped at
-        // its hyphen).
+        // Other forms of the clause, with the rule they match by: a compound wrapped at its
+        // hyphen (none: it is the clause as written), another spelling of a name.
         let mut also_matching = Vec::new();
         let (pattern, mut query) = match (literal.prefix, single) {
             (true, true) => self.prefix(literal),
@@ -471,9 +475,21 @@ impl QueryBuilder {
                 let (literal_text, scope, quoted) =
                     (literal.text.clone(), literal.scope, literal.quoted);
                 let exact_word = literal.exact_words[0].clone();
-                let (pattern, query) = self.word(literal, excluded);
+                let (pattern, query, spelling_words) = self.word(literal, excluded);
                 if is_name && !quoted && !excluded && matches!(scope, Scope::All | Scope::Body) {
-                    spellings = self.name_spellings(&literal_text, &exact_word, &pattern);
+                    let Pattern::Word { words, .. } = &pattern else {
+                        unreachable!("a word's pattern is a word")
+                    };
+                    let searched: Vec<String> =
+                        words.iter().chain(&spelling_words).cloned().collect();
+                    spellings = self.name_spellings(&literal_text, &exact_word, &searched);
+                }
+                if !spelling_words.is_empty() {
+                    let spelled = Pattern::Word {
+                        words: spelling_words,
+                        stemmed: true,
+                    };
+                    also_matching.push((spelled, Some(NAME_VARIANT)));
                 }
                 (pattern, query)
             }
@@ -481,7 +497,7 @@ impl QueryBuilder {
                 let (pattern, query) = self.phrase(literal.clone())?;
                 let mut readings = vec![(Occur::Should, query)];
                 for (wrapped, query) in self.compounds_wrapped(literal, excluded)? {
-                    also_matching.push(wrapped);
+                    also_matching.push((wrapped, None));
                     readings.push((Occur::Should, query));
                 }
                 let query: Box<dyn Query> = match readings.len() {
@@ -492,11 +508,11 @@ impl QueryBuilder {
             }
         };
         if !excluded {
-            for pattern in std::iter::once(pattern).chain(also_matching) {
+            for (pattern, variant) in std::iter::once((pattern, None)).chain(also_matching) {
                 terms.push(QueryTerm {
                     label: label.clone(),
                     pattern,
-                    variant: None,
+                    variant,
                 });
             }
         }
@@ -515,19 +531,16 @@ impl QueryBuilder {
     }
 
     /// The other spellings of the name `typed` (folded: `exact_word`) that share its name
-    /// key, less those the word's own clause (`pattern`) already finds, with the query that
-    /// finds them at a discount; `None` when there are none. The spellings are added to the
-    /// note of what else was searched.
+    /// key, less the stems the word's own clause already finds (`found`), with the query
+    /// that finds them at a discount; `None` when there are none. The spellings are added
+    /// to the note of what else was searched.
     fn name_spellings(
         &mut self,
         typed: &str,
         exact_word: &str,
-        pattern: &Pattern,
+        found: &[String],
     ) -> Option<(Pattern, Box<dyn Query>)> {
         let lookup = self.name_lookup.as_ref()?;
-        let Pattern::Word { words: found, .. } = pattern else {
-            return None;
-        };
         let mut spellings = Vec::new();
         let mut stems = Vec::new();
         for spelling in lookup(exact_word) {
@@ -746,7 +759,9 @@ impl QueryBuilder {
 
     /// One word: unquoted, in any inflection and under the other spellings of a name (but
     /// not when excluded); quoted, as written.
-    fn word(&mut self, literal: Literal, excluded: bool) -> (Pattern, Box<dyn Query>) {
+    /// The stems of the other spellings searched (`Kiev` for `Kyiv`: see
+    /// [`crate::query::variants`]) are also given apart, for their highlights to say so.
+    fn word(&mut self, literal: Literal, excluded: bool) -> (Pattern, Box<dyn Query>, Vec<String>) {
         let is_name = literal.is_name();
         let Literal {
             text,
@@ -760,6 +775,7 @@ impl QueryBuilder {
         } else {
             analyze(&mut self.stemmed, &text)
         };
+        let mut spelling_words = Vec::new();
         if !quoted && !excluded {
             let spellings = self
                 .variant_lookup
@@ -768,7 +784,7 @@ impl QueryBuilder {
                 .unwrap_or_default();
             if !spellings.is_empty() {
                 for spelling in &spellings {
-                    words.extend(analyze(&mut self.stemmed, spelling));
+                    spelling_words.extend(analyze(&mut self.stemmed, spelling));
                 }
                 let shown = spellings
                     .iter()
@@ -786,14 +802,16 @@ impl QueryBuilder {
             }
             let mut seen = std::collections::HashSet::new();
             words.retain(|word| seen.insert(word.clone()));
+            spelling_words.retain(|word| seen.insert(word.clone()));
         }
+        let searched: Vec<String> = words.iter().chain(&spelling_words).cloned().collect();
         let query = self.per_field(scope, quoted, |field| {
             // The body's words of every stem are one word to BM25 (an inflection-rich
             // document is not favoured); the title's stemmed field has each stem as a term.
             if !quoted && field != self.fields.title {
-                return Box::new(SynonymQuery::new(field, Words::Stems(words.clone())));
+                return Box::new(SynonymQuery::new(field, Words::Stems(searched.clone())));
             }
-            let alternatives = words
+            let alternatives = searched
                 .iter()
                 .map(|word| (Occur::Should, self.word_query(field, word, !quoted)))
                 .collect();
@@ -803,7 +821,7 @@ impl QueryBuilder {
             words,
             stemmed: !quoted,
         };
-        (pattern, query)
+        (pattern, query, spelling_words)
     }
 
     /// The phrase `literal` as a document holds it where the writer's hyphenated compound
@@ -828,7 +846,8 @@ impl QueryBuilder {
                 ..literal.clone()
             };
             readings.push(if reading.exact_words.len() == 1 {
-                self.word(reading, excluded)
+                let (pattern, query, _) = self.word(reading, excluded);
+                (pattern, query)
             } else {
                 self.phrase(reading)?
             });
