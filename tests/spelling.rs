@@ -287,6 +287,11 @@ fn name_variants_are_searched_with_a_note_unless_refused() {
             ("Kyiv".to_string(), Some("variant".to_string()))
         ]
     );
+    // Both spellings typed: each is its own clause's, not the other's variant.
+    let both = dossier.search_json("Kyiv Kiev", &[]);
+    for passage in both.hits.iter().flat_map(|hit| &hit.passages) {
+        assert!(passage.highlight_variants.is_none(), "{passage:?}");
+    }
     let plain = dossier.search_json("Kiev", &["--no-variants"]);
     assert_eq!(plain.doc_ids(), ["000_eea6b4a974d0f11e"]);
 }

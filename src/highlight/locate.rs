@@ -16,6 +16,7 @@ use tantivy::{DocId, DocSet, Searcher, SegmentOrdinal, SegmentReader, TERMINATED
 use crate::highlight::passage::{MAX_PASSAGE_BYTES, best_apart, score};
 use crate::index::checkpoints::{CHECKPOINT_EVERY, Checkpoint};
 use crate::index::schema::Fields;
+use crate::index::tokenizer::FIRST_HALF_POSITION;
 use crate::index::words_starting_with;
 use crate::query::stems::terms_with_stem;
 use crate::query::{Pattern, QueryTerm};
@@ -353,6 +354,8 @@ fn positions(segment: &SegmentReader, doc: DocId, term: &Term) -> Option<Vec<u32
     }
     let mut positions = Vec::new();
     postings.positions(&mut positions);
+    // A half of a hyphenated word stands after the text's words, not where it is written.
+    positions.retain(|&position| (position as usize) < FIRST_HALF_POSITION);
     Some(positions)
 }
 

@@ -15,6 +15,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use crate::index::schema::{
     LONGEST_WORD_BYTES, exact_analyzer_keeping_long_words, indexed_exact_analyzer, stemmed_analyzer,
 };
+use crate::index::tokenizer::FIRST_HALF_POSITION;
 use crate::query::stems::{is_irregular, shared_beginning};
 use crate::query::{Pattern, QueryTerm};
 use crate::text::words::{continues_hyphenated_word, rest_of_hyphenated_word, word_starts};
@@ -55,7 +56,7 @@ pub fn find_matches_in(text: &str, stretches: &[Range<usize>], terms: &[QueryTer
         return Vec::new();
     }
     // The index's analysis: the halves of a word hyphenated across a line end are words
-    // too, at its position.
+    // too (after the text's words).
     let mut analyzer = indexed_exact_analyzer();
     let single = SingleWordClauses::new(terms);
     let mut clauses_of_word: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -71,15 +72,9 @@ pub fn find_matches_in(text: &str, stretches: &[Range<usize>], terms: &[QueryTer
             .as_ref()
             .is_none_or(|wanted| wanted[usize::from(first)])
     };
-    let mut found = Vec::new();
+    let mut found: Vec<Match> = Vec::new();
     let mut words = Vec::new();
-    // The clauses matched at the current position (of the stretch): a half of a hyphenated
-    // word that matches what the whole word matched (`govern` in `govern-⏎ment`) adds no
-    // match.
-    let mut position;
-    let mut matched_here = Vec::new();
     for stretch in stretches {
-        position = usize::MAX;
         let base = stretch.start;
         let part = &text[stretch.clone()];
         words.clear();
@@ -88,10 +83,6 @@ pub fn find_matches_in(text: &str, stretches: &[Range<usize>], terms: &[QueryTer
             part,
             first_byte_wanted,
             |w| {
-                if w.position != position {
-                    position = w.position;
-                    matched_here.clear();
-                }
                 if single.may_match(&w.text) {
                     // Keyed by the word as written: its stem must come from that, as the
                     // index's did.
@@ -99,20 +90,26 @@ pub fn find_matches_in(text: &str, stretches: &[Range<usize>], terms: &[QueryTer
                     let clauses = clauses_of_word
                         .entry(written)
                         .or_insert_with(|| single.matching(&w.text, written, &mut stemmer));
+                    let (start, end) = (base + w.start, base + w.end);
                     for &term in clauses.iter() {
-                        if matched_here.contains(&term) {
+                        // A half of a hyphenated word (given after the words of its run)
+                        // that a match of its clause holds adds nothing: `govern` in
+                        // `govern-⏎ment`, which `government` matched.
+                        if w.position >= FIRST_HALF_POSITION
+                            && found
+                                .iter()
+                                .rev()
+                                .take_while(|m| m.end > start)
+                                .any(|m| m.term == term && m.start <= start && m.end >= end)
+                        {
                             continue;
                         }
-                        matched_here.push(term);
-                        found.push(Match {
-                            start: base + w.start,
-                            end: base + w.end,
-                            term,
-                        });
+                        found.push(Match { start, end, term });
                     }
                 }
                 // Only phrases need the words kept: a query of keywords looks at each once.
-                if has_phrases {
+                // The halves of hyphenated words are words, never in a phrase.
+                if has_phrases && w.position < FIRST_HALF_POSITION {
                     words.push(w);
                 }
             },
@@ -141,7 +138,12 @@ pub fn find_matches_in(text: &str, stretches: &[Range<usize>], terms: &[QueryTer
             }
         }
     }
-    found.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end), m.term));
+    // Of the clauses that match the same words, the one typed before another's variant:
+    // `Kiev` in `Kyiv Kiev` is the clause Kiev's, not a spelling of Kyiv.
+    found.sort_by_key(|m| {
+        let variant = terms[m.term].variant.is_some();
+        (m.start, std::cmp::Reverse(m.end), variant, m.term)
+    });
     found
 }
 
@@ -324,11 +326,12 @@ pub(crate) fn each_word<'a>(text: &'a str, visit: impl FnMut(Word<'a>)) {
     for_each_word(&mut analyzer, text, |_| true, visit, usize::MAX);
 }
 
-/// Every word of `text` as highlighting reads them: those too long for the index left out.
+/// Every word of `text` as a phrase is matched against: those too long for the index left
+/// out, no halves of hyphenated words.
 #[cfg(test)]
 pub(crate) fn tokenize(text: &str) -> Vec<Word<'_>> {
     let mut words = Vec::new();
-    let mut analyzer = indexed_exact_analyzer();
+    let mut analyzer = crate::index::schema::exact_analyzer();
     let visit = |word| words.push(word);
     for_each_word(&mut analyzer, text, |_| true, visit, LONGEST_WORD_BYTES);
     words
@@ -703,9 +706,13 @@ mod tests {
 
     fn analyzed(text: &str) -> Vec<Word<'_>> {
         let mut words = Vec::new();
-        visit_analyzed(&mut indexed_exact_analyzer(), text, 0, 0, &mut |w| {
-            words.push(w)
-        });
+        visit_analyzed(
+            &mut crate::index::schema::exact_analyzer(),
+            text,
+            0,
+            0,
+            &mut |w| words.push(w),
+        );
         words
     }
 

@@ -13,26 +13,41 @@ use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 use crate::text::language::{Language, LanguageStemmer};
 use crate::text::words::{is_word_char, rest_of_hyphenated_word};
 
-/// With `halves`, a word hyphenated across a line end is followed, at its position, by
-/// each of its halves as a word of its own: what the index holds, since the hyphen may be
-/// the writer's (`Moscow-⏎based`, `so-⏎called`), whose words must be found on their own
-/// too (`Moscow`, `"called experts"`). Without, the words a reader counts, one a position:
-/// what a query, a quotation and a passage's word offsets are read with.
+/// With `halves`, the halves of each word hyphenated across a line end are words too,
+/// given after all the text's words, at [`FIRST_HALF_POSITION`] and on, [`HALVES_APART`]
+/// positions apart: what the index holds, since the hyphen may be the writer's
+/// (`Moscow-⏎based`), whose words must be found (`Moscow`). Standing beyond every word and
+/// each other, a half is found as a word but never in a phrase: at the word's own position
+/// it made `"the violent protest"` match `the non-⏎violent protest`. Without `halves`,
+/// the words a reader counts: what a query, a quotation and word offsets are read with.
 #[derive(Clone, Default)]
 pub struct WordTokenizer {
     pub halves: bool,
 }
 
+/// The position of the first half of a hyphenated word in the index (see
+/// [`WordTokenizer`]): beyond any text's words, and low enough for a few million halves
+/// to fit tantivy's 32-bit positions.
+pub const FIRST_HALF_POSITION: usize = 1 << 31;
+
+/// Positions between two halves, and between the last word and the first half: more than
+/// a phrase's largest slop (`MAX_PHRASE_SLOP`, 255) and its words.
+pub const HALVES_APART: usize = 512;
+
+/// The most halves a text's words give: the last fits a 32-bit position.
+const MAX_HALVES: usize = (u32::MAX as usize - FIRST_HALF_POSITION) / HALVES_APART;
+
 /// The runs of word characters ([`is_word_char`]), with the halves of a hyphenated word put
-/// together, and given after it with `halves`.
+/// together; with `halves`, the halves after the words.
 pub struct WordStream<'a> {
     text: &'a str,
     words: WordRuns<'a>,
     position: usize,
     halves: bool,
-    /// The halves of the last word, to give after it (last half first), each with its
-    /// offsets.
-    pending: Vec<(String, usize, usize)>,
+    /// The halves of the words given so far, each with its offsets, to give at the end.
+    found_halves: Vec<(String, usize, usize)>,
+    /// How many of them have been given.
+    halves_given: usize,
     token: Token,
 }
 
@@ -49,7 +64,8 @@ impl Tokenizer for WordTokenizer {
             },
             position: usize::MAX,
             halves: self.halves,
-            pending: Vec::new(),
+            found_halves: Vec::new(),
+            halves_given: 0,
             token: Token::default(),
         }
     }
@@ -106,14 +122,8 @@ impl TokenStream for WordRuns<'_> {
 
 impl TokenStream for WordStream<'_> {
     fn advance(&mut self) -> bool {
-        if let Some((half, from, to)) = self.pending.pop() {
-            self.token.text = half;
-            self.token.offset_from = from;
-            self.token.offset_to = to;
-            return true;
-        }
         if !self.words.advance() {
-            return false;
+            return self.give_half();
         }
         self.position = self.position.wrapping_add(1);
         let word = self.words.token();
@@ -121,9 +131,9 @@ impl TokenStream for WordStream<'_> {
         // The runs' buffer and this one trade places: no word is copied.
         std::mem::swap(&mut self.token.text, &mut self.words.token_mut().text);
         if rest_of_hyphenated_word(self.text, end).is_some() {
-            let mut halves = Vec::new();
-            if self.halves {
-                halves.push((self.token.text.clone(), start, end));
+            if self.halves && self.found_halves.len() < MAX_HALVES {
+                self.found_halves
+                    .push((self.token.text.clone(), start, end));
             }
             while rest_of_hyphenated_word(self.text, end).is_some() {
                 // The rest starts a run of alphanumeric characters: tantivy's next word.
@@ -131,14 +141,11 @@ impl TokenStream for WordStream<'_> {
                 let rest = self.words.token();
                 self.token.text.push_str(&rest.text);
                 end = rest.offset_to;
-                if self.halves {
-                    halves.push((rest.text.clone(), rest.offset_from, rest.offset_to));
+                if self.halves && self.found_halves.len() < MAX_HALVES {
+                    self.found_halves
+                        .push((rest.text.clone(), rest.offset_from, rest.offset_to));
                 }
             }
-            // Given in order, after the word; a half the same as the one before it once.
-            halves.dedup_by(|next, before| next.0 == before.0);
-            halves.reverse();
-            self.pending = halves;
         }
         self.token.offset_from = start;
         self.token.offset_to = end;
@@ -152,6 +159,21 @@ impl TokenStream for WordStream<'_> {
 
     fn token_mut(&mut self) -> &mut Token {
         &mut self.token
+    }
+}
+
+impl WordStream<'_> {
+    /// Gives the next of the halves found, once the text's words are all given.
+    fn give_half(&mut self) -> bool {
+        let Some((half, from, to)) = self.found_halves.get_mut(self.halves_given) else {
+            return false;
+        };
+        self.token.text = std::mem::take(half);
+        self.token.offset_from = *from;
+        self.token.offset_to = *to;
+        self.token.position = FIRST_HALF_POSITION + self.halves_given * HALVES_APART;
+        self.halves_given += 1;
+        true
     }
 }
 
@@ -247,30 +269,24 @@ mod tests {
     }
 
     #[test]
-    fn the_index_has_the_halves_of_a_hyphenated_word_too_in_its_place() {
+    fn the_index_has_the_halves_of_a_hyphenated_word_after_its_words() {
         let mut halves = TextAnalyzer::from(WordTokenizer { halves: true });
+        let half = |k: usize| FIRST_HALF_POSITION + k * HALVES_APART;
         assert_eq!(
-            tokens_of(&mut halves, "The Moscow-\nbased so-\nso fund"),
+            tokens_of(&mut halves, "The Moscow-\nbased fund, mother-\nin-\nlaw"),
             [
                 (0, "The".into(), 0, 3),
                 (1, "Moscowbased".into(), 4, 17),
-                (1, "Moscow".into(), 4, 10),
-                (1, "based".into(), 12, 17),
-                (2, "soso".into(), 18, 24),
-                (2, "so".into(), 18, 20),
-                (3, "fund".into(), 25, 29),
+                (2, "fund".into(), 18, 22),
+                (3, "motherinlaw".into(), 24, 39),
+                (half(0), "Moscow".into(), 4, 10),
+                (half(1), "based".into(), 12, 17),
+                (half(2), "mother".into(), 24, 30),
+                (half(3), "in".into(), 32, 34),
+                (half(4), "law".into(), 36, 39),
             ]
         );
-        // A word of three halves.
-        assert_eq!(
-            tokens_of(&mut halves, "mother-\nin-\nlaw"),
-            [
-                (0, "motherinlaw".into(), 0, 15),
-                (0, "mother".into(), 0, 6),
-                (0, "in".into(), 8, 10),
-                (0, "law".into(), 12, 15),
-            ]
-        );
+        assert!(half(MAX_HALVES) <= u32::MAX as usize);
     }
 
     #[test]

@@ -467,7 +467,6 @@ impl QueryBuilder {
         let mut also_matching = Vec::new();
         let (pattern, mut query) = match (literal.prefix, single) {
             (true, true) => self.prefix(literal),
-            (true, false) => self.phrase_prefix(literal),
             (false, true) if made_fuzzy => self.fuzzy_word(literal)?,
             (false, false) if made_fuzzy => return Err(self.fuzzy_phrase(&literal)),
             (false, true) => {
@@ -493,8 +492,12 @@ impl QueryBuilder {
                 }
                 (pattern, query)
             }
-            (false, false) => {
-                let (pattern, query) = self.phrase(literal.clone())?;
+            (_, false) => {
+                let (pattern, query) = if literal.prefix {
+                    self.phrase_prefix(literal.clone())
+                } else {
+                    self.phrase(literal.clone())?
+                };
                 let mut readings = vec![(Occur::Should, query)];
                 for (wrapped, query) in self.compounds_wrapped(literal, excluded)? {
                     also_matching.push((wrapped, None));
@@ -824,9 +827,10 @@ impl QueryBuilder {
         (pattern, query, spelling_words)
     }
 
-    /// The phrase `literal` as a document holds it where the writer's hyphenated compound
-    /// (`so-called`) was wrapped at its hyphen and is indexed as one word (`socalled`): a
-    /// reading for each combination of its compounds, none when it has none.
+    /// The phrase `literal` (its last word a prefix or not) as a document holds it where the
+    /// writer's hyphenated compound (`so-called`) was wrapped at its hyphen and is indexed
+    /// as one word (`socalled`): a reading for each combination of its compounds, none
+    /// when it has none.
     fn compounds_wrapped(
         &mut self,
         literal: Literal,
@@ -845,11 +849,14 @@ impl QueryBuilder {
                 compounds: Vec::new(),
                 ..literal.clone()
             };
-            readings.push(if reading.exact_words.len() == 1 {
-                let (pattern, query, _) = self.word(reading, excluded);
-                (pattern, query)
-            } else {
-                self.phrase(reading)?
+            readings.push(match (reading.prefix, reading.exact_words.len()) {
+                (true, 1) => self.prefix(reading),
+                (true, _) => self.phrase_prefix(reading),
+                (false, 1) => {
+                    let (pattern, query, _) = self.word(reading, excluded);
+                    (pattern, query)
+                }
+                (false, _) => self.phrase(reading)?,
             });
         }
         Ok(readings)
