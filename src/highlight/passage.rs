@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::highlight::matches::Match;
 use crate::index::stored::StoredDocument;
 use crate::text::lines::{Lines, line_of};
+use crate::text::words::continues_hyphenated_word;
 
 /// The longest passage shown, unless one match alone is longer.
 pub const MAX_PASSAGE_BYTES: usize = 480;
@@ -439,20 +440,20 @@ fn word_window(text: &str, start: usize, end: usize) -> (usize, usize) {
     let spare = MAX_PASSAGE_BYTES - (end - start);
     let mut from = floor_char_boundary(text, start.saturating_sub(spare / 2));
     let mut to = ceil_char_boundary(text, (end + spare / 2).min(text.len()));
+    // Words are whole at both ends: the window starts after a white space and ends at one,
+    // and not between the halves of a word hyphenated across a line end.
+    let word_after = |space: usize| space + text[space..].len() - text[space..].trim_start().len();
     if from > 0 {
-        // Start after the first white space, so the first word is whole.
-        if let Some(space) = text[from..start].find(char::is_whitespace) {
-            from += space;
-        } else {
-            from = start;
-        }
+        let mut spaces = text[from..start].match_indices(char::is_whitespace);
+        from = spaces
+            .find(|&(at, _)| !continues_hyphenated_word(text, word_after(from + at)))
+            .map_or(start, |(at, _)| from + at);
     }
     if to < text.len() {
-        if let Some(space) = text[end..to].rfind(char::is_whitespace) {
-            to = end + space;
-        } else {
-            to = end;
-        }
+        let mut spaces = text[end..to].rmatch_indices(char::is_whitespace);
+        to = spaces
+            .find(|&(at, _)| !continues_hyphenated_word(text, word_after(end + at)))
+            .map_or(end, |(at, _)| end + at);
     }
     trim(text, from, to)
 }
@@ -561,6 +562,25 @@ fn ceil_char_boundary(text: &str, mut index: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_window_cut_from_a_long_sentence_never_splits_a_hyphenated_word() {
+        // Wherever the window's edges fall, neither is between `nego-` and `tiations`.
+        for shift in 100..130 {
+            let text = format!(
+                "{} nego-\ntiations on {}the match here {}nego-\ntiations at {}",
+                "a ".repeat(200),
+                "b ".repeat(shift),
+                "c ".repeat(shift),
+                "d ".repeat(200)
+            );
+            let start = text.find("match").unwrap();
+            let (from, to) = word_window(&text, start, start + 5);
+            let passage = &text[from..to];
+            assert!(!passage.starts_with("tiations"), "{shift}: {passage}");
+            assert!(!passage.ends_with("nego-"), "{shift}: {passage}");
+        }
+    }
 
     fn at(text: &str, needle: &str, term: usize) -> Match {
         spanning(text.find(needle), needle, term)
