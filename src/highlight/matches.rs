@@ -473,9 +473,7 @@ fn phrase_matches(
         let mut slack = slop;
         for index_places in &places[1..] {
             let wanted = words[last].position + 1;
-            // Places are in the text's order, and a half of a hyphenated word stands at the
-            // word's position: the next word is at a later position, not only a later place.
-            let after = index_places.partition_point(|&place| words[place].position < wanted);
+            let after = index_places.partition_point(|&place| place <= last);
             let Some(&next) = index_places.get(after) else {
                 continue 'starts;
             };
@@ -686,8 +684,7 @@ mod tests {
                         .iter()
                         .enumerate()
                         .take_while(|(_, w)| w.position <= wanted + slack)
-                        // Not a half of the word before, at its position.
-                        .find(|(_, w)| w.position >= wanted && fits(index, w))
+                        .find(|(_, w)| fits(index, w))
                         .map(|(offset, _)| last + 1 + offset)?;
                     slack -= words[next].position - wanted;
                     last = next;

@@ -138,8 +138,9 @@ pub fn exact_analyzer() -> TextAnalyzer {
     exact_analysis(WordTokenizer { halves: false })
 }
 
-/// The exact analysis as the index has it: a word hyphenated across a line end followed by
-/// its halves at its position (see [`WordTokenizer`]). What highlights are found with.
+/// The exact analysis as the index has it: the halves of each word hyphenated across a
+/// line end are words too, after the text's words (see [`WordTokenizer`]). What
+/// highlights are found with.
 pub fn indexed_exact_analyzer() -> TextAnalyzer {
     exact_analysis(WordTokenizer { halves: true })
 }

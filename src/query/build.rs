@@ -493,13 +493,14 @@ impl QueryBuilder {
                 (pattern, query)
             }
             (_, false) => {
+                let wrapped = self.compounds_wrapped(&literal, excluded)?;
                 let (pattern, query) = if literal.prefix {
-                    self.phrase_prefix(literal.clone())
+                    self.phrase_prefix(literal)
                 } else {
-                    self.phrase(literal.clone())?
+                    self.phrase(literal)?
                 };
                 let mut readings = vec![(Occur::Should, query)];
-                for (wrapped, query) in self.compounds_wrapped(literal, excluded)? {
+                for (wrapped, query) in wrapped {
                     also_matching.push((wrapped, None));
                     readings.push((Occur::Should, query));
                 }
@@ -833,7 +834,7 @@ impl QueryBuilder {
     /// when it has none.
     fn compounds_wrapped(
         &mut self,
-        literal: Literal,
+        literal: &Literal,
         excluded: bool,
     ) -> Result<Vec<(Pattern, Box<dyn Query>)>> {
         let mut readings = Vec::new();

@@ -289,8 +289,6 @@ pub fn check_quotation(
         )));
     }
     let searcher = index.searcher()?;
-    // A document may hold brackets of its own: `the [prices] rose` quotes it word for word,
-    // and that reading, whole, goes first where both find the same place.
     // A hyphenated compound may stand wrapped at its hyphen in a document, one word there
     // (`so-⏎called`): the quotation read so is looked for word for word, for the compounds
     // that the index holds as one word.
@@ -309,6 +307,8 @@ pub fn check_quotation(
             reading
         })
         .collect();
+    // A document may hold brackets of its own: `the [prices] rose` quotes it word for word,
+    // and that reading, whole, goes first where both find the same place.
     let readings = (literal
         .iter()
         .chain([&quote])
