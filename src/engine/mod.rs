@@ -311,13 +311,13 @@ impl Engine {
             let variants = Variants::for_corpus(&self.corpus)?;
             let listed = variants.clone();
             builder = builder.variants(variants.in_index(searcher.clone(), fields.body_exact));
-            let (index_dir, searcher, body) =
-                (index.dir.clone(), searcher.clone(), fields.body_exact);
+            let (maps, searcher, body) =
+                (index.side_maps.clone(), searcher.clone(), fields.body_exact);
             // The spellings that share the word's key, and those that share the keys of its
             // listed variants: Kyiv's include Kiev's (Kiew, Киев), as Kiev's include Kyiv.
             // (Київ's key is Kyiv's, whose listed variant is Kiev; Kiew's is Kiev's.)
             builder = builder.names(Box::new(move |word| {
-                let mut found = words_sharing_a_key(&index_dir, &searcher, body, &[word]);
+                let mut found = words_sharing_a_key(&maps, &searcher, body, &[word]);
                 let mut spelt: Vec<String> = std::iter::once(word.to_string())
                     .chain(found.iter().map(|s| s.to_lowercase()))
                     .collect();
@@ -329,7 +329,7 @@ impl Engine {
                 );
                 let variants: Vec<String> = spelt.iter().flat_map(|s| listed.of(s, true)).collect();
                 let variants: Vec<&str> = variants.iter().map(String::as_str).collect();
-                for spelling in words_sharing_a_key(&index_dir, &searcher, body, &variants) {
+                for spelling in words_sharing_a_key(&maps, &searcher, body, &variants) {
                     if spelling != word && !found.contains(&spelling) {
                         found.push(spelling);
                     }

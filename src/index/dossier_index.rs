@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::index::released_pages::ReleasedPagesDirectory;
 use crate::index::schema::{Fields, SCHEMA_VERSION, build_schema, register_analyzers};
 use crate::index::stored::StoredDocument;
+use crate::index::vocabulary::{SegmentsKey, SideMaps, segments_key};
 
 /// The end (excluded) of the dictionary range, from `prefix` on, that holds the words starting
 /// with `prefix`: no character sorts after U+10FFFF, so only words going on with that
@@ -142,6 +144,9 @@ pub fn path_hash(rel_path: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(rel_path.as_bytes())
 }
 
+/// Each language of an index's documents, with how many documents are in it.
+pub type LanguageCounts = Vec<(Language, u64)>;
+
 /// An open dossier index.
 pub struct DossierIndex {
     pub index: Index,
@@ -150,6 +155,10 @@ pub struct DossierIndex {
     /// The last commit as it was opened: opening every segment again for each part of a
     /// search (variants, hits, passages) cost more than the search of a rare word.
     opened: Option<Searcher>,
+    /// The map files beside the segments, each read once for a commit.
+    pub side_maps: SideMaps,
+    /// The languages of the documents, with the segments they were counted in.
+    languages: Mutex<Option<(SegmentsKey, LanguageCounts)>>,
 }
 
 /// A file of the last commit that is not in `dir` (deleted by hand, a folder restored in
@@ -244,6 +253,8 @@ impl DossierIndex {
             fields,
             dir: dir.to_path_buf(),
             opened: None,
+            side_maps: SideMaps::new(dir),
+            languages: Mutex::default(),
         };
         // tantivy panics on some damaged files instead of returning an error.
         let reader = match std::panic::catch_unwind(AssertUnwindSafe(|| opened.reader())) {
@@ -291,6 +302,8 @@ impl DossierIndex {
             fields,
             dir: dir.to_path_buf(),
             opened: None,
+            side_maps: SideMaps::new(dir),
+            languages: Mutex::default(),
         })
     }
 
@@ -321,9 +334,17 @@ impl DossierIndex {
     }
 
     /// The languages of the documents of `searcher`'s commit, with how many documents each
-    /// has, read from the language field's dictionaries (a few words each).
-    pub fn languages(&self, searcher: &Searcher) -> Result<Vec<(Language, u64)>> {
-        let mut languages: Vec<(Language, u64)> = Vec::new();
+    /// has, read from the language field's dictionaries (a few words each) once a commit.
+    pub fn languages(&self, searcher: &Searcher) -> Result<LanguageCounts> {
+        let key = segments_key(searcher);
+        let mut counted = self
+            .languages
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, languages)) = counted.as_ref().filter(|(seen, _)| *seen == key) {
+            return Ok(languages.clone());
+        }
+        let mut languages: LanguageCounts = Vec::new();
         for segment in searcher.segment_readers() {
             let inverted = segment
                 .inverted_index(self.fields.lang)
@@ -346,6 +367,7 @@ impl DossierIndex {
                 }
             }
         }
+        *counted = Some((key, languages.clone()));
         Ok(languages)
     }
 

@@ -15,7 +15,7 @@ use tantivy::schema::Field;
 use tantivy_fst::{IntoStreamer, Streamer};
 
 use crate::error::Result;
-use crate::index::vocabulary::{for_each_word, open_map, write_map};
+use crate::index::vocabulary::{SideMaps, for_each_word, write_map};
 use crate::text::names::name_keys;
 
 const FILE: &str = "names.fst";
@@ -47,9 +47,10 @@ pub fn write(index_dir: &Path, searcher: &Searcher, field: Field) -> Result<()> 
 }
 
 /// The words of `field` that share a name key with any of `words` (folded), in dictionary
-/// order: the names file is opened (or, without it, the dictionary walked) once for all.
+/// order: the names file of `maps` is read (or, without it, the dictionary walked) once for
+/// all.
 pub fn words_sharing_a_key(
-    index_dir: &Path,
+    maps: &SideMaps,
     searcher: &Searcher,
     field: Field,
     words: &[&str],
@@ -66,7 +67,7 @@ pub fn words_sharing_a_key(
         std::str::from_utf8(&entry[at..]).ok().map(str::to_string)
     };
     let mut words = std::collections::BTreeSet::new();
-    match open_map(index_dir, searcher, FILE) {
+    match maps.map(searcher, FILE) {
         Some(map) => {
             for key in &keys {
                 let (from, to) = bounds(key);

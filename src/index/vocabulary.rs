@@ -12,7 +12,8 @@
 //! update is being written, or the file is missing or damaged) walks the segments instead.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
 use tantivy::schema::Field;
@@ -33,13 +34,16 @@ const FILE: &str = "vocabulary.fst";
 /// Bytes before the map: the key of the segments it was built from.
 const KEY_BYTES: usize = 8;
 
+/// Names the segments of a commit (see [`segments_key`]).
+pub type SegmentsKey = [u8; KEY_BYTES];
+
 /// The common words of one commit, mapped from the index folder.
 pub struct CommonWords(Map<OwnedBytes>);
 
 impl CommonWords {
     /// The common words of the segments `searcher` reads, if the file was written for them.
-    pub fn open(index_dir: &Path, searcher: &Searcher) -> Option<CommonWords> {
-        open_map(index_dir, searcher, FILE).map(CommonWords)
+    pub fn open(maps: &SideMaps, searcher: &Searcher) -> Option<CommonWords> {
+        maps.map(searcher, FILE).map(CommonWords)
     }
 
     /// The words `automaton` accepts, from `from` (included) to `to` (excluded), with how
@@ -141,18 +145,54 @@ impl Previous<'_> {
     }
 }
 
-/// The map in `file` of the index folder, if it was written for the segments `searcher`
-/// reads.
-pub(crate) fn open_map(
-    index_dir: &Path,
-    searcher: &Searcher,
-    file: &str,
-) -> Option<Map<OwnedBytes>> {
-    let bytes = read_file(index_dir, file)?;
-    if bytes.as_slice()[..KEY_BYTES] != key_of(&segments(searcher)) {
-        return None;
+/// The map files of an index folder (its common words, its names), each kept mapped once
+/// read for the segments of a commit: a process that searches one commit many times
+/// (`dossier serve`) maps each once, not once a search. Clones share what was read.
+#[derive(Clone)]
+pub struct SideMaps {
+    dir: PathBuf,
+    read: Arc<Mutex<Vec<ReadMap>>>,
+}
+
+/// A map file as read, with the key of the segments it was written for.
+struct ReadMap {
+    file: &'static str,
+    key: SegmentsKey,
+    bytes: OwnedBytes,
+}
+
+impl SideMaps {
+    pub fn new(index_dir: &Path) -> SideMaps {
+        SideMaps {
+            dir: index_dir.to_path_buf(),
+            read: Arc::default(),
+        }
     }
-    map_of(bytes)
+
+    /// The map in `file`, if it was written for the segments `searcher` reads. A file
+    /// replaced since it was read was written for other segments: it is read again when
+    /// a searcher of those asks.
+    pub(crate) fn map(&self, searcher: &Searcher, file: &'static str) -> Option<Map<OwnedBytes>> {
+        let key = segments_key(searcher);
+        let mut read = self.read.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(kept) = read
+            .iter()
+            .find(|kept| kept.file == file && kept.key == key)
+        {
+            return map_of(kept.bytes.clone());
+        }
+        let bytes = read_file(&self.dir, file)?;
+        if bytes.as_slice()[..KEY_BYTES] != key {
+            return None;
+        }
+        read.retain(|kept| kept.file != file);
+        read.push(ReadMap {
+            file,
+            key,
+            bytes: bytes.clone(),
+        });
+        map_of(bytes)
+    }
 }
 
 /// The bytes of `file` of the index folder, if it has a key.
@@ -294,6 +334,11 @@ fn segments(searcher: &Searcher) -> Vec<String> {
     segments
 }
 
+/// Names the segments `searcher` reads (and how many of their documents are deleted).
+pub(crate) fn segments_key(searcher: &Searcher) -> SegmentsKey {
+    key_of(&segments(searcher))
+}
+
 /// Names a list of [`segments`].
 fn key_of(segments: &[String]) -> [u8; KEY_BYTES] {
     xxhash_rust::xxh3::xxh3_64(segments.join(",").as_bytes()).to_le_bytes()
@@ -320,9 +365,12 @@ mod tests {
             "Korolov",
         ]);
         let folder = tempfile::tempdir().unwrap();
+        // One for the whole test, as a server keeps it: what it read for one commit must
+        // not answer for the next.
+        let maps = SideMaps::new(folder.path());
         let searcher = index.reader().unwrap().searcher();
         write(folder.path(), &searcher, field).unwrap();
-        let common = CommonWords::open(folder.path(), &searcher).expect("written for these");
+        let common = CommonWords::open(&maps, &searcher).expect("written for these");
         assert_eq!(all_words(&common), [("korolev".to_string(), 3)]);
 
         let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
@@ -332,11 +380,11 @@ mod tests {
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
         assert!(
-            CommonWords::open(folder.path(), &searcher).is_none(),
+            CommonWords::open(&maps, &searcher).is_none(),
             "another segment: the file no longer answers for the index"
         );
         write(folder.path(), &searcher, field).unwrap();
-        let common = CommonWords::open(folder.path(), &searcher).expect("written again");
+        let common = CommonWords::open(&maps, &searcher).expect("written again");
         assert_eq!(
             all_words(&common),
             [("dorolev".to_string(), 3), ("korolev".to_string(), 3)]
@@ -344,8 +392,10 @@ mod tests {
     }
 
     /// Every entry of `file` as written for `searcher`.
-    fn entries(folder: &Path, searcher: &Searcher, file: &str) -> Vec<(Vec<u8>, u64)> {
-        let map = open_map(folder, searcher, file).expect("written for these segments");
+    fn entries(folder: &Path, searcher: &Searcher, file: &'static str) -> Vec<(Vec<u8>, u64)> {
+        let map = SideMaps::new(folder)
+            .map(searcher, file)
+            .expect("written for these segments");
         let mut stream = map.stream();
         let mut found = Vec::new();
         while let Some((key, value)) = stream.next() {

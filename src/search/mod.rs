@@ -208,7 +208,7 @@ pub(crate) fn search_collecting(
     // either part of the work for a rare word.
     let suggestions = suggest(
         &searcher,
-        &index.dir,
+        &index.side_maps,
         index.fields.body_exact,
         &keywords,
         total_hits == 0,

@@ -2,7 +2,6 @@
 //! or far fewer documents than a close spelling of it would.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use tantivy::query::FuzzyTermQuery;
@@ -11,7 +10,7 @@ use tantivy::{Searcher, Term};
 use tantivy_fst::Automaton;
 
 use crate::index::past_prefix;
-use crate::index::vocabulary::{self, CommonWords};
+use crate::index::vocabulary::{self, CommonWords, SideMaps};
 use crate::query::fuzzy_distance_for;
 use crate::text::one_edit::OneEdit;
 use crate::text::words::same_case_as;
@@ -40,11 +39,11 @@ pub struct Alternative {
 }
 
 /// Suggestions for `words` (as typed, with the stems the query already searches for them)
-/// against `field`'s vocabulary in the index in `index_dir`. With `found_nothing`, any close
+/// against `field`'s vocabulary in the index whose side files `maps` reads. With `found_nothing`, any close
 /// spelling that occurs is suggested; otherwise only one in many more documents.
 pub fn suggest(
     searcher: &Searcher,
-    index_dir: &Path,
+    maps: &SideMaps,
     field: Field,
     words: &[(String, Vec<String>)],
     found_nothing: bool,
@@ -87,7 +86,7 @@ pub fn suggest(
         // The common words hold every spelling that can be offered, when few enough can.
         let common = if least_documents >= vocabulary::MIN_DOCUMENTS {
             common_words
-                .get_or_insert_with(|| CommonWords::open(index_dir, searcher))
+                .get_or_insert_with(|| CommonWords::open(maps, searcher))
                 .as_ref()
         } else {
             None
