@@ -496,6 +496,47 @@ fn a_watcher_that_vouches_runs_searches_itself_and_they_print_the_same() {
     assert!(String::from_utf8_lossy(&served.stdout).contains("Witkoff"));
 }
 
+/// The server keeps what it read beside the index (the common words that spelling
+/// suggestions come from) for one commit only: after an update, a served search suggests
+/// from the words the corpus has now, as a search without the server does.
+#[test]
+fn a_served_search_suggests_from_the_index_as_updated() {
+    let dossier = Dossier::empty();
+    for i in 0..2 {
+        dossier.write(&format!("common{i}.txt"), "Notes\n\nDmitriev spoke.\n");
+    }
+    dossier.write("rare.txt", "Notes\n\nDimitriev spoke.\n");
+    assert_eq!(dossier.index_run().status.code(), Some(0));
+    let watcher = Watcher::start(&dossier);
+    assert!(vouched(&dossier));
+    let (_, stderr, code) = printed(&dossier.command(&["search", "Dimitriev"]).output().unwrap());
+    assert_eq!(code, Some(0));
+    assert!(
+        !stderr.contains("did you mean"),
+        "2 documents are not many more than 1: {stderr}"
+    );
+
+    for i in 2..4 {
+        dossier.write(&format!("common{i}.txt"), "Notes\n\nDmitriev spoke.\n");
+    }
+    watcher.next_update();
+    wait_until("the server did not vouch again", || {
+        vouched(&dossier).then_some(())
+    });
+    let served = dossier.command(&["search", "Dimitriev"]).output().unwrap();
+    let (_, stderr, code) = printed(&served);
+    assert_eq!(code, Some(0));
+    assert!(
+        stderr.contains("Dimitriev: 1 document; Dmitriev: 4 documents"),
+        "{stderr}"
+    );
+    let here = dossier
+        .command(&["search", "Dimitriev", "--no-refresh"])
+        .output()
+        .unwrap();
+    assert_eq!(printed(&served), printed(&here));
+}
+
 /// Replaces each segment file of the index by a damaged one under the same name: a
 /// process that has the index open keeps reading the old files.
 fn replace_segment_files_with_damaged_ones(dossier: &Dossier) {
