@@ -57,12 +57,13 @@ impl Watcher {
     }
 
     /// The next line of the server's log on an update; fails after 30 s (only how long to
-    /// wait before calling it hung).
+    /// wait before calling it hung), whatever else the server logs meanwhile.
     fn next_update(&self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let line = self
                 .said
-                .recv_timeout(Duration::from_secs(30))
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
                 .expect("the server logs its update");
             if line.contains("index updated") {
                 return line;
@@ -494,6 +495,50 @@ fn a_watcher_that_vouches_runs_searches_itself_and_they_print_the_same() {
     let served = dossier.command(&["search", "Witkoff"]).output().unwrap();
     assert_eq!(served.status.code(), Some(0), "{}", stderr_of(&served));
     assert!(String::from_utf8_lossy(&served.stdout).contains("Witkoff"));
+}
+
+/// Searches sent at once are each run by the server, whichever of its threads takes them,
+/// and it goes on watching after them.
+#[test]
+fn searches_sent_at_once_are_all_served_and_the_watching_goes_on() {
+    // A write through a hard link from outside the corpus is a change only a search that
+    // checks the corpus itself sees: one the server runs finds nothing.
+    let dossier = Dossier::empty();
+    dossier.write("memo.txt", "The first draft.\n");
+    let outside = dossier.dir.path().join("outside-link.txt");
+    std::fs::hard_link(dossier.corpus().join("memo.txt"), &outside).unwrap();
+    assert_eq!(dossier.index_run().status.code(), Some(0));
+    let watcher = Watcher::start(&dossier);
+    std::fs::write(&outside, "The platypus clause was added.\n").unwrap();
+    assert!(vouched(&dossier));
+    let searches: Vec<std::process::Child> = (0..16)
+        .map(|_| {
+            dossier
+                .process(&["search", "platypus OR draft"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for search in searches {
+        let output = search.wait_with_output().unwrap();
+        let (stdout, stderr, code) = printed(&output);
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(stdout.contains("**draft**"), "served: {stdout}");
+        assert!(!stdout.contains("platypus"), "served: {stdout}");
+    }
+
+    assert!(vouched(&dossier), "the server still answers");
+    dossier.write("late.txt", "The numbat file came late.\n");
+    watcher.next_update();
+    wait_until("the server did not vouch again", || {
+        vouched(&dossier).then_some(())
+    });
+    assert_eq!(
+        dossier.search_json("numbat", &["--no-refresh"]).doc_ids(),
+        ["late"]
+    );
 }
 
 /// The server keeps what it read beside the index (the common words that spelling

@@ -24,7 +24,7 @@ use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Sender, channel};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -126,59 +126,136 @@ pub fn watch(engine: Arc<Engine>, status: SharedStatus, ready: impl FnOnce(usize
     let listener = listen(&socket)?;
     ready(watcher.folders.len());
     let (done_sender, done) = channel::<UpdateDone>();
-    let mut updating = false;
-    let mut updated_at = generation;
-    let mut retry_at: Option<Instant> = None;
-    let mut changed_at = Instant::now();
-    while socket.exists() {
-        let mut ready = [
-            PollFd::new(&watcher.inotify, PollFlags::IN),
-            PollFd::new(&listener, PollFlags::IN),
-        ];
-        match poll(&mut ready, Some(&TICK)) {
-            Ok(_) | Err(rustix::io::Errno::INTR) => {}
-            Err(e) => return Err(Error::io(&socket, e.into())),
-        }
-        // Drained whether or not events woke the loop: a search may have, and its
-        // answer must count what happened before it asked.
-        let before = watcher.generation;
-        watcher.drain();
-        if watcher.generation != before {
-            changed_at = Instant::now();
-        }
-        while let Ok((stream, _)) = listener.accept() {
-            watcher.serve(stream);
-        }
-        while let Ok(outcome) = done.try_recv() {
-            updating = false;
+    let (ended, end) = channel::<Result<()>>();
+    let watch_loop = WatchLoop {
+        watcher,
+        listener,
+        socket: socket.clone(),
+        corpus,
+        index_dir,
+        status,
+        done,
+        done_sender,
+        ended,
+        updating: false,
+        updated_at: generation,
+        retry_at: None,
+        changed_at: Instant::now(),
+    };
+    std::thread::spawn(move || watch_loop.run());
+    end.recv().unwrap_or_else(|_| {
+        Err(Error::io(
+            &socket,
+            std::io::Error::other("the corpus watcher stopped unexpectedly"),
+        ))
+    })
+}
+
+/// The watcher's loop and all it keeps between rounds. It runs on one thread at a time:
+/// a thread that takes a search the watcher vouches for runs it itself, and the loop goes
+/// on on a new thread (see [`WatchLoop::run`]).
+struct WatchLoop {
+    watcher: Watcher,
+    listener: UnixListener,
+    socket: PathBuf,
+    corpus: PathBuf,
+    index_dir: PathBuf,
+    status: SharedStatus,
+    /// The outcomes of updates, sent by their threads.
+    done: Receiver<UpdateDone>,
+    done_sender: Sender<UpdateDone>,
+    /// Told how the loop ended: once the socket is gone, or on an error.
+    ended: Sender<Result<()>>,
+    updating: bool,
+    /// The generation the last update started at.
+    updated_at: u64,
+    /// When to try again after a failed update.
+    retry_at: Option<Instant>,
+    /// When the corpus last changed.
+    changed_at: Instant,
+}
+
+impl WatchLoop {
+    /// Runs the loop until the socket is removed, then says so on `ended`. A search the
+    /// watcher vouches for is run on the thread that took it, which has just woken and
+    /// holds what the search needs in its caches; the loop goes on on a new thread at
+    /// once, so a long search holds up neither the watching nor other searches. Handing
+    /// the search to a new thread instead makes it wait for that thread to be scheduled,
+    /// often on a core woken for it (see bench/README.md).
+    fn run(mut self) {
+        let outcome = loop {
+            self.take_updates();
+            if !self.socket.exists() {
+                break Ok(());
+            }
+            let mut ready = [
+                PollFd::new(&self.watcher.inotify, PollFlags::IN),
+                PollFd::new(&self.listener, PollFlags::IN),
+            ];
+            match poll(&mut ready, Some(&TICK)) {
+                Ok(_) | Err(rustix::io::Errno::INTR) => {}
+                Err(e) => break Err(Error::io(&self.socket, e.into())),
+            }
+            // Drained whether or not events woke the loop: a search may have, and its
+            // answer must count what happened before it asked.
+            let before = self.watcher.generation;
+            self.watcher.drain();
+            if self.watcher.generation != before {
+                self.changed_at = Instant::now();
+            }
+            while let Ok((stream, _)) = self.listener.accept() {
+                if let Some(search) = self.watcher.serve(stream) {
+                    std::thread::spawn(move || self.run());
+                    search.run();
+                    return;
+                }
+            }
+        };
+        let _ = self.ended.send(outcome);
+    }
+
+    /// Takes in the updates that ended, and starts the next one if the corpus changed
+    /// (and has been quiet a while) or a failed one is due again.
+    fn take_updates(&mut self) {
+        let watcher = &mut self.watcher;
+        while let Ok(outcome) = self.done.try_recv() {
+            self.updating = false;
             match &outcome.1 {
                 Ok(summary) => eprintln!("dossier: {}", describe_update(summary)),
                 Err(reason) => {
                     eprintln!("dossier: the index could not be updated ({reason}); trying again");
-                    retry_at = Some(Instant::now() + RETRY);
+                    self.retry_at = Some(Instant::now() + RETRY);
                     // What that update was to do may be half done: the next walks it all.
                     watcher.changed = None;
                 }
             }
-            watcher.updated(&status, outcome);
+            watcher.updated(&self.status, outcome);
         }
-        let due =
-            watcher.generation != updated_at || retry_at.is_some_and(|at| at <= Instant::now());
-        if !updating && due && changed_at.elapsed() >= QUIET {
-            updating = true;
-            updated_at = watcher.generation;
-            retry_at = None;
-            status.lock().unwrap_or_else(|e| e.into_inner()).updating = true;
+        let due = watcher.generation != self.updated_at
+            || self.retry_at.is_some_and(|at| at <= Instant::now());
+        if !self.updating && due && self.changed_at.elapsed() >= QUIET {
+            self.updating = true;
+            self.updated_at = watcher.generation;
+            self.retry_at = None;
+            self.status
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .updating = true;
             // A watcher that could not watch every folder misses changes: it walks the
             // whole corpus.
             let named = watcher
                 .changed
                 .replace(BTreeSet::new())
                 .filter(|_| !watcher.blind);
-            start_update(&corpus, &index_dir, named, updated_at, done_sender.clone());
+            start_update(
+                &self.corpus,
+                &self.index_dir,
+                named,
+                self.updated_at,
+                self.done_sender.clone(),
+            );
         }
     }
-    Ok(())
 }
 
 /// Runs an update on a thread of its own, of the `named` files (relative to the corpus)
@@ -265,6 +342,32 @@ fn run_search(engine: &Engine, request: &SearchRequest) -> Option<SearchResults>
     std::panic::catch_unwind(AssertUnwindSafe(|| engine.search_last_commit(request)))
         .ok()?
         .ok()
+}
+
+/// A search the watcher vouched for, to run on the index it keeps open and answer on its
+/// connection.
+struct VouchedSearch {
+    engine: Arc<Engine>,
+    writer: UnixStream,
+    request: SearchRequest,
+}
+
+impl VouchedSearch {
+    fn run(mut self) {
+        let _ = self.writer.write_all(format!("{SERVING}\n").as_bytes());
+        let sent = match run_search(&self.engine, &self.request) {
+            Some(results) => write_served(&mut self.writer, &results).is_ok(),
+            None => {
+                let _ = self.writer.write_all(b"failed\n");
+                false
+            }
+        };
+        if !sent {
+            // The search failed, or gave up waiting: it runs it itself, and the next one
+            // here is run on the index opened anew, in case that was the trouble.
+            self.engine.forget_open_index();
+        }
+    }
 }
 
 struct Watcher {
@@ -456,22 +559,17 @@ impl Watcher {
         self.blind = true;
     }
 
-    /// Answers one search: first every change queued so far, then the reply; a search
-    /// it asks to run, the watcher runs itself if it vouches for the index.
-    fn serve(&mut self, stream: UnixStream) {
+    /// Answers one connection: first every change queued so far, then the reply. A search
+    /// it asks to run, and the watcher vouches for, is given back to be run.
+    fn serve(&mut self, stream: UnixStream) -> Option<VouchedSearch> {
         let _ = stream.set_nonblocking(false);
         let _ = stream.set_read_timeout(Some(PATIENCE));
         let _ = stream.set_write_timeout(Some(PATIENCE));
         let mut request = String::new();
-        let Ok(mut writer) = stream.try_clone() else {
-            return;
-        };
-        if BufReader::new(stream.take(MAX_REQUEST_BYTES))
+        let mut writer = stream.try_clone().ok()?;
+        BufReader::new(stream.take(MAX_REQUEST_BYTES))
             .read_line(&mut request)
-            .is_err()
-        {
-            return;
-        }
+            .ok()?;
         self.drain();
         let request = request.trim_end();
         if let ["search", key, search] = request.split('\t').collect::<Vec<_>>()[..]
@@ -480,29 +578,15 @@ impl Watcher {
             && search.build == self.build
             && self.vouches()
         {
-            // On a thread of its own: a long search holds up neither the others nor the
-            // watching.
-            let engine = Arc::clone(&self.engine);
-            std::thread::spawn(move || {
-                let _ = writer.write_all(format!("{SERVING}\n").as_bytes());
-                let sent = match run_search(&engine, &search.request) {
-                    Some(results) => write_served(&mut writer, &results).is_ok(),
-                    None => {
-                        let _ = writer.write_all(b"failed\n");
-                        false
-                    }
-                };
-                if !sent {
-                    // The search failed, or gave up waiting: it runs it itself, and the
-                    // next one here is run on the index opened anew, in case that was the
-                    // trouble.
-                    engine.forget_open_index();
-                }
+            return Some(VouchedSearch {
+                engine: Arc::clone(&self.engine),
+                writer,
+                request: search.request,
             });
-            return;
         }
         let reply = self.reply(request);
         let _ = writer.write_all(format!("{reply}\n").as_bytes());
+        None
     }
 
     /// Whether this watcher vouches that the index is current: nothing changed since a
