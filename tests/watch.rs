@@ -19,7 +19,9 @@ use dossier::update::fingerprint as freshness;
 /// A running `dossier watch` (`dossier serve --no-http`), stopped when dropped.
 struct Watcher {
     child: Child,
-    /// The lines it writes to its standard error after the first, as it writes them.
+    /// The lines it wrote to its standard error before it said it was watching.
+    said_first: Vec<String>,
+    /// The lines it writes to its standard error after that, as it writes them.
     said: Receiver<String>,
 }
 
@@ -47,11 +49,23 @@ impl Watcher {
             .spawn()
             .expect("start dossier watch");
         let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        stderr.read_line(&mut line).unwrap();
-        assert!(line.contains("watching"), "watcher did not start: {line}");
+        let mut said_first = Vec::new();
+        loop {
+            let mut line = String::new();
+            stderr.read_line(&mut line).unwrap();
+            assert!(
+                !line.is_empty(),
+                "watcher did not start: {}",
+                said_first.join("")
+            );
+            if line.contains("watching") {
+                break;
+            }
+            said_first.push(line);
+        }
         Watcher {
             child,
+            said_first,
             said: said_by(stderr),
         }
     }
@@ -511,7 +525,7 @@ fn searches_sent_at_once_are_all_served_and_the_watching_goes_on() {
     let watcher = Watcher::start(&dossier);
     std::fs::write(&outside, "The platypus clause was added.\n").unwrap();
     assert!(vouched(&dossier));
-    let searches: Vec<std::process::Child> = (0..16)
+    let searches: Vec<std::process::Child> = (0..8)
         .map(|_| {
             dossier
                 .process(&["search", "platypus OR draft"])
@@ -537,6 +551,54 @@ fn searches_sent_at_once_are_all_served_and_the_watching_goes_on() {
     });
     assert_eq!(
         dossier.search_json("numbat", &["--no-refresh"]).doc_ids(),
+        ["late"]
+    );
+}
+
+/// A client that sends its request a byte at a time holds the server for a second at
+/// most, not for as long as it goes on.
+#[test]
+fn a_client_that_sends_slowly_does_not_hold_the_server() {
+    use std::io::Write;
+    let dossier = Dossier::shipped();
+    assert_eq!(dossier.index_run().status.code(), Some(0));
+    let _watcher = Watcher::start(&dossier);
+    let mut slow =
+        std::os::unix::net::UnixStream::connect(dossier.index().join(watch::SOCKET_FILE)).unwrap();
+    let dripping = std::thread::spawn(move || {
+        for _ in 0..40 {
+            if slow.write_all(b"a").is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    });
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        vouched(&dossier),
+        "the server answers while the slow client drips"
+    );
+    dripping.join().unwrap();
+}
+
+/// An update that fails when the server starts (another process holds the index) is tried
+/// again, with no file changing meanwhile.
+#[test]
+fn a_first_update_that_fails_is_tried_again() {
+    let dossier = Dossier::shipped();
+    assert_eq!(dossier.index_run().status.code(), Some(0));
+    dossier.write("late.txt", "The bilby file came late.\n");
+    let held = dossier::index::lock::UpdateLock::acquire(&dossier.index()).unwrap();
+    let watcher = Watcher::start(&dossier);
+    assert!(
+        watcher.said_first.concat().contains("could not be updated"),
+        "{:?}",
+        watcher.said_first
+    );
+    drop(held);
+    watcher.next_update();
+    assert_eq!(
+        dossier.search_json("bilby", &["--no-refresh"]).doc_ids(),
         ["late"]
     );
 }

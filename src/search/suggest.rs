@@ -39,8 +39,9 @@ pub struct Alternative {
 }
 
 /// Suggestions for `words` (as typed, with the stems the query already searches for them)
-/// against `field`'s vocabulary in the index whose side files `maps` reads. With `found_nothing`, any close
-/// spelling that occurs is suggested; otherwise only one in many more documents.
+/// against `field`'s vocabulary in the index whose side files `maps` reads. With
+/// `found_nothing`, any close spelling that occurs is suggested; otherwise only one in many
+/// more documents.
 pub fn suggest(
     searcher: &Searcher,
     maps: &SideMaps,

@@ -20,7 +20,7 @@
 //! ends with one line on standard error: how long it took, what it looked at, what changed.
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs::File;
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -122,6 +122,16 @@ pub fn watch(engine: Arc<Engine>, status: SharedStatus, ready: impl FnOnce(usize
         Err(error) if !DossierIndex::exists(&index_dir) => return Err(error),
         Err(error) => Err(error.to_string()),
     };
+    // A failed first update (another process holds the index) is tried again at once, and,
+    // as any failed update, walks the whole corpus.
+    let retry_at = match &first {
+        Ok(_) => None,
+        Err(reason) => {
+            eprintln!("dossier: the index could not be updated ({reason}); trying again");
+            watcher.changed = None;
+            Some(Instant::now())
+        }
+    };
     watcher.updated(&status, (generation, first));
     let listener = listen(&socket)?;
     ready(watcher.folders.len());
@@ -139,7 +149,7 @@ pub fn watch(engine: Arc<Engine>, status: SharedStatus, ready: impl FnOnce(usize
         ended,
         updating: false,
         updated_at: generation,
-        retry_at: None,
+        retry_at,
         changed_at: Instant::now(),
     };
     std::thread::spawn(move || watch_loop.run());
@@ -164,7 +174,8 @@ struct WatchLoop {
     /// The outcomes of updates, sent by their threads.
     done: Receiver<UpdateDone>,
     done_sender: Sender<UpdateDone>,
-    /// Told how the loop ended: once the socket is gone, or on an error.
+    /// Told how the loop ended: once the socket is gone, or on an error. (A loop that
+    /// panics drops it untold, which `watch` reports.)
     ended: Sender<Result<()>>,
     updating: bool,
     /// The generation the last update started at.
@@ -204,11 +215,27 @@ impl WatchLoop {
                 self.changed_at = Instant::now();
             }
             while let Ok((stream, _)) = self.listener.accept() {
-                if let Some(search) = self.watcher.serve(stream) {
-                    std::thread::spawn(move || self.run());
-                    search.run();
-                    return;
+                let Some(search) = self.watcher.serve(stream) else {
+                    continue;
+                };
+                let (hand_over, take_over) = channel::<WatchLoop>();
+                let next = std::thread::Builder::new().spawn(move || {
+                    if let Ok(watch_loop) = take_over.recv() {
+                        watch_loop.run();
+                    }
+                });
+                if next.is_ok() {
+                    match hand_over.send(self) {
+                        Ok(()) => {
+                            search.run();
+                            return;
+                        }
+                        Err(returned) => self = returned.0,
+                    }
                 }
+                // No thread to be had: the search is left to the command that asked
+                // (its connection closes unanswered), and the loop goes on here.
+                drop(search);
             }
         };
         let _ = self.ended.send(outcome);
@@ -333,7 +360,33 @@ fn lock(index_dir: &Path) -> Result<File> {
 }
 
 /// The longest request read: a search's arguments, its query included.
-const MAX_REQUEST_BYTES: u64 = 1024 * 1024;
+const MAX_REQUEST_BYTES: usize = 1024 * 1024;
+
+/// The first line a client sends (without its line feed), read within [`PATIENCE`] in all:
+/// a client that sends a byte now and then, or nothing, holds the watcher no longer. `None`
+/// when it does not come in time, is too long or is not text.
+fn read_request(mut stream: &UnixStream) -> Option<String> {
+    let deadline = Instant::now() + PATIENCE;
+    let mut request = Vec::new();
+    let mut chunk = [0; 4096];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || request.len() > MAX_REQUEST_BYTES {
+            return None;
+        }
+        stream.set_read_timeout(Some(left)).ok()?;
+        let read = stream.read(&mut chunk).ok()?;
+        if read == 0 {
+            break;
+        }
+        request.extend_from_slice(&chunk[..read]);
+        if let Some(end) = request.iter().position(|&b| b == b'\n') {
+            request.truncate(end);
+            break;
+        }
+    }
+    String::from_utf8(request).ok()
+}
 
 /// Runs the search `request` on the index's last commit; `None` if it fails (the search
 /// then runs it itself, and reports why).
@@ -355,17 +408,18 @@ struct VouchedSearch {
 impl VouchedSearch {
     fn run(mut self) {
         let _ = self.writer.write_all(format!("{SERVING}\n").as_bytes());
-        let sent = match run_search(&self.engine, &self.request) {
-            Some(results) => write_served(&mut self.writer, &results).is_ok(),
-            None => {
-                let _ = self.writer.write_all(b"failed\n");
-                false
+        match run_search(&self.engine, &self.request) {
+            // A client that went meanwhile (its user pressed Ctrl-C) is no fault of the
+            // index's.
+            Some(results) => {
+                let _ = write_served(&mut self.writer, &results);
             }
-        };
-        if !sent {
-            // The search failed, or gave up waiting: it runs it itself, and the next one
-            // here is run on the index opened anew, in case that was the trouble.
-            self.engine.forget_open_index();
+            None => {
+                // The command runs it itself, and the next search here is run on the
+                // index opened anew, in case that was the trouble.
+                let _ = self.writer.write_all(b"failed\n");
+                self.engine.forget_open_index();
+            }
         }
     }
 }
@@ -561,15 +615,10 @@ impl Watcher {
 
     /// Answers one connection: first every change queued so far, then the reply. A search
     /// it asks to run, and the watcher vouches for, is given back to be run.
-    fn serve(&mut self, stream: UnixStream) -> Option<VouchedSearch> {
+    fn serve(&mut self, mut stream: UnixStream) -> Option<VouchedSearch> {
         let _ = stream.set_nonblocking(false);
-        let _ = stream.set_read_timeout(Some(PATIENCE));
         let _ = stream.set_write_timeout(Some(PATIENCE));
-        let mut request = String::new();
-        let mut writer = stream.try_clone().ok()?;
-        BufReader::new(stream.take(MAX_REQUEST_BYTES))
-            .read_line(&mut request)
-            .ok()?;
+        let request = read_request(&stream)?;
         self.drain();
         let request = request.trim_end();
         if let ["search", key, search] = request.split('\t').collect::<Vec<_>>()[..]
@@ -580,12 +629,12 @@ impl Watcher {
         {
             return Some(VouchedSearch {
                 engine: Arc::clone(&self.engine),
-                writer,
+                writer: stream,
                 request: search.request,
             });
         }
         let reply = self.reply(request);
-        let _ = writer.write_all(format!("{reply}\n").as_bytes());
+        let _ = stream.write_all(format!("{reply}\n").as_bytes());
         None
     }
 
