@@ -627,4 +627,31 @@ mod tests {
         assert_eq!(stats.cache_hits, 0);
         assert!(stats.cache_misses >= 6, "{stats:?}");
     }
+
+    /// The languages are counted once a commit, and again for each new commit of an index
+    /// kept open.
+    #[test]
+    fn the_languages_counted_follow_the_commits_of_an_index_kept_open() {
+        let folder = tempfile::tempdir().unwrap();
+        let index = DossierIndex::create(folder.path()).unwrap();
+        let mut writer = index.index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let mut add = |language: &str| {
+            let mut document = TantivyDocument::new();
+            document.add_text(index.fields.lang, language);
+            writer.add_document(document).unwrap();
+            writer.commit().unwrap();
+        };
+        let counted = |index: &DossierIndex| index.languages(&index.searcher().unwrap()).unwrap();
+        let (english, german) = (
+            Language::from_name("en").unwrap(),
+            Language::from_name("de").unwrap(),
+        );
+        add("en");
+        assert_eq!(counted(&index), [(english, 1)]);
+        assert_eq!(counted(&index), [(english, 1)]);
+        add("de");
+        let mut now = counted(&index);
+        now.sort_by_key(|(language, _)| language.code());
+        assert_eq!(now, [(german, 1), (english, 1)]);
+    }
 }
