@@ -555,8 +555,8 @@ fn searches_sent_at_once_are_all_served_and_the_watching_goes_on() {
     );
 }
 
-/// A client that sends its request a byte at a time holds the server for a second at
-/// most, not for as long as it goes on.
+/// A client that sends its request a byte at a time holds the server a quarter of a
+/// second at most, not for as long as it goes on.
 #[test]
 fn a_client_that_sends_slowly_does_not_hold_the_server() {
     use std::io::Write;
@@ -601,6 +601,31 @@ fn a_first_update_that_fails_is_tried_again() {
         dossier.search_json("bilby", &["--no-refresh"]).doc_ids(),
         ["late"]
     );
+}
+
+/// A first update that fails for a reason waiting will not change (the corpus is empty: a
+/// drive not mounted, say) is said once and not tried again until something changes.
+#[test]
+fn a_first_update_that_cannot_succeed_is_not_tried_again_and_again() {
+    let dossier = Dossier::shipped();
+    assert_eq!(dossier.index_run().status.code(), Some(0));
+    for entry in std::fs::read_dir(dossier.corpus()).unwrap() {
+        std::fs::remove_file(entry.unwrap().path()).unwrap();
+    }
+    let watcher = Watcher::start(&dossier);
+    let said = watcher.said_first.concat();
+    assert!(said.contains("could not be updated"), "{said}");
+    assert!(!said.contains("trying again"), "{said}");
+    // Longer than the wait before a failed update is tried again.
+    let deadline = Instant::now() + Duration::from_millis(2500);
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        if let Ok(line) = watcher.said.recv_timeout(left) {
+            assert!(
+                !line.contains("could not be updated"),
+                "tried again: {line}"
+            );
+        }
+    }
 }
 
 /// The server keeps what it read beside the index (the common words that spelling

@@ -117,19 +117,20 @@ pub fn watch(engine: Arc<Engine>, status: SharedStatus, ready: impl FnOnce(usize
     // This update walks the whole corpus: what changed before it, it sees.
     watcher.changed = Some(BTreeSet::new());
     let first = update::update_with(&corpus, &index_dir, &UpdateOptions::default(), &());
+    // A first update that fails is said; as after any failed update, the next walks the
+    // whole corpus. One that found the index busy (`dossier index` running) is tried again
+    // at once; any other waits for a change (an empty corpus, say: a drive not mounted).
+    let mut retry_at = None;
     let first = match first {
         Ok(summary) => Ok(summary),
         Err(error) if !DossierIndex::exists(&index_dir) => return Err(error),
-        Err(error) => Err(error.to_string()),
-    };
-    // A failed first update (another process holds the index) is tried again at once, and,
-    // as any failed update, walks the whole corpus.
-    let retry_at = match &first {
-        Ok(_) => None,
-        Err(reason) => {
-            eprintln!("dossier: the index could not be updated ({reason}); trying again");
+        Err(error) => {
+            let busy = matches!(error, Error::IndexBusy { .. });
+            let again = if busy { "; trying again" } else { "" };
+            eprintln!("dossier: the index could not be updated ({error}){again}");
             watcher.changed = None;
-            Some(Instant::now())
+            retry_at = busy.then(Instant::now);
+            Err(error.to_string())
         }
     };
     watcher.updated(&status, (generation, first));
@@ -362,11 +363,16 @@ fn lock(index_dir: &Path) -> Result<File> {
 /// The longest request read: a search's arguments, its query included.
 const MAX_REQUEST_BYTES: usize = 1024 * 1024;
 
-/// The first line a client sends (without its line feed), read within [`PATIENCE`] in all:
-/// a client that sends a byte now and then, or nothing, holds the watcher no longer. `None`
-/// when it does not come in time, is too long or is not text.
+/// How long a client has to send its whole request. A command writes it as soon as it is
+/// connected; this is well under the [`PATIENCE`] other clients wait for their answer, so
+/// one that stalls cannot make them give up.
+const REQUEST_PATIENCE: Duration = Duration::from_millis(250);
+
+/// The first line a client sends (without its line feed), read within [`REQUEST_PATIENCE`]
+/// in all: a client that sends a byte now and then, or nothing, holds the watcher no
+/// longer. `None` when it does not come in time, is too long or is not text.
 fn read_request(mut stream: &UnixStream) -> Option<String> {
-    let deadline = Instant::now() + PATIENCE;
+    let deadline = Instant::now() + REQUEST_PATIENCE;
     let mut request = Vec::new();
     let mut chunk = [0; 4096];
     loop {
@@ -375,15 +381,19 @@ fn read_request(mut stream: &UnixStream) -> Option<String> {
             return None;
         }
         stream.set_read_timeout(Some(left)).ok()?;
-        let read = stream.read(&mut chunk).ok()?;
+        let read = match stream.read(&mut chunk) {
+            Ok(read) => read,
+            Err(error) if error.kind() == ErrorKind::Interrupted => continue,
+            Err(_) => return None,
+        };
         if read == 0 {
             break;
         }
-        request.extend_from_slice(&chunk[..read]);
-        if let Some(end) = request.iter().position(|&b| b == b'\n') {
-            request.truncate(end);
+        if let Some(end) = chunk[..read].iter().position(|&b| b == b'\n') {
+            request.extend_from_slice(&chunk[..end]);
             break;
         }
+        request.extend_from_slice(&chunk[..read]);
     }
     String::from_utf8(request).ok()
 }
