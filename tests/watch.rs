@@ -138,9 +138,7 @@ fn the_server_vouches_for_the_index_and_keeps_it_current_as_documents_change() {
     let quokka = dossier.search_json("quokka", &[]);
     assert_eq!(quokka.doc_ids(), ["001_66895d6541d2e960"]);
     // The server updates the index itself and vouches for it again.
-    wait_until("the server did not vouch again", || {
-        vouched(&dossier).then_some(())
-    });
+    wait_until_vouched(&dossier);
     let quokka = dossier.search_json("quokka", &[]);
     assert_eq!(quokka.doc_ids(), ["001_66895d6541d2e960"]);
 
@@ -150,9 +148,7 @@ fn the_server_vouches_for_the_index_and_keeps_it_current_as_documents_change() {
         dossier.search_json("wombat", &[]).doc_ids(),
         ["new/deeper/memo"]
     );
-    wait_until("the server did not vouch again", || {
-        vouched(&dossier).then_some(())
-    });
+    wait_until_vouched(&dossier);
     dossier.write("new/deeper/second.md", "The numbat memo.\n");
     assert_eq!(
         dossier.search_json("numbat", &[]).doc_ids(),
@@ -169,9 +165,7 @@ fn the_server_vouches_for_the_index_and_keeps_it_current_as_documents_change() {
             .unwrap();
         (output.status.code() == Some(1)).then_some(())
     });
-    wait_until("the server did not vouch again", || {
-        vouched(&dossier).then_some(())
-    });
+    wait_until_vouched(&dossier);
 }
 
 #[test]
@@ -296,9 +290,7 @@ fn updates_of_the_files_the_events_name_leave_the_index_a_full_update_makes() {
     let updated = |change: &str, looked_at: &str| {
         let logged = watcher.next_update();
         assert!(logged.contains(looked_at), "{change}: {logged}");
-        wait_until("the server did not vouch again", || {
-            vouched(&dossier).then_some(())
-        });
+        wait_until_vouched(&dossier);
     };
     let one = "looking at 1 file:";
     let two = "looking at 2 files:";
@@ -389,6 +381,13 @@ fn updates_of_the_files_the_events_name_leave_the_index_a_full_update_makes() {
         .find(|hit| hit["doc_id"] == "new/deeper/second")
         .unwrap();
     assert_eq!(second["date"], "2001-02-03", "{second}");
+}
+
+/// Waits until the server vouches for the index again (after an update).
+fn wait_until_vouched(dossier: &Dossier) {
+    wait_until("the server did not vouch again", || {
+        vouched(dossier).then_some(())
+    });
 }
 
 /// Waits until `ready` gives something, failing with `what` after 30 s: only how long to
@@ -546,9 +545,7 @@ fn searches_sent_at_once_are_all_served_and_the_watching_goes_on() {
     assert!(vouched(&dossier), "the server still answers");
     dossier.write("late.txt", "The numbat file came late.\n");
     watcher.next_update();
-    wait_until("the server did not vouch again", || {
-        vouched(&dossier).then_some(())
-    });
+    wait_until_vouched(&dossier);
     assert_eq!(
         dossier.search_json("numbat", &["--no-refresh"]).doc_ids(),
         ["late"]
@@ -652,9 +649,7 @@ fn a_served_search_suggests_from_the_index_as_updated() {
         dossier.write(&format!("common{i}.txt"), "Notes\n\nDmitriev spoke.\n");
     }
     watcher.next_update();
-    wait_until("the server did not vouch again", || {
-        vouched(&dossier).then_some(())
-    });
+    wait_until_vouched(&dossier);
     let served = dossier.command(&["search", "Dimitriev"]).output().unwrap();
     let (_, stderr, code) = printed(&served);
     assert_eq!(code, Some(0));
