@@ -84,6 +84,27 @@ impl Watcher {
             }
         }
     }
+
+    /// Waits for the next line saying an update failed, and returns it.
+    fn next_failure(&self) -> String {
+        let line = self
+            .said
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the server says the update failed");
+        assert!(line.contains("could not be updated"), "{line}");
+        line
+    }
+
+    /// Checks that for longer than the wait before a failed update is tried again, the
+    /// server says nothing of a failure.
+    fn says_no_more_failures(&self) {
+        let deadline = Instant::now() + Duration::from_millis(2500);
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            if let Ok(line) = self.said.recv_timeout(left) {
+                assert!(!line.contains("could not be updated"), "said again: {line}");
+            }
+        }
+    }
 }
 
 /// The lines of `stderr`, read on a thread of their own until it ends.
@@ -612,17 +633,36 @@ fn a_first_update_that_cannot_succeed_is_not_tried_again_and_again() {
     let watcher = Watcher::start(&dossier);
     let said = watcher.said_first.concat();
     assert!(said.contains("could not be updated"), "{said}");
-    assert!(!said.contains("trying again"), "{said}");
-    // Longer than the wait before a failed update is tried again.
-    let deadline = Instant::now() + Duration::from_millis(2500);
-    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-        if let Ok(line) = watcher.said.recv_timeout(left) {
-            assert!(
-                !line.contains("could not be updated"),
-                "tried again: {line}"
-            );
-        }
-    }
+    assert!(said.contains("trying again after a change"), "{said}");
+    watcher.says_no_more_failures();
+}
+
+/// While the server runs, an update that fails for a reason waiting will not change is
+/// said once and tried again only once the corpus changes; one that found the index busy
+/// is tried again until it succeeds, and said once.
+#[test]
+fn a_failed_update_is_tried_again_when_it_can_succeed() {
+    let dossier = Dossier::empty();
+    dossier.write("notes/first.txt", "Notes\n\nThe first of them.\n");
+    assert_eq!(dossier.index_run().status.code(), Some(0));
+    let watcher = Watcher::start(&dossier);
+    // A folder gone makes the update walk the whole corpus, now empty: refused.
+    std::fs::remove_dir_all(dossier.corpus().join("notes")).unwrap();
+    let line = watcher.next_failure();
+    assert!(line.contains("trying again after a change"), "{line}");
+    watcher.says_no_more_failures();
+
+    let held = dossier::index::lock::UpdateLock::acquire(&dossier.index()).unwrap();
+    dossier.write("late.txt", "The bilby file came late.\n");
+    let line = watcher.next_failure();
+    assert!(line.ends_with("trying again"), "{line}");
+    watcher.says_no_more_failures();
+    drop(held);
+    watcher.next_update();
+    assert_eq!(
+        dossier.search_json("bilby", &["--no-refresh"]).doc_ids(),
+        ["late"]
+    );
 }
 
 /// The server keeps what it read beside the index (the common words that spelling

@@ -78,7 +78,8 @@ const CHANGES: WatchMask = WatchMask::CREATE
 /// in several calls is read once, when done.
 const QUIET: Duration = Duration::from_millis(200);
 
-/// How long after a failed update (another process held the index, say) it is tried again.
+/// How long after an update that found the index busy (held by another process) it is
+/// tried again.
 const RETRY: Duration = Duration::from_secs(2);
 
 /// How often the loop wakes with nothing to do: to see whether the socket is still there.
@@ -88,7 +89,25 @@ const TICK: Timespec = Timespec {
 };
 
 /// The outcome of an update run on its thread: the generation it started at.
-type UpdateDone = (u64, std::result::Result<IndexSummary, String>);
+type UpdateDone = (u64, std::result::Result<IndexSummary, UpdateFailure>);
+
+/// Why an update failed, and whether trying again with nothing changed may succeed.
+struct UpdateFailure {
+    reason: String,
+    /// Another process held the index (`dossier index` running): the update is tried
+    /// again in a while. Any other failure (an empty corpus: a drive not mounted, say)
+    /// waits for a change to the corpus.
+    busy: bool,
+}
+
+impl From<Error> for UpdateFailure {
+    fn from(error: Error) -> UpdateFailure {
+        UpdateFailure {
+            busy: matches!(error, Error::IndexBusy { .. }),
+            reason: error.to_string(),
+        }
+    }
+}
 
 /// The most files an update is given by name; past them, a walk of the whole corpus is
 /// no slower, and the list held stays small.
@@ -116,24 +135,14 @@ pub fn watch(engine: Arc<Engine>, status: SharedStatus, ready: impl FnOnce(usize
     let generation = watcher.generation;
     // This update walks the whole corpus: what changed before it, it sees.
     watcher.changed = Some(BTreeSet::new());
-    let first = update::update_with(&corpus, &index_dir, &UpdateOptions::default(), &());
-    // A first update that fails is said; as after any failed update, the next walks the
-    // whole corpus. One that found the index busy (`dossier index` running) is tried again
-    // at once; any other waits for a change (an empty corpus, say: a drive not mounted).
-    let mut retry_at = None;
-    let first = match first {
-        Ok(summary) => Ok(summary),
+    let first = match update::update_with(&corpus, &index_dir, &UpdateOptions::default(), &()) {
         Err(error) if !DossierIndex::exists(&index_dir) => return Err(error),
-        Err(error) => {
-            let busy = matches!(error, Error::IndexBusy { .. });
-            let again = if busy { "; trying again" } else { "" };
-            eprintln!("dossier: the index could not be updated ({error}){again}");
-            watcher.changed = None;
-            retry_at = busy.then(Instant::now);
-            Err(error.to_string())
-        }
+        first => first.map_err(UpdateFailure::from),
     };
-    watcher.updated(&status, (generation, first));
+    // A first update that found the index busy is tried again at once, not in a while.
+    let retry_at = watcher
+        .updated(&status, (generation, first))
+        .map(|_| Instant::now());
     let listener = listen(&socket)?;
     ready(watcher.folders.len());
     let (done_sender, done) = channel::<UpdateDone>();
@@ -248,16 +257,12 @@ impl WatchLoop {
         let watcher = &mut self.watcher;
         while let Ok(outcome) = self.done.try_recv() {
             self.updating = false;
-            match &outcome.1 {
-                Ok(summary) => eprintln!("dossier: {}", describe_update(summary)),
-                Err(reason) => {
-                    eprintln!("dossier: the index could not be updated ({reason}); trying again");
-                    self.retry_at = Some(Instant::now() + RETRY);
-                    // What that update was to do may be half done: the next walks it all.
-                    watcher.changed = None;
-                }
+            if let Ok(summary) = &outcome.1 {
+                eprintln!("dossier: {}", describe_update(summary));
             }
-            watcher.updated(&self.status, outcome);
+            self.retry_at = watcher
+                .updated(&self.status, outcome)
+                .map(|retry| retry + RETRY);
         }
         let due = watcher.generation != self.updated_at
             || self.retry_at.is_some_and(|at| at <= Instant::now());
@@ -303,9 +308,11 @@ fn start_update(
             None => update::update_with(&corpus, &index_dir, &options, &()),
         });
         let outcome = match outcome {
-            Ok(Ok(summary)) => Ok(summary),
-            Ok(Err(error)) => Err(error.to_string()),
-            Err(_) => Err("the update failed unexpectedly".to_string()),
+            Ok(updated) => updated.map_err(UpdateFailure::from),
+            Err(_) => Err(UpdateFailure {
+                reason: "the update failed unexpectedly".to_string(),
+                busy: false,
+            }),
         };
         let _ = done.send((generation, outcome));
     });
@@ -489,7 +496,14 @@ impl Watcher {
     /// Takes in the outcome of an update that started at `generation`: if it succeeded,
     /// the index is current with the corpus as it was then, and vouched for until the next
     /// change. (Its fingerprint was taken before it read anything, after `generation`.)
-    fn updated(&mut self, status: &SharedStatus, (generation, outcome): UpdateDone) {
+    /// A failure is said, unless it is the one said last, and makes the next update walk
+    /// the whole corpus (what this one was to do may be half done); it returns now if the
+    /// update is to be tried again with nothing changed.
+    fn updated(
+        &mut self,
+        status: &SharedStatus,
+        (generation, outcome): UpdateDone,
+    ) -> Option<Instant> {
         let mut status = status.lock().unwrap_or_else(|e| e.into_inner());
         status.updating = false;
         match outcome {
@@ -513,8 +527,21 @@ impl Watcher {
                     }
                 };
                 status.last_error = None;
+                None
             }
-            Err(reason) => status.last_error = Some(reason),
+            Err(UpdateFailure { reason, busy }) => {
+                if status.last_error.as_ref() != Some(&reason) {
+                    let when = if busy {
+                        "trying again"
+                    } else {
+                        "trying again after a change"
+                    };
+                    eprintln!("dossier: the index could not be updated ({reason}); {when}");
+                }
+                status.last_error = Some(reason);
+                self.changed = None;
+                busy.then(Instant::now)
+            }
         }
     }
 
