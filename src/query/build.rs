@@ -171,6 +171,18 @@ impl Literal {
     }
 }
 
+/// A word clause as built by [`QueryBuilder::word`].
+struct Word {
+    /// What its highlights match.
+    pattern: Pattern,
+    query: Box<dyn Query>,
+    /// The stems of the other spellings it searches (`Kiev` for `Kyiv`: see
+    /// [`crate::query::variants`]), for their highlights to say so.
+    spelling_words: Vec<String>,
+    /// Every stem it searches: its own, its inflections' and the other spellings'.
+    searched: Vec<String>,
+}
+
 /// What a clause of the query is, for leaving out stop words: see
 /// [`QueryBuilder::kind_of`].
 #[derive(Clone, Copy, PartialEq)]
@@ -474,13 +486,13 @@ impl QueryBuilder {
                 let (literal_text, scope, quoted) =
                     (literal.text.clone(), literal.scope, literal.quoted);
                 let exact_word = literal.exact_words[0].clone();
-                let (pattern, query, spelling_words) = self.word(literal, excluded);
+                let Word {
+                    pattern,
+                    query,
+                    spelling_words,
+                    searched,
+                } = self.word(literal, excluded);
                 if is_name && !quoted && !excluded && matches!(scope, Scope::All | Scope::Body) {
-                    let Pattern::Word { words, .. } = &pattern else {
-                        unreachable!("a word's pattern is a word")
-                    };
-                    let searched: Vec<String> =
-                        words.iter().chain(&spelling_words).cloned().collect();
                     spellings = self.name_spellings(&literal_text, &exact_word, &searched);
                 }
                 if !spelling_words.is_empty() {
@@ -763,9 +775,7 @@ impl QueryBuilder {
 
     /// One word: unquoted, in any inflection and under the other spellings of a name (but
     /// not when excluded); quoted, as written.
-    /// The stems of the other spellings searched (`Kiev` for `Kyiv`: see
-    /// [`crate::query::variants`]) are also given apart, for their highlights to say so.
-    fn word(&mut self, literal: Literal, excluded: bool) -> (Pattern, Box<dyn Query>, Vec<String>) {
+    fn word(&mut self, literal: Literal, excluded: bool) -> Word {
         let is_name = literal.is_name();
         let Literal {
             text,
@@ -821,11 +831,15 @@ impl QueryBuilder {
                 .collect();
             Box::new(BooleanQuery::new(alternatives))
         });
-        let pattern = Pattern::Word {
-            words,
-            stemmed: !quoted,
-        };
-        (pattern, query, spelling_words)
+        Word {
+            pattern: Pattern::Word {
+                words,
+                stemmed: !quoted,
+            },
+            query,
+            spelling_words,
+            searched,
+        }
     }
 
     /// The phrase `literal` (its last word a prefix or not) as a document holds it where the
@@ -854,8 +868,8 @@ impl QueryBuilder {
                 (true, 1) => self.prefix(reading),
                 (true, _) => self.phrase_prefix(reading),
                 (false, 1) => {
-                    let (pattern, query, _) = self.word(reading, excluded);
-                    (pattern, query)
+                    let word = self.word(reading, excluded);
+                    (word.pattern, word.query)
                 }
                 (false, _) => self.phrase(reading)?,
             });
