@@ -248,6 +248,59 @@ fn passages_are_whole_sentences() {
     assert!(passage.text.ends_with('.'), "{}", passage.text);
 }
 
+/// Asked for as many passages as a document has matches, a search shows every match: in
+/// real abstracts written in lowercase (Cranfield's), where no sentence seems to start, and
+/// around a sentence too long for one passage (the Universal Declaration's preamble).
+#[test]
+fn every_match_is_shown_when_enough_passages_are_asked_for() {
+    let dossier = Dossier::empty();
+    for name in ["1.txt", "1133.txt", "1226.txt"] {
+        let from = common::shared_data(&format!("cranfield/{name}"));
+        dossier.write(name, std::fs::read(from).unwrap());
+    }
+    let from = common::shared_data("languages/udhr/eng.html");
+    dossier.write("udhr.html", std::fs::read(from).unwrap());
+    for (query, word) in [
+        ("pressure", "pressure"),
+        ("prandtl", "prandtl"),
+        ("slipstream", "slipstream"),
+        ("\"human\"", "human"),
+    ] {
+        let results = dossier.search_json(query, &["--passages", "100"]);
+        dossier.check_offsets(&results);
+        assert!(!results.hits.is_empty(), "{query}");
+        for hit in &results.hits {
+            let text = match hit.format {
+                None => dossier.file_bytes(&hit.path),
+                Some(_) => dossier.show(&hit.doc_id),
+            };
+            let text = String::from_utf8(text).unwrap().to_lowercase();
+            let is_word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+            let occurrences: Vec<usize> = text
+                .match_indices(word)
+                .map(|(at, _)| at)
+                .filter(|&at| {
+                    !is_word_char(text[..at].chars().next_back())
+                        && !is_word_char(text[at + word.len()..].chars().next())
+                })
+                .collect();
+            assert!(!occurrences.is_empty(), "{query} in {}", hit.doc_id);
+            for at in occurrences {
+                let shown = hit.passages.iter().any(|passage| {
+                    passage.highlights.iter().any(|[start, end]| {
+                        passage.start + start <= at && at + word.len() <= passage.start + end
+                    })
+                });
+                assert!(
+                    shown,
+                    "{query}: the match at byte {at} of {} is in no passage",
+                    hit.doc_id
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn a_malformed_query_is_one_line_with_the_position_and_exit_2() {
     let dossier = Dossier::shipped();

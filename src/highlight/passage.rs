@@ -145,8 +145,13 @@ pub fn best_passages(text: &str, matches: &[Match], weights: &[f32], limit: usiz
             match_groups(&unshown, weights, wanted.saturating_mul(3))
                 .into_iter()
                 .map(|(start, end, anchor_end)| {
-                    let (start, end) = sentence_window(text, start, end, anchor_end);
-                    make_passage(text, &lines, start, end, matches, weights)
+                    let (from, to) = sentence_window(text, start, end, anchor_end);
+                    // Unshown matches stand between passages chosen before: their passage
+                    // is cut to the room between them rather than dropped for overlapping.
+                    let (room_from, room_to) = room_around(&chosen, start, text.len());
+                    let from = from.max(room_from);
+                    let (from, to) = trim(text, from, to.min(room_to).max(from));
+                    make_passage(text, &lines, from, to, matches, weights)
                 })
                 .filter(|c| {
                     !c.highlights.is_empty()
@@ -162,6 +167,24 @@ pub fn best_passages(text: &str, matches: &[Match], weights: &[f32], limit: usiz
         unshown.retain(|m| !chosen.iter().any(|p| p.start <= m.start && m.end <= p.end));
     }
     chosen
+}
+
+/// The stretch of text between the passages `chosen` around `offset`, which none of them
+/// holds.
+fn room_around(chosen: &[Passage], offset: usize, text_len: usize) -> (usize, usize) {
+    let from = chosen
+        .iter()
+        .filter(|p| p.end <= offset)
+        .map(|p| p.end)
+        .max()
+        .unwrap_or(0);
+    let to = chosen
+        .iter()
+        .filter(|p| p.start > offset)
+        .map(|p| p.start)
+        .min()
+        .unwrap_or(text_len);
+    (from, to)
 }
 
 /// The first `limit` of `candidates` (best first) that overlap none taken before them, by
