@@ -223,6 +223,10 @@ fn bad_requests_get_a_clear_error_with_the_right_status() {
     let nested = format!("{}talks{}", "%28".repeat(1000), "%29".repeat(1000));
     refused(&format!("/api/search?q={nested}"), 400, "nested");
     refused(&format!("/api/search?q={nested}"), 400, "nested");
+    // So did two thousand NOTs in a row.
+    let nots = format!("{}talks", "NOT+".repeat(2000));
+    refused(&format!("/api/search?q={nots}"), 400, "NOT nested");
+    refused(&format!("/api/search?q={nots}"), 400, "NOT nested");
     refused("/api/search?q=", 400, "empty");
     refused("/api/search", 400, "empty");
     refused("/api/search?q=talks&limit=many", 400, "limit");

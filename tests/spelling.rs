@@ -366,6 +366,7 @@ fn fuzzy_and_wildcard_mistakes_are_explained() {
     for (query, wanted) in [
         ("Dmitriev~3", "at most 2 edits"),
         ("pres*dent", "a wildcard may only end a word"),
+        ("pres?dent", "? is no wildcard"),
         ("peace plan~1 \"x", "unclosed quote"),
         ("Dmitriev~1.5", "~ takes a whole number of edits"),
         ("Miami Dmitriev~-1", "at character 7"),

@@ -651,11 +651,15 @@ impl QueryBuilder {
         }
         let text = literal.phrase;
         if !quoted && text.contains(['*', '?']) {
+            let wildcard = if text.contains('*') {
+                "a wildcard may only end a word (negotiat*)"
+            } else {
+                "? is no wildcard: * ending a word is the only one (negotiat*)"
+            };
             return Err(Error::Query {
                 position: self.position_of(&text),
                 message: format!(
-                    "`{text}`: a wildcard may only end a word (negotiat*); \
-                     put the word in quotes to search for the characters"
+                    "`{text}`: {wildcard}; put the word in quotes to search for the characters"
                 ),
             });
         }

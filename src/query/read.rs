@@ -53,6 +53,7 @@ impl UserQuery {
             });
         }
         let (normalized, added) = normalize(user_query);
+        let normalized = question_marks_as_punctuation(&normalized);
         let typed_length = user_query.chars().count();
         if let Some(error) = dangling_operator(&normalized).or_else(|| too_deep(&normalized)) {
             return Err(at_typed_position(error, &added, typed_length));
@@ -311,18 +312,75 @@ fn can_match(ast: &UserInputAst) -> bool {
     }
 }
 
-/// The byte offset of the last opening delimiter that is never closed.
-/// The deepest brackets a query may nest: reading them takes stack, and hundreds of them
-/// (a request to the server) overflowed it, which ends the process.
-const MAX_NESTING: usize = 64;
-
-/// Brackets nested deeper than [`MAX_NESTING`] (outside quotes), as an error at the first
-/// one too deep.
-fn too_deep(query: &str) -> Option<Error> {
-    let mut depth = 0usize;
+/// The query with each `?` that ends a word (outside quotes) made a space: a question
+/// typed as one (`Who met Witkoff in Miami?`) is searched for its words. A `?` inside a
+/// word (`wom?n`) is left, for the builder to refuse as a wildcard it does not have. One
+/// character for one keeps the positions of errors.
+fn question_marks_as_punctuation(query: &str) -> String {
+    let chars: Vec<char> = query.chars().collect();
     let mut in_quotes = false;
     let mut escaped = false;
+    let mut out = String::with_capacity(query.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let ends_word = || {
+            let before = chars[..i].iter().rev().find(|&&b| b != '?');
+            let after = chars[i..].iter().find(|&&a| a != '?');
+            before.is_some_and(|b| b.is_alphanumeric())
+                && after.is_none_or(|a| a.is_whitespace() || matches!(a, ')' | ']' | '}' | '"'))
+        };
+        match c {
+            _ if escaped => {
+                escaped = false;
+                out.push(c);
+            }
+            '\\' => {
+                escaped = true;
+                out.push(c);
+            }
+            '"' => {
+                in_quotes = !in_quotes;
+                out.push(c);
+            }
+            '?' if !in_quotes && ends_word() => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The deepest brackets a query may nest, and the most `NOT`s it may have in a row: the
+/// parser reads each by recursion, which takes stack, and a few thousand of them (a request
+/// to the server) overflowed it, which ends the process.
+const MAX_NESTING: usize = 64;
+
+/// Brackets nested deeper than [`MAX_NESTING`], or more `NOT`s than that in a row (outside
+/// quotes), as an error at the first one too many.
+fn too_deep(query: &str) -> Option<Error> {
+    let mut depth = 0usize;
+    let mut nots_in_a_row = 0usize;
+    let mut in_quotes = false;
+    let mut escaped = false;
+    let mut previous = ' ';
+    let too_many = |i: usize, what: &str| {
+        Some(Error::Query {
+            position: query[..i].chars().count() + 1,
+            message: format!("{what} more than {MAX_NESTING} deep: remove some"),
+        })
+    };
     for (i, c) in query.char_indices() {
+        let starts_word = !in_quotes && !escaped && previous.is_whitespace() && !c.is_whitespace();
+        if starts_word {
+            let word = query[i..].split_whitespace().next().unwrap_or("");
+            if word == "NOT" {
+                nots_in_a_row += 1;
+                if nots_in_a_row > MAX_NESTING {
+                    return too_many(i, "NOT nested");
+                }
+            } else {
+                nots_in_a_row = 0;
+            }
+        }
+        previous = c;
         match c {
             _ if escaped => escaped = false,
             '\\' => escaped = true,
@@ -330,12 +388,7 @@ fn too_deep(query: &str) -> Option<Error> {
             '(' | '[' | '{' if !in_quotes => {
                 depth += 1;
                 if depth > MAX_NESTING {
-                    return Some(Error::Query {
-                        position: query[..i].chars().count() + 1,
-                        message: format!(
-                            "brackets nested more than {MAX_NESTING} deep: remove some"
-                        ),
-                    });
+                    return too_many(i, "brackets nested");
                 }
             }
             ')' | ']' | '}' if !in_quotes => depth = depth.saturating_sub(1),
@@ -345,6 +398,7 @@ fn too_deep(query: &str) -> Option<Error> {
     None
 }
 
+/// The byte offset of the last opening delimiter that is never closed.
 fn unmatched_opening(query: &str, open: char, close: char) -> Option<usize> {
     let mut openings = Vec::new();
     let mut escaped = false;
@@ -386,6 +440,36 @@ mod tests {
         }
         // Inside quotes, brackets are text.
         assert!(UserQuery::read(&format!("\"{}\"", nested(1000))).is_ok());
+    }
+
+    #[test]
+    fn nots_in_a_row_are_an_error_not_a_crash() {
+        let nots = |n: usize| format!("Miami {}Witkoff", "NOT ".repeat(n));
+        assert!(UserQuery::read(&nots(MAX_NESTING)).is_ok());
+        // Two thousand overflowed the stack of the server's threads.
+        for n in [MAX_NESTING + 1, 2000, 100_000] {
+            match UserQuery::read(&nots(n)) {
+                Err(Error::Query { position, message }) => {
+                    assert_eq!(position, "Miami ".len() + 4 * MAX_NESTING + 1);
+                    assert!(message.contains("NOT nested"), "{message}");
+                }
+                other => panic!("{n}: {:?}", other.map(|_| ())),
+            }
+        }
+        assert!(UserQuery::read(&format!("\"{}\" Miami", nots(1000))).is_ok());
+    }
+
+    #[test]
+    fn a_question_mark_ending_a_word_is_punctuation() {
+        for (typed, read) in [
+            ("Who met Witkoff in Miami?", "Who met Witkoff in Miami "),
+            ("Miami?? (Kyiv?)", "Miami   (Kyiv )"),
+            ("\"in Miami?\"", "\"in Miami?\""),
+            ("wom?n ?", "wom?n ?"),
+        ] {
+            assert_eq!(question_marks_as_punctuation(typed), read);
+        }
+        assert!(UserQuery::read("Who met Witkoff in Miami?").is_ok());
     }
 
     fn error_position(query: &str) -> usize {
