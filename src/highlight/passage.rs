@@ -362,6 +362,13 @@ impl SlidingScore<'_> {
 /// passage needs: from a little before the group (further back only when no sentence starts
 /// there) to the sentence that ends the passage.
 fn sentence_window(text: &str, start: usize, end: usize, anchor_end: usize) -> (usize, usize) {
+    // No sentence around a first match longer than a passage fits: the match is the
+    // passage. Its text is not segmented either, which for a hostile run of punctuation
+    // (a full stop, then a megabyte of closing brackets, between two words of a phrase)
+    // takes time that grows with the square of its length.
+    if anchor_end - start > MAX_PASSAGE_BYTES {
+        return word_window(text, start, anchor_end);
+    }
     let region_end = ceil_char_boundary(text, (end + SEGMENT_MARGIN).min(text.len()));
     for look_back in [FIRST_LOOK_BACK, SEGMENT_MARGIN] {
         let region_start = floor_char_boundary(text, start.saturating_sub(look_back));
