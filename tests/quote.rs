@@ -26,6 +26,11 @@ struct QuoteMatch {
     end: usize,
     highlights: Vec<[usize; 2]>,
     differences: Vec<Difference>,
+    /// Only in documents with pages.
+    #[serde(default)]
+    page: Option<usize>,
+    #[serde(default)]
+    last_page: Option<usize>,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -257,6 +262,41 @@ fn scattered_words_do_not_beat_a_near_match() {
     assert_eq!(best.differences[0].found.as_deref(), Some("eased"));
     for m in &results.matches[1..] {
         assert!(m.similarity < best.similarity);
+    }
+}
+
+/// A quotation whose first word differs, on the page before the rest (a real PDF's page 1
+/// ends with `feugiat`, then its page number), is cited from that page, with that
+/// difference in the passage shown: the passage was cut to the page of its first match,
+/// which left the difference out, with its offsets wrapped around.
+#[test]
+fn a_difference_on_the_page_before_the_first_match_is_shown_and_cited() {
+    let dossier = Dossier::empty();
+    let from = common::shared_data("formats/multicolumn.pdf");
+    dossier.write("multicolumn.pdf", std::fs::read(from).unwrap());
+    let text = "feugiax lacus vel est. Curabitur consectetuer. Suspendisse vel felis.";
+    let output = dossier
+        .command(&["quote", text, "--json"])
+        .output()
+        .unwrap();
+    let results: QuoteResults = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("one JSON object ({e}): {}", stderr_of(&output)));
+    let near = only_near(&results, "multicolumn");
+    assert_eq!((near.page, near.last_page), (Some(1), Some(2)));
+    let shown = dossier.show("multicolumn");
+    assert_eq!(&shown[near.start..near.end], near.text.as_bytes());
+    assert!(
+        near.differences
+            .iter()
+            .any(|d| d.expected.as_deref() == Some("feugiax")),
+        "{:?}",
+        near.differences
+    );
+    for d in &near.differences {
+        assert!(d.start <= d.end && d.end <= near.text.len(), "{d:?}");
+        if let Some(found) = &d.found {
+            assert_eq!(&near.text[d.start..d.end], found);
+        }
     }
 }
 

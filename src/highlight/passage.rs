@@ -67,10 +67,23 @@ impl Passage {
     /// Sets where it stands in `document`, for a citation: its page (and its last
     /// highlight's, if later), the page's printed label, and whether OCR read it.
     pub fn place_in(&mut self, document: &StoredDocument) {
-        self.keep_to_pages_of_highlights(&document.page_starts);
+        let highlighted = self
+            .highlights
+            .first()
+            .zip(self.highlights.last())
+            .map(|(first, last)| self.start + first.start..self.start + last.end);
+        self.place_citing(document, highlighted);
+    }
+
+    /// [`Self::place_in`] for a passage that cites `cited` (bytes of the text), which
+    /// may reach beyond its highlights (a quotation's differences).
+    pub fn place_citing(&mut self, document: &StoredDocument, cited: Option<Range<usize>>) {
+        if let Some(cited) = &cited {
+            self.keep_to_pages_of(&document.page_starts, cited.clone());
+        }
         self.page = document.page_at(self.start);
         self.page_label = document.page_label_at(self.start);
-        let last = self.highlights.last().map(|h| self.start + h.end - 1);
+        let last = cited.filter(|c| !c.is_empty()).map(|c| c.end - 1);
         self.last_page = last
             .and_then(|offset| document.page_at(offset))
             .filter(|&page| Some(page) != self.page);
@@ -80,17 +93,12 @@ impl Passage {
             .and_then(|offset| document.page_label_at(offset));
         self.ocr = document.is_ocr_at(self.start);
     }
-}
 
-impl Passage {
     /// Cuts the context of a passage at the page breaks (of a text whose pages 2, 3, …
-    /// start at `page_starts`) before its first highlight and after its last, so that it
-    /// is cited by the page its matches stand on, not by the end of the page before.
-    fn keep_to_pages_of_highlights(&mut self, page_starts: &[usize]) {
-        let (Some(first), Some(last)) = (self.highlights.first(), self.highlights.last()) else {
-            return;
-        };
-        let (first, last) = (self.start + first.start, self.start + last.end);
+    /// start at `page_starts`) before what it cites and after, so that it is cited by the
+    /// page its matches stand on, not by the end of the page before.
+    fn keep_to_pages_of(&mut self, page_starts: &[usize], cited: Range<usize>) {
+        let (first, last) = (cited.start, cited.end);
         let from = page_starts
             .iter()
             .copied()

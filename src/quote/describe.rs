@@ -117,7 +117,9 @@ pub(super) fn describe(found: &Found) -> QuoteMatch {
         }
     }
     let mut passage = passage_around(text, lines, span_start, span_end, &highlights);
-    passage.place_in(document);
+    // Kept to the pages of the whole quotation, differences before its first match
+    // included.
+    passage.place_citing(document, Some(span_start..span_end));
     let at = |offset: usize| offset - passage.start;
     let found_text = |range: Range<usize>| Some(text[range].to_string());
     let differences = alignment
