@@ -1,9 +1,10 @@
 //! Command-line arguments and help text, nothing else.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use dossier::extract::Format;
+use dossier::printer::notes;
 use dossier::query::filter::Filters;
 use dossier::quote::QuoteRequest;
 use dossier::search::SearchRequest;
@@ -92,13 +93,13 @@ pub enum Generated {
 
 impl Command {
     /// The index folder the command works on, if it works on one.
-    pub fn index_dir(&self) -> Option<&Path> {
+    pub fn location(&self) -> Option<&Location> {
         match self {
-            Command::Index { location, .. } | Command::Watch { location } => Some(&location.index),
-            Command::Serve(args) => Some(&args.location.index),
-            Command::Search(args) => Some(&args.common.location.index),
-            Command::Quote(args) => Some(&args.common.location.index),
-            Command::Show(args) => Some(&args.location.index),
+            Command::Index { location, .. } | Command::Watch { location } => Some(location),
+            Command::Serve(args) => Some(&args.location),
+            Command::Search(args) => Some(&args.common.location),
+            Command::Quote(args) => Some(&args.common.location),
+            Command::Show(args) => Some(&args.location),
             Command::Generate { .. } | Command::ReadWorker { .. } => None,
         }
     }
@@ -107,10 +108,10 @@ impl Command {
 #[derive(Args, Debug)]
 pub struct Location {
     /// The folder of documents.
-    #[arg(long, value_name = "DIR", default_value = "corpus")]
+    #[arg(long, value_name = "DIR", default_value = notes::DEFAULT_CORPUS)]
     pub corpus: PathBuf,
     /// Where the index is kept.
-    #[arg(long, value_name = "DIR", default_value = "index")]
+    #[arg(long, value_name = "DIR", default_value = notes::DEFAULT_INDEX)]
     pub index: PathBuf,
 }
 

@@ -45,17 +45,29 @@ fn main() -> ExitCode {
             return ExitCode::from(ERROR);
         }
     };
-    let index_dir = cli.command.index_dir().map(Path::to_path_buf);
+    let location = cli
+        .command
+        .location()
+        .map(|location| (location.corpus.clone(), location.index.clone()));
+    // An error's advice (`run dossier index --rebuild`) names the corpus and index it is
+    // about.
+    let say_error = |line: String| match &location {
+        Some((corpus, index_dir)) => {
+            say(&printer::notes::naming_location(&line, corpus, index_dir));
+        }
+        None => say(&line),
+    };
     catch_panic_messages();
     match std::panic::catch_unwind(AssertUnwindSafe(|| run(cli))) {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(error)) if is_broken_pipe(&error) => ExitCode::from(FOUND),
         Ok(Err(error)) => {
-            say(&format!("error: {}", one_line(&error)));
+            say_error(format!("error: {}", one_line(&error)));
             ExitCode::from(ERROR)
         }
         Err(_) => {
-            say(&format!("error: {}", explain_panic(index_dir.as_deref())));
+            let index_dir = location.as_ref().map(|(_, index_dir)| index_dir.as_path());
+            say_error(format!("error: {}", explain_panic(index_dir)));
             ExitCode::from(ERROR)
         }
     }
@@ -581,7 +593,6 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
     })
 }
 
-/// The error and its causes on one line, each said once.
 /// Writes one line of dossier's own on stderr. Every such line goes through here: the
 /// names of files and other text from documents in it are shown as text, their control
 /// characters (a terminal escape, a line end) as U+FFFD.
@@ -611,6 +622,7 @@ fn clap_error_line(error: &clap::Error) -> String {
     format!("{message}{tip} (see --help)")
 }
 
+/// The error and its causes on one line, each said once.
 fn one_line(error: &anyhow::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     for cause in error.chain() {

@@ -525,6 +525,15 @@ fn rebuild_repairs(dossier: &Dossier) {
     );
 }
 
+/// The command an error says to run, naming the test's corpus and index.
+fn index_command(dossier: &Dossier) -> String {
+    format!(
+        "dossier index --corpus {} --index {}",
+        dossier.corpus().display(),
+        dossier.index().display()
+    )
+}
+
 #[test]
 fn a_damaged_meta_json_is_one_line_and_a_rebuild_repairs_it() {
     let dossier = indexed_shipped();
@@ -535,8 +544,9 @@ fn a_damaged_meta_json_is_one_line_and_a_rebuild_repairs_it() {
     for content in ["", "{\"segments\": [", "garbage"] {
         std::fs::write(dossier.index().join("meta.json"), content).expect("write");
         let expected = format!(
-            "dossier: error: the index at {} cannot be opened: its file meta.json is damaged; run `dossier index --rebuild` to build it anew",
-            dossier.index().display()
+            "dossier: error: the index at {} cannot be opened: its file meta.json is damaged; run `{} --rebuild` to build it anew",
+            dossier.index().display(),
+            index_command(&dossier)
         );
         assert_eq!(error_line(&search_no_refresh(&dossier)), expected);
         assert_eq!(error_line(&dossier.index_run()), expected);
@@ -554,10 +564,8 @@ fn a_missing_or_truncated_segment_file_is_one_line_and_a_rebuild_repairs_it() {
         std::fs::remove_file(&missing).expect("remove");
         for run in [search_no_refresh(&dossier), dossier.index_run()] {
             let line = error_line(&run);
-            assert!(
-                line.contains("is missing; run `dossier index --rebuild`"),
-                "{extension}: {line}"
-            );
+            let advice = format!("is missing; run `{} --rebuild`", index_command(&dossier));
+            assert!(line.contains(&advice), "{extension}: {line}");
         }
         rebuild_repairs(&dossier);
     }
@@ -571,10 +579,8 @@ fn a_missing_or_truncated_segment_file_is_one_line_and_a_rebuild_repairs_it() {
             .expect("open");
         truncated.set_len(length / 2).expect("truncate");
         let line = error_line(&search_no_refresh(&dossier));
-        assert!(
-            line.contains("run `dossier index --rebuild`"),
-            "{extension}: {line}"
-        );
+        let advice = format!("run `{} --rebuild`", index_command(&dossier));
+        assert!(line.contains(&advice), "{extension}: {line}");
         rebuild_repairs(&dossier);
     }
 }
@@ -607,7 +613,8 @@ fn corrupt_bytes_in_segment_files_never_panic() {
                 let output = dossier.command(args).output().expect("run");
                 if output.status.code() == Some(2) {
                     let line = error_line(&output);
-                    assert!(line.contains("dossier index --rebuild"), "{line}");
+                    let advice = format!("{} --rebuild", index_command(&dossier));
+                    assert!(line.contains(&advice), "{line}");
                     reported += 1;
                 } else {
                     assert!(
@@ -640,9 +647,10 @@ fn an_index_of_an_older_dossier_is_rebuilt_automatically() {
     assert_eq!(
         error_line(&search_no_refresh(&dossier)),
         format!(
-            "dossier: error: the index at {} was written by an older version of dossier (schema {older}, this one reads {}); run `dossier index` to rebuild it",
+            "dossier: error: the index at {} was written by an older version of dossier (schema {older}, this one reads {}); run `{}` to rebuild it",
             dossier.index().display(),
-            dossier::index::schema::SCHEMA_VERSION
+            dossier::index::schema::SCHEMA_VERSION,
+            index_command(&dossier)
         )
     );
     let output = dossier
@@ -679,9 +687,10 @@ fn an_index_of_a_newer_dossier_is_left_alone() {
     set_schema_version(&dossier, newer);
     let meta = std::fs::read(dossier.index().join("meta.json")).expect("meta");
     let expected = format!(
-        "dossier: error: the index at {} cannot be opened: it was written by a newer version of dossier (schema {newer}, this one reads {}); run `dossier index --rebuild` to build it anew",
+        "dossier: error: the index at {} cannot be opened: it was written by a newer version of dossier (schema {newer}, this one reads {}); run `{} --rebuild` to build it anew",
         dossier.index().display(),
-        dossier::index::schema::SCHEMA_VERSION
+        dossier::index::schema::SCHEMA_VERSION,
+        index_command(&dossier)
     );
     assert_eq!(error_line(&search_no_refresh(&dossier)), expected);
     let refreshing = dossier

@@ -230,8 +230,27 @@ fn an_empty_corpus_folder_does_not_empty_the_index() {
         .output()
         .unwrap();
     assert_eq!(kept.status.code(), Some(0), "{}", stderr_of(&kept));
-    let output = dossier.command(&["index", "--rebuild"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    // The command it says to run, run as it says: on this corpus and index, not on the
+    // defaults of the folder it is run in.
+    let said = stderr_of(&dossier.command(&["index"]).output().unwrap());
+    let advised = said
+        .split('`')
+        .find(|part| part.starts_with("dossier index"))
+        .unwrap_or_else(|| panic!("no command in: {said}"));
+    let words: Vec<&str> = advised.split_whitespace().collect();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .current_dir(elsewhere.path())
+        .args(&words[1..])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{advised}: {}",
+        stderr_of(&output)
+    );
+    assert!(!elsewhere.path().join("index").exists(), "{advised}");
     let emptied = dossier
         .command(&["search", "Ukraine", "--no-refresh"])
         .output()

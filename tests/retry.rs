@@ -39,14 +39,14 @@ fn files_skipped_for_a_missing_program_are_read_again_on_request() {
     assert_eq!(first.status.code(), Some(1), "{stderr}");
     // The missing program is named once, with the files it kept from being read and the
     // package to install; none of them has a line of its own.
-    assert_named_once_for_two_files(&stderr);
+    assert_named_once_for_two_files(&dossier, &stderr);
     assert!(dossier.skipped(&first).is_empty(), "{stderr}");
 
     // With antiword back, an update alone reads nothing again: the files did not change,
     // and the remembered ones are reported the same way.
     let again = dossier.index_run();
     assert_eq!(again.status.code(), Some(1));
-    assert_named_once_for_two_files(&stderr_of(&again));
+    assert_named_once_for_two_files(&dossier, &stderr_of(&again));
     assert!(
         summary(&again).contains("0 added, 0 updated"),
         "{}",
@@ -68,7 +68,7 @@ fn files_skipped_for_a_missing_program_are_read_again_on_request() {
 }
 
 /// One line names antiword, the two files it kept from being read, and its package.
-fn assert_named_once_for_two_files(stderr: &str) {
+fn assert_named_once_for_two_files(dossier: &Dossier, stderr: &str) {
     let lines: Vec<&str> = stderr
         .lines()
         .filter(|line| line.contains("antiword"))
@@ -81,13 +81,14 @@ fn assert_named_once_for_two_files(stderr: &str) {
     );
     assert!(line.contains("letter.doc"), "{line}");
     assert!(line.contains("bundle.zip//inner.doc"), "{line}");
-    assert!(
-        line.ends_with(
-            "(Debian and Ubuntu: apt-get install antiword; then `dossier index \
-             --retry-skipped` reads them)"
-        ),
-        "{line}"
+    // The command to run names this corpus and index.
+    let advice = format!(
+        "(Debian and Ubuntu: apt-get install antiword; then `dossier index --corpus {} --index {} \
+         --retry-skipped` reads them)",
+        dossier.corpus().display(),
+        dossier.index().display()
     );
+    assert!(line.ends_with(&advice), "{line}");
 }
 
 #[test]

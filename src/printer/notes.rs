@@ -9,8 +9,56 @@ use crate::quote::QuoteResults;
 use crate::search::SearchResults;
 use crate::update::IndexSummary;
 
+/// The corpus folder a command reads when not given `--corpus`.
+pub const DEFAULT_CORPUS: &str = "corpus";
+
+/// The index folder a command uses when not given `--index`.
+pub const DEFAULT_INDEX: &str = "index";
+
+/// `line` with each dossier command it suggests (`dossier index --rebuild`) naming the
+/// corpus and index it is about, where they are not the defaults: run as printed, the
+/// command acts on them, not on `./index`.
+pub fn naming_location(line: &str, corpus: &Path, index_dir: &Path) -> String {
+    let mut flags = String::new();
+    if corpus != Path::new(DEFAULT_CORPUS) {
+        flags += &format!(" --corpus {}", shell_word(corpus));
+    }
+    if index_dir != Path::new(DEFAULT_INDEX) {
+        flags += &format!(" --index {}", shell_word(index_dir));
+    }
+    let mut named = line.to_string();
+    if !flags.is_empty() {
+        for command in ["`dossier index", "`dossier serve", "`dossier watch"] {
+            named = named.replace(command, &format!("{command}{flags}"));
+        }
+    }
+    named
+}
+
+/// `path` as one word of a shell command: as it is when that is safe, else in single quotes.
+fn shell_word(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || "/._-+,:@%".contains(c));
+    if plain {
+        text.into_owned()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
 /// The lines that say `notice`, for the dossier in `corpus` indexed in `index_dir`.
 pub fn notice_lines(notice: &Notice, corpus: &Path, index_dir: &Path) -> Vec<String> {
+    let lines = notice_lines_as_written(notice, corpus, index_dir);
+    lines
+        .iter()
+        .map(|line| naming_location(line, corpus, index_dir))
+        .collect()
+}
+
+fn notice_lines_as_written(notice: &Notice, corpus: &Path, index_dir: &Path) -> Vec<String> {
     let (corpus_name, index_name) = (corpus.display(), index_dir.display());
     match notice {
         Notice::NoIndexYet => vec![format!(
@@ -212,6 +260,27 @@ mod tests {
         let lines = notice_lines(&notice, Path::new("leak"), Path::new("leak/index"));
         assert_eq!(lines.len(), 1);
         assert!(lines[0].starts_with("checking the 917840 files of leak for changes took 2.3 s"));
-        assert!(lines[0].contains("`dossier serve`"), "{}", lines[0]);
+        assert!(
+            lines[0].contains("`dossier serve --corpus leak --index leak/index`"),
+            "{}",
+            lines[0]
+        );
+    }
+
+    #[test]
+    fn advice_names_the_corpus_and_index_unless_they_are_the_defaults() {
+        let line = "damaged; run `dossier index --rebuild` to build it anew";
+        let named =
+            |corpus: &str, index: &str| naming_location(line, Path::new(corpus), Path::new(index));
+        assert_eq!(named(DEFAULT_CORPUS, DEFAULT_INDEX), line);
+        assert_eq!(
+            named("leak", DEFAULT_INDEX),
+            "damaged; run `dossier index --corpus leak --rebuild` to build it anew"
+        );
+        assert_eq!(
+            named("my docs", "it's/index"),
+            "damaged; run `dossier index --corpus 'my docs' --index 'it'\\''s/index' \
+             --rebuild` to build it anew"
+        );
     }
 }

@@ -293,9 +293,8 @@ fn corpus_gone(
         None => Error::Usage(format!(
             "the corpus folder {} holds no documents, but its index holds {indexed}: is a drive \
              not mounted, or is it the wrong folder? {kept}; to empty it, run `dossier index \
-             --rebuild --corpus {}`",
+             --rebuild`",
             corpus_dir.display(),
-            corpus_dir.display()
         )),
     }
 }
