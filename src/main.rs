@@ -201,10 +201,21 @@ fn run_show(args: &ShowArgs) -> anyhow::Result<u8> {
         None => 0..document.text.len(),
     };
     let mut out = buffered_stdout();
+    let text = &document.text[range.clone()];
     if args.json {
         printer::json::print_document(&mut out, &document, range, args.page)?;
+    } else if std::io::stdout().is_terminal() {
+        // A terminal runs the escapes a document may hold: it is shown each line as text.
+        for line in text.split_inclusive('\n') {
+            let content = line.trim_end_matches(['\n', '\r']);
+            out.write_all(printable(content).as_bytes())?;
+            if content.len() < line.len() {
+                out.write_all(b"\n")?;
+            }
+        }
     } else {
-        out.write_all(document.text[range].as_bytes())?;
+        // Exactly as indexed, for the offsets of passages to point into.
+        out.write_all(text.as_bytes())?;
     }
     out.flush()?;
     close_at_exit(engine);

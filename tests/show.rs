@@ -74,3 +74,33 @@ fn show_json_gives_the_range_and_the_pages() {
     assert_eq!(shown["end"], file.len());
     assert_eq!(shown["text"].as_str().unwrap().as_bytes(), &file[..]);
 }
+
+/// On a terminal, a document's escapes (a title set, the screen cleared) are shown as text,
+/// not run; piped, the text is as indexed, byte for byte. (`script` gives the command a
+/// terminal of its own.)
+#[test]
+fn a_document_shown_on_a_terminal_cannot_run_terminal_escapes() {
+    let dossier = Dossier::empty();
+    let text = "Notes\n\nhello \x1b]0;PWNED\x07\x1b[2J world\r\nnext line\n";
+    dossier.write("escapes.txt", text);
+    assert_eq!(dossier.index_run().status.code(), Some(0));
+    assert_eq!(dossier.show("escapes"), text.as_bytes());
+    let command = format!(
+        "{} show escapes --corpus {} --index {}",
+        env!("CARGO_BIN_EXE_dossier"),
+        dossier.corpus().display(),
+        dossier.index().display()
+    );
+    let output = std::process::Command::new("script")
+        .args(["--quiet", "--return", "--command", &command, "/dev/null"])
+        .output()
+        .expect("script (util-linux) runs");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let shown = String::from_utf8(output.stdout).unwrap();
+    assert!(!shown.contains('\x1b') && !shown.contains('\x07'), "{shown:?}");
+    // The terminal turns each line feed into a carriage return and a line feed.
+    assert_eq!(
+        shown,
+        "Notes\r\n\r\nhello \u{FFFD}]0;PWNED\u{FFFD}\u{FFFD}[2J world\r\nnext line\r\n"
+    );
+}
