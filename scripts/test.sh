@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # program:package, for every external program the tests run.
 needed=(pdftotext:poppler-utils pdfinfo:poppler-utils pdftoppm:poppler-utils pdfunite:poppler-utils
     tesseract:tesseract-ocr antiword:antiword readelf:binutils chromium:chromium
-    chromedriver:chromium-driver)
+    chromedriver:chromium-driver script:bsdutils)
 missing=()
 for pair in "${needed[@]}"; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
