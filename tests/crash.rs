@@ -525,6 +525,32 @@ fn rebuild_repairs(dossier: &Dossier) {
     );
 }
 
+/// A side map of the index cut short (a name's spellings are read from `names.fst`) is
+/// named in one line, not reported as a failure of dossier's own, and a rebuild repairs it.
+#[test]
+fn a_damaged_map_of_names_is_named_and_a_rebuild_repairs_it() {
+    let dossier = indexed_shipped();
+    let names = dossier.index().join("names.fst");
+    let length = std::fs::metadata(&names).expect("names.fst").len();
+    let cut = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&names)
+        .expect("open");
+    cut.set_len(length / 2).expect("truncate");
+    let output = dossier
+        .command(&["search", "Dmitriev", "--no-refresh"])
+        .output()
+        .expect("search");
+    let line = error_line(&output);
+    assert!(
+        line.contains("its file names.fst is damaged")
+            && line.contains(&format!("run `{} --rebuild`", index_command(&dossier))),
+        "{line}"
+    );
+    rebuild_repairs(&dossier);
+    assert!(dossier.search_json("Dmitriev", &["--no-refresh"]).total_hits > 0);
+}
+
 /// The command an error says to run, naming the test's corpus and index.
 fn index_command(dossier: &Dossier) -> String {
     format!(

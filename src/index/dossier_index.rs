@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::index::released_pages::ReleasedPagesDirectory;
 use crate::index::schema::{Fields, SCHEMA_VERSION, build_schema, register_analyzers};
 use crate::index::stored::StoredDocument;
-use crate::index::vocabulary::{SegmentsKey, SideMaps, segments_key};
+use crate::index::vocabulary::{self, SegmentsKey, SideMaps, segments_key};
 
 /// The end (excluded) of the dictionary range, from `prefix` on, that holds the words starting
 /// with `prefix`: no character sorts after U+10FFFF, so only words going on with that
@@ -268,9 +268,14 @@ impl DossierIndex {
         Ok(opened)
     }
 
-    /// Which files of the last commit in `dir` fail their checksum, in a few words, or `None`
-    /// if none does (or it cannot be checked). Reads every file: only to explain a failure.
+    /// Which files of the last commit in `dir` fail their checksum, or of its side maps
+    /// cannot be read through, in a few words, or `None` if none (or it cannot be checked).
+    /// Reads every file: only to explain a failure.
     pub fn damage(dir: &Path) -> Option<String> {
+        let maps = [vocabulary::file_name(), crate::index::names::file_name()];
+        if let Some(map) = vocabulary::damaged_maps(dir, &maps).first() {
+            return Some(format!("its file {map} is damaged"));
+        }
         let check = || -> Option<Vec<String>> {
             let index = Index::open_in_dir(dir).ok()?;
             let damaged = index.validate_checksum().ok()?;

@@ -206,6 +206,25 @@ fn read_file(index_dir: &Path, file: &str) -> Option<OwnedBytes> {
     (bytes.len() >= KEY_BYTES).then_some(bytes)
 }
 
+/// Those of the map `files` of the index folder that are there but cannot be read through
+/// (cut short, or overwritten: reading a damaged map panics, as the fst crate may).
+pub(crate) fn damaged_maps(index_dir: &Path, files: &[&'static str]) -> Vec<&'static str> {
+    let read_through = |file: &str| {
+        let Some(map) = read_file(index_dir, file).and_then(map_of) else {
+            return false;
+        };
+        let mut stream = map.stream();
+        while stream.next().is_some() {}
+        true
+    };
+    files
+        .iter()
+        .copied()
+        .filter(|file| index_dir.join(file).exists())
+        .filter(|file| !std::panic::catch_unwind(|| read_through(file)).unwrap_or(false))
+        .collect()
+}
+
 fn map_of(bytes: OwnedBytes) -> Option<Map<OwnedBytes>> {
     let fst = Fst::new(bytes.slice(KEY_BYTES..bytes.len())).ok()?;
     Some(Map::from(fst))
