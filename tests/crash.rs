@@ -548,7 +548,12 @@ fn a_damaged_map_of_names_is_named_and_a_rebuild_repairs_it() {
         "{line}"
     );
     rebuild_repairs(&dossier);
-    assert!(dossier.search_json("Dmitriev", &["--no-refresh"]).total_hits > 0);
+    assert!(
+        dossier
+            .search_json("Dmitriev", &["--no-refresh"])
+            .total_hits
+            > 0
+    );
 }
 
 /// The command an error says to run, naming the test's corpus and index.
@@ -737,8 +742,23 @@ fn an_index_folder_without_meta_json_is_built_anew() {
     // As an empty folder, or a rebuild killed after it removed meta.json.
     let dossier = indexed_shipped();
     std::fs::remove_file(dossier.index().join("meta.json")).expect("remove");
-    let results = dossier.search_json("war", &[]);
+    let output = dossier
+        .command(&["search", "war"])
+        .output()
+        .expect("search");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    // Said, not done in silence; and the segments no list named are not kept beside.
+    let said = stderr_of(&output);
+    assert!(said.contains("has lost the list of its segments"), "{said}");
+    let results = dossier.search_json("war", &["--no-refresh"]);
     assert_eq!(results.total_hits, WAR_HITS);
+    let stores = segment_files(&dossier, "store").len();
+    let index_run = dossier
+        .command(&["index", "--rebuild"])
+        .output()
+        .expect("rebuild");
+    assert_eq!(index_run.status.code(), Some(0));
+    assert_eq!(segment_files(&dossier, "store").len(), stores);
 
     let dossier = Dossier::shipped();
     std::fs::create_dir(dossier.index()).expect("index folder");

@@ -97,7 +97,10 @@ fn a_document_shown_on_a_terminal_cannot_run_terminal_escapes() {
         .expect("script (util-linux) runs");
     assert!(output.status.success(), "{}", stderr_of(&output));
     let shown = String::from_utf8(output.stdout).unwrap();
-    assert!(!shown.contains('\x1b') && !shown.contains('\x07'), "{shown:?}");
+    assert!(
+        !shown.contains('\x1b') && !shown.contains('\x07'),
+        "{shown:?}"
+    );
     // The terminal turns each line feed into a carriage return and a line feed.
     assert_eq!(
         shown,

@@ -55,7 +55,9 @@ fn open_index(
 ) -> Result<(DossierIndex, Option<Unconfirmed>)> {
     let index_dir = &engine.index_dir;
     if !DossierIndex::exists(index_dir) {
-        report.notice(Notice::NoIndexYet);
+        report.notice(Notice::NoIndexYet {
+            list_lost: DossierIndex::lost_its_list(index_dir),
+        });
         let watcher = question.and_then(Question::answer);
         return Ok((refresh_or_last_commit(engine, watcher, report)?, None));
     }

@@ -34,8 +34,9 @@ use crate::update::{IndexSummary, Progress, UpdateOptions};
 /// Something the caller may want to tell the user about how an answer was reached.
 #[derive(Debug)]
 pub enum Notice<'a> {
-    /// There was no index yet: it is being built.
-    NoIndexYet,
+    /// There was no index yet: it is being built. `list_lost`: the folder held the
+    /// segments of one, but not the list of them (`meta.json`).
+    NoIndexYet { list_lost: bool },
     /// The corpus changed since the last update: the index is being updated.
     CorpusChanged {
         new_or_modified: usize,
@@ -444,7 +445,7 @@ mod tests {
     impl Report for Recorder {
         fn notice(&self, notice: Notice<'_>) {
             let said = match notice {
-                Notice::NoIndexYet => "no index".to_string(),
+                Notice::NoIndexYet { .. } => "no index".to_string(),
                 Notice::CorpusChanged {
                     new_or_modified,
                     removed,

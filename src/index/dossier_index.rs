@@ -193,6 +193,17 @@ impl DossierIndex {
         dir.join("meta.json").is_file()
     }
 
+    /// Whether `dir` holds an index's segments but not the `meta.json` that lists them: a
+    /// rebuild killed after it removed the list, or the file removed by hand.
+    pub fn lost_its_list(dir: &Path) -> bool {
+        !Self::exists(dir)
+            && std::fs::read_dir(dir).is_ok_and(|entries| {
+                entries
+                    .flatten()
+                    .any(|entry| entry.path().extension().is_some_and(|e| e == "store"))
+            })
+    }
+
     /// Opens the index in `dir`, refusing one that is missing, damaged or of another schema.
     ///
     /// Every segment of the last commit is opened once here, so a missing or truncated file is

@@ -61,8 +61,12 @@ pub fn notice_lines(notice: &Notice, corpus: &Path, index_dir: &Path) -> Vec<Str
 fn notice_lines_as_written(notice: &Notice, corpus: &Path, index_dir: &Path) -> Vec<String> {
     let (corpus_name, index_name) = (corpus.display(), index_dir.display());
     match notice {
-        Notice::NoIndexYet => vec![format!(
+        Notice::NoIndexYet { list_lost: false } => vec![format!(
             "no index yet in '{index_name}'; building it from '{corpus_name}'"
+        )],
+        Notice::NoIndexYet { list_lost: true } => vec![format!(
+            "the index in '{index_name}' has lost the list of its segments (meta.json: a \
+             rebuild interrupted, or the file removed); building it anew from '{corpus_name}'"
         )],
         Notice::CorpusChanged {
             new_or_modified,
