@@ -301,6 +301,53 @@ fn every_match_is_shown_when_enough_passages_are_asked_for() {
     }
 }
 
+/// A clause that searches one field (`title:`, `subject:`, `from:`) is highlighted only
+/// where that field stands in the text: a real abstract's title line, a real message's
+/// header line; the same words in the body are not its matches.
+#[test]
+fn a_field_clause_is_highlighted_in_its_field_only() {
+    let dossier = Dossier::empty();
+    let abstract_1 = common::shared_data("cranfield/1.txt");
+    dossier.write("1.txt", std::fs::read(abstract_1).unwrap());
+    let mbox = common::shared_data("formats/apache-httpd-dev.mbox");
+    dossier.write("httpd.mbox", std::fs::read(mbox).unwrap());
+    for (query, id, line_starts) in [
+        (
+            "title:slipstream",
+            "1",
+            "experimental investigation of the aerodynamics of a wing",
+        ),
+        ("subject:root", "httpd//1", "Subject: "),
+        ("from:ingo", "httpd//1", "From: "),
+    ] {
+        let results = dossier.search_json(query, &["--passages", "100"]);
+        dossier.check_offsets(&results);
+        let hit = results
+            .hits
+            .iter()
+            .find(|hit| hit.doc_id == id)
+            .unwrap_or_else(|| panic!("{query}: {id} not found"));
+        let shown = dossier.show(id);
+        let mut highlights = 0;
+        for passage in &hit.passages {
+            for [start, _] in &passage.highlights {
+                let at = passage.start + start;
+                let line_start = shown[..at]
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1);
+                let line = String::from_utf8_lossy(&shown[line_start..at]);
+                assert!(
+                    line.starts_with(line_starts),
+                    "{query}: highlight in {line:?}"
+                );
+                highlights += 1;
+            }
+        }
+        assert!(highlights > 0, "{query}: nothing highlighted");
+    }
+}
+
 #[test]
 fn a_malformed_query_is_one_line_with_the_position_and_exit_2() {
     let dossier = Dossier::shipped();

@@ -17,7 +17,7 @@ use crate::index::schema::{
 };
 use crate::index::tokenizer::FIRST_HALF_POSITION;
 use crate::query::stems::{is_irregular, shared_beginning};
-use crate::query::{Pattern, QueryTerm};
+use crate::query::{Pattern, QueryTerm, Within};
 use crate::text::words::{continues_hyphenated_word, rest_of_hyphenated_word, word_starts};
 
 /// One match of one query clause in the text.
@@ -36,6 +36,55 @@ pub(crate) struct Word<'a> {
     pub start: usize,
     pub end: usize,
     pub text: Cow<'a, str>,
+}
+
+/// Keeps, of `matches` found in `text`, those of the clauses that search only a part of a
+/// document (`title:`, `subject:`) that stand in that part, which is at the document's
+/// start: none when `text` is a stretch from further on (`starts_document` false).
+pub fn keep_within(
+    text: &str,
+    starts_document: bool,
+    matches: &mut Vec<Match>,
+    terms: &[QueryTerm],
+) {
+    if terms.iter().all(|term| term.within == Within::Text) {
+        return;
+    }
+    let inside = |range: &Range<usize>, m: &Match| range.start <= m.start && m.end <= range.end;
+    matches.retain(|m| match terms[m.term].within {
+        Within::Text => true,
+        _ if !starts_document => false,
+        Within::Title => first_line(text).is_some_and(|line| inside(&line, m)),
+        Within::Headers(names) => header_lines(text).any(|(name, line)| {
+            names.iter().any(|wanted| wanted.eq_ignore_ascii_case(name)) && inside(&line, m)
+        }),
+    });
+}
+
+/// Where the first line of `text` with anything on it stands.
+fn first_line(text: &str) -> Option<Range<usize>> {
+    let mut start = 0;
+    for line in text.split_inclusive(['\n', '\r']) {
+        let content = line.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        if !content.is_empty() {
+            return Some(start..start + line.trim_end().len());
+        }
+        start += line.len();
+    }
+    None
+}
+
+/// The header lines at the start of `text` (`Subject: Talks`, up to the first blank line),
+/// each with its name and where it stands.
+fn header_lines(text: &str) -> impl Iterator<Item = (&str, Range<usize>)> {
+    text.split_inclusive('\n')
+        .scan(0, |start, line| {
+            let range = *start..*start + line.trim_end().len();
+            *start += line.len();
+            Some((line, range))
+        })
+        .take_while(|(line, _)| !line.trim().is_empty())
+        .filter_map(|(line, range)| Some((line.split_once(':')?.0, range)))
 }
 
 /// Finds every match of `terms` in `text`, sorted by start.
@@ -570,6 +619,7 @@ mod tests {
                 last_is_prefix: false,
             },
             variant: None,
+            within: Within::Text,
         }
     }
 
@@ -581,6 +631,7 @@ mod tests {
                 stemmed: true,
             },
             variant: None,
+            within: Within::Text,
         }
     }
 
@@ -784,6 +835,7 @@ mod tests {
                 label: phrase.join(" "),
                 pattern: Pattern::Phrase { words: phrase.clone(), slop, last_is_prefix },
                 variant: None,
+                within: Within::Text,
             };
             let found: Vec<(usize, usize)> =
                 find_matches(&text, &[term]).iter().map(|m| (m.start, m.end)).collect();
@@ -836,6 +888,7 @@ mod tests {
             label: String::new(),
             pattern,
             variant: None,
+            within: Within::Text,
         })
         .collect();
         let text = "Negotiations, talks; negotiating.";
@@ -876,6 +929,7 @@ mod tests {
                 stemmed: true,
             },
             variant: None,
+            within: Within::Text,
         };
         let text = "Negotiations: they negotiated; négociations differ.";
         let found = find_matches(text, &[term]);

@@ -86,6 +86,21 @@ pub struct QueryTerm {
     /// By which rule the clause matches other words than those written: `transliteration`
     /// for the spellings of a name in other scripts and romanisations.
     pub variant: Option<&'static str>,
+    /// Where in a document's text its matches count.
+    pub within: Within,
+}
+
+/// The part of a document's text a clause searches (`title:`, `subject:`): only there are
+/// its words highlighted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Within {
+    /// The whole text.
+    #[default]
+    Text,
+    /// The title, as it stands in the text: its first line.
+    Title,
+    /// An e-mail's header lines of these names, at the top of its text.
+    Headers(&'static [&'static str]),
 }
 
 /// The rule of the spellings that share a name's key (see [`crate::text::names`]).
@@ -523,12 +538,20 @@ impl QueryBuilder {
                 (pattern, query)
             }
         };
+        let within = match scope {
+            Scope::Title => Within::Title,
+            Scope::Header(field) if field == self.fields.mail_from => Within::Headers(&["From"]),
+            Scope::Header(field) if field == self.fields.mail_to => Within::Headers(&["To", "Cc"]),
+            Scope::Header(_) => Within::Headers(&["Subject"]),
+            Scope::All | Scope::Body | Scope::Id => Within::Text,
+        };
         if !excluded {
             for (pattern, variant) in std::iter::once((pattern, None)).chain(also_matching) {
                 terms.push(QueryTerm {
                     label: label.clone(),
                     pattern,
                     variant,
+                    within,
                 });
             }
         }
@@ -537,6 +560,7 @@ impl QueryBuilder {
                 label,
                 pattern,
                 variant: Some(TRANSLITERATION),
+                within,
             });
             query = Box::new(BooleanQuery::new(vec![
                 (Occur::Should, query),

@@ -26,6 +26,8 @@ pub mod stop_words;
 pub mod synonyms;
 pub mod variants;
 
-pub use build::{ParsedQuery, Pattern, QueryBuilder, QueryTerm, VariantLookup, fuzzy_distance_for};
+pub use build::{
+    ParsedQuery, Pattern, QueryBuilder, QueryTerm, VariantLookup, Within, fuzzy_distance_for,
+};
 pub use quotation_marks::normalize_quotes;
 pub use read::UserQuery;

@@ -13,7 +13,7 @@ use tantivy::{DocAddress, DocId, Searcher, SegmentOrdinal, SegmentReader, Tantiv
 
 use crate::error::Result;
 use crate::highlight::locate::{Located, stretches_in_text, terms_to_locate, windows};
-use crate::highlight::matches::{Match, find_matches, find_matches_in};
+use crate::highlight::matches::{Match, find_matches, find_matches_in, keep_within};
 use crate::highlight::passage::{Passage, best_passages};
 use crate::index::DossierIndex;
 use crate::index::checkpoints::Checkpoint;
@@ -361,7 +361,8 @@ fn ranked_hits(
             if passages.is_none() {
                 passages = match stored.whole_text(options.corpus) {
                     Ok(text) => {
-                        let matches = find_matches(&text, &query.terms);
+                        let mut matches = find_matches(&text, &query.terms);
+                        keep_within(&text, true, &mut matches, &query.terms);
                         Some(best_passages(
                             &text,
                             &matches,
@@ -433,7 +434,9 @@ fn matches_around_places(
     terms: &[QueryTerm],
 ) -> Option<Vec<Match>> {
     let stretches = stretches_in_text(segment, doc, located, text)?;
-    Some(find_matches_in(text, &stretches, terms))
+    let mut matches = find_matches_in(text, &stretches, terms);
+    keep_within(text, true, &mut matches, terms);
+    Some(matches)
 }
 
 /// Passages of a long document, from the stretches of its file around the query's words:
@@ -465,7 +468,8 @@ fn long_text_passages(
         let text = stored
             .read_range(options.corpus, start.byte..end.byte)
             .ok()?;
-        let matches = find_matches(&text, terms);
+        let mut matches = find_matches(&text, terms);
+        keep_within(&text, start.byte == 0, &mut matches, terms);
         for mut passage in best_passages(&text, &matches, weights, options.request.passages) {
             passage.start += start.byte;
             passage.end += start.byte;
