@@ -6,7 +6,7 @@
 //! the work done again. If there is no index, or one written by an older dossier, it is
 //! built first. If another process is updating it, the last commit is used.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::engine::watcher::{self, Answer, Question};
 use crate::engine::{Engine, Notice, Report, SLOW_CORPUS_CHECK};
@@ -128,25 +128,42 @@ pub(super) fn tell_watcher_current(
     }
 }
 
+/// How long a search waits for the update a server is running of this index (of the files
+/// that just changed, most often) before it answers from the last commit.
+const SERVER_UPDATE_PATIENCE: Duration = Duration::from_secs(2);
+
 /// Updates the index; if another process is updating it, answers from its last commit
-/// instead of waiting for the end of that run.
+/// instead of waiting for the end of that run. When a server watches the index, the other
+/// process is most likely that server bringing the index up to date with the change this
+/// search saw: it is given a moment to finish.
 fn refresh_or_last_commit(
     engine: &Engine,
     watcher: Option<Answer>,
     report: &dyn Report,
 ) -> Result<DossierIndex> {
     let index_dir = &engine.index_dir;
-    match update(engine, &UpdateOptions::default(), report) {
-        Ok(summary) => {
-            tell_watcher_current(engine, watcher, Some(summary.fingerprint));
-            DossierIndex::open(index_dir)
+    let patience = if watcher.is_some() {
+        SERVER_UPDATE_PATIENCE
+    } else {
+        Duration::ZERO
+    };
+    let deadline = Instant::now() + patience;
+    loop {
+        match update(engine, &UpdateOptions::default(), report) {
+            Ok(summary) => {
+                tell_watcher_current(engine, watcher, Some(summary.fingerprint));
+                return DossierIndex::open(index_dir);
+            }
+            Err(Error::IndexBusy { .. }) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(Error::IndexBusy { holder, .. }) if DossierIndex::exists(index_dir) => {
+                let index = DossierIndex::open(index_dir)?;
+                report.notice(Notice::AnsweringFromLastCommit { holder });
+                return Ok(index);
+            }
+            Err(error) => return Err(error),
         }
-        Err(Error::IndexBusy { holder, .. }) if DossierIndex::exists(index_dir) => {
-            let index = DossierIndex::open(index_dir)?;
-            report.notice(Notice::AnsweringFromLastCommit { holder });
-            Ok(index)
-        }
-        Err(error) => Err(error),
     }
 }
 
