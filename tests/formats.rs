@@ -244,3 +244,32 @@ fn a_pdf_with_printed_page_labels_is_cited_by_both() {
         (Some(1), None)
     );
 }
+
+#[test]
+fn a_pdf_cut_short_is_said_to_be_cut_short_in_plain_words() {
+    let dossier = Dossier::empty();
+    let whole = std::fs::read(formats_dir().join("gao-23-106826.pdf")).unwrap();
+    // The first 3,000 bytes: pdftotext finds no page in them.
+    dossier.write("cut.pdf", &whole[..3000]);
+    // Whole but for its last bytes: pdftotext reads no cross-reference table.
+    let multicolumn = std::fs::read(formats_dir().join("multicolumn.pdf")).unwrap();
+    dossier.write("ends-early.pdf", &multicolumn[..multicolumn.len() / 2]);
+    let output = dossier.index_run();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    let skipped = dossier.skipped(&output);
+    assert_eq!(
+        skipped["cut.pdf"],
+        "damaged PDF file: no page of it could be read: it is cut short \
+         (an incomplete download or copy?)"
+    );
+    let ends_early = &skipped["ends-early.pdf"];
+    assert!(
+        ends_early.starts_with(
+            "damaged PDF file: it is cut short (an incomplete download or copy?); pdftotext: "
+        ),
+        "{ends_early}"
+    );
+    for reason in skipped.values() {
+        assert!(!reason.contains("page range"), "{reason}");
+    }
+}

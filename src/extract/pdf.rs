@@ -157,8 +157,8 @@ fn read_with(extractor: &Extractor, path: &Path, bytes: &[u8]) -> Result<Extract
         return Err(damaged(&failure_detail(
             &ran.status,
             &ran.stderr,
-            &argument,
-            path,
+            (&argument, path),
+            bytes,
         )));
     };
 
@@ -282,9 +282,42 @@ fn parse_iso_date(value: &str) -> Option<i64> {
     Some(local.and_utc().timestamp() - east_of_utc)
 }
 
+/// A PDF's end, `%%EOF`, is within this many bytes of the end of its file (as poppler
+/// allows); a file without it was cut short.
+const TRAILER_WINDOW: usize = 1024;
+
+/// What is wrong with a PDF `pdftotext` failed on, in a user's words where poppler's would
+/// mislead: a file cut short (no `%%EOF` at its end) says so, and one in which no page was
+/// found says that (poppler says "Wrong page range given: the first page (1) can not be
+/// after the last page (0)", as if the user had asked for pages). Otherwise the one line
+/// of its error output that says most: its last error, with the path (`argument`) replaced
+/// by the file's name (the reason is kept in the index and shown elsewhere).
+fn failure_detail(
+    status: &ExitStatus,
+    stderr: &str,
+    (argument, path): (&Path, &Path),
+    bytes: &[u8],
+) -> String {
+    const CUT_SHORT: &str = "it is cut short (an incomplete download or copy?)";
+    let tail = &bytes[bytes.len().saturating_sub(TRAILER_WINDOW)..];
+    let cut_short = !tail.windows(5).any(|w| w == b"%%EOF");
+    let no_page = stderr.contains("Wrong page range given") && stderr.contains("last page (0)");
+    match (no_page, cut_short) {
+        (true, true) => return format!("no page of it could be read: {CUT_SHORT}"),
+        (true, false) => return "no page of it could be read: it is damaged".to_string(),
+        (false, _) => {}
+    }
+    let said = program_said(status, stderr, argument, path);
+    if cut_short {
+        format!("{CUT_SHORT}; {said}")
+    } else {
+        said
+    }
+}
+
 /// The one line of a failed run's error output that says most: its last error, with the
-/// path replaced by the file's name (the reason is kept in the index and shown elsewhere).
-fn failure_detail(status: &ExitStatus, stderr: &str, argument: &Path, path: &Path) -> String {
+/// path replaced by the file's name.
+fn program_said(status: &ExitStatus, stderr: &str, argument: &Path, path: &Path) -> String {
     let last_error = stderr
         .lines()
         .rev()
