@@ -410,3 +410,57 @@ fn a_file_added_under_a_taken_id_drops_no_other() {
     paths.sort();
     assert_eq!(paths, ["minutes.md", "minutes.txt", "minutes.txt.md"]);
 }
+
+#[test]
+fn metadata_tsv_dates_files_whose_names_hold_dots() {
+    let dossier = Dossier::empty();
+    dossier.write(
+        "minutes/minutes 2017.02.07.txt",
+        "Minutes\n\nThe envoy spoke first.\n",
+    );
+    dossier.write(
+        "minutes/minutes 2017.txt",
+        "Minutes\n\nThe envoy spoke last.\n",
+    );
+    dossier.write(
+        "minutes/report.v2.pdf.txt",
+        "Report\n\nThe envoy wrote it.\n",
+    );
+    dossier.write("minutes/0001.txt", "Note\n\nThe envoy left.\n");
+    // Keys are paths without their extension, as the README says; a key written with its
+    // file's extension (`0001.txt`, `report.v2.pdf.txt`) is read as well.
+    dossier.write(
+        "minutes/metadata.tsv",
+        "docid\tdate\nminutes 2017.02.07\t2017-02-07\nreport.v2.pdf.txt\t2019-05-01\n\
+         0001.txt\t2001-01-01\n",
+    );
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_500_000_000);
+    for name in [
+        "minutes 2017.02.07.txt",
+        "minutes 2017.txt",
+        "report.v2.pdf.txt",
+    ] {
+        std::fs::File::options()
+            .write(true)
+            .open(dossier.corpus().join("minutes").join(name))
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+    }
+    let results = dossier.search_json("envoy", &[]);
+    let mut dates: Vec<(&str, &str)> = results
+        .hits
+        .iter()
+        .map(|hit| (hit.doc_id.as_str(), hit.date.as_str()))
+        .collect();
+    dates.sort();
+    assert_eq!(
+        dates,
+        [
+            ("minutes/0001", "2001-01-01"),
+            ("minutes/minutes 2017", "2017-07-14"),
+            ("minutes/minutes 2017.02.07", "2017-02-07"),
+            ("minutes/report.v2.pdf", "2019-05-01"),
+        ]
+    );
+}

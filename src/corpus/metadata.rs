@@ -3,7 +3,9 @@
 //!
 //! A `metadata.tsv` describes the documents of its own folder and the folders below it. Its
 //! first line names the columns; the first column is the document's path relative to that
-//! folder, without extension (`0001` for `0001.txt`, `2025/brief`); the date is the first
+//! folder, without extension (`0001` for `0001.txt`, `2025/brief`, `minutes 2017.02.07` for
+//! `minutes 2017.02.07.txt`), or with it if its extension is one dossier reads (`0001.txt`);
+//! the date is the first
 //! column named `date` or ending in `date` (`publish_date`), the language the column named
 //! `lang` or `language` (a code such as `ru` or `rus`, or a name such as `Russian`). A
 //! document without a date there is dated by its file's modification time; one without a
@@ -12,6 +14,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use crate::extract::Format;
 use crate::text::dates::parse_date;
 use crate::text::language::Language;
 
@@ -63,8 +66,7 @@ pub fn read_metadata(path: &Path, folder_id: &str, metadata: &mut Metadata) -> s
         if listed == Listed::default() {
             continue;
         }
-        let key = key.trim();
-        let key = crate::corpus::ids::id_for(key.strip_prefix("./").unwrap_or(key));
+        let key = document_id(key);
         let id = if folder_id.is_empty() {
             key
         } else {
@@ -73,6 +75,20 @@ pub fn read_metadata(path: &Path, folder_id: &str, metadata: &mut Metadata) -> s
         metadata.insert(id, listed);
     }
     Ok(())
+}
+
+/// The document ID a key of a metadata file names, relative to its folder: the key as it
+/// stands, a path without its extension, unless it ends with an extension dossier reads
+/// (`0001.txt`), which is then cut. Only then: a name may hold other dots (`minutes
+/// 2017.02.07` is the ID of `minutes 2017.02.07.txt`, not `minutes 2017`).
+fn document_id(key: &str) -> String {
+    let key = key.trim();
+    let key = key.strip_prefix("./").unwrap_or(key);
+    if Format::of(Path::new(key)).is_some() {
+        crate::corpus::ids::id_for(key)
+    } else {
+        key.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -119,6 +135,16 @@ mod tests {
             format_date(metadata["news/0001"].date.unwrap()),
             "2017-02-07"
         );
+    }
+
+    #[test]
+    fn a_key_is_an_id_whose_dots_are_its_own_unless_it_ends_with_an_extension_read() {
+        assert_eq!(document_id("minutes 2017.02.07"), "minutes 2017.02.07");
+        assert_eq!(document_id(" ./2025/v1.2 "), "2025/v1.2");
+        assert_eq!(document_id("0001.txt"), "0001");
+        assert_eq!(document_id("scans/Report.PDF"), "scans/Report");
+        assert_eq!(document_id("report.v2.pdf.txt"), "report.v2.pdf");
+        assert_eq!(document_id(".hidden"), ".hidden");
     }
 
     #[test]
