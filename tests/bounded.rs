@@ -284,13 +284,11 @@ fn is_gone(pid: u32) -> bool {
     }
 }
 
-#[test]
-fn the_programs_a_worker_runs_die_with_an_indexer_that_is_killed() {
-    let dossier = Dossier::empty();
-    dossier.write("report.pdf", shared("gao-23-106826.pdf"));
-    // poppler's programs, as found on the PATH, hang.
+/// A folder of poppler's programs that hang (each a minute), and a `PATH` that finds them
+/// before the real ones.
+fn hanging_poppler() -> (tempfile::TempDir, String) {
     let programs = tempfile::tempdir().unwrap();
-    for name in ["pdfinfo", "pdftotext"] {
+    for name in ["pdfinfo", "pdftotext", "pdftoppm"] {
         let path = programs.path().join(name);
         std::fs::write(&path, "#!/bin/sh\nexec sleep 60\n").unwrap();
         std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
@@ -301,6 +299,108 @@ fn the_programs_a_worker_runs_die_with_an_indexer_that_is_killed() {
         programs.path().display(),
         std::env::var("PATH").unwrap_or_default()
     );
+    (programs, path)
+}
+
+/// A ZIP archive of `entries` (name, bytes), stored in this order.
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in entries {
+        writer
+            .start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        writer.write_all(bytes).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+/// Each program a reader runs has a time limit of its own; one file, whatever it holds, has
+/// one in all. Three PDFs in a ZIP whose `pdftotext` hangs took three times pdftotext's
+/// minute, and 10,000 would have taken a week.
+#[test]
+fn a_file_and_the_documents_inside_it_are_read_within_one_time_limit() {
+    let dossier = Dossier::empty();
+    dossier.write("memo.txt", "Memo\nthe ocelot memo of the fourth of May\n");
+    let pdf = shared("gao-23-106826.pdf");
+    let first = b"Note\nthe heron note read first\n";
+    let last = b"Note\nthe egret note that comes last\n";
+    dossier.write(
+        "bundle.zip",
+        zip_of(&[
+            ("first.txt", first),
+            ("b.pdf", &pdf),
+            ("c.pdf", &pdf),
+            ("d.pdf", &pdf),
+            ("last.txt", last),
+        ]),
+    );
+    dossier.write("report.pdf", &pdf);
+    let (_programs, path) = hanging_poppler();
+    let started = std::time::Instant::now();
+    let output = dossier
+        .command(&["index"])
+        .env("PATH", path)
+        .env("DOSSIER_READ_TIME_LIMIT_MS", "1000")
+        .env("DOSSIER_READ_FILE_TIME_LIMIT_MS", "3000")
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert!(
+        took < std::time::Duration::from_secs(30),
+        "took {took:?}: {}",
+        stderr_of(&output)
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    // What the archive's reading did not reach in time is skipped, each with the reason;
+    // what it read before is kept.
+    let out_of_time = "its file took longer than 3 s to read, the most one file may take with \
+                       the documents inside it; the documents read before are indexed (split \
+                       the file to index the rest)";
+    let expected = BTreeMap::from(
+        [
+            "bundle.zip//b.pdf",
+            "bundle.zip//c.pdf",
+            "bundle.zip//d.pdf",
+            "bundle.zip//last.txt",
+        ]
+        .map(|path| (path.to_string(), out_of_time.to_string())),
+    );
+    let mut skipped = dossier.skipped(&output);
+    assert_eq!(
+        skipped.remove("report.pdf").as_deref(),
+        Some("reading it took longer than 3 s; it was stopped (a damaged or hostile file?)")
+    );
+    assert_eq!(skipped, expected);
+    assert_eq!(
+        found_in(&dossier, "the heron note read first"),
+        ["bundle//first.txt"]
+    );
+    assert_eq!(found_in(&dossier, "the ocelot memo"), ["memo"]);
+    assert!(found_in(&dossier, "the egret note that comes last").is_empty());
+
+    // With poppler's own programs and the limits as they are, asked to, it is all read.
+    let retried = dossier
+        .command(&["index", "--retry-skipped"])
+        .output()
+        .unwrap();
+    assert_eq!(retried.status.code(), Some(0), "{}", stderr_of(&retried));
+    let ids = found_in(&dossier, "Build coalitions to reinforce global norms");
+    assert_eq!(
+        ids,
+        ["bundle//b.pdf", "bundle//c.pdf", "bundle//d.pdf", "report"]
+    );
+    assert_eq!(
+        found_in(&dossier, "the egret note that comes last"),
+        ["bundle//last.txt"]
+    );
+}
+
+#[test]
+fn the_programs_a_worker_runs_die_with_an_indexer_that_is_killed() {
+    let dossier = Dossier::empty();
+    dossier.write("report.pdf", shared("gao-23-106826.pdf"));
+    let (_programs, path) = hanging_poppler();
     let mut indexer = dossier
         .process(&["index"])
         .env("PATH", path)

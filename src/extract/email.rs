@@ -497,6 +497,7 @@ mod tests {
             Path::new("m.eml"),
             bytes.to_vec(),
             &crate::extract::ReadSettings::default(),
+            None,
         )
         .unwrap_or_else(|reason| panic!("{reason}"));
         std::iter::once((String::new(), Ok(top)))
@@ -532,6 +533,7 @@ mod tests {
             Path::new("apache-httpd-dev.mbox"),
             bytes,
             &crate::extract::ReadSettings::default(),
+            None,
         )
         .unwrap();
         let ingo = messages

@@ -15,9 +15,15 @@
 //! about its size) spends the budget: it is skipped with the same reason, and the rest of
 //! the file's items are counted in the file's note, not read. Whatever was read before
 //! stays.
+//!
+//! A file is also read within one time limit, the documents inside it included (a
+//! [`FileTime`]: see `worker`): once it has passed, the programs a reader runs are stopped
+//! and the items not read yet are skipped with [`SkipReason::FileTimedOut`]; those read
+//! before stay, as with the other limits.
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use super::{Extracted, Format, ReadSettings, SkipReason};
 
@@ -53,33 +59,77 @@ pub struct Inner {
     pub read: Result<Extracted, SkipReason>,
 }
 
+/// The time one file may take to be read, the documents inside it included, and when it
+/// runs out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileTime {
+    pub limit: Duration,
+    pub ends: Instant,
+}
+
+impl FileTime {
+    /// `limit` from now.
+    pub fn starting_now(limit: Duration) -> FileTime {
+        FileTime {
+            limit,
+            ends: Instant::now() + limit,
+        }
+    }
+
+    /// What is left of it.
+    pub fn left(&self) -> Duration {
+        self.ends.saturating_duration_since(Instant::now())
+    }
+}
+
 /// What may still be unpacked of one file.
 struct Budget {
     bytes: u64,
     documents: usize,
     /// Items passed over once the budget was spent.
     dropped: usize,
+    /// `None` when the file is read without a time limit of its own (plain text, which holds
+    /// no documents).
+    time: Option<FileTime>,
 }
 
 impl Budget {
     fn is_spent(&self) -> bool {
         self.bytes == 0 || self.documents == 0
     }
+
+    /// The file's time limit, if it has passed.
+    fn time_out(&self) -> Option<Duration> {
+        self.time
+            .filter(|time| time.left().is_zero())
+            .map(|time| time.limit)
+    }
 }
 
-/// Reads the file at `path` as `format`, then every document inside it, within the limits.
+/// Reads the file at `path` as `format`, then every document inside it, within the limits
+/// and within `time`, if given (the programs the readers run are kept within it by the
+/// worker, see `program::BEFORE_START`).
 pub fn read_nested(
     format: Format,
     path: &Path,
     bytes: Vec<u8>,
     settings: &ReadSettings,
+    time: Option<FileTime>,
 ) -> Result<(Extracted, Vec<Inner>), SkipReason> {
     let mut budget = Budget {
         bytes: MAX_UNPACKED_BYTES,
         documents: MAX_INNER_DOCUMENTS,
         dropped: 0,
+        time,
     };
-    let mut top = super::read_within(format, path, bytes, budget.bytes, settings)?;
+    let mut top =
+        super::read_within(format, path, bytes, budget.bytes, settings).map_err(|reason| {
+            match reason {
+                // Nothing of the file was read: it is the file that took too long.
+                SkipReason::FileTimedOut { limit } => SkipReason::TimedOut { limit },
+                reason => reason,
+            }
+        })?;
     let mut inner = Vec::new();
     let items = std::mem::take(&mut top.embedded);
     unpack(items, "", 1, top.date, settings, &mut budget, &mut inner);
@@ -118,6 +168,11 @@ fn unpack(
         }
         budget.documents -= 1;
         let path = format!("{prefix}{}", item.name);
+        if let Some(limit) = budget.time_out() {
+            let read = Err(SkipReason::FileTimedOut { limit });
+            out.push(Inner { path, read });
+            continue;
+        }
         // An item that unpacked to more than the budget spends it; an archive refused for
         // what it declares (`read_item`) unpacked nothing.
         let overdrawn = || {
@@ -267,6 +322,7 @@ mod tests {
             bytes: 12,
             documents: 100,
             dropped: 0,
+            time: None,
         };
         let mut out = Vec::new();
         let items = vec![item("a.txt"), item("b.txt"), item("c.txt"), item("d.txt")];
@@ -286,6 +342,7 @@ mod tests {
             bytes: 100,
             documents: 100,
             dropped: 0,
+            time: None,
         };
         let deep = vec![item("deep.txt")];
         unpack(
@@ -303,5 +360,33 @@ mod tests {
                 levels: MAX_NESTING
             })
         );
+    }
+
+    #[test]
+    fn past_the_files_time_the_items_left_are_skipped_and_counted() {
+        let limit = Duration::from_millis(5);
+        let mut budget = Budget {
+            bytes: 100,
+            documents: 3,
+            dropped: 0,
+            time: Some(FileTime {
+                limit,
+                ends: Instant::now(),
+            }),
+        };
+        let mut out = Vec::new();
+        let items = vec![item("a.txt"), item("b.txt"), item("c.txt"), item("d.txt")];
+        let settings = ReadSettings::default();
+        unpack(items, "", 1, None, &settings, &mut budget, &mut out);
+        let paths: Vec<_> = out.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(paths, ["a.txt", "b.txt", "c.txt"]);
+        for inner in &out {
+            assert_eq!(
+                inner.read.as_ref().err(),
+                Some(&SkipReason::FileTimedOut { limit })
+            );
+        }
+        assert_eq!(budget.dropped, 1, "past the most documents of a file");
+        assert_eq!(budget.bytes, 100, "nothing unpacked");
     }
 }

@@ -256,6 +256,15 @@ pub enum SkipReason {
         in_words(*.limit)
     )]
     TimedOut { limit: Duration },
+    /// A document inside a file, not read (or not to its end) because reading the file took
+    /// all the time one file may take, the documents inside it included (see
+    /// [`worker::FILE_TIME_LIMIT`]); those read before it are kept.
+    #[error(
+        "its file took longer than {} to read, the most one file may take with the documents \
+         inside it; the documents read before are indexed (split the file to index the rest)",
+        in_words(*.limit)
+    )]
+    FileTimedOut { limit: Duration },
     /// Its reader wanted more memory than one file may take (see [`worker`]).
     #[error(
         "reading it ran out of memory (limit {limit_mib} MiB); it was stopped \
@@ -311,12 +320,16 @@ pub enum SkipReason {
     Reported(String),
 }
 
-/// A time limit as a reason says it: `120 s`, or `5 ms` under a second.
+/// A time limit as a reason says it: `120 s`, `5 ms` under a second, `60 min` in whole
+/// minutes from ten minutes on.
 fn in_words(limit: Duration) -> String {
+    let seconds = limit.as_secs_f64().ceil() as u64;
     if limit < Duration::from_secs(1) {
         format!("{} ms", limit.as_millis())
+    } else if seconds >= 600 && seconds.is_multiple_of(60) {
+        format!("{} min", seconds / 60)
     } else {
-        format!("{} s", limit.as_secs_f64().ceil() as u64)
+        format!("{seconds} s")
     }
 }
 

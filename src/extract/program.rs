@@ -34,9 +34,20 @@ pub(super) fn argument(path: &Path) -> PathBuf {
     }
 }
 
-/// Called with a program's time limit as it starts, once set: a worker (see `worker`) tells
-/// the process waiting for it that its file may take that much longer.
-pub(super) static ANNOUNCE_START: OnceLock<fn(Duration)> = OnceLock::new();
+/// Called with a program's time limit as it starts, once set: in a worker (see `worker`),
+/// it says how long the program may run (less than its own limit when what is left of the
+/// file's time is less: one file is read within one limit, whatever runs it holds), and
+/// tells the process waiting for the worker that the file may take that much longer.
+pub(super) static BEFORE_START: OnceLock<fn(Duration) -> TimeAllowed> = OnceLock::new();
+
+/// How long a program may run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct TimeAllowed {
+    pub time: Duration,
+    /// The time limit of the file being read, when what is left of it is less than the
+    /// program's own limit: past `time`, it is the file's time that ran out.
+    pub file_limit: Option<Duration>,
+}
 
 /// A program's run to its end.
 pub(super) struct Ran {
@@ -53,7 +64,10 @@ pub(super) struct Ran {
 #[derive(Debug)]
 pub(super) enum RunFailure {
     NotInstalled,
+    /// Past its own time limit.
     TimedOut(Duration),
+    /// Past what was left of the time of the file being read, whose limit this is.
+    FileOutOfTime(Duration),
     Io(io::Error),
 }
 
@@ -69,6 +83,7 @@ impl RunFailure {
                 SkipReason::ProgramMissing(super::MissingProgram::new(program, package))
             }
             RunFailure::TimedOut(limit) => SkipReason::TimedOut { limit },
+            RunFailure::FileOutOfTime(limit) => SkipReason::FileTimedOut { limit },
             RunFailure::Io(error) => {
                 SkipReason::Unreadable(format!("could not run {program}: {error}"))
             }
@@ -76,7 +91,8 @@ impl RunFailure {
     }
 }
 
-/// Runs `command` for at most `time_limit`, keeping at most `max_stdout` bytes of its output.
+/// Runs `command` for at most `time_limit` (less in a worker whose file has less time left,
+/// see [`BEFORE_START`]), keeping at most `max_stdout` bytes of its output.
 /// Both outputs are read on their own threads as the program writes, so neither pipe fills
 /// up and blocks it.
 pub(super) fn run(
@@ -84,8 +100,19 @@ pub(super) fn run(
     time_limit: Duration,
     max_stdout: usize,
 ) -> Result<Ran, RunFailure> {
-    if let Some(announce) = ANNOUNCE_START.get() {
-        announce(time_limit);
+    let allowed = BEFORE_START.get().map_or(
+        TimeAllowed {
+            time: time_limit,
+            file_limit: None,
+        },
+        |before_start| before_start(time_limit),
+    );
+    let past_time = || match allowed.file_limit {
+        Some(limit) => RunFailure::FileOutOfTime(limit),
+        None => RunFailure::TimedOut(time_limit),
+    };
+    if allowed.time.is_zero() {
+        return Err(past_time());
     }
     die_with_this_process(command);
     let mut child = command
@@ -106,10 +133,10 @@ pub(super) fn run(
     let stdout = thread::spawn(move || read_capped(stdout, max_stdout));
     let stderr = thread::spawn(move || read_draining(stderr, MAX_STDERR_BYTES));
 
-    let waited = child.wait_timeout(time_limit);
+    let waited = child.wait_timeout(allowed.time);
     let status = match waited {
         Ok(Some(status)) => Ok(status),
-        Ok(None) => Err(RunFailure::TimedOut(time_limit)),
+        Ok(None) => Err(past_time()),
         Err(error) => Err(RunFailure::Io(error)),
     };
     if status.is_err() {

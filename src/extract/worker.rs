@@ -5,21 +5,30 @@
 //! a hidden command): [`Workers::read`] sends the file's bytes to a worker and waits for the
 //! documents read from them ([`read_nested`]'s answer, as plain data), at most
 //! [`Limits::time`] (more while the worker runs a program, which has a time limit of its
-//! own: see `program::ANNOUNCE_START`); the worker's address space is capped at
-//! [`Limits::memory_bytes`], which the programs it runs inherit. A worker that passes the
-//! time limit is killed, with the programs it runs; one that dies is replaced. The file is
-//! then skipped with [`SkipReason::TimedOut`], [`SkipReason::OutOfMemory`] or
+//! own: see `program::BEFORE_START`), and never more than [`Limits::file_time`] for the
+//! file and every document inside it, whatever programs they run; the worker's address
+//! space is capped at [`Limits::memory_bytes`], which the programs it runs inherit. A worker
+//! that passes its time is killed, with the programs it runs; one that dies is replaced.
+//! The file is then skipped with [`SkipReason::TimedOut`], [`SkipReason::OutOfMemory`] or
 //! [`SkipReason::ReaderCrashed`]. A panic in a reader is caught in the worker, which goes
 //! on. Plain text is decoded in the indexing process: that is a pass over the bytes, bounded
 //! in time and memory by the file's size.
+//!
+//! The file's time is kept in the worker too: a program it starts may run no longer than
+//! what is left of it, and once it has run out, the documents inside the file not read yet
+//! are skipped with [`SkipReason::FileTimedOut`] (see [`embedded`](super::embedded)) and
+//! the worker answers with those read, which are kept: an archive of scans that takes
+//! hours keeps the hour of reading it had. The process waiting for the worker gives it
+//! [`ANSWER_GRACE`] more to answer before it kills it.
 //!
 //! Workers are kept for the next file (one process per file would cost a start, about 3 ms,
 //! for each): at most one per thread that reads, as many as read in parallel. A file whose
 //! worker died after reading others is read again by a new one, so that what one file left
 //! behind in a worker cannot cost the next (a file past the time limit is not read again).
 //!
-//! The limits can be lowered (or raised) by `DOSSIER_READ_TIME_LIMIT_MS` and
-//! `DOSSIER_READ_MEMORY_LIMIT_MIB`: the tests make real readers pass them so.
+//! The limits can be lowered (or raised) by `DOSSIER_READ_TIME_LIMIT_MS`,
+//! `DOSSIER_READ_FILE_TIME_LIMIT_MS` and `DOSSIER_READ_MEMORY_LIMIT_MIB`: the tests make
+//! real readers pass them so.
 //!
 //! Between the processes: the worker reads requests on its standard input, each a frame
 //! (a length, then that many bytes of JSON) then the file's bytes; it answers on its
@@ -35,11 +44,24 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::embedded::{Inner, read_nested};
+use super::embedded::{FileTime, Inner, read_nested};
+use super::program::TimeAllowed;
 use super::{Extracted, Format, ReadSettings, SkipReason};
 
 /// The longest a worker may read one file, besides the time its programs are given.
 pub const TIME_LIMIT: Duration = Duration::from_secs(120);
+
+/// The longest one file may take in all, its programs and the documents inside it
+/// included: every program a reader runs has a limit of its own, and a ZIP of 10,000 PDFs
+/// whose `pdftotext` hangs would otherwise hold a worker for a week. An hour is more than
+/// the longest document alone may take (a PDF of scans: 30 min of OCR, and its programs'
+/// minutes), so it stops only containers that hold hours of work, or a file that is made
+/// to hang.
+pub const FILE_TIME_LIMIT: Duration = Duration::from_secs(60 * 60);
+
+/// How long a worker whose file's time ran out is given to answer with what it read (its
+/// programs are stopped at that time): past it, it is killed, and nothing of the file kept.
+pub const ANSWER_GRACE: Duration = Duration::from_secs(10);
 
 /// The most memory (address space) a worker may take, with each program it runs: a file
 /// may be 512 MiB (`MAX_FILE_BYTES`), held with its text.
@@ -56,7 +78,10 @@ const MAX_STDERR_BYTES: usize = 4096;
 /// What a worker may spend on one file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
+    /// For the worker's own reading, besides the time of the programs it runs.
     pub time: Duration,
+    /// For one file in all, whatever programs run and documents are inside it.
+    pub file_time: Duration,
     pub memory_bytes: u64,
 }
 
@@ -64,6 +89,7 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             time: TIME_LIMIT,
+            file_time: FILE_TIME_LIMIT,
             memory_bytes: MEMORY_LIMIT,
         }
     }
@@ -80,6 +106,8 @@ impl Limits {
         let default = Limits::default();
         Limits {
             time: number("DOSSIER_READ_TIME_LIMIT_MS").map_or(default.time, Duration::from_millis),
+            file_time: number("DOSSIER_READ_FILE_TIME_LIMIT_MS")
+                .map_or(default.file_time, Duration::from_millis),
             memory_bytes: number("DOSSIER_READ_MEMORY_LIMIT_MIB")
                 .map_or(default.memory_bytes, |mib| mib.saturating_mul(MIB)),
         }
@@ -93,6 +121,8 @@ struct Request {
     /// The file's path as bytes: a name need not be UTF-8.
     path: Vec<u8>,
     ocr_languages: String,
+    /// The file's time in all ([`Limits::file_time`]), in milliseconds.
+    file_time_millis: u64,
     size: u64,
 }
 
@@ -128,7 +158,8 @@ struct Worker {
 enum Failure {
     /// It could not be started, or its pipe failed: nothing to do with the file.
     Start(String),
-    TimedOut,
+    /// It passed this time limit.
+    TimedOut(Duration),
     Died(SkipReason),
 }
 
@@ -156,6 +187,7 @@ impl Workers {
             format,
             path: path_bytes(path),
             ocr_languages: settings.ocr_languages.clone(),
+            file_time_millis: self.limits.file_time.as_millis() as u64,
             size: bytes.len() as u64,
         };
         let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
@@ -180,9 +212,7 @@ impl Workers {
             Err(Failure::Start(why)) => Err(SkipReason::Unreadable(format!(
                 "could not start a process to read it: {why}"
             ))),
-            Err(Failure::TimedOut) => Err(SkipReason::TimedOut {
-                limit: self.limits.time,
-            }),
+            Err(Failure::TimedOut(limit)) => Err(SkipReason::TimedOut { limit }),
             Err(Failure::Died(reason)) => Err(reason),
         }
     }
@@ -227,7 +257,8 @@ impl Workers {
         })
     }
 
-    /// Sends `request` to `worker` and waits for its answer, within the time limit.
+    /// Sends `request` to `worker` and waits for its answer, within the time limits: its own
+    /// and its programs', and the file's in all (with a grace to answer).
     fn read_in(
         &self,
         mut worker: Worker,
@@ -241,16 +272,25 @@ impl Workers {
             // It died, or was dead already; why is on its way.
             return Err(worker.died(self.limits));
         }
-        let mut deadline = Instant::now() + self.limits.time;
+        let started = Instant::now();
+        let mut deadline = started + self.limits.time;
+        let last_deadline = started + self.limits.file_time + ANSWER_GRACE;
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
+            let left = deadline
+                .min(last_deadline)
+                .saturating_duration_since(Instant::now());
             match worker.frames.recv_timeout(left) {
                 Ok(Frame::MoreTime { millis }) => deadline += Duration::from_millis(millis),
                 Ok(Frame::Done(read)) => {
                     worker.files_read += 1;
                     return Ok((worker, *read));
                 }
-                Err(RecvTimeoutError::Timeout) => return Err(Failure::TimedOut),
+                Err(RecvTimeoutError::Timeout) if deadline < last_deadline => {
+                    return Err(Failure::TimedOut(self.limits.time));
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    return Err(Failure::TimedOut(self.limits.file_time));
+                }
                 Err(RecvTimeoutError::Disconnected) => return Err(worker.died(self.limits)),
             }
         }
@@ -388,21 +428,37 @@ fn path_from_bytes(bytes: Vec<u8>) -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// Tells the indexing process that a program is started which has `limit` to run: the
-/// file's time limit grows by that much.
-fn allow_more_time(limit: Duration) {
+/// The time of the file the worker reads; `None` before the first and between files.
+static FILE_TIME: Mutex<Option<FileTime>> = Mutex::new(None);
+
+/// A program is started which has `limit` of its own to run: it is allowed that, or what is
+/// left of the file's time if less, and the indexing process is told that the file may take
+/// that much longer.
+fn allow_more_time(limit: Duration) -> TimeAllowed {
+    let file_time = FILE_TIME.lock().ok().and_then(|time| *time);
+    let allowed = match file_time.map(|time| (time.left(), time.limit)) {
+        Some((left, file_limit)) if left < limit => TimeAllowed {
+            time: left,
+            file_limit: Some(file_limit),
+        },
+        _ => TimeAllowed {
+            time: limit,
+            file_limit: None,
+        },
+    };
     let frame = Frame::MoreTime {
-        millis: limit.as_millis() as u64,
+        millis: allowed.time.as_millis() as u64,
     };
     let mut stdout = io::stdout().lock();
     let _ = write_frame(&mut stdout, &frame).and_then(|()| stdout.flush());
+    allowed
 }
 
 /// The worker's side (`dossier read-worker`): with its memory capped at `memory_bytes`,
 /// reads the files it is sent, one after the other, until its input ends.
 pub fn serve(memory_bytes: u64) -> io::Result<()> {
     bound_memory(memory_bytes)?;
-    let _ = super::program::ANNOUNCE_START.set(allow_more_time);
+    let _ = super::program::BEFORE_START.set(allow_more_time);
     let mut input = BufReader::new(io::stdin().lock());
     while let Some(request) = read_frame::<Request>(&mut input)? {
         let mut bytes = Vec::new();
@@ -420,13 +476,21 @@ pub fn serve(memory_bytes: u64) -> io::Result<()> {
         };
         let format = request.format;
         let path = path_from_bytes(request.path);
-        let read = std::panic::catch_unwind(|| read_nested(format, &path, bytes, &settings))
-            .unwrap_or_else(|_| {
-                Err(SkipReason::Damaged {
-                    format: format.name(),
-                    detail: "its reader failed on it".to_string(),
-                })
-            });
+        let time = FileTime::starting_now(Duration::from_millis(request.file_time_millis));
+        if let Ok(mut file_time) = FILE_TIME.lock() {
+            *file_time = Some(time);
+        }
+        let read =
+            std::panic::catch_unwind(|| read_nested(format, &path, bytes, &settings, Some(time)))
+                .unwrap_or_else(|_| {
+                    Err(SkipReason::Damaged {
+                        format: format.name(),
+                        detail: "its reader failed on it".to_string(),
+                    })
+                });
+        if let Ok(mut file_time) = FILE_TIME.lock() {
+            *file_time = None;
+        }
         answer(read)?;
     }
     Ok(())
@@ -461,6 +525,20 @@ fn bound_memory(_: u64) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_time_limits_read_as_the_readme_says_them() {
+        let limit = |limit| SkipReason::TimedOut { limit }.to_string();
+        assert!(limit(TIME_LIMIT).starts_with("reading it took longer than 120 s;"));
+        assert!(limit(FILE_TIME_LIMIT).starts_with("reading it took longer than 60 min;"));
+        let file = SkipReason::FileTimedOut {
+            limit: FILE_TIME_LIMIT,
+        };
+        assert!(
+            file.to_string()
+                .starts_with("its file took longer than 60 min to read,")
+        );
+    }
 
     #[test]
     fn a_frame_reads_back_as_written() {

@@ -62,7 +62,7 @@ pub(super) fn read_document(
     };
     let (extracted, inner) = if file.format == Format::Text {
         // Decoding is one pass over the bytes: bounded by the file's size.
-        read_nested(file.format, &path, bytes, settings)?
+        read_nested(file.format, &path, bytes, settings, None)?
     } else {
         workers.read(file.format, &path, &bytes, settings)?
     };
