@@ -243,7 +243,9 @@ fn read_item(
                 std::io::Write::write_all(&mut file, &bytes)?;
                 Ok(file)
             })
-            .map_err(|e| SkipReason::Unreadable(format!("a copy of it could not be made: {e}")))?;
+            .map_err(|e| {
+                SkipReason::SystemFailed(format!("a copy of it could not be made: {e}"))
+            })?;
         Some(file)
     } else {
         None

@@ -314,10 +314,28 @@ pub enum SkipReason {
     /// It could not be read; the text of the system's error.
     #[error("{0}")]
     Unreadable(String),
-    /// A reason given by the worker process that read it (see [`worker`]), in its words:
-    /// a reason crosses between processes as the text the reporter reads.
+    /// Reading it failed for a reason of the machine's, not the file's: a process or a
+    /// program that could not be started, a copy that could not be made, an error reading
+    /// it from its disk; the text of the error. Reading it again may work.
     #[error("{0}")]
-    Reported(String),
+    SystemFailed(String),
+    /// A reason given by the worker process that read it (see [`worker`]), in its words:
+    /// a reason crosses between processes as the text the reporter reads, and its cause.
+    #[error("{text}")]
+    Reported { text: String, cause: Cause },
+}
+
+/// Whose a reason not to index a file is: the file's, or the machine's, on which reading
+/// the file as it is again may work.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Cause {
+    /// The file's (damaged, encrypted, empty, …), or a program to install.
+    #[default]
+    File,
+    /// The machine's: see [`SkipReason::SystemFailed`].
+    Machine,
+    /// A time limit: a file made to hang, or a machine under load.
+    TimeLimit,
 }
 
 /// A time limit as a reason says it: `120 s`, `5 ms` under a second, `60 min` in whole
@@ -360,6 +378,16 @@ impl fmt::Display for MissingProgram {
 }
 
 impl SkipReason {
+    /// Whose the reason is.
+    pub fn cause(&self) -> Cause {
+        match self {
+            SkipReason::SystemFailed(_) => Cause::Machine,
+            SkipReason::TimedOut { .. } | SkipReason::FileTimedOut { .. } => Cause::TimeLimit,
+            SkipReason::Reported { cause, .. } => *cause,
+            _ => Cause::File,
+        }
+    }
+
     /// The program whose absence this is, if that is why.
     pub fn missing_program(&self) -> Option<&MissingProgram> {
         match self {
@@ -369,12 +397,13 @@ impl SkipReason {
     }
 }
 
-/// A reason as it crosses between processes: the text the reporter reads, except for a
-/// missing program, which a run reports once for all the files it kept from being read.
+/// A reason as it crosses between processes: the text the reporter reads and its cause,
+/// except for a missing program, which a run reports once for all the files it kept from
+/// being read.
 #[derive(Serialize, Deserialize)]
 enum CarriedReason {
     ProgramMissing(MissingProgram),
-    Text(String),
+    Text { text: String, cause: Cause },
 }
 
 impl Serialize for SkipReason {
@@ -383,7 +412,11 @@ impl Serialize for SkipReason {
             SkipReason::ProgramMissing(missing) => {
                 CarriedReason::ProgramMissing(missing.clone()).serialize(serializer)
             }
-            other => CarriedReason::Text(other.to_string()).serialize(serializer),
+            other => CarriedReason::Text {
+                text: other.to_string(),
+                cause: other.cause(),
+            }
+            .serialize(serializer),
         }
     }
 }
@@ -392,7 +425,7 @@ impl<'de> Deserialize<'de> for SkipReason {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Ok(match CarriedReason::deserialize(deserializer)? {
             CarriedReason::ProgramMissing(missing) => SkipReason::ProgramMissing(missing),
-            CarriedReason::Text(text) => SkipReason::Reported(text),
+            CarriedReason::Text { text, cause } => SkipReason::Reported { text, cause },
         })
     }
 }

@@ -457,7 +457,7 @@ fn read_pages_without_text(settings: &PageOcr, argument: &Path, text: &str) -> O
         } else {
             let read_page = match &folder {
                 Ok(folder) => read_page(settings, folder.path(), argument, page, deadline),
-                Err(error) => Err(Unread::Failed(SkipReason::Unreadable(format!(
+                Err(error) => Err(Unread::Failed(SkipReason::SystemFailed(format!(
                     "no temporary folder for OCR: {error}"
                 )))),
             };

@@ -85,7 +85,7 @@ impl RunFailure {
             RunFailure::TimedOut(limit) => SkipReason::TimedOut { limit },
             RunFailure::FileOutOfTime(limit) => SkipReason::FileTimedOut { limit },
             RunFailure::Io(error) => {
-                SkipReason::Unreadable(format!("could not run {program}: {error}"))
+                SkipReason::SystemFailed(format!("could not run {program}: {error}"))
             }
         }
     }

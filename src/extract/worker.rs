@@ -209,7 +209,7 @@ impl Workers {
                 }
                 read
             }
-            Err(Failure::Start(why)) => Err(SkipReason::Unreadable(format!(
+            Err(Failure::Start(why)) => Err(SkipReason::SystemFailed(format!(
                 "could not start a process to read it: {why}"
             ))),
             Err(Failure::TimedOut(limit)) => Err(SkipReason::TimedOut { limit }),

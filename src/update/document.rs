@@ -1,7 +1,8 @@
 //! One file of the corpus read into tantivy documents: its bytes read (up to the size
 //! limit), hashed and extracted, then laid out in the schema's fields; the documents inside
 //! it (see `extract::embedded`) follow, under IDs of their own (see `corpus::ids`). A file
-//! that cannot be indexed gives the [`SkipReason`] instead.
+//! that cannot be indexed gives the [`SkipReason`] instead, with the hash of its bytes if
+//! they were read ([`NotRead`]).
 
 use std::io::Read;
 use std::path::Path;
@@ -29,6 +30,20 @@ pub(super) struct ReadDocument {
     pub inner: Vec<Inner>,
 }
 
+/// A file not indexed: why, and the hash of its bytes, if they were read (the text indexed
+/// from the same bytes before is still the file's).
+#[derive(Debug)]
+pub(super) struct NotRead {
+    pub reason: SkipReason,
+    pub hash: Option<u64>,
+}
+
+impl From<SkipReason> for NotRead {
+    fn from(reason: SkipReason) -> NotRead {
+        NotRead { reason, hash: None }
+    }
+}
+
 /// Reads and extracts `file` of the corpus at `corpus` (in one of `workers`, unless it is
 /// plain text), or says why it is not indexed.
 pub(super) fn read_document(
@@ -36,9 +51,9 @@ pub(super) fn read_document(
     file: &CorpusFile,
     settings: &ReadSettings,
     workers: &Workers,
-) -> Result<ReadDocument, SkipReason> {
+) -> Result<ReadDocument, NotRead> {
     if file.size > MAX_FILE_BYTES {
-        return Err(SkipReason::TooLarge);
+        return Err(SkipReason::TooLarge.into());
     }
     let mut bytes = Vec::with_capacity(file.size as usize + 1);
     // Read no more than the limit even if the file grew since the walk.
@@ -47,10 +62,11 @@ pub(super) fn read_document(
         .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => SkipReason::Vanished,
-            _ => SkipReason::Unreadable(e.to_string()),
+            // A disk's error, or permissions that may be set right: worth another reading.
+            _ => SkipReason::SystemFailed(e.to_string()),
         })?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(SkipReason::TooLarge);
+        return Err(SkipReason::TooLarge.into());
     }
     let state = StoredState {
         size: bytes.len() as u64,
@@ -60,12 +76,16 @@ pub(super) fn read_document(
         language: file.language,
         path_hash: crate::index::path_hash(&file.rel_path),
     };
-    let (extracted, inner) = if file.format == Format::Text {
+    let read = if file.format == Format::Text {
         // Decoding is one pass over the bytes: bounded by the file's size.
-        read_nested(file.format, &path, bytes, settings, None)?
+        read_nested(file.format, &path, bytes, settings, None)
     } else {
-        workers.read(file.format, &path, &bytes, settings)?
+        workers.read(file.format, &path, &bytes, settings)
     };
+    let (extracted, inner) = read.map_err(|reason| NotRead {
+        reason,
+        hash: Some(state.hash),
+    })?;
     Ok(ReadDocument {
         extracted,
         state,
@@ -264,6 +284,7 @@ mod tests {
                 &workers(),
             )
             .err()
+            .map(|not_read| not_read.reason)
         };
         assert_eq!(skipped("gone.txt", 5), Some(SkipReason::Vanished));
         assert_eq!(

@@ -19,7 +19,10 @@
 //! When only the time differs, the file is read and hashed, and counted as unchanged if its
 //! content is. Files that cannot be indexed are remembered with their size and time in
 //! `skipped.json` inside the index folder, so the next run reports them without reading
-//! them again and a search does not mistake them for new files.
+//! them again and a search does not mistake them for new files; those whose reason may be
+//! the machine's are read again (see `skipped`). A file indexed before that cannot be read
+//! again loses its documents, whose text is no longer the file's, unless its bytes are
+//! those indexed: then its documents stay as they are.
 
 mod commits;
 mod document;
@@ -50,6 +53,10 @@ use index_folder::{open_for_update, refuse_a_folder_of_other_files, remove_stale
 use plan::Outcome;
 pub use plan::{Changes, CorpusCheck, pending_changes, plan};
 use skipped::SkippedRecord;
+
+/// What the reason of a file that could not be read again says when the text indexed from
+/// the same bytes before is kept.
+const KEPT: &str = "; the text indexed before from the same bytes is kept";
 
 /// Files are read and decoded in parallel, this many at a time, then handed to the writer.
 const READ_BATCH: usize = 256;
@@ -402,7 +409,15 @@ fn apply(
             .collect();
         for (file, outcome) in batch.iter().zip(read) {
             let previous = changes.previous.get(&file.id);
-            if previous.is_some() {
+            let retried = changes.retried.contains(&file.rel_path);
+            // What the index holds of the file goes once the file is read, or could not be
+            // read from other bytes (the old text is no longer the file's). Bytes the same as
+            // those indexed, that could not be read again, leave their text in place.
+            let same_bytes = match (&outcome, previous) {
+                (Err(not_read), Some(state)) => not_read.hash == Some(state.hash),
+                _ => false,
+            };
+            if previous.is_some() && !same_bytes {
                 writer.delete_term(Term::from_field_text(index.fields.id, &file.id));
                 for id in changes.previous_inner.get(&file.id).into_iter().flatten() {
                     writer.delete_term(Term::from_field_text(index.fields.id, id));
@@ -434,8 +449,9 @@ fn apply(
                                 }
                             }
                             Err(reason) => {
-                                let record =
-                                    SkippedRecord::new(path, file.size, file.mtime, reason);
+                                let record = SkippedRecord::new(
+                                    path, file.size, file.mtime, reason, retried,
+                                );
                                 summary.skipped.push(record.skipped());
                                 skipped_records.push(record);
                             }
@@ -447,12 +463,37 @@ fn apply(
                         written += 1;
                     }
                 }
-                Err(reason) => {
+                Err(not_read) if same_bytes => {
+                    // Not remembered: the index holds the file with its old state, so the
+                    // next run reads it again if that differs. What was skipped inside it
+                    // stays as it was, with its documents.
+                    let inside = changes.previous_skipped_inner.remove(&file.rel_path);
+                    for record in inside.into_iter().flatten() {
+                        summary.skipped.push(record.skipped());
+                        skipped_records.push(record);
+                    }
+                    let mut skipped = SkippedRecord::new(
+                        file.rel_path.clone(),
+                        file.size,
+                        file.mtime,
+                        &not_read.reason,
+                        retried,
+                    )
+                    .skipped();
+                    skipped.reason.push_str(KEPT);
+                    summary.skipped.push(skipped);
+                }
+                Err(not_read) => {
                     if previous.is_some() {
                         summary.removed += 1;
                     }
-                    let record =
-                        SkippedRecord::new(file.rel_path.clone(), file.size, file.mtime, &reason);
+                    let record = SkippedRecord::new(
+                        file.rel_path.clone(),
+                        file.size,
+                        file.mtime,
+                        &not_read.reason,
+                        retried,
+                    );
                     summary.skipped.push(record.skipped());
                     skipped_records.push(record);
                 }

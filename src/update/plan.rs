@@ -4,9 +4,11 @@
 //! A file whose size, modification time and date match what the index holds is unchanged.
 //! Any other file the index holds is read again, and counted as unchanged afterwards if its
 //! content hashes the same (see [`Outcome::of`]). A file skipped before with the same size
-//! and time is still skipped, unread. A document whose file is gone is removed.
+//! and time is still skipped, unread, unless its reason was the machine's (see `skipped`):
+//! it is read again, as is a file holding a document skipped so. A document whose file is
+//! gone is removed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::fingerprint::{self, Fingerprint};
@@ -32,6 +34,12 @@ pub struct Changes {
     /// The IDs of the documents inside the files to read that the index holds, by the
     /// file's ID: they go when their file is read again.
     pub previous_inner: HashMap<String, Vec<String>>,
+    /// The paths of the files to read only because the last run left them (or a document
+    /// inside them) to be read again (see `SkippedRecord::retry`).
+    pub(super) retried: HashSet<String>,
+    /// The documents remembered as skipped inside the files to read that the index holds,
+    /// by the file's path: they stay if the file cannot be read again and keeps its text.
+    pub(super) previous_skipped_inner: HashMap<String, Vec<SkippedRecord>>,
 }
 
 impl Changes {
@@ -114,24 +122,34 @@ fn compare(
     let mut changes = Changes::default();
     for file in files {
         match stored.remove(&file.id) {
-            Some(state)
-                if state.size == file.size
+            Some(state) => {
+                let same = state.size == file.size
                     && state.mtime == file.mtime
                     && state.date == file.date
                     && state.language == file.language
-                    && state.path_hash == path_hash(&file.rel_path)
-                    && !(retry_skipped && remembered_inner.contains_key(&file.rel_path)) =>
-            {
-                changes.unchanged += 1;
-                inner.remove(&file.id);
-                changes
-                    .still_skipped
-                    .extend(remembered_inner.remove(&file.rel_path).unwrap_or_default());
-            }
-            Some(state) => {
+                    && state.path_hash == path_hash(&file.rel_path);
+                let skipped_inside = remembered_inner.get(&file.rel_path);
+                let asked = retry_skipped && skipped_inside.is_some();
+                let left_to_retry =
+                    skipped_inside.is_some_and(|records| records.iter().any(|r| r.retry));
+                if same && !asked && !left_to_retry {
+                    changes.unchanged += 1;
+                    inner.remove(&file.id);
+                    changes
+                        .still_skipped
+                        .extend(remembered_inner.remove(&file.rel_path).unwrap_or_default());
+                    continue;
+                }
+                if same && !asked {
+                    changes.retried.insert(file.rel_path.clone());
+                }
                 changes.previous.insert(file.id.clone(), state);
                 if let Some(ids) = inner.remove(&file.id) {
                     changes.previous_inner.insert(file.id.clone(), ids);
+                }
+                if let Some(records) = remembered_inner.remove(&file.rel_path) {
+                    let path = file.rel_path.clone();
+                    changes.previous_skipped_inner.insert(path, records);
                 }
                 changes.to_read.push(file);
             }
@@ -139,7 +157,12 @@ fn compare(
                 Some(record)
                     if record.size == file.size && record.mtime == file.mtime && !retry_skipped =>
                 {
-                    changes.still_skipped.push(record.clone())
+                    if record.retry {
+                        changes.retried.insert(file.rel_path.clone());
+                        changes.to_read.push(file);
+                    } else {
+                        changes.still_skipped.push(record.clone());
+                    }
                 }
                 _ => changes.to_read.push(file),
             },
@@ -376,6 +399,7 @@ mod tests {
             mtime: SECOND,
             reason: "a ZIP bomb".to_string(),
             missing_program: None,
+            retry: false,
         }];
         let corpus = listing(vec![
             file("mail.mbox", 11, 5 * SECOND),
@@ -406,6 +430,7 @@ mod tests {
                 mtime: SECOND,
                 reason: "antiword is not installed".to_string(),
                 missing_program: None,
+                retry: false,
             },
             SkippedRecord {
                 path: "scan.png".to_string(),
@@ -413,6 +438,7 @@ mod tests {
                 mtime: SECOND,
                 reason: "tesseract is not installed".to_string(),
                 missing_program: None,
+                retry: false,
             },
         ];
         let corpus = listing(vec![
@@ -432,6 +458,50 @@ mod tests {
     }
 
     #[test]
+    fn what_was_left_to_be_read_again_is_read_and_said_to_be_retried() {
+        let stored = HashMap::from([
+            ("kept".to_string(), state_at("kept.zip", 3, SECOND, 1)),
+            ("kept//a.txt".to_string(), state(3, SECOND, 1)),
+        ]);
+        let record = |path: &str, size: u64, retry: bool| SkippedRecord {
+            path: path.to_string(),
+            size,
+            mtime: SECOND,
+            reason: "could not run pdftotext".to_string(),
+            missing_program: None,
+            retry,
+        };
+        let remembered = vec![
+            record("kept.zip//b.pdf", 3, true),
+            record("report.pdf", 5, true),
+            record("hangs.pdf", 6, false),
+        ];
+        let corpus = listing(vec![
+            file("hangs.pdf", 6, SECOND),
+            file("kept.zip", 3, SECOND),
+            file("report.pdf", 5, SECOND),
+        ]);
+        let changes = compare(stored, remembered, corpus, false);
+        assert_eq!(paths(&changes.to_read), ["kept.zip", "report.pdf"]);
+        let mut retried: Vec<&str> = changes.retried.iter().map(String::as_str).collect();
+        retried.sort();
+        assert_eq!(retried, ["kept.zip", "report.pdf"]);
+        assert_eq!(changes.previous_inner["kept"], ["kept//a.txt"]);
+        assert!(changes.previous.contains_key("kept"));
+        // Kept aside, for a file that cannot be read again and keeps its text.
+        assert_eq!(
+            changes.previous_skipped_inner["kept.zip"][0].path,
+            "kept.zip//b.pdf"
+        );
+        let still: Vec<&str> = changes
+            .still_skipped
+            .iter()
+            .map(|r| r.path.as_str())
+            .collect();
+        assert_eq!(still, ["hangs.pdf"]);
+    }
+
+    #[test]
     fn a_file_skipped_before_is_still_skipped_until_it_changes() {
         let remembered = vec![SkippedRecord {
             path: "scan.txt".to_string(),
@@ -439,6 +509,7 @@ mod tests {
             mtime: 3 * SECOND,
             reason: "empty file".to_string(),
             missing_program: None,
+            retry: false,
         }];
         let same = listing(vec![file("scan.txt", 40, 3 * SECOND)]);
         let changes = compare(HashMap::new(), remembered.clone(), same, false);

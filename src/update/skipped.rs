@@ -2,6 +2,13 @@
 //! with the size and time they had then: the next run reports them again without reading
 //! them, and a search does not take them for new files.
 //!
+//! Except when the reason may be the machine's rather than the file's ([`Cause`]): a
+//! process or program that could not start, a copy that could not be made, an error of the
+//! disk are read again by every run until they are read (that costs little); a time limit,
+//! which a machine under load may pass as well as a file made to hang, is read again by the
+//! next run once, and then remembered as any other (a file that hangs would cost every run
+//! its time).
+//!
 //! The list is a cache. A damaged or missing list reads as empty, and a file missing from it
 //! is only read again.
 
@@ -11,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::corpus::Skipped;
 use crate::error::Result;
-use crate::extract::{MissingProgram, SkipReason};
+use crate::extract::{Cause, MissingProgram, SkipReason};
 use crate::index::side_files::write_atomically;
 
 /// The list's name in the index folder.
@@ -27,17 +34,33 @@ pub(super) struct SkippedRecord {
     pub reason: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_program: Option<MissingProgram>,
+    /// The next run reads it again, changed or not.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retry: bool,
 }
 
 impl SkippedRecord {
-    /// The file at `path` (with its container's `size` and `mtime`) skipped for `reason`.
-    pub fn new(path: String, size: u64, mtime: i64, reason: &SkipReason) -> SkippedRecord {
+    /// The file at `path` (with its container's `size` and `mtime`) skipped for `reason`;
+    /// `retried` when the run read it (or its container) only because the last run left it
+    /// to be read again.
+    pub fn new(
+        path: String,
+        size: u64,
+        mtime: i64,
+        reason: &SkipReason,
+        retried: bool,
+    ) -> SkippedRecord {
         SkippedRecord {
             path,
             size,
             mtime,
             reason: reason.to_string(),
             missing_program: reason.missing_program().cloned(),
+            retry: match reason.cause() {
+                Cause::File => false,
+                Cause::Machine => true,
+                Cause::TimeLimit => !retried,
+            },
         }
     }
 
@@ -81,7 +104,30 @@ mod tests {
             mtime: 1_700_000_000_123_456_789,
             reason: reason.to_string(),
             missing_program: None,
+            retry: false,
         }
+    }
+
+    #[test]
+    fn a_reason_of_the_machines_is_read_again_and_a_time_limit_once() {
+        let record = |reason: &SkipReason, retried: bool| {
+            SkippedRecord::new("a.pdf".to_string(), 1, 2, reason, retried).retry
+        };
+        let damaged = SkipReason::Damaged {
+            format: "PDF",
+            detail: "no page of it could be read: it is damaged".to_string(),
+        };
+        let failed = SkipReason::SystemFailed("could not run pdftotext: EAGAIN".to_string());
+        let timed_out = SkipReason::TimedOut {
+            limit: std::time::Duration::from_secs(120),
+        };
+        assert!(!record(&damaged, false));
+        assert!(record(&failed, false) && record(&failed, true));
+        assert!(record(&timed_out, false) && !record(&timed_out, true));
+        // As a worker reports it.
+        let reported: SkipReason =
+            serde_json::from_value(serde_json::to_value(&timed_out).unwrap()).unwrap();
+        assert!(record(&reported, false) && !record(&reported, true));
     }
 
     #[test]
