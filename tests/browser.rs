@@ -142,7 +142,21 @@ async fn press(client: &Client, key: &str) {
 fn the_page_searches_shows_documents_checks_quotations_and_runs_no_document_text() {
     let dossier = Dossier::shipped();
     dossier.write("hostile.txt", HOSTILE);
-    let server = Server::start(&dossier, &[]);
+    on_the_page(
+        &dossier,
+        |client, url| async move { drive(&client, &url).await },
+    );
+}
+
+/// Opens the page of a server of `dossier` in a headless Chromium and runs `drive` on it,
+/// given the page's address. The browser, its driver and the server are stopped however
+/// `drive` ends.
+fn on_the_page<F, Done>(dossier: &Dossier, drive: F)
+where
+    F: FnOnce(Client, String) -> Done,
+    Done: std::future::Future<Output = ()> + Send + 'static,
+{
+    let server = Server::start(dossier, &[]);
     let driver = Driver::start();
     let profile = tempfile::tempdir().expect("a profile folder");
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -150,15 +164,10 @@ fn the_page_searches_shows_documents_checks_quotations_and_runs_no_document_text
         .build()
         .unwrap();
     let _leftovers = Leftovers(profile.path().to_path_buf());
-    let url = server.url.clone();
     runtime.block_on(async {
         let client = browser(&driver, profile.path()).await;
         // On a task of its own, so that the browser is closed even when a check fails.
-        let driven = tokio::spawn({
-            let client = client.clone();
-            async move { drive(&client, &url).await }
-        })
-        .await;
+        let driven = tokio::spawn(drive(client.clone(), server.url.clone())).await;
         let _ = client.close().await;
         if let Err(failed) = driven
             && failed.is_panic()
@@ -488,4 +497,84 @@ async fn drive(client: &Client, url: &str) {
     .await;
     assert_eq!(overflow, 0, "the page is wider than a phone");
     save(client, "phone").await;
+}
+/// A function for scripts: the Range of the first `needle` in the text of `root`, however
+/// many elements that text is split into.
+const RANGE_OF: &str = "function rangeOf(root, needle) {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  let text = '';
+  while (walker.nextNode()) { nodes.push([walker.currentNode, text.length]); text += walker.currentNode.data; }
+  const at = text.indexOf(needle);
+  if (at < 0) throw new Error(`no ${needle} in ${root.id || root.className}`);
+  const place = (offset) => {
+    for (let i = nodes.length - 1; i >= 0; i--) if (nodes[i][1] <= offset) return [nodes[i][0], offset - nodes[i][1]];
+  };
+  const range = document.createRange();
+  range.setStart(...place(at));
+  range.setEnd(...place(at + needle.length));
+  return range;
+}
+function leftOf(root, needle) { return rangeOf(root, needle).getBoundingClientRect().left; }
+";
+
+/// Evaluates `script` after [`RANGE_OF`].
+async fn eval_ranges(client: &Client, script: &str) -> Value {
+    eval(client, &format!("{RANGE_OF}\n{script}")).await
+}
+
+async fn wait_for_status(client: &Client) {
+    until(
+        client,
+        "the status line",
+        "return /documents/.test(document.getElementById('status').textContent);",
+    )
+    .await;
+}
+
+#[test]
+fn a_document_of_one_huge_line_opens_at_once_and_right_to_left_lines_read_from_the_right() {
+    let dossier = Dossier::empty();
+    let filler = "lorem ipsum dolor sit amet ".repeat(40_000);
+    dossier.write(
+        "long.txt",
+        format!(
+            "A long line follows.\n{filler}needleinhaystack {filler}\n\
+             مرحبا بالعالم، هذا سطر عربي\nשלום עולם, זו שורה בעברית\nAnd an English line.\n"
+        ),
+    );
+    on_the_page(&dossier, |client, url| async move {
+        client.goto(&url).await.unwrap();
+        wait_for_status(&client).await;
+        let started = Instant::now();
+        client
+            .goto(&format!("{url}#doc?id=long&q=needleinhaystack"))
+            .await
+            .unwrap();
+        until(
+            &client,
+            "the match",
+            "return document.querySelector('#doc-text mark.current') !== null;",
+        )
+        .await;
+        let took = started.elapsed();
+        // It took 10 to 15 s while the whole text was one paragraph of `unicode-bidi:
+        // plaintext`.
+        assert!(took < Duration::from_secs(4), "the document took {took:?}");
+        // Each line is laid out in its own direction: Arabic and Hebrew from the right.
+        let sides = eval_ranges(
+            &client,
+            "const pre = document.getElementById('doc-text');
+             const edge = pre.getBoundingClientRect();
+             const side = (needle) => {
+               const word = rangeOf(pre, needle).getBoundingClientRect();
+               return Math.abs(edge.right - word.right) < 3 ? 'right'
+                 : Math.abs(word.left - edge.left) < 3 ? 'left' : `at ${word.left}-${word.right} of ${edge.left}-${edge.right}`;
+             };
+             return [side('مرحبا'), side('שלום'), side('And an English'), side('A long line')];",
+        )
+        .await;
+        assert_eq!(sides, json!(["right", "right", "left", "left"]));
+        save(&client, "long-line").await;
+    });
 }

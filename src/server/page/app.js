@@ -55,8 +55,9 @@ function showError(error) {
 
 /**
  * Appends `text` to `parent`, with the byte ranges of `marks` wrapped in elements.
- * A mark is {start, end, tag, className, title, id, inserted}: a mark with start == end
- * and `inserted` text puts that text there (a word missing from a quotation's source).
+ * A mark is {start, end, tag, className, title, id, dir, container, inserted}: a mark with
+ * start == end and `inserted` text puts that text there (a word missing from a quotation's
+ * source, a page break), inside the `container` marks around it but outside any other.
  * Returns the elements made for marks with an id, by id.
  */
 function appendMarked(parent, text, marks) {
@@ -76,13 +77,32 @@ function appendMarked(parent, text, marks) {
   for (const m of inserts) cuts.add(Math.min(m.start, bytes.length));
   const points = [...cuts].sort((a, b) => a - b);
   const made = {};
+  // The elements around the piece being added, outermost first, each with its mark. They
+  // are kept from one piece to the next while their marks go on, so that a mark over many
+  // pieces (a line holding several matches) stays one element.
+  const stack = [];
+  const target = () => (stack.length ? stack[stack.length - 1].node : parent);
+  const openElement = (m) => {
+    const node = el(m.tag || "mark", m.className);
+    if (m.title) node.title = m.title;
+    if (m.dir) node.dir = m.dir;
+    if (m.id && !made[m.id]) {
+      node.id = m.id;
+      made[m.id] = node;
+    }
+    target().appendChild(node);
+    stack.push({ mark: m, node });
+  };
   let insertAt = 0;
   const insertUpTo = (offset) => {
     while (insertAt < inserts.length && inserts[insertAt].start <= offset) {
       const m = inserts[insertAt++];
+      let keep = 0;
+      while (keep < stack.length && stack[keep].mark.container && stack[keep].mark.end > m.start) keep++;
+      stack.length = keep;
       const node = el(m.tag || "span", m.className, m.inserted);
       if (m.title) node.title = m.title;
-      parent.appendChild(node);
+      target().appendChild(node);
     }
   };
   // The marks around the piece being added: those begun and not ended. Kept as the pieces
@@ -96,21 +116,63 @@ function appendMarked(parent, text, marks) {
     insertUpTo(from);
     while (next < spans.length && spans[next].start <= from) open.push(spans[next++]);
     open = open.filter((m) => m.end >= to);
-    let target = parent;
-    for (const m of open) {
-      const node = el(m.tag || "mark", m.className);
-      if (m.title) node.title = m.title;
-      if (m.id && !made[m.id]) {
-        node.id = m.id;
-        made[m.id] = node;
-      }
-      target.appendChild(node);
-      target = node;
-    }
-    target.appendChild(document.createTextNode(slice(from, to)));
+    let keep = 0;
+    while (keep < stack.length && keep < open.length && stack[keep].mark === open[keep]) keep++;
+    stack.length = keep;
+    for (const m of open.slice(keep)) openElement(m);
+    target().appendChild(document.createTextNode(slice(from, to)));
   }
   insertUpTo(Infinity);
   return made;
+}
+
+/** Letters written from right to left: the blocks of Hebrew, Arabic, Syriac, Thaana, N'Ko
+ * and the other scripts that Unicode lays out so. */
+const RIGHT_TO_LEFT = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/gu;
+
+/** The bytes of `text`'s UTF-8 from its UTF-16 index `from` to `to`. */
+function utf8Length(text, from, to) {
+  let length = 0;
+  for (let i = from; i < to; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) {
+      length += 1;
+    } else if (unit < 0x800) {
+      length += 2;
+    } else if (unit >= 0xd800 && unit < 0xdc00) {
+      length += 4;
+      i++;
+    } else {
+      length += 3;
+    }
+  }
+  return length;
+}
+
+/**
+ * A mark over each line of `text` (with its line end) that holds a right-to-left letter,
+ * for the line to be laid out in the direction of its first strong letter. This is what
+ * `unicode-bidi: plaintext` does for every line of a block, but that took Chromium 10 s and
+ * more on a document of one line of 2 MB; lines of left-to-right letters only need nothing.
+ */
+function rightToLeftLines(text) {
+  const lines = [];
+  const lineEnd = /\r\n|\r|\n/g;
+  let charAt = 0;
+  let byteAt = 0;
+  RIGHT_TO_LEFT.lastIndex = 0;
+  for (let found = RIGHT_TO_LEFT.exec(text); found; found = RIGHT_TO_LEFT.exec(text)) {
+    const start = Math.max(text.lastIndexOf("\n", found.index), text.lastIndexOf("\r", found.index)) + 1;
+    lineEnd.lastIndex = found.index;
+    const end = lineEnd.exec(text) ? lineEnd.lastIndex : text.length;
+    byteAt += utf8Length(text, charAt, start);
+    const length = utf8Length(text, start, end);
+    lines.push({ start: byteAt, end: byteAt + length, tag: "span", className: "line", dir: "auto", container: true });
+    byteAt += length;
+    charAt = end;
+    RIGHT_TO_LEFT.lastIndex = end;
+  }
+  return lines;
 }
 
 // ---- the address: what is shown is kept in the URL's fragment, so back and forward work.
@@ -375,6 +437,7 @@ async function showDocument(params, mine) {
   for (const [i, start] of answer.page_starts.entries()) {
     marks.push({ start, end: start, tag: "span", className: "page-break", inserted: `page ${i + 2}` });
   }
+  marks.push(...rightToLeftLines(answer.text));
   const made = appendMarked(pre, answer.text, marks);
   matchNodes = answer.matches.map((_, i) => made[`m${i}`]).filter(Boolean);
   const at = Number(params.get("at"));
