@@ -578,3 +578,97 @@ fn a_document_of_one_huge_line_opens_at_once_and_right_to_left_lines_read_from_t
         save(&client, "long-line").await;
     });
 }
+
+#[test]
+fn bidi_controls_are_shown_and_reorder_nothing() {
+    let dossier = Dossier::empty();
+    let id = "rlo-name-\u{202E}xyz";
+    dossier.write(
+        &format!("{id}.txt"),
+        "Title \u{202E}fed\u{202C} of the exhibit\n\
+         A line \u{202E}reversed zanzibar\u{202C} and \u{200F}marked\u{200E} text.\n\
+         Then \u{2067}an isolate zanzibar never closed.\n",
+    );
+    on_the_page(&dossier, move |client, url| async move {
+        client.goto(&url).await.unwrap();
+        wait_for_status(&client).await;
+        client
+            .goto(&format!("{url}#search?q=zanzibar&passages=1"))
+            .await
+            .unwrap();
+        until(
+            &client,
+            "the result",
+            "return document.querySelectorAll('#results .hit').length > 0;",
+        )
+        .await;
+        // Left to right, as written: each control is a marker that reorders nothing.
+        let in_order =
+            "const inOrder = (root, first, later) => leftOf(root, first) < leftOf(root, later);";
+        let results = eval_ranges(
+            &client,
+            &format!(
+                "{in_order}
+                 const id = document.querySelector('#results .doc-id');
+                 const title = document.querySelector('#results .hit-head .doc-link');
+                 const passage = document.querySelector('#results .passage-text');
+                 return [
+                   inOrder(id, 'name', 'xyz'), inOrder(id, 'x', 'z'),
+                   inOrder(title, 'Title', 'fed'), inOrder(title, 'f', 'd'),
+                   inOrder(passage, 'rev', 'sed'), inOrder(passage, 'reversed', 'and'),
+                   inOrder(passage, 'an isolate', 'never closed'),
+                   id.textContent,
+                   [...id.querySelectorAll('.bidi-control')].map((c) => getComputedStyle(c, '::before').content),
+                 ];"
+            ),
+        )
+        .await;
+        assert_eq!(
+            results,
+            json!([true, true, true, true, true, true, true, id, ["\"RLO\""]])
+        );
+        // The citation copied is the text as it is, marks and all.
+        eval(&client, "window.__copied = null; navigator.clipboard.writeText = (text) => { window.__copied = text; return Promise.resolve(); };").await;
+        click(&client, Locator::Css("#results .cite")).await;
+        until(
+            &client,
+            "the citation copied",
+            "return window.__copied !== null;",
+        )
+        .await;
+        let copied = eval(&client, "return window.__copied;").await;
+        assert!(
+            copied
+                .as_str()
+                .unwrap()
+                .contains(&format!("document {id}, ")),
+            "{copied}"
+        );
+
+        click(&client, Locator::Css("#results .hit-head .doc-link")).await;
+        until(
+            &client,
+            "the document",
+            "return document.querySelectorAll('#doc-text mark.hl').length > 0;",
+        )
+        .await;
+        let document = eval_ranges(
+            &client,
+            &format!(
+                "{in_order}
+                 const text = document.getElementById('doc-text');
+                 const title = document.getElementById('doc-title');
+                 const meta = document.getElementById('doc-meta');
+                 return [
+                   inOrder(text, 'rev', 'sed'), inOrder(text, 'reversed', 'and'),
+                   inOrder(text, 'Title', 'fed'), inOrder(text, 'an isolate', 'never closed'),
+                   inOrder(title, 'f', 'd'), inOrder(meta, 'x', 'z'),
+                   text.textContent.includes('\\u202Ereversed zanzibar\\u202C'),
+                 ];"
+            ),
+        )
+        .await;
+        assert_eq!(document, json!([true, true, true, true, true, true, true]));
+        save(&client, "bidi-controls").await;
+    });
+}

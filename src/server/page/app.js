@@ -8,12 +8,64 @@ const $ = (id) => document.getElementById(id);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** An element with a class and text (as text, never HTML). */
+/** An element with a class and text (as text, never HTML; see appendText). */
 function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (text !== undefined && text !== null) appendText(node, String(text));
   return node;
+}
+
+/**
+ * The characters that set the direction of the text around them, by their short names.
+ * Applied, they reorder what a document shows: an ID `abc` after U+202E reads `cba`, and
+ * a highlight reads backwards. So they are shown, not applied (see appendText).
+ */
+const BIDI_CONTROLS = {
+  "\u061C": ["ALM", "ARABIC LETTER MARK"],
+  "\u200E": ["LRM", "LEFT-TO-RIGHT MARK"],
+  "\u200F": ["RLM", "RIGHT-TO-LEFT MARK"],
+  "\u202A": ["LRE", "LEFT-TO-RIGHT EMBEDDING"],
+  "\u202B": ["RLE", "RIGHT-TO-LEFT EMBEDDING"],
+  "\u202C": ["PDF", "POP DIRECTIONAL FORMATTING"],
+  "\u202D": ["LRO", "LEFT-TO-RIGHT OVERRIDE"],
+  "\u202E": ["RLO", "RIGHT-TO-LEFT OVERRIDE"],
+  "\u2066": ["LRI", "LEFT-TO-RIGHT ISOLATE"],
+  "\u2067": ["RLI", "RIGHT-TO-LEFT ISOLATE"],
+  "\u2068": ["FSI", "FIRST STRONG ISOLATE"],
+  "\u2069": ["PDI", "POP DIRECTIONAL ISOLATE"],
+};
+const BIDI_CONTROL = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+
+/**
+ * Appends `text` to `parent` as text. Each direction control in it is put in an element of
+ * its own, isolated (`dir`), where it reorders nothing, and shown by its name (app.css);
+ * the character stays in the text, so that what is copied is the text as it is.
+ */
+function appendText(parent, text) {
+  if (!BIDI_CONTROL.test(text)) {
+    parent.appendChild(document.createTextNode(text));
+    return;
+  }
+  let at = 0;
+  for (const found of text.matchAll(new RegExp(BIDI_CONTROL.source, "g"))) {
+    if (found.index > at) parent.appendChild(document.createTextNode(text.slice(at, found.index)));
+    const [short, name] = BIDI_CONTROLS[found[0]];
+    const marker = document.createElement("span");
+    marker.className = "bidi-control";
+    marker.dir = "ltr";
+    marker.dataset.name = short;
+    marker.title = `U+${found[0].charCodeAt(0).toString(16).toUpperCase()} ${name}`;
+    marker.textContent = found[0];
+    parent.appendChild(marker);
+    at = found.index + found[0].length;
+  }
+  if (at < text.length) parent.appendChild(document.createTextNode(text.slice(at)));
+}
+
+/** `text` for a tooltip, where no element can hold a control: each is written as its name. */
+function tooltip(text) {
+  return String(text).replace(new RegExp(BIDI_CONTROL.source, "g"), (c) => `[${BIDI_CONTROLS[c][0]}]`);
 }
 
 /** Asks the API; the answer's JSON, or an Error with the API's message. */
@@ -49,7 +101,8 @@ function showError(error) {
     box.textContent = "";
     return;
   }
-  box.textContent = String(error.message || error);
+  box.replaceChildren();
+  appendText(box, String(error.message || error));
   box.hidden = false;
 }
 
@@ -84,7 +137,7 @@ function appendMarked(parent, text, marks) {
   const target = () => (stack.length ? stack[stack.length - 1].node : parent);
   const openElement = (m) => {
     const node = el(m.tag || "mark", m.className);
-    if (m.title) node.title = m.title;
+    if (m.title) node.title = tooltip(m.title);
     if (m.dir) node.dir = m.dir;
     if (m.id && !made[m.id]) {
       node.id = m.id;
@@ -101,7 +154,7 @@ function appendMarked(parent, text, marks) {
       while (keep < stack.length && stack[keep].mark.container && stack[keep].mark.end > m.start) keep++;
       stack.length = keep;
       const node = el(m.tag || "span", m.className, m.inserted);
-      if (m.title) node.title = m.title;
+      if (m.title) node.title = tooltip(m.title);
       target().appendChild(node);
     }
   };
@@ -120,7 +173,7 @@ function appendMarked(parent, text, marks) {
     while (keep < stack.length && keep < open.length && stack[keep].mark === open[keep]) keep++;
     stack.length = keep;
     for (const m of open.slice(keep)) openElement(m);
-    target().appendChild(document.createTextNode(slice(from, to)));
+    appendText(target(), slice(from, to));
   }
   insertUpTo(Infinity);
   return made;
@@ -415,11 +468,11 @@ async function showDocument(params, mine) {
     variants: params.get("variants") === "false" ? "false" : "",
   });
   if (overtaken(mine)) return;
-  $("doc-title").textContent = answer.title || answer.id;
+  $("doc-title").replaceChildren(el("span", null, answer.title || answer.id));
   const meta = [answer.id];
   if (answer.format) meta.push(answer.format);
   if (answer.pages > 1) meta.push(`${answer.pages} pages`);
-  $("doc-meta").textContent = meta.join(" · ");
+  $("doc-meta").replaceChildren(el("span", null, meta.join(" · ")));
   const notice = $("doc-notice");
   const said = [];
   if (answer.truncated) said.push(`This document is long: its first ${answer.end} bytes are shown.`);
@@ -553,7 +606,7 @@ async function loadStatus() {
     if (status.skipped && status.skipped.length) parts.push(`${status.skipped.length} skipped`);
     const line = $("status");
     line.textContent = parts.join(" · ");
-    line.title = (status.skipped || []).map((s) => `${s.path}: ${s.reason}`).join("\n");
+    line.title = tooltip((status.skipped || []).map((s) => `${s.path}: ${s.reason}`).join("\n"));
   } catch (_) {
     $("status").textContent = "";
   }
