@@ -533,6 +533,60 @@ async fn wait_for_status(client: &Client) {
 }
 
 #[test]
+fn a_refused_query_clears_the_results_and_says_why_beside_the_search_box() {
+    on_the_page(&Dossier::shipped(), |client, url| async move {
+        client.goto(&url).await.unwrap();
+        wait_for_status(&client).await;
+        for refused in [
+            "%22unclosed%20phrase",
+            "witkoff&after=2017-13-45",
+            "the&limit=5000",
+        ] {
+            client
+                .goto(&format!("{url}#search?q=witkoff"))
+                .await
+                .unwrap();
+            until(
+                &client,
+                "results",
+                "return document.querySelectorAll('#results .hit').length > 0 && document.getElementById('error').hidden;",
+            )
+            .await;
+            eval(&client, "window.scrollTo(0, document.body.scrollHeight);").await;
+            client
+                .goto(&format!("{url}#search?q={refused}"))
+                .await
+                .unwrap();
+            until(
+                &client,
+                "the error",
+                "return !document.getElementById('error').hidden;",
+            )
+            .await;
+            let shown = eval(
+                &client,
+                "const error = document.getElementById('error').getBoundingClientRect();
+                 const box = document.querySelector('#search-form .box').getBoundingClientRect();
+                 return {
+                   results: document.querySelectorAll('#results .hit').length,
+                   summary: document.getElementById('summary').textContent,
+                   pager: !document.getElementById('next-page').hidden || !document.getElementById('prev-page').hidden,
+                   in_view: error.top >= 0 && error.bottom <= window.innerHeight,
+                   below_the_box: error.top >= box.bottom && error.top - box.bottom < 40,
+                 };",
+            )
+            .await;
+            assert_eq!(
+                shown,
+                json!({"results": 0, "summary": "", "pager": false, "in_view": true, "below_the_box": true}),
+                "{refused}"
+            );
+        }
+        save(&client, "refused-query").await;
+    });
+}
+
+#[test]
 fn a_document_of_one_huge_line_opens_at_once_and_right_to_left_lines_read_from_the_right() {
     let dossier = Dossier::empty();
     let filler = "lorem ipsum dolor sit amet ".repeat(40_000);

@@ -94,16 +94,38 @@ async function api(path, params, body) {
   return answer;
 }
 
-function showError(error) {
+/** Shows `error` (hides the last one when null) where the view asked for the answer: under
+ * the search box, the quotation box or the document's bar. */
+function showError(error, view) {
   const box = $("error");
   if (!error) {
     box.hidden = true;
     box.textContent = "";
     return;
   }
+  const under = { doc: "#document-view .doc-bar", quote: "#quote-form" }[view] || "#search-form .box";
+  document.querySelector(under).after(box);
   box.replaceChildren();
   appendText(box, String(error.message || error));
   box.hidden = false;
+  window.scrollTo(0, 0);
+}
+
+/** Empties a view of what an earlier answer showed in it, so that nothing shown under an
+ * error seems to be the answer to the request refused. */
+function clearView(view) {
+  if (view === "doc") {
+    for (const id of ["doc-title", "doc-meta", "doc-text", "match-count"]) $(id).replaceChildren();
+    $("doc-notice").hidden = true;
+    matchNodes = [];
+  } else if (view === "quote") {
+    $("quote-results").replaceChildren();
+    $("quote-summary").textContent = "";
+  } else {
+    $("results").replaceChildren();
+    $("summary").textContent = "";
+    $("prev-page").hidden = $("next-page").hidden = true;
+  }
 }
 
 /**
@@ -280,7 +302,10 @@ async function route() {
       await runSearch(params, mine);
     }
   } catch (error) {
-    if (!overtaken(mine)) showError(error);
+    if (!overtaken(mine)) {
+      clearView(view);
+      showError(error, view);
+    }
   }
 }
 
