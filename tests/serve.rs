@@ -616,3 +616,24 @@ fn an_idle_or_half_sent_connection_is_closed() {
     }
     assert_eq!(server.get("/api/status").status, 200);
 }
+#[test]
+fn a_documents_matches_are_on_their_lines_whatever_ends_the_lines() {
+    let dossier = dossier();
+    dossier.write(
+        "returns.txt",
+        "first line\rsecond line\rthird line has geneva",
+    );
+    dossier.write("mixed.txt", "one\r\ntwo\rthree\nfour geneva\n");
+    let server = Server::start(&dossier, &[]);
+    for (id, line) in [("returns", 3), ("mixed", 4)] {
+        let document = server
+            .get(&format!("/api/document?id={id}&q=geneva"))
+            .json();
+        let found = &document["matches"][0];
+        let start = found["start"].as_u64().unwrap() as usize;
+        let text = document["text"].as_str().unwrap();
+        // Lines end at `\n`, `\r\n` or a lone `\r`, as for passages.
+        assert_eq!(common::line_at(text.as_bytes(), start), line, "{id}");
+        assert_eq!(found["line"], line, "{id}");
+    }
+}

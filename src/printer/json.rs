@@ -9,6 +9,7 @@ use crate::highlight::passage::Passage;
 use crate::quote::{Difference, QuoteResults, Verdict};
 use crate::search::suggest::Suggestion;
 use crate::search::{Hit, NameVariants, SearchResults};
+use crate::text::lines::{Lines, page_of};
 
 #[derive(Serialize)]
 struct JsonResults<'a> {
@@ -300,28 +301,20 @@ pub fn print_document_matches(
         end -= 1;
     }
     let text = &document.text[..end];
-    let mut line = 1;
-    let mut counted = 0;
     let matches_total = found.matches.iter().filter(|m| m.end <= end).count();
+    // Lines and pages as passages count them (a lone `\r` ends a line too).
+    let lines = Lines::new(text);
     let matches = found
         .matches
         .iter()
         .filter(|m| m.end <= end)
         .take(max_matches)
-        .map(|m| {
-            line += text.as_bytes()[counted..m.start]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
-            counted = m.start;
-            JsonMatch {
-                start: m.start,
-                end: m.end,
-                line,
-                page: (!document.page_starts.is_empty())
-                    .then(|| document.page_starts.partition_point(|&s| s <= m.start) + 1),
-                term: found.terms.get(m.term).map_or("", String::as_str),
-            }
+        .map(|m| JsonMatch {
+            start: m.start,
+            end: m.end,
+            line: lines.line_of(m.start),
+            page: page_of(&document.page_starts, m.start),
+            term: found.terms.get(m.term).map_or("", String::as_str),
         })
         .collect();
     let shown = JsonDocumentMatches {
