@@ -637,3 +637,27 @@ fn a_documents_matches_are_on_their_lines_whatever_ends_the_lines() {
         assert_eq!(found["line"], line, "{id}");
     }
 }
+
+#[test]
+fn an_archive_entry_named_up_a_folder_is_shown_by_the_id_search_gives() {
+    use std::io::Write;
+    let dossier = dossier();
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    writer
+        .start_file("../notes.txt", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    writer.write_all(b"Notes of the wombat meeting.\n").unwrap();
+    dossier.write("bundle.zip", writer.finish().unwrap().into_inner());
+    let server = Server::start(&dossier, &[]);
+    let found = server.get("/api/search?q=wombat").json();
+    let id = found["hits"][0]["doc_id"].as_str().unwrap().to_string();
+    assert_eq!(id, "bundle//notes.txt");
+    let answer = server.get(&format!("/api/document?id={}&q=wombat", encode(&id)));
+    assert_eq!(
+        answer.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    assert_eq!(answer.json()["matches"].as_array().unwrap().len(), 1);
+}

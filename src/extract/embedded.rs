@@ -263,13 +263,15 @@ fn read_item(
 }
 
 /// A name for a document inside a container, fit for an ID: slashes where it has
-/// backslashes, no empty, `.` or repeated path segments, never empty (`fallback` then).
+/// backslashes, no empty, `.`, `..` or repeated path segments, never empty (`fallback`
+/// then). An ID never holds `..`: one that does looks like a path out of the corpus, which
+/// `dossier serve` refuses to look up (a ZIP entry `../notes.txt` is `bundle//notes.txt`).
 pub fn clean_name(name: &str, fallback: &str) -> String {
     let cleaned = name
         .replace('\\', "/")
         .split('/')
         .map(str::trim)
-        .filter(|segment| !segment.is_empty() && *segment != ".")
+        .filter(|segment| !segment.is_empty() && *segment != "." && *segment != "..")
         .collect::<Vec<_>>()
         .join("/");
     if cleaned.is_empty() {
@@ -312,6 +314,9 @@ mod tests {
     fn names_are_cleaned_and_made_unique() {
         assert_eq!(clean_name("a//b/./c\\d/", "x"), "a/b/c/d");
         assert_eq!(clean_name("/ /", "attachment-3"), "attachment-3");
+        assert_eq!(clean_name("../notes.txt", "x"), "notes.txt");
+        assert_eq!(clean_name("a/../../b/..", "x"), "a/b");
+        assert_eq!(clean_name("..", "attachment-2"), "attachment-2");
         let mut items = vec![item("n.txt"), item("n.txt"), item("n.txt~2"), item("n.txt")];
         unique_names(&mut items);
         let names: Vec<_> = items.iter().map(|i| i.name.as_str()).collect();
