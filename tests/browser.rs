@@ -726,3 +726,60 @@ fn bidi_controls_are_shown_and_reorder_nothing() {
         save(&client, "bidi-controls").await;
     });
 }
+
+#[test]
+fn a_quotation_opens_its_document_at_the_quoted_words_and_back_returns_to_it() {
+    on_the_page(&Dossier::shipped(), |client, url| async move {
+        client.goto(&url).await.unwrap();
+        wait_for_status(&client).await;
+        let quote =
+            "will meet Russian envoy Kiril Dimitriev, head of Russia’s national wealth fund";
+        client
+            .goto(&format!(
+                "{url}#quote?text={}",
+                common::server::encode(quote)
+            ))
+            .await
+            .unwrap();
+        until(
+            &client,
+            "quotation results",
+            "return document.querySelectorAll('#quote-results .quote-match').length > 0;",
+        )
+        .await;
+        click(&client, Locator::Css("#quote-results .doc-link")).await;
+        until(
+            &client,
+            "the document",
+            "return !document.getElementById('document-view').hidden && document.querySelector('#doc-text mark.current') !== null;",
+        )
+        .await;
+        let marked = eval(
+            &client,
+            "return [...document.querySelectorAll('#doc-text mark.hl')].map((m) => m.textContent);",
+        )
+        .await;
+        let marked: Vec<String> = serde_json::from_value(marked).unwrap();
+        let marked = marked.concat();
+        assert!(
+            marked.starts_with("will meet") && marked.ends_with("wealth fund"),
+            "{marked}"
+        );
+        assert_eq!(text_of(&client, "#match-count").await, "1 / 1");
+        press(&client, "Escape").await;
+        until(
+            &client,
+            "back to the quotation",
+            "return location.hash.startsWith('#quote?') && document.querySelectorAll('#quote-results .quote-match').length > 0;",
+        )
+        .await;
+        assert_eq!(
+            eval(
+                &client,
+                "return document.getElementById('quote-text').value;"
+            )
+            .await,
+            quote
+        );
+    });
+}

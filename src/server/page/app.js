@@ -337,6 +337,13 @@ function fillForm(params) {
 }
 
 let lastSearch = null;
+// The list of results (a search's or a quotation's) shown last: where "Back" goes.
+let lastList = null;
+
+function backToList() {
+  if (lastList) go(lastList.view, lastList.params);
+  else go("search", lastSearch ? lastSearch.params : {});
+}
 
 async function runSearch(params, mine) {
   fillForm(params);
@@ -355,6 +362,7 @@ async function runSearch(params, mine) {
   const answer = await api("/api/search", { ...asked, limit, offset });
   if (overtaken(mine)) return;
   lastSearch = { params: asked, answer };
+  lastList = { view: "search", params: asked };
   const shown = answer.hits.length;
   const summary = answer.total_hits === 0
     ? "No document matches."
@@ -508,27 +516,32 @@ async function showDocument(params, mine) {
   notice.textContent = said.join(" ");
   const pre = $("doc-text");
   pre.replaceChildren();
-  const marks = answer.matches.map((m, i) => ({
+  // A quotation's document marks where it is quoted (`mark=START-END`), not its words.
+  const quoted = /^(\d+)-(\d+)$/.exec(params.get("mark") || "");
+  const matches = quoted
+    ? [{ start: Number(quoted[1]), end: Number(quoted[2]), term: "the quotation" }]
+    : answer.matches;
+  const marks = matches.map((m, i) => ({
     start: m.start, end: m.end, tag: "mark", className: "hl", id: `m${i}`,
-    title: `${m.term} (line ${m.line}${m.page ? `, page ${m.page}` : ""})`,
+    title: m.line ? `${m.term} (line ${m.line}${m.page ? `, page ${m.page}` : ""})` : m.term,
   }));
   for (const [i, start] of answer.page_starts.entries()) {
     marks.push({ start, end: start, tag: "span", className: "page-break", inserted: `page ${i + 2}` });
   }
   marks.push(...rightToLeftLines(answer.text));
   const made = appendMarked(pre, answer.text, marks);
-  matchNodes = answer.matches.map((_, i) => made[`m${i}`]).filter(Boolean);
+  matchNodes = matches.map((_, i) => made[`m${i}`]).filter(Boolean);
   const at = Number(params.get("at"));
   let first = 0;
   if (params.has("at")) {
-    const index = answer.matches.findIndex((m) => m.end > at);
+    const index = matches.findIndex((m) => m.end > at);
     first = index < 0 ? 0 : index;
   }
   currentMatch = -1;
   if (matchNodes.length) {
     moveToMatch(first);
   } else {
-    $("match-count").textContent = q ? "no match" : "";
+    $("match-count").textContent = q || quoted ? "no match" : "";
     window.scrollTo(0, 0);
   }
 }
@@ -561,6 +574,7 @@ async function checkQuote(params, mine) {
   $("quote-summary").textContent = "Checking…";
   const answer = await api("/api/quote", {}, { text });
   if (overtaken(mine)) return;
+  lastList = { view: "quote", params: { text } };
   const near = answer.matches.length - answer.verbatim_count;
   $("quote-summary").textContent = answer.verbatim_count > 0
     ? `Quoted verbatim in ${answer.verbatim_count} place${answer.verbatim_count === 1 ? "" : "s"}` +
@@ -568,7 +582,7 @@ async function checkQuote(params, mine) {
     : answer.matches.length > 0
       ? "Not found verbatim. The closest wordings, with the differences marked:"
       : "Not found, not even in a close wording.";
-  list.replaceChildren(...answer.matches.map((m) => quoteItem(m, text)));
+  list.replaceChildren(...answer.matches.map(quoteItem));
 }
 
 const DIFFERENCE_WORDS = {
@@ -579,12 +593,23 @@ const DIFFERENCE_WORDS = {
   swapped: "swapped",
 };
 
-function quoteItem(match, quote) {
+/** A link to the document of a quotation's match, with the words quoted marked: from its
+ * first word found to its last, offsets in the whole text. */
+function quotedLink(match) {
+  const link = el("a", "doc-link", match.title || match.doc_id);
+  const found = match.highlights;
+  const start = match.start + (found.length ? found[0][0] : 0);
+  const end = found.length ? match.start + found[found.length - 1][1] : match.end;
+  link.href = `#doc?${new URLSearchParams({ id: match.doc_id, mark: `${start}-${end}` })}`;
+  return link;
+}
+
+function quoteItem(match) {
   const item = el("li", `quote-match ${match.verdict}`);
   const head = el("div", "hit-head");
   head.append(
     el("span", `verdict ${match.verdict}`, match.verdict === "verbatim" ? "verbatim" : `near (${Math.floor(match.similarity * 100)}%)`),
-    docLink(match.doc_id, quote.replace(/["“”«»]/g, ""), match.start, match.title || match.doc_id),
+    quotedLink(match),
   );
   const meta = el("div", "meta");
   meta.append(el("span", "doc-id", match.doc_id), el("span", null, where(match)));
@@ -678,7 +703,7 @@ function start() {
   });
   $("tab-search").addEventListener("click", () => go("search", lastSearch ? lastSearch.params : {}));
   $("tab-quote").addEventListener("click", () => go("quote", { text: $("quote-text").value }));
-  $("back").addEventListener("click", () => go("search", lastSearch ? lastSearch.params : {}));
+  $("back").addEventListener("click", backToList);
   $("next-match").addEventListener("click", () => moveToMatch(currentMatch + 1));
   $("prev-match").addEventListener("click", () => moveToMatch(currentMatch - 1));
   document.addEventListener("keydown", (event) => {
