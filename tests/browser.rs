@@ -783,3 +783,67 @@ fn a_quotation_opens_its_document_at_the_quoted_words_and_back_returns_to_it() {
         );
     });
 }
+
+/// The shipped corpus and thirty papers about the harbour.
+fn harbour() -> Dossier {
+    let dossier = Dossier::shipped();
+    for n in 1..=30 {
+        dossier.write(
+            &format!("paper-{n:02}.txt"),
+            format!("Paper {n} about the harbour.\nIts pier {n} and the harbour master.\n"),
+        );
+    }
+    dossier
+}
+
+#[test]
+fn each_page_of_results_opens_at_its_top_and_a_page_past_the_last_says_so() {
+    on_the_page(&harbour(), |client, url| async move {
+        client.goto(&url).await.unwrap();
+        wait_for_status(&client).await;
+        client
+            .goto(&format!("{url}#search?q=harbour&limit=10"))
+            .await
+            .unwrap();
+        until(
+            &client,
+            "the first page",
+            "return document.querySelectorAll('#results .hit').length === 10;",
+        )
+        .await;
+        eval(&client, "window.scrollTo(0, document.body.scrollHeight);").await;
+        assert_ne!(eval(&client, "return window.scrollY;").await, 0);
+        click(&client, Locator::Id("next-page")).await;
+        until(
+            &client,
+            "the second page",
+            "return /11–20 shown/.test(document.getElementById('summary').textContent);",
+        )
+        .await;
+        assert_eq!(eval(&client, "return window.scrollY;").await, 0);
+
+        client
+            .goto(&format!("{url}#search?q=harbour&limit=10&offset=100"))
+            .await
+            .unwrap();
+        until(
+            &client,
+            "a page past the last",
+            "return location.hash.includes('offset=100') && /match/.test(document.getElementById('summary').textContent);",
+        )
+        .await;
+        let summary = text_of(&client, "#summary").await;
+        assert!(
+            summary.starts_with("30 documents match") && !summary.contains("101"),
+            "{summary}"
+        );
+        assert!(summary.contains("past the last"), "{summary}");
+        click(&client, Locator::Id("prev-page")).await;
+        until(
+            &client,
+            "the last page",
+            "return /21–30 shown/.test(document.getElementById('summary').textContent);",
+        )
+        .await;
+    });
+}

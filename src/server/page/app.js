@@ -364,10 +364,12 @@ async function runSearch(params, mine) {
   lastSearch = { params: asked, answer };
   lastList = { view: "search", params: asked };
   const shown = answer.hits.length;
+  const matching = `${answer.total_hits} document${answer.total_hits === 1 ? "" : "s"} match`;
   const summary = answer.total_hits === 0
     ? "No document matches."
-    : `${answer.total_hits} document${answer.total_hits === 1 ? "" : "s"} match; ` +
-      `${offset + 1}–${offset + shown} shown.`;
+    : shown === 0
+      ? `${matching}; this page is past the last of them.`
+      : `${matching}; ${offset + 1}–${offset + shown} shown.`;
   $("summary").replaceChildren(el("span", null, summary));
   if (answer.suggestions && answer.suggestions.length) {
     const line = el("span", "suggestions", " Did you mean: ");
@@ -388,6 +390,8 @@ async function runSearch(params, mine) {
   results.replaceChildren(...answer.hits.map((hit) => hitItem(hit, q)));
   $("prev-page").hidden = offset === 0;
   $("next-page").hidden = offset + shown >= answer.total_hits;
+  // A page of other results is read from its top, not from where the last one was left.
+  window.scrollTo(0, 0);
   loadStatus();
 }
 
@@ -690,7 +694,10 @@ function start() {
   }
   $("prev-page").addEventListener("click", () => {
     const limit = Number($("f-limit").value);
-    const offset = Math.max(0, Number(readHash().params.get("offset") || 0) - limit);
+    // From a page past the last, to the last.
+    const total = lastSearch ? lastSearch.answer.total_hits : 0;
+    const last = Math.max(0, Math.floor((total - 1) / limit) * limit);
+    const offset = Math.max(0, Math.min(Number(readHash().params.get("offset") || 0) - limit, last));
     go("search", formParams(offset));
   });
   $("next-page").addEventListener("click", () => {
