@@ -617,6 +617,56 @@ fn an_idle_or_half_sent_connection_is_closed() {
     assert_eq!(server.get("/api/status").status, 200);
 }
 #[test]
+fn a_long_document_changing_while_serving_is_said_to_wait_for_the_servers_update() {
+    let dossier = dossier();
+    let long = |n: usize| format!("{}quokka {n}\n", "padding words on a line\n".repeat(4_000));
+    dossier.write("long.txt", long(0));
+    let server = Server::start(&dossier, &[]);
+    assert_eq!(server.get("/api/document?id=long").status, 200);
+    // Written again and again: the server waits for the corpus to settle before it
+    // updates, so until the writes stop its index holds the old file's offsets.
+    let writing = std::sync::atomic::AtomicBool::new(true);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let mut n = 1;
+            while writing.load(std::sync::atomic::Ordering::Relaxed) {
+                dossier.write("long.txt", long(n));
+                n += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        });
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let shown = server.get("/api/document?id=long");
+        let found = server.get("/api/search?q=quokka");
+        writing.store(false, std::sync::atomic::Ordering::Relaxed);
+
+        assert_eq!(
+            shown.status,
+            409,
+            "{}",
+            String::from_utf8_lossy(&shown.body)
+        );
+        let error = shown.error();
+        assert!(!error.contains("dossier index"), "{error}");
+        assert!(error.contains("try again"), "{error}");
+        let found = found.json();
+        assert_eq!(found["hits"][0]["doc_id"], "long", "{found}");
+        assert_eq!(found["hits"][0]["passages"], serde_json::json!([]));
+        let problems = found["problems"].as_array().expect("problems");
+        let problem = problems[0].as_str().unwrap();
+        assert!(problem.contains("long.txt"), "{problem}");
+        assert!(!problem.contains("dossier index"), "{problem}");
+        assert!(problem.contains("try again"), "{problem}");
+    });
+    server.poll_until("/api/search?q=quokka", "passages again", |found| {
+        found["hits"][0]["passages"]
+            .as_array()
+            .is_some_and(|p| !p.is_empty())
+            && found.get("problems").is_none()
+    });
+}
+
+#[test]
 fn a_documents_matches_are_on_their_lines_whatever_ends_the_lines() {
     let dossier = dossier();
     dossier.write(

@@ -20,6 +20,10 @@ struct JsonResults<'a> {
     suggestions: &'a [Suggestion],
     /// Words also searched under other spellings of a name.
     variants: &'a [NameVariants],
+    /// Only when some hits have no passages: why (a long document's file changed or went
+    /// since it was indexed).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    problems: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -91,6 +95,7 @@ pub fn print(out: &mut dyn Write, query: &str, results: &SearchResults) -> std::
             .collect(),
         suggestions: &results.suggestions,
         variants: &results.variants,
+        problems: &results.problems,
     };
     serde_json::to_writer(&mut *out, &document)?;
     writeln!(out)

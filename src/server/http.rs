@@ -153,15 +153,35 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
 
 /// The status that says what was wrong with a request the engine refused.
 fn engine_error(e: &Error) -> Response {
+    if let Error::TextUnavailable { id, reason } = e {
+        // Its file changed or went since the last update, which the watcher is making.
+        return error(
+            StatusCode::CONFLICT,
+            format!("cannot show document '{id}': {}", unavailable_here(reason)),
+        );
+    }
     let status = match e {
         Error::Query { .. } | Error::Usage(_) => StatusCode::BAD_REQUEST,
         Error::UnknownDocument { .. } | Error::NoSuchPage { .. } => StatusCode::NOT_FOUND,
         Error::IndexBusy { .. } | Error::NoIndex { .. } => StatusCode::SERVICE_UNAVAILABLE,
-        // Its file changed or went since the last update, which the watcher is making.
-        Error::TextUnavailable { .. } => StatusCode::CONFLICT,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
     error(status, e.to_string())
+}
+
+/// The advice that ends the reason a long document's text cannot be read when its file
+/// changed since it was indexed (`index::stored::TextUnavailable::Changed`): right for the
+/// command line, wrong for a server, which updates its index itself.
+const COMMAND_LINE_ADVICE: &str = "; run `dossier index`";
+
+/// Why a long document's text cannot be read now, with the server's advice: its file
+/// changed or went since the last update, which comes once the corpus stops changing.
+fn unavailable_here(reason: &str) -> String {
+    let reason = reason.strip_suffix(COMMAND_LINE_ADVICE).unwrap_or(reason);
+    format!(
+        "{reason}; the server updates its index once the corpus stops changing: try again in \
+         a moment"
+    )
 }
 
 /// Refuses requests from elsewhere than this server's own page or a program of the user's,
@@ -504,6 +524,9 @@ async fn search(
         match state.engine.search_last_commit(&request) {
             Ok(mut results) => {
                 results.hits.drain(..offset.min(results.hits.len()));
+                for problem in &mut results.problems {
+                    *problem = unavailable_here(problem);
+                }
                 let mut out = Vec::new();
                 match printer::json::print(&mut out, &request.query, &results) {
                     Ok(()) => json_bytes(out),

@@ -387,6 +387,9 @@ async function runSearch(params, mine) {
     }
     $("summary").appendChild(line);
   }
+  if (answer.problems && answer.problems.length) {
+    $("summary").appendChild(el("span", "problems", `Some results have no passages: ${answer.problems.join("; ")}`));
+  }
   results.replaceChildren(...answer.hits.map((hit) => hitItem(hit, q)));
   $("prev-page").hidden = offset === 0;
   $("next-page").hidden = offset + shown >= answer.total_hits;
