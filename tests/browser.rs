@@ -847,3 +847,71 @@ fn each_page_of_results_opens_at_its_top_and_a_page_past_the_last_says_so() {
         .await;
     });
 }
+
+#[test]
+fn back_from_a_document_returns_to_its_result_and_ctrl_enter_checks_a_quotation() {
+    on_the_page(&harbour(), |client, url| async move {
+        client.goto(&url).await.unwrap();
+        wait_for_status(&client).await;
+        client
+            .goto(&format!("{url}#search?q=harbour&limit=10"))
+            .await
+            .unwrap();
+        until(
+            &client,
+            "results",
+            "return document.querySelectorAll('#results .hit').length === 10;",
+        )
+        .await;
+        let focused = "return [...document.querySelectorAll('#results .hit')].findIndex((hit) => hit.contains(document.activeElement));";
+        press(&client, "j").await;
+        press(&client, "j").await;
+        assert_eq!(eval(&client, focused).await, 1);
+        // Enter on the focused result opens it; Esc comes back to it.
+        client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys("\u{E007}")
+            .await
+            .unwrap();
+        until(
+            &client,
+            "the document",
+            "return !document.getElementById('document-view').hidden && document.querySelector('#doc-text mark.current') !== null;",
+        )
+        .await;
+        press(&client, "Escape").await;
+        until(
+            &client,
+            "the results again",
+            "return !document.getElementById('search-view').hidden && document.querySelectorAll('#results .hit').length === 10 && !/Searching/.test(document.getElementById('summary').textContent);",
+        )
+        .await;
+        assert_eq!(eval(&client, focused).await, 1);
+        press(&client, "j").await;
+        assert_eq!(eval(&client, focused).await, 2);
+
+        // Ctrl+Enter in the quotation box checks it.
+        click(&client, Locator::Id("tab-quote")).await;
+        let quote = client.find(Locator::Id("quote-text")).await.unwrap();
+        quote
+            .send_keys("Presidents come and go\u{E009}\u{E007}")
+            .await
+            .unwrap();
+        until(
+            &client,
+            "the quotation checked",
+            "return location.hash.startsWith('#quote?text=') && document.querySelectorAll('#quote-results .quote-match').length > 0;",
+        )
+        .await;
+        assert_eq!(
+            eval(
+                &client,
+                "return document.getElementById('quote-text').value;"
+            )
+            .await,
+            "Presidents come and go"
+        );
+    });
+}

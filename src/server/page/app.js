@@ -340,7 +340,13 @@ let lastSearch = null;
 // The list of results (a search's or a quotation's) shown last: where "Back" goes.
 let lastList = null;
 
+// The result a document was opened from, and the one to give the focus back to when the
+// list is shown again by "Back" (so that `j` goes on from it).
+let openedFrom = null;
+let focusOnReturn = null;
+
 function backToList() {
+  focusOnReturn = openedFrom;
   if (lastList) go(lastList.view, lastList.params);
   else go("search", lastSearch ? lastSearch.params : {});
 }
@@ -393,8 +399,16 @@ async function runSearch(params, mine) {
   results.replaceChildren(...answer.hits.map((hit) => hitItem(hit, q)));
   $("prev-page").hidden = offset === 0;
   $("next-page").hidden = offset + shown >= answer.total_hits;
-  // A page of other results is read from its top, not from where the last one was left.
-  window.scrollTo(0, 0);
+  const returnedTo = focusOnReturn === null ? -1 : answer.hits.findIndex((hit) => hit.doc_id === focusOnReturn);
+  focusOnReturn = null;
+  if (returnedTo >= 0) {
+    const item = results.children[returnedTo];
+    item.querySelector(".doc-link").focus();
+    item.scrollIntoView({ block: "center" });
+  } else {
+    // A page of other results is read from its top, not from where the last one was left.
+    window.scrollTo(0, 0);
+  }
   loadStatus();
 }
 
@@ -433,6 +447,9 @@ function hitItem(hit, q) {
   if (hit.lang) meta.append(el("span", "lang", hit.lang));
   item.append(head, meta);
   for (const passage of hit.passages) item.appendChild(passageBlock(hit, passage, q));
+  item.addEventListener("click", (event) => {
+    if (event.target.closest("a.doc-link")) openedFrom = hit.doc_id;
+  });
   return item;
 }
 
@@ -710,6 +727,13 @@ function start() {
   $("quote-form").addEventListener("submit", (event) => {
     event.preventDefault();
     go("quote", { text: $("quote-text").value });
+  });
+  // Enter starts a new line of the quotation; Ctrl+Enter (Cmd+Enter) checks it.
+  $("quote-text").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      $("quote-form").requestSubmit();
+    }
   });
   $("tab-search").addEventListener("click", () => go("search", lastSearch ? lastSearch.params : {}));
   $("tab-quote").addEventListener("click", () => go("quote", { text: $("quote-text").value }));
