@@ -784,6 +784,29 @@ fn a_quotation_opens_its_document_at_the_quoted_words_and_back_returns_to_it() {
     });
 }
 
+#[test]
+fn every_example_of_the_query_syntax_help_runs() {
+    on_the_page(&Dossier::shipped(), |client, url| async move {
+        client.goto(&url).await.unwrap();
+        wait_for_status(&client).await;
+        let refused = client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const examples = [...document.querySelectorAll('.syntax td:first-child code')].map((c) => c.textContent);
+                 Promise.all(examples.map(async (q) => {
+                   const answer = await fetch(`/api/search?q=${encodeURIComponent(q)}`);
+                   return answer.ok ? null : `${q}: ${(await answer.json()).error}`;
+                 })).then((all) => done([examples.length, all.filter(Boolean)]));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (count, refused): (usize, Vec<String>) = serde_json::from_value(refused).unwrap();
+        assert!(count >= 8, "{count} examples");
+        assert!(refused.is_empty(), "{refused:?}");
+    });
+}
+
 /// The shipped corpus and thirty papers about the harbour.
 fn harbour() -> Dossier {
     let dossier = Dossier::shipped();
