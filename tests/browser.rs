@@ -938,3 +938,52 @@ fn back_from_a_document_returns_to_its_result_and_ctrl_enter_checks_a_quotation(
         );
     });
 }
+
+#[test]
+fn a_word_missing_from_the_document_stands_apart_and_every_format_can_be_chosen() {
+    on_the_page(&Dossier::shipped(), |client, url| async move {
+        client.goto(&url).await.unwrap();
+        wait_for_status(&client).await;
+        let quote = "Presidents come and go, and even suddenly die";
+        client
+            .goto(&format!(
+                "{url}#quote?text={}",
+                common::server::encode(quote)
+            ))
+            .await
+            .unwrap();
+        until(
+            &client,
+            "the quotation's closest wording",
+            "return document.querySelector('#quote-results .passage-text del.diff') !== null;",
+        )
+        .await;
+        let shown = text_of(&client, "#quote-results .passage-text").await;
+        assert!(shown.contains("and even suddenly die,"), "{shown}");
+
+        // Every format a document can have, as the API names them.
+        let offered = eval(
+            &client,
+            "return [...document.querySelectorAll('#f-type option')].map((o) => o.value);",
+        )
+        .await;
+        let offered: Vec<String> = serde_json::from_value(offered).unwrap();
+        let refusal = client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 fetch('/api/search?q=a&type=none').then((a) => a.json()).then((a) => done(a.error));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let refusal = refusal.as_str().unwrap();
+        let names = refusal.rsplit(": ").next().unwrap();
+        for name in names.split(", ") {
+            // Containers: their documents are e-mails (offered) or of their own format.
+            if ["mbox", "msg", "zip"].contains(&name) {
+                continue;
+            }
+            assert!(offered.iter().any(|o| o == name), "{name} in {offered:?}");
+        }
+    });
+}

@@ -130,9 +130,10 @@ function clearView(view) {
 
 /**
  * Appends `text` to `parent`, with the byte ranges of `marks` wrapped in elements.
- * A mark is {start, end, tag, className, title, id, dir, container, inserted}: a mark with
- * start == end and `inserted` text puts that text there (a word missing from a quotation's
- * source, a page break), inside the `container` marks around it but outside any other.
+ * A mark is {start, end, tag, className, title, id, dir, container, inserted, spaced}: a
+ * mark with start == end and `inserted` text puts that text there (a word missing from a
+ * quotation's source, a page break), inside the `container` marks around it but outside any
+ * other; `spaced` ("before", "after" or both) puts a space on those sides of it.
  * Returns the elements made for marks with an id, by id.
  */
 function appendMarked(parent, text, marks) {
@@ -177,7 +178,9 @@ function appendMarked(parent, text, marks) {
       stack.length = keep;
       const node = el(m.tag || "span", m.className, m.inserted);
       if (m.title) node.title = tooltip(m.title);
+      if (m.spaced && m.spaced.includes("before")) target().append(" ");
       target().appendChild(node);
+      if (m.spaced && m.spaced.includes("after")) target().append(" ");
     }
   };
   // The marks around the piece being added: those begun and not ended. Kept as the pieces
@@ -639,6 +642,8 @@ function quoteItem(match) {
   meta.append(el("span", "doc-id", match.doc_id), el("span", null, where(match)));
   const text = el("p", "passage-text");
   const marks = match.highlights.map(([start, end]) => ({ start, end, tag: "mark", className: "hl" }));
+  const bytes = encoder.encode(match.text);
+  const word = /[\p{L}\p{N}]/u;
   for (const d of match.differences) {
     const title = `${DIFFERENCE_WORDS[d.kind] || d.kind}` +
       (d.expected ? `: the quotation says “${d.expected}”` : "") +
@@ -646,7 +651,11 @@ function quoteItem(match) {
     if (d.end > d.start) {
       marks.push({ start: d.start, end: d.end, tag: "span", className: `diff ${d.kind}`, title });
     } else {
-      marks.push({ start: d.start, end: d.start, tag: "del", className: `diff ${d.kind}`, title, inserted: d.expected || "…" });
+      // A word missing between two others stands apart from them: "even suddenly die".
+      const before = decoder.decode(bytes.subarray(Math.max(0, d.start - 4), d.start)).slice(-1);
+      const after = decoder.decode(bytes.subarray(d.start, d.start + 4)).slice(0, 1);
+      const spaced = [word.test(before) ? "before" : "", word.test(after) ? "after" : ""].join(" ");
+      marks.push({ start: d.start, end: d.start, tag: "del", className: `diff ${d.kind}`, title, inserted: d.expected || "…", spaced });
     }
   }
   appendMarked(text, match.text, marks);
