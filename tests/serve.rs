@@ -711,3 +711,39 @@ fn an_archive_entry_named_up_a_folder_is_shown_by_the_id_search_gives() {
     );
     assert_eq!(answer.json()["matches"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn a_parameter_that_does_not_read_is_named_with_what_it_takes() {
+    let dossier = dossier();
+    let server = Server::start(&dossier, &[]);
+    for (path, says) in [
+        ("/api/search?q=talks&limit=-1", "limit=-1"),
+        ("/api/search?q=talks&offset=1.5", "offset=1.5"),
+        ("/api/search?q=talks&passages=two", "passages=two"),
+        ("/api/search?q=talks&fuzzy=perhaps", "fuzzy=perhaps"),
+        (
+            "/api/quote?text=talks&min_similarity=high",
+            "min_similarity=high",
+        ),
+    ] {
+        let answer = server.get(path);
+        assert_eq!(answer.status, 400, "{path}");
+        let error = answer.error();
+        assert!(error.starts_with(says), "{path}: {error}");
+        assert!(!error.contains("deserialize"), "{path}: {error}");
+    }
+    // A JSON body's numbers are numbers, and its booleans booleans.
+    let answer = server.post_json(
+        "/api/quote",
+        br#"{"text": "talks", "limit": 2, "min_similarity": 0.5, "variants": false}"#,
+    );
+    assert_eq!(
+        answer.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    let answer = server.post_json("/api/quote", br#"{"text": "talks", "limit": -2}"#);
+    assert_eq!(answer.status, 400);
+    assert!(answer.error().starts_with("limit=-2"), "{}", answer.error());
+}

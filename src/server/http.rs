@@ -395,15 +395,99 @@ fn params<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, Response> {
         .map_err(|rejection| error(StatusCode::BAD_REQUEST, rejection.body_text()))
 }
 
+/// A number or a yes/no parameter as given: text in a query string, a number or a boolean
+/// in a JSON body. Read by the handler, which can then say which parameter does not read
+/// and what it takes (serde's own words, "Failed to deserialize query string: limit:
+/// invalid digit found in string", say neither).
+#[derive(Debug)]
+struct Given(String);
+
+impl<'de> Deserialize<'de> for Given {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Given, D::Error> {
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = Given;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number, true or false")
+            }
+            fn visit_str<E>(self, text: &str) -> Result<Given, E> {
+                Ok(Given(text.to_string()))
+            }
+            fn visit_bool<E>(self, value: bool) -> Result<Given, E> {
+                Ok(Given(value.to_string()))
+            }
+            fn visit_u64<E>(self, value: u64) -> Result<Given, E> {
+                Ok(Given(value.to_string()))
+            }
+            fn visit_i64<E>(self, value: i64) -> Result<Given, E> {
+                Ok(Given(value.to_string()))
+            }
+            fn visit_f64<E>(self, value: f64) -> Result<Given, E> {
+                Ok(Given(value.to_string()))
+            }
+        }
+        deserializer.deserialize_any(Text)
+    }
+}
+
+/// The whole number `name` was given as, `default` if none; at most `most`.
+fn count(
+    name: &str,
+    given: Option<&Given>,
+    default: usize,
+    most: usize,
+) -> Result<usize, Response> {
+    let Some(Given(text)) = given else {
+        return Ok(default);
+    };
+    let value = text.trim().parse().map_err(|_| {
+        error(
+            StatusCode::BAD_REQUEST,
+            format!("{name}={text} is not a whole number; write one from 0 to {most}"),
+        )
+    })?;
+    at_most(name, value, most)
+}
+
+/// Whether `name` was given as true, `default` if it was not given.
+fn yes_or_no(name: &str, given: Option<&Given>, default: bool) -> Result<bool, Response> {
+    match given.map(|Given(text)| text.trim()) {
+        None | Some("") => Ok(default),
+        Some("true") => Ok(true),
+        Some("false") => Ok(false),
+        Some(text) => Err(error(
+            StatusCode::BAD_REQUEST,
+            format!("{name}={text}: write true or false"),
+        )),
+    }
+}
+
+/// The number `name` was given as, `default` if none.
+fn number(name: &str, given: Option<&Given>, default: f32) -> Result<f32, Response> {
+    let Some(Given(text)) = given else {
+        return Ok(default);
+    };
+    text.trim()
+        .parse()
+        .ok()
+        .filter(|value: &f32| value.is_finite())
+        .ok_or_else(|| {
+            error(
+                StatusCode::BAD_REQUEST,
+                format!("{name}={text} is not a number; write one such as 0.6"),
+            )
+        })
+}
+
 /// The parameters of `GET /api/search`: the command line's flags.
 #[derive(Debug, Deserialize)]
 struct SearchParams {
     q: Option<String>,
-    limit: Option<usize>,
-    offset: Option<usize>,
-    passages: Option<usize>,
-    fuzzy: Option<bool>,
-    variants: Option<bool>,
+    limit: Option<Given>,
+    offset: Option<Given>,
+    passages: Option<Given>,
+    fuzzy: Option<Given>,
+    variants: Option<Given>,
     id: Option<String>,
     after: Option<String>,
     before: Option<String>,
@@ -492,14 +576,14 @@ impl SearchParams {
         if let Some(refused) = too_long("query", &query) {
             return Err(refused);
         }
-        let limit = at_most("limit", self.limit.unwrap_or(10), MAX_LIMIT)?;
-        let offset = at_most("offset", self.offset.unwrap_or(0), MAX_OFFSET)?;
+        let limit = count("limit", self.limit.as_ref(), 10, MAX_LIMIT)?;
+        let offset = count("offset", self.offset.as_ref(), 0, MAX_OFFSET)?;
         let request = SearchRequest {
             query,
             limit: limit + offset,
-            passages: at_most("passages", self.passages.unwrap_or(2), MAX_PASSAGES)?,
-            fuzzy: self.fuzzy.unwrap_or(false),
-            variants: self.variants.unwrap_or(true),
+            passages: count("passages", self.passages.as_ref(), 2, MAX_PASSAGES)?,
+            fuzzy: yes_or_no("fuzzy", self.fuzzy.as_ref(), false)?,
+            variants: yes_or_no("variants", self.variants.as_ref(), true)?,
             filters: Filters {
                 id_glob: self.id.clone().filter(|glob| !glob.trim().is_empty()),
                 after: day("after", self.after.as_deref())?,
@@ -543,9 +627,9 @@ async fn search(
 #[derive(Debug, Deserialize)]
 struct QuoteParams {
     text: Option<String>,
-    limit: Option<usize>,
-    min_similarity: Option<f32>,
-    variants: Option<bool>,
+    limit: Option<Given>,
+    min_similarity: Option<Given>,
+    variants: Option<Given>,
 }
 
 impl QuoteParams {
@@ -562,9 +646,13 @@ impl QuoteParams {
         }
         Ok(QuoteRequest {
             text,
-            limit: at_most("limit", self.limit.unwrap_or(10), MAX_LIMIT)?,
-            min_similarity: self.min_similarity.unwrap_or(DEFAULT_MIN_SIMILARITY),
-            variants: self.variants.unwrap_or(true),
+            limit: count("limit", self.limit.as_ref(), 10, MAX_LIMIT)?,
+            min_similarity: number(
+                "min_similarity",
+                self.min_similarity.as_ref(),
+                DEFAULT_MIN_SIMILARITY,
+            )?,
+            variants: yes_or_no("variants", self.variants.as_ref(), true)?,
         })
     }
 }
@@ -620,8 +708,8 @@ async fn quote(state: AppState, request: QuoteRequest) -> Response {
 struct DocumentParams {
     id: Option<String>,
     q: Option<String>,
-    fuzzy: Option<bool>,
-    variants: Option<bool>,
+    fuzzy: Option<Given>,
+    variants: Option<Given>,
 }
 
 /// Whether `id` looks like a path rather than an ID: IDs are relative, with no `..`. (A
@@ -657,8 +745,14 @@ async fn document(
         return refused;
     }
     let request = SearchRequest {
-        fuzzy: asked.fuzzy.unwrap_or(false),
-        variants: asked.variants.unwrap_or(true),
+        fuzzy: match yes_or_no("fuzzy", asked.fuzzy.as_ref(), false) {
+            Ok(fuzzy) => fuzzy,
+            Err(refused) => return refused,
+        },
+        variants: match yes_or_no("variants", asked.variants.as_ref(), true) {
+            Ok(variants) => variants,
+            Err(refused) => return refused,
+        },
         ..SearchRequest::new(query)
     };
     answer(&state.clone(), move || {
