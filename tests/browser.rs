@@ -987,3 +987,39 @@ fn a_word_missing_from_the_document_stands_apart_and_every_format_can_be_chosen(
         }
     });
 }
+
+#[test]
+fn the_filters_shown_are_those_of_the_search_shown() {
+    on_the_page(&Dossier::shipped(), |client, url| async move {
+        client.goto(&url).await.unwrap();
+        wait_for_status(&client).await;
+        client
+            .goto(&format!(
+                "{url}#search?q=witkoff&after=2017-13-45&id=nothing*&type=pdf&limit=20"
+            ))
+            .await
+            .unwrap();
+        until(
+            &client,
+            "the refusal",
+            "return !document.getElementById('error').hidden;",
+        )
+        .await;
+        client
+            .goto(&format!("{url}#search?q=witkoff"))
+            .await
+            .unwrap();
+        until(
+            &client,
+            "results",
+            "return document.querySelectorAll('#results .hit').length > 0;",
+        )
+        .await;
+        let filters = eval(
+            &client,
+            "return ['id', 'after', 'before', 'type', 'limit'].map((name) => document.getElementById(`f-${name}`).value);",
+        )
+        .await;
+        assert_eq!(filters, json!(["", "", "", "", "10"]));
+    });
+}

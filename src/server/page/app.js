@@ -333,7 +333,9 @@ function fillForm(params) {
     if (value && field.options && ![...field.options].some((o) => o.value === value)) {
       field.add(new Option(value, value));
     }
-    if (value !== null) field.value = value;
+    // A filter the address does not give is unset: left as it was, it would be sent with
+    // the next query typed, unseen in the results it changed.
+    field.value = value ?? (field.options ? field.options[0].value : "");
   }
   $("f-fuzzy").checked = params.get("fuzzy") === "true";
   $("f-variants").checked = params.get("variants") !== "false";
