@@ -94,7 +94,7 @@ fn a_phrase_runs_across_the_hyphenated_line_end() {
         .iter()
         .position(|line| line.ends_with("value of **the mass of a pro-**"))
         .unwrap_or_else(|| panic!("the first half highlighted:\n{printed}"));
-    assert_eq!(lines[at + 1].trim(), "646:");
+    assert_eq!(lines[at + 1].trim(), "626:");
     assert!(lines[at + 2].ends_with(": **ton in SI units with reduced precision**."));
 }
 

@@ -22,6 +22,7 @@ pub mod ocr;
 pub mod office;
 pub mod outlook;
 pub mod pdf;
+pub mod pdf_furniture;
 pub mod pdf_labels;
 mod program;
 pub mod rtf;

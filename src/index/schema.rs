@@ -15,7 +15,7 @@ use tantivy::tokenizer::{
 use crate::index::tokenizer::{EnglishStems, WordTokenizer};
 
 /// Bumped whenever the schema or an analyzer changes, so an old index is rebuilt, not misread.
-pub const SCHEMA_VERSION: u32 = 18;
+pub const SCHEMA_VERSION: u32 = 19;
 
 pub const STEMMED_ANALYZER: &str = "dossier_stemmed";
 
