@@ -267,3 +267,248 @@ fn a_pdf_cut_short_is_said_to_be_cut_short_in_plain_words() {
         assert!(!reason.contains("page range"), "{reason}");
     }
 }
+
+/// The lines of each page of the PDF at `path` as pdftotext reads them, its page furniture
+/// and all.
+fn pdftotext_pages(path: &Path) -> Vec<String> {
+    let output = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (poppler-utils)");
+    let text = String::from_utf8(output.stdout).expect("UTF-8");
+    let mut pages: Vec<String> = text.split('\x0c').map(str::to_string).collect();
+    pages.pop();
+    pages
+}
+
+fn filled_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect()
+}
+
+#[test]
+fn a_phrase_runs_on_across_a_page_break_past_the_page_number() {
+    let dossier = Dossier::empty();
+    let name = "multicolumn.pdf";
+    dossier.write(name, std::fs::read(formats_dir().join(name)).unwrap());
+    assert!(dossier.index_run().status.success());
+    // pdftotext puts the page number "1" between "feugiat" and "lacus".
+    let pages = pdftotext_pages(&formats_dir().join(name));
+    assert!(pages[0].ends_with("Nam feugiat\n1\n\n") && pages[1].starts_with("lacus vel est."));
+    let results = dossier.search_json("\"Nam feugiat lacus vel est\"", &[]);
+    dossier.check_offsets(&results);
+    let passage = &results.hits[0].passages[0];
+    assert_eq!((passage.page, passage.last_page), (Some(1), Some(2)));
+    let [[start, end]] = passage.highlights[..] else {
+        panic!("one highlight: {passage:?}");
+    };
+    let highlighted = &passage.text[start..end];
+    assert_eq!(highlighted, "Nam feugiat\n\n\x0clacus vel est");
+    let printed = dossier
+        .command(&[
+            "search",
+            "\"Nam feugiat lacus vel est\"",
+            "--color",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&printed.stdout).contains("pp. 1–2"));
+    let quoted = dossier
+        .command(&["quote", "Nam feugiat lacus vel est", "--color", "never"])
+        .output()
+        .unwrap();
+    let quoted = String::from_utf8_lossy(&quoted.stdout);
+    assert!(quoted.starts_with("verbatim"), "{quoted}");
+    // `show` prints the pages without their numbers between the texts, but the last
+    // page's, which splits nothing; `show --page N` gives page N.
+    let shown = String::from_utf8(dossier.show("multicolumn")).unwrap();
+    let shown_pages: Vec<&str> = shown.split_inclusive('\x0c').collect();
+    assert_eq!(shown_pages.len(), 3);
+    for (index, page) in shown_pages.iter().enumerate() {
+        let number = (index + 1).to_string();
+        let mut expected = filled_lines(&pages[index]);
+        if index < 2 {
+            assert_eq!(expected.pop(), Some(number.as_str()));
+        }
+        assert_eq!(filled_lines(page), expected, "page {number}");
+        let output = dossier
+            .command(&["show", "multicolumn", "--page", &number])
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            *page,
+            "page {number}"
+        );
+    }
+}
+
+#[test]
+fn a_quotation_runs_on_past_the_page_number_and_running_header() {
+    let dossier = Dossier::empty();
+    let name = "GeoTopo-komprimiert.pdf";
+    dossier.write(name, std::fs::read(formats_dir().join(name)).unwrap());
+    assert!(dossier.index_run().status.success());
+    let quotation = "kann man I in endlich viele Intervalle der Länge δ unterteilen";
+    let output = dossier
+        .command(&["quote", quotation, "--json"])
+        .output()
+        .unwrap();
+    let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found = &answer["matches"][0];
+    assert_eq!(found["verdict"], "verbatim", "{answer}");
+    assert_eq!(
+        (
+            &found["page"],
+            &found["page_label"],
+            &found["last_page"],
+            &found["last_page_label"]
+        ),
+        (
+            &serde_json::json!(18),
+            &serde_json::json!("15"),
+            &serde_json::json!(19),
+            &serde_json::json!("16")
+        )
+    );
+    let shown = dossier.show("GeoTopo-komprimiert");
+    let (start, end) = (
+        found["start"].as_u64().unwrap() as usize,
+        found["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(
+        &shown[start..end],
+        found["text"].as_str().unwrap().as_bytes()
+    );
+
+    // Every page `show --page N` gives is pdftotext's page N, its lines in order, but for
+    // at most its printed number and its running header, and nothing else.
+    let shown = String::from_utf8(shown).unwrap();
+    let shown_pages: Vec<&str> = shown.split_inclusive('\x0c').collect();
+    let read = pdftotext_pages(&formats_dir().join(name));
+    assert_eq!(shown_pages.len(), read.len());
+    let mut left_out = 0;
+    for (index, (shown_page, read_page)) in shown_pages.iter().zip(&read).enumerate() {
+        let shown_lines = filled_lines(shown_page);
+        let mut read_lines = filled_lines(read_page).into_iter();
+        let mut missing = Vec::new();
+        for line in &shown_lines {
+            loop {
+                let next = read_lines.next();
+                assert!(next.is_some(), "page {}: {line:?} not read", index + 1);
+                if next == Some(*line) {
+                    break;
+                }
+                missing.push(next.unwrap());
+            }
+        }
+        missing.extend(read_lines);
+        assert!(missing.len() <= 2, "page {}: {missing:?}", index + 1);
+        for line in &missing {
+            let header =
+                line.chars().all(|c| !c.is_lowercase()) || *line == "Lösungen der Übungsaufgaben";
+            let number = line.chars().all(|c| c.is_ascii_digit()) || *line == "iii";
+            assert!(header || number, "page {}: {line:?} left out", index + 1);
+        }
+        left_out += missing.len();
+    }
+    assert!(left_out > 190, "only {left_out} lines left out");
+    // The table of contents' last line is a page number, of another page: it stays.
+    let page_4 = dossier
+        .command(&["show", "GeoTopo-komprimiert", "--page", "4"])
+        .output()
+        .unwrap();
+    let page_4 = String::from_utf8(page_4.stdout).unwrap();
+    assert!(
+        page_4.trim_end().ends_with("Symbolverzeichnis\n\n108"),
+        "{page_4}"
+    );
+}
+
+/// A PDF of `pages`, each a list of lines drawn from the top down, in Helvetica.
+fn pdf_of(pages: &[Vec<&str>]) -> Vec<u8> {
+    let mut objects = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        String::new(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut kids = Vec::new();
+    for lines in pages {
+        let mut content = String::from("BT /F1 12 Tf 72 760 Td 16 TL\n");
+        for line in lines {
+            content.push_str(&format!("({line}) Tj T*\n"));
+        }
+        content.push_str("ET");
+        objects.push(format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ));
+        let contents = objects.len();
+        objects.push(format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {contents} 0 R \
+             /Resources << /Font << /F1 3 0 R >> >> >>"
+        ));
+        kids.push(format!("{} 0 R", objects.len()));
+    }
+    objects[1] = format!(
+        "<< /Type /Pages /Kids [{}] /Count {} >>",
+        kids.join(" "),
+        kids.len()
+    );
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (number, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend(format!("{} 0 obj\n{object}\nendobj\n", number + 1).bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
+    for offset in offsets {
+        pdf.extend(format!("{offset:010} 00000 n \n").bytes());
+    }
+    pdf.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .bytes(),
+    );
+    pdf
+}
+
+#[test]
+fn a_number_ending_a_page_that_is_not_its_page_number_stays() {
+    let dossier = Dossier::empty();
+    // Numbered pages; page 2's text ends with a figure, just above its page number, and
+    // page 3's with a figure that is not its number either.
+    let pdf = pdf_of(&[
+        vec!["The committee met on Monday and heard", "", "", "1"],
+        vec!["the witnesses. Votes in favour:", "42", "", "2"],
+        vec!["Abstentions:", "4", "", "3"],
+        vec!["The motion carried.", "", "", "4"],
+    ]);
+    dossier.write("minutes.pdf", pdf);
+    assert!(dossier.index_run().status.success());
+    let shown = String::from_utf8(dossier.show("minutes")).unwrap();
+    let pages: Vec<Vec<&str>> = shown.split_inclusive('\x0c').map(filled_lines).collect();
+    assert_eq!(
+        pages,
+        [
+            vec!["The committee met on Monday and heard"],
+            vec!["the witnesses. Votes in favour:", "42"],
+            vec!["Abstentions:", "4"],
+            vec!["The motion carried.", "4"],
+        ],
+        "{shown:?}"
+    );
+    let results = dossier.search_json("\"heard the witnesses\"", &[]);
+    let passage = &results.hits[0].passages[0];
+    assert_eq!((passage.page, passage.last_page), (Some(1), Some(2)));
+    let results = dossier.search_json("\"favour 42\"", &[]);
+    assert_eq!(results.hits[0].passages[0].page, Some(2));
+}
