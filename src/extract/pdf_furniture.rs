@@ -301,34 +301,7 @@ fn roman_value(numeral: &str) -> Option<i64> {
             value += d;
         }
     }
-    (value > 0 && value < 4000 && roman(value) == numeral).then_some(value)
-}
-
-/// `value` in lower-case Roman numerals.
-fn roman(mut value: i64) -> String {
-    const NUMERALS: [(i64, &str); 13] = [
-        (1000, "m"),
-        (900, "cm"),
-        (500, "d"),
-        (400, "cd"),
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ];
-    let mut written = String::new();
-    for (worth, numeral) in NUMERALS {
-        while value >= worth {
-            written.push_str(numeral);
-            value -= worth;
-        }
-    }
-    written
+    (value > 0 && value < 4000 && super::pdf_labels::roman(value) == numeral).then_some(value)
 }
 
 /// A line as it repeats from page to page: its spacing made one space. Digits count: a

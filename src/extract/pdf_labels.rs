@@ -153,7 +153,7 @@ fn labels_of(ranges: &[(usize, Style)], pages: usize) -> Vec<String> {
 
 /// `number` in small Roman numerals (as PDF readers write numbers past 3999: with more `m`s,
 /// up to a bound, past which the decimal number).
-fn roman(number: i64) -> String {
+pub(super) fn roman(number: i64) -> String {
     if !(1..=10_000).contains(&number) {
         return number.to_string();
     }
