@@ -321,29 +321,32 @@ fn question_marks_as_punctuation(query: &str) -> String {
     let mut in_quotes = false;
     let mut escaped = false;
     let mut out = String::with_capacity(query.len());
-    for (i, &c) in chars.iter().enumerate() {
-        let ends_word = || {
-            let before = chars[..i].iter().rev().find(|&&b| b != '?');
-            let after = chars[i..].iter().find(|&&a| a != '?');
-            before.is_some_and(|b| b.is_alphanumeric())
-                && after.is_none_or(|a| a.is_whitespace() || matches!(a, ')' | ']' | '}' | '"'))
-        };
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
         match c {
-            _ if escaped => {
-                escaped = false;
-                out.push(c);
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => in_quotes = !in_quotes,
+            // A run of them, looked at once: what stands before and after it decides.
+            '?' if !in_quotes => {
+                let end = chars[i..]
+                    .iter()
+                    .position(|&a| a != '?')
+                    .map_or(chars.len(), |run| i + run);
+                let after_word = i > 0 && chars[i - 1].is_alphanumeric();
+                let ends_word = chars
+                    .get(end)
+                    .is_none_or(|&a| a.is_whitespace() || matches!(a, ')' | ']' | '}' | '"'));
+                let mark = if after_word && ends_word { ' ' } else { '?' };
+                out.extend(std::iter::repeat_n(mark, end - i));
+                i = end;
+                continue;
             }
-            '\\' => {
-                escaped = true;
-                out.push(c);
-            }
-            '"' => {
-                in_quotes = !in_quotes;
-                out.push(c);
-            }
-            '?' if !in_quotes && ends_word() => out.push(' '),
-            _ => out.push(c),
+            _ => {}
         }
+        out.push(c);
+        i += 1;
     }
     out
 }
