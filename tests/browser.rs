@@ -111,6 +111,18 @@ async fn until(client: &Client, what: &str, script: &str) {
     }
 }
 
+/// Goes to `address` on the page already open, first emptying what a search, a document
+/// or a quotation showed: what the page shows next is then its answer to `address`, not
+/// what was left from the one before (a hash change is routed after `goto` returns).
+async fn visit(client: &Client, address: &str) {
+    eval(
+        client,
+        "for (const id of ['summary', 'results', 'doc-text', 'quote-results']) { document.getElementById(id)?.replaceChildren(); }",
+    )
+    .await;
+    client.goto(address).await.expect("the address opens");
+}
+
 async fn text_of(client: &Client, css: &str) -> String {
     client
         .find(Locator::Css(css))
@@ -382,10 +394,7 @@ async fn drive(client: &Client, url: &str) {
     save(client, "quote").await;
 
     // A misspelt word: the spelling the corpus has is offered, and followed.
-    client
-        .goto(&format!("{url}#search?q=witkof"))
-        .await
-        .unwrap();
+    visit(client, &format!("{url}#search?q=witkof")).await;
     until(
         client,
         "another spelling offered",
@@ -402,10 +411,7 @@ async fn drive(client: &Client, url: &str) {
     .await;
 
     // A fuzzy search's document is shown with the fuzzy matches.
-    client
-        .goto(&format!("{url}#search?q=witkof&fuzzy=true"))
-        .await
-        .unwrap();
+    visit(client, &format!("{url}#search?q=witkof&fuzzy=true")).await;
     until(
         client,
         "fuzzy results",
@@ -421,10 +427,7 @@ async fn drive(client: &Client, url: &str) {
     .await;
 
     // Pages of a size that the list does not offer.
-    client
-        .goto(&format!("{url}#search?q=the&limit=2"))
-        .await
-        .unwrap();
+    visit(client, &format!("{url}#search?q=the&limit=2")).await;
     until(
         client,
         "two results",
@@ -445,10 +448,11 @@ async fn drive(client: &Client, url: &str) {
         "window.__alerts = 0; window.alert = () => { window.__alerts += 1; };",
     )
     .await;
-    client
-        .goto(&format!("{}#search?q=zanzibar", url.trim_end_matches('/')))
-        .await
-        .unwrap();
+    visit(
+        client,
+        &format!("{}#search?q=zanzibar", url.trim_end_matches('/')),
+    )
+    .await;
     until(
         client,
         "the hostile document found",
@@ -480,10 +484,11 @@ async fn drive(client: &Client, url: &str) {
 
     // A phone-sized window: nothing wider than the screen.
     client.set_window_size(390, 844).await.unwrap();
-    client
-        .goto(&format!("{}#search?q=talks", url.trim_end_matches('/')))
-        .await
-        .unwrap();
+    visit(
+        client,
+        &format!("{}#search?q=talks", url.trim_end_matches('/')),
+    )
+    .await;
     until(
         client,
         "results on a phone",
@@ -542,10 +547,7 @@ fn a_refused_query_clears_the_results_and_says_why_beside_the_search_box() {
             "witkoff&after=2017-13-45",
             "the&limit=5000",
         ] {
-            client
-                .goto(&format!("{url}#search?q=witkoff"))
-                .await
-                .unwrap();
+            visit(&client, &format!("{url}#search?q=witkoff")).await;
             until(
                 &client,
                 "results",
@@ -553,10 +555,7 @@ fn a_refused_query_clears_the_results_and_says_why_beside_the_search_box() {
             )
             .await;
             eval(&client, "window.scrollTo(0, document.body.scrollHeight);").await;
-            client
-                .goto(&format!("{url}#search?q={refused}"))
-                .await
-                .unwrap();
+            visit(&client, &format!("{url}#search?q={refused}")).await;
             until(
                 &client,
                 "the error",
@@ -601,10 +600,7 @@ fn a_document_of_one_huge_line_opens_at_once_and_right_to_left_lines_read_from_t
         client.goto(&url).await.unwrap();
         wait_for_status(&client).await;
         let started = Instant::now();
-        client
-            .goto(&format!("{url}#doc?id=long&q=needleinhaystack"))
-            .await
-            .unwrap();
+        visit(&client, &format!("{url}#doc?id=long&q=needleinhaystack")).await;
         until(
             &client,
             "the match",
@@ -646,10 +642,7 @@ fn bidi_controls_are_shown_and_reorder_nothing() {
     on_the_page(&dossier, move |client, url| async move {
         client.goto(&url).await.unwrap();
         wait_for_status(&client).await;
-        client
-            .goto(&format!("{url}#search?q=zanzibar&passages=1"))
-            .await
-            .unwrap();
+        visit(&client, &format!("{url}#search?q=zanzibar&passages=1")).await;
         until(
             &client,
             "the result",
@@ -734,13 +727,11 @@ fn a_quotation_opens_its_document_at_the_quoted_words_and_back_returns_to_it() {
         wait_for_status(&client).await;
         let quote =
             "will meet Russian envoy Kiril Dimitriev, head of Russia’s national wealth fund";
-        client
-            .goto(&format!(
-                "{url}#quote?text={}",
-                common::server::encode(quote)
-            ))
-            .await
-            .unwrap();
+        visit(
+            &client,
+            &format!("{url}#quote?text={}", common::server::encode(quote)),
+        )
+        .await;
         until(
             &client,
             "quotation results",
@@ -824,10 +815,7 @@ fn each_page_of_results_opens_at_its_top_and_a_page_past_the_last_says_so() {
     on_the_page(&harbour(), |client, url| async move {
         client.goto(&url).await.unwrap();
         wait_for_status(&client).await;
-        client
-            .goto(&format!("{url}#search?q=harbour&limit=10"))
-            .await
-            .unwrap();
+        visit(&client, &format!("{url}#search?q=harbour&limit=10")).await;
         until(
             &client,
             "the first page",
@@ -845,10 +833,11 @@ fn each_page_of_results_opens_at_its_top_and_a_page_past_the_last_says_so() {
         .await;
         assert_eq!(eval(&client, "return window.scrollY;").await, 0);
 
-        client
-            .goto(&format!("{url}#search?q=harbour&limit=10&offset=100"))
-            .await
-            .unwrap();
+        visit(
+            &client,
+            &format!("{url}#search?q=harbour&limit=10&offset=100"),
+        )
+        .await;
         until(
             &client,
             "a page past the last",
@@ -876,10 +865,7 @@ fn back_from_a_document_returns_to_its_result_and_ctrl_enter_checks_a_quotation(
     on_the_page(&harbour(), |client, url| async move {
         client.goto(&url).await.unwrap();
         wait_for_status(&client).await;
-        client
-            .goto(&format!("{url}#search?q=harbour&limit=10"))
-            .await
-            .unwrap();
+        visit(&client, &format!("{url}#search?q=harbour&limit=10")).await;
         until(
             &client,
             "results",
@@ -945,13 +931,11 @@ fn a_word_missing_from_the_document_stands_apart_and_every_format_can_be_chosen(
         client.goto(&url).await.unwrap();
         wait_for_status(&client).await;
         let quote = "Presidents come and go, and even suddenly die";
-        client
-            .goto(&format!(
-                "{url}#quote?text={}",
-                common::server::encode(quote)
-            ))
-            .await
-            .unwrap();
+        visit(
+            &client,
+            &format!("{url}#quote?text={}", common::server::encode(quote)),
+        )
+        .await;
         until(
             &client,
             "the quotation's closest wording",
@@ -993,22 +977,18 @@ fn the_filters_shown_are_those_of_the_search_shown() {
     on_the_page(&Dossier::shipped(), |client, url| async move {
         client.goto(&url).await.unwrap();
         wait_for_status(&client).await;
-        client
-            .goto(&format!(
-                "{url}#search?q=witkoff&after=2017-13-45&id=nothing*&type=pdf&limit=20"
-            ))
-            .await
-            .unwrap();
+        visit(
+            &client,
+            &format!("{url}#search?q=witkoff&after=2017-13-45&id=nothing*&type=pdf&limit=20"),
+        )
+        .await;
         until(
             &client,
             "the refusal",
             "return !document.getElementById('error').hidden;",
         )
         .await;
-        client
-            .goto(&format!("{url}#search?q=witkoff"))
-            .await
-            .unwrap();
+        visit(&client, &format!("{url}#search?q=witkoff")).await;
         until(
             &client,
             "results",
