@@ -158,6 +158,10 @@ pub struct SearchArgs {
     /// How many documents to show.
     #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
     pub limit: usize,
+    /// Leave out the N best documents and show those after them: `--offset 10` is the
+    /// second page of ten. Ranks go on from N + 1.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: usize,
     /// How many passages to show for each document.
     #[arg(long, value_name = "K", default_value_t = 2)]
     pub passages: usize,
@@ -199,6 +203,7 @@ impl SearchArgs {
         SearchRequest {
             query: self.query.clone(),
             limit: self.limit,
+            offset: self.offset,
             passages: self.passages,
             fuzzy: self.fuzzy,
             variants: !self.no_variants,

@@ -545,3 +545,99 @@ fn a_command_line_error_is_one_line() {
         assert!(output.stdout.is_empty());
     }
 }
+
+/// A page of results (`--offset`) is the same stretch of the list that a longer search
+/// shows: the same documents in the same order, with the same ranks, scores and passages,
+/// including documents of equal score on both sides of the page's edge (copies of one real
+/// abstract, ranked by ID), and a page past the last is empty but says how many match.
+#[test]
+fn a_page_of_results_is_the_same_stretch_of_the_whole_list() {
+    let dossier = Dossier::empty();
+    for n in 1..=80 {
+        let name = format!("{n}.txt");
+        let from = common::shared_data(&format!("cranfield/{name}"));
+        dossier.write(&name, std::fs::read(from).unwrap());
+    }
+    let copied = std::fs::read(common::shared_data("cranfield/1.txt")).unwrap();
+    for copy in ["copy-a", "copy-b", "copy-c", "copy-d", "copy-e"] {
+        dossier.write(&format!("{copy}.txt"), &copied);
+    }
+    let seen = |hit: &common::Hit| {
+        let passages: Vec<_> = hit
+            .passages
+            .iter()
+            .map(|p| (p.start, p.end, p.highlights.clone()))
+            .collect();
+        (hit.rank, hit.doc_id.clone(), hit.score, passages)
+    };
+    for query in ["pressure", "\"boundary layer\"", "slipstream wing"] {
+        let whole = dossier.search_json(query, &["--limit", "100"]);
+        assert!(whole.hits.len() > 6, "{query}: {}", whole.hits.len());
+        for (offset, limit) in [(0, 3), (3, 4), (2, 100), (whole.hits.len() - 1, 5)] {
+            let page = dossier.search_json(
+                query,
+                &[
+                    "--limit",
+                    &limit.to_string(),
+                    "--offset",
+                    &offset.to_string(),
+                ],
+            );
+            assert_eq!(page.total_hits, whole.total_hits, "{query}");
+            let expected: Vec<_> = whole
+                .hits
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(seen)
+                .collect();
+            let shown: Vec<_> = page.hits.iter().map(seen).collect();
+            assert_eq!(shown, expected, "{query} --offset {offset} --limit {limit}");
+        }
+        let past = dossier.search_json(query, &["--offset", &whole.total_hits.to_string()]);
+        assert_eq!(past.total_hits, whole.total_hits);
+        assert!(past.hits.is_empty());
+    }
+    // What a person reads under a page: which documents these are, and how to go on.
+    let footer = |args: &[&str]| {
+        let output = dossier.command(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        stdout.trim_end().lines().last().unwrap().to_string()
+    };
+    let total = dossier.search_json("pressure", &[]).total_hits;
+    assert_eq!(
+        footer(&["search", "pressure", "--limit", "5", "--offset", "10"]),
+        format!("documents 11–15 of {total} matching shown; --offset 15 shows the next")
+    );
+    let last = (total - 1).to_string();
+    assert_eq!(
+        footer(&["search", "pressure", "--offset", &last]),
+        format!("document {total} of {total} matching shown")
+    );
+    assert_eq!(
+        footer(&["search", "pressure", "--offset", "900"]),
+        format!(
+            "no document shown: --offset 900 is past the last of the {total} matching documents"
+        )
+    );
+    // Abstract 1 and its copies tie: a page that ends among them takes the first IDs, the
+    // next page the rest.
+    let copies = dossier.search_json("slipstream", &["--limit", "100"]);
+    let tied: Vec<_> = copies
+        .hits
+        .iter()
+        .filter(|hit| hit.doc_id == "1" || hit.doc_id.starts_with("copy-"))
+        .map(|hit| hit.rank)
+        .collect();
+    assert_eq!(tied.len(), 6, "abstract 1 and its copies match slipstream");
+    assert_eq!(tied[5] - tied[0], 5, "and stand together: {tied:?}");
+    let middle = tied[2];
+    let first_page = dossier.search_json("slipstream", &["--limit", &middle.to_string()]);
+    let next_page = dossier.search_json("slipstream", &["--offset", &middle.to_string()]);
+    let ids = |results: &common::Results| -> Vec<String> {
+        results.hits.iter().map(|h| h.doc_id.clone()).collect()
+    };
+    assert_eq!(ids(&first_page)[middle - 3..], ["1", "copy-a", "copy-b"]);
+    assert_eq!(ids(&next_page)[..3], ["copy-c", "copy-d", "copy-e"]);
+}

@@ -18,14 +18,39 @@ pub fn print(out: &mut dyn WriteColor, results: &SearchResults) -> std::io::Resu
         }
         print_hit(out, hit)?;
     }
-    if results.total_hits > results.hits.len() {
-        out.set_color(ColorSpec::new().set_dimmed(true))?;
-        write!(
-            out,
-            "\n{} of {} matching documents shown; --limit shows more",
-            results.hits.len(),
+    let shown = results.hits.len();
+    let after = results.offset + shown;
+    let footer = if shown == 0 && results.offset > 0 {
+        Some(format!(
+            "no document shown: --offset {} is past the last of the {} matching documents",
+            results.offset, results.total_hits
+        ))
+    } else if results.offset > 0 {
+        let next = if after < results.total_hits {
+            format!("; --offset {after} shows the next")
+        } else {
+            String::new()
+        };
+        let which = if shown == 1 {
+            format!("document {after}")
+        } else {
+            format!("documents {}–{after}", results.offset + 1)
+        };
+        Some(format!(
+            "{which} of {} matching shown{next}",
             results.total_hits
-        )?;
+        ))
+    } else if results.total_hits > shown {
+        Some(format!(
+            "{shown} of {} matching documents shown; --limit shows more",
+            results.total_hits
+        ))
+    } else {
+        None
+    };
+    if let Some(footer) = footer {
+        out.set_color(ColorSpec::new().set_dimmed(true))?;
+        write!(out, "\n{footer}")?;
         out.reset()?;
         writeln!(out)?;
     }

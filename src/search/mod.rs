@@ -42,6 +42,10 @@ pub struct SearchRequest {
     pub query: String,
     /// How many documents.
     pub limit: usize,
+    /// How many of the best documents to leave out before the first returned: the
+    /// documents before a page of results.
+    #[serde(default)]
+    pub offset: usize,
     /// How many passages of each document.
     pub passages: usize,
     /// Every plain word also matches close spellings.
@@ -57,6 +61,7 @@ impl SearchRequest {
         SearchRequest {
             query: query.into(),
             limit: 10,
+            offset: 0,
             passages: 2,
             fuzzy: false,
             variants: true,
@@ -102,6 +107,9 @@ pub struct Hit {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SearchResults {
     pub total_hits: usize,
+    /// How many of the best hits were left out before `hits` (the request's offset).
+    #[serde(default)]
+    pub offset: usize,
     pub hits: Vec<Hit>,
     /// The query's clauses, as written: a highlight's `term` is an index into this list.
     pub terms: Vec<String>,
@@ -149,15 +157,9 @@ pub(crate) fn search_collecting(
     // No more hits than documents: tantivy sets room aside for as many as asked, and
     // `--limit 18446744073709551615` overflowed it.
     let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
-    let top = TopDocs::with_limit(
-        options
-            .request
-            .limit
-            .saturating_add(TIE_ROOM)
-            .min(documents)
-            .max(1),
-    )
-    .order_by_score();
+    let through = options.request.offset.saturating_add(options.request.limit);
+    let top = TopDocs::with_limit(through.saturating_add(TIE_ROOM).min(documents).max(1))
+        .order_by_score();
     let restricted;
     let runnable: &dyn tantivy::query::Query = if options.request.filters.is_empty() {
         query.query.as_ref()
@@ -184,7 +186,8 @@ pub(crate) fn search_collecting(
     )
     .map_err(|e| index.error(e))?;
     let (total_hits, top_docs) = collector.merge_fruits(fruits).map_err(|e| index.error(e))?;
-    let top_docs = within_limit(&searcher, top_docs, options.request.limit);
+    let top_docs = within_limit(&searcher, top_docs, through);
+    let top_docs = past_offset(&searcher, top_docs, options.request.offset);
     let keywords: Vec<(String, Vec<String>)> = query
         .terms
         .iter()
@@ -215,6 +218,7 @@ pub(crate) fn search_collecting(
     );
     Ok(SearchResults {
         total_hits,
+        offset: options.request.offset,
         hits,
         terms: query.terms.iter().map(|t| t.label.clone()).collect(),
         term_variants: query
@@ -269,6 +273,29 @@ fn within_limit(
     top.truncate(first);
     top.extend(tied.into_iter().map(|(_, entry)| entry).take(limit - first));
     top
+}
+
+/// `top` (best first) without its first `offset`, in the order hits are ranked in (equal
+/// scores by ID), so that only the documents returned are read and their passages built.
+fn past_offset(
+    searcher: &Searcher,
+    top: Vec<(f32, DocAddress)>,
+    offset: usize,
+) -> Vec<(f32, DocAddress)> {
+    if offset == 0 {
+        return top;
+    }
+    let mut ids = DocumentIds::new(searcher);
+    let mut ranked: Vec<(String, (f32, DocAddress))> = top
+        .into_iter()
+        .map(|entry| (ids.of(entry.1), entry))
+        .collect();
+    ranked.sort_by(|(a_id, (a, _)), (b_id, (b, _))| b.total_cmp(a).then_with(|| a_id.cmp(b_id)));
+    ranked
+        .into_iter()
+        .skip(offset)
+        .map(|(_, entry)| entry)
+        .collect()
 }
 
 /// The IDs of documents, from their fast field (no stored document is read). Each
@@ -418,8 +445,8 @@ fn ranked_hits(
             .total_cmp(&a.score)
             .then_with(|| a.doc_id.cmp(&b.doc_id))
     });
-    for (rank, hit) in hits.iter_mut().enumerate() {
-        hit.rank = rank + 1;
+    for (rank, hit) in (options.request.offset + 1..).zip(&mut hits) {
+        hit.rank = rank;
     }
     Ok((hits, problems))
 }

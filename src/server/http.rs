@@ -567,8 +567,8 @@ fn languages(text: Option<&str>) -> Result<Vec<Language>, Response> {
 }
 
 impl SearchParams {
-    /// The search asked for, and how many of its first hits to leave out (paging).
-    fn request(&self) -> Result<(SearchRequest, usize), Response> {
+    /// The search asked for.
+    fn request(&self) -> Result<SearchRequest, Response> {
         let query = self.q.clone().unwrap_or_default();
         if query.trim().is_empty() {
             return Err(error(StatusCode::BAD_REQUEST, "the query (q=) is empty"));
@@ -577,10 +577,10 @@ impl SearchParams {
             return Err(refused);
         }
         let limit = count("limit", self.limit.as_ref(), 10, MAX_LIMIT)?;
-        let offset = count("offset", self.offset.as_ref(), 0, MAX_OFFSET)?;
         let request = SearchRequest {
             query,
-            limit: limit + offset,
+            limit,
+            offset: count("offset", self.offset.as_ref(), 0, MAX_OFFSET)?,
             passages: count("passages", self.passages.as_ref(), 2, MAX_PASSAGES)?,
             fuzzy: yes_or_no("fuzzy", self.fuzzy.as_ref(), false)?,
             variants: yes_or_no("variants", self.variants.as_ref(), true)?,
@@ -592,7 +592,7 @@ impl SearchParams {
                 languages: languages(self.lang.as_deref())?,
             },
         };
-        Ok((request, offset))
+        Ok(request)
     }
 }
 
@@ -600,14 +600,13 @@ async fn search(
     State(state): State<AppState>,
     query: Result<Query<SearchParams>, QueryRejection>,
 ) -> Response {
-    let (request, offset) = match params(query).and_then(|p| p.request()) {
+    let request = match params(query).and_then(|p| p.request()) {
         Ok(asked) => asked,
         Err(refused) => return refused,
     };
     answer(&state.clone(), move || {
         match state.engine.search_last_commit(&request) {
             Ok(mut results) => {
-                results.hits.drain(..offset.min(results.hits.len()));
                 for problem in &mut results.problems {
                     *problem = unavailable_here(problem);
                 }
