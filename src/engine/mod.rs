@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
-use crate::highlight::matches::{Match, find_matches, keep_within};
+use crate::highlight::matches::{Match, find_matches};
 use crate::index::DossierIndex;
 use crate::index::names::words_sharing_a_key;
 use crate::index::schema::build_schema;
@@ -277,8 +277,7 @@ impl Engine {
             });
         };
         let parsed = self.query_builder(&index, request)?.build_query(&query)?;
-        let mut matches = find_matches(&document.text, &parsed.terms);
-        keep_within(&document.text, true, &mut matches, &parsed.terms);
+        let matches = find_matches(&document.text, &parsed.terms);
         Ok(DocumentMatches {
             document,
             terms: parsed.terms.iter().map(|t| t.label.clone()).collect(),

@@ -41,12 +41,7 @@ pub(crate) struct Word<'a> {
 /// Keeps, of `matches` found in `text`, those of the clauses that search only a part of a
 /// document (`title:`, `subject:`) that stand in that part, which is at the document's
 /// start: none when `text` is a stretch from further on (`starts_document` false).
-pub fn keep_within(
-    text: &str,
-    starts_document: bool,
-    matches: &mut Vec<Match>,
-    terms: &[QueryTerm],
-) {
+fn keep_within(text: &str, starts_document: bool, matches: &mut Vec<Match>, terms: &[QueryTerm]) {
     if terms.iter().all(|term| term.within == Within::Text) {
         return;
     }
@@ -87,7 +82,8 @@ fn header_lines(text: &str) -> impl Iterator<Item = (&str, Range<usize>)> {
         .filter_map(|(line, range)| Some((line.split_once(':')?.0, range)))
 }
 
-/// Finds every match of `terms` in `text`, sorted by start.
+/// Finds every match of `terms` in `text`, a document's whole text, sorted by start. A
+/// clause that searches a part of the document (`title:`, `subject:`) matches only there.
 ///
 /// The work grows with the text's words plus its distinct words times the query's clauses,
 /// never with the text's words times the clauses: a query of thousands of words, or
@@ -96,11 +92,28 @@ pub fn find_matches(text: &str, terms: &[QueryTerm]) -> Vec<Match> {
     find_matches_in(text, std::slice::from_ref(&(0..text.len())), terms)
 }
 
-/// Finds every match of `terms` inside `stretches` of `text` (sorted, apart, each starting
-/// on a word), as byte ranges of the whole text, sorted by start. A phrase matches within
-/// one stretch, never across two. The set-up (the query's clauses, the stems and
-/// clauses of each distinct word) is shared by all the stretches.
+/// [`find_matches`] in a stretch of a document's text that starts further on than the
+/// document: the clauses that search a part at the document's start match nothing in it.
+pub fn find_matches_further_on(text: &str, terms: &[QueryTerm]) -> Vec<Match> {
+    let mut found = matches_in_stretches(text, std::slice::from_ref(&(0..text.len())), terms);
+    keep_within(text, false, &mut found, terms);
+    found
+}
+
+/// Finds every match of `terms` inside `stretches` of `text`, a document's whole text
+/// (sorted, apart, each starting on a word), as byte ranges of the whole text, sorted by
+/// start. A phrase matches within one stretch, never across two. As in [`find_matches`], a
+/// clause that searches a part of the document matches only there.
 pub fn find_matches_in(text: &str, stretches: &[Range<usize>], terms: &[QueryTerm]) -> Vec<Match> {
+    let mut found = matches_in_stretches(text, stretches, terms);
+    keep_within(text, true, &mut found, terms);
+    found
+}
+
+/// The matches of `terms` inside `stretches` of `text`, in whichever part of a document
+/// their clauses search. The set-up (the query's clauses, the stems and clauses of each
+/// distinct word) is shared by all the stretches.
+fn matches_in_stretches(text: &str, stretches: &[Range<usize>], terms: &[QueryTerm]) -> Vec<Match> {
     if terms.is_empty() {
         return Vec::new();
     }

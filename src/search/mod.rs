@@ -13,7 +13,7 @@ use tantivy::{DocAddress, DocId, Searcher, SegmentOrdinal, SegmentReader, Tantiv
 
 use crate::error::Result;
 use crate::highlight::locate::{Located, stretches_in_text, terms_to_locate, windows};
-use crate::highlight::matches::{Match, find_matches, find_matches_in, keep_within};
+use crate::highlight::matches::{Match, find_matches, find_matches_further_on, find_matches_in};
 use crate::highlight::passage::{Passage, best_passages};
 use crate::index::DossierIndex;
 use crate::index::checkpoints::Checkpoint;
@@ -388,8 +388,7 @@ fn ranked_hits(
             if passages.is_none() {
                 passages = match stored.whole_text(options.corpus) {
                     Ok(text) => {
-                        let mut matches = find_matches(&text, &query.terms);
-                        keep_within(&text, true, &mut matches, &query.terms);
+                        let matches = find_matches(&text, &query.terms);
                         Some(best_passages(
                             &text,
                             &matches,
@@ -461,9 +460,7 @@ fn matches_around_places(
     terms: &[QueryTerm],
 ) -> Option<Vec<Match>> {
     let stretches = stretches_in_text(segment, doc, located, text)?;
-    let mut matches = find_matches_in(text, &stretches, terms);
-    keep_within(text, true, &mut matches, terms);
-    Some(matches)
+    Some(find_matches_in(text, &stretches, terms))
 }
 
 /// Passages of a long document, from the stretches of its file around the query's words:
@@ -495,8 +492,11 @@ fn long_text_passages(
         let text = stored
             .read_range(options.corpus, start.byte..end.byte)
             .ok()?;
-        let mut matches = find_matches(&text, terms);
-        keep_within(&text, start.byte == 0, &mut matches, terms);
+        let matches = if start.byte == 0 {
+            find_matches(&text, terms)
+        } else {
+            find_matches_further_on(&text, terms)
+        };
         for mut passage in best_passages(&text, &matches, weights, options.request.passages) {
             passage.start += start.byte;
             passage.end += start.byte;
