@@ -627,3 +627,49 @@ fn an_accent_makes_a_quotation_near_and_its_forms_do_not() {
         }]
     );
 }
+
+/// A contraction is one written word: `doesn't` quoted where the document says `does not`
+/// (or the other way round, in a real Cranfield abstract) is one difference, the two
+/// wordings whole, not two halves (`[-doesn-]{+does+} [-t-]{+not+}`).
+#[test]
+fn a_contraction_against_its_long_form_is_one_difference() {
+    let dossier = Dossier::shipped();
+    let text = "The United States doesn't currently see us in NATO";
+    let results = quote(&dossier, text);
+    let best = only_near(&results, QUOTE_DOC);
+    let at = best.text.find("does not currently").unwrap();
+    assert_eq!(
+        best.differences,
+        [Difference {
+            kind: "changed".into(),
+            expected: Some("doesn't".into()),
+            found: Some("does not".into()),
+            start: at,
+            end: at + "does not".len(),
+        }]
+    );
+    let stdout = printed_quote(&dossier, &[text]);
+    assert!(
+        stdout.contains("**The United States** [-doesn't-]{+does not+} **currently see us"),
+        "{stdout}"
+    );
+
+    let from = common::shared_data("cranfield/834.txt");
+    dossier.write("834.txt", std::fs::read(from).unwrap());
+    let results = quote(
+        &dossier,
+        "a special safety factor alone will not do the trick in the design",
+    );
+    let best = only_near(&results, "834");
+    let at = best.text.find("won't").unwrap();
+    assert_eq!(
+        best.differences,
+        [Difference {
+            kind: "changed".into(),
+            expected: Some("will not".into()),
+            found: Some("won't".into()),
+            start: at,
+            end: at + "won't".len(),
+        }]
+    );
+}

@@ -2,7 +2,7 @@
 //! matched words highlighted, and each difference between the two wordings located in that
 //! passage.
 
-use std::ops::Range;
+use std::ops::{Range, RangeInclusive};
 
 use serde::Serialize;
 
@@ -11,7 +11,7 @@ use crate::index::stored::StoredDocument;
 use crate::text::lines::Lines;
 
 use super::align::{Alignment, Step};
-use super::parse::QuoteWords;
+use super::parse::{QuoteWords, is_apostrophe};
 
 /// Whether a document quotes the quotation word for word, or nearly.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -120,57 +120,61 @@ pub(super) fn describe(found: &Found) -> QuoteMatch {
     // Kept to the pages of the whole quotation, differences before its first match
     // included.
     passage.place_citing(document, Some(span_start..span_end));
-    let at = |offset: usize| offset - passage.start;
-    let found_text = |range: Range<usize>| Some(text[range].to_string());
-    let differences = alignment
-        .steps
-        .iter()
-        .filter_map(|step| {
-            let (kind, expected, found_range) = match *step {
-                Step::Changed { quote: q, doc } => (
-                    DifferenceKind::Changed,
-                    Some(quote.originals[q].clone()),
-                    words[doc].start..words[doc].end,
-                ),
-                Step::Spelling { quote: q, doc } => (
-                    DifferenceKind::Spelling,
-                    Some(quote.originals[q].clone()),
-                    words[doc].start..words[doc].end,
-                ),
-                Step::Added { doc } => (
-                    DifferenceKind::Added,
-                    None,
-                    words[doc].start..words[doc].end,
-                ),
-                Step::Swapped { quote: q, doc } => (
-                    DifferenceKind::Swapped,
-                    Some(format!("{} {}", quote.originals[q], quote.originals[q + 1])),
-                    words[doc].start..words[doc + 1].end,
-                ),
-                Step::Missing { quote: q, doc } => {
-                    let offset = words
-                        .get(doc)
-                        .map_or(span_end, |w| w.start.max(span_start))
-                        .min(span_end);
-                    (
-                        DifferenceKind::Missing,
-                        Some(quote.originals[q].clone()),
-                        offset..offset,
-                    )
-                }
-                Step::Same { .. } | Step::Gap { .. } => return None,
-            };
-            Some(Difference {
-                kind,
+    // Each difference with the quotation's words and the document's it covers.
+    let mut edits: Vec<Edit> = Vec::new();
+    for step in &alignment.steps {
+        let (kind, quote_words, doc_words) = match *step {
+            Step::Changed { quote: q, doc } => {
+                (DifferenceKind::Changed, Some(q..=q), Some(doc..=doc))
+            }
+            Step::Spelling { quote: q, doc } => {
+                (DifferenceKind::Spelling, Some(q..=q), Some(doc..=doc))
+            }
+            Step::Added { doc } => (DifferenceKind::Added, None, Some(doc..=doc)),
+            Step::Swapped { quote: q, doc } => (
+                DifferenceKind::Swapped,
+                Some(q..=q + 1),
+                Some(doc..=doc + 1),
+            ),
+            Step::Missing { quote: q, .. } => (DifferenceKind::Missing, Some(q..=q), None),
+            Step::Same { .. } | Step::Gap { .. } => continue,
+        };
+        let missing_at = |step: &Step| match *step {
+            Step::Missing { doc, .. } => words
+                .get(doc)
+                .map_or(span_end, |w| w.start.max(span_start))
+                .min(span_end),
+            _ => span_end,
+        };
+        let found_range = doc_words
+            .clone()
+            .map_or(missing_at(step)..missing_at(step), |d| {
+                words[*d.start()].start..words[*d.end()].end
+            });
+        let edit = Edit {
+            kind,
+            quote_words,
+            doc_words,
+            found_range,
+        };
+        match edits.last_mut() {
+            Some(last) if last.contracted_with(&edit, quote, text, words) => last.absorb(edit),
+            _ => edits.push(edit),
+        }
+    }
+    let differences = edits
+        .into_iter()
+        .map(|edit| {
+            let expected = edit.quote_words.as_ref().map(|q| quote.written(q.clone()));
+            let found =
+                (!edit.found_range.is_empty()).then(|| text[edit.found_range.clone()].to_string());
+            Difference {
+                kind: edit.kind,
                 expected,
-                found: if found_range.is_empty() {
-                    None
-                } else {
-                    found_text(found_range.clone())
-                },
-                start: at(found_range.start),
-                end: at(found_range.end),
-            })
+                found,
+                start: edit.found_range.start - passage.start,
+                end: edit.found_range.end - passage.start,
+            }
         })
         .collect();
     QuoteMatch {
@@ -188,5 +192,69 @@ pub(super) fn describe(found: &Found) -> QuoteMatch {
         quotation_line: lines.line_of(span_start),
         passage,
         differences,
+    }
+}
+
+/// A difference while differences are gathered: the quotation's and the document's words
+/// it covers (by their numbers), and where it stands in the text.
+struct Edit {
+    kind: DifferenceKind,
+    quote_words: Option<RangeInclusive<usize>>,
+    doc_words: Option<RangeInclusive<usize>>,
+    found_range: Range<usize>,
+}
+
+impl Edit {
+    /// Whether `next`, the difference after this one, is in the same written word as this
+    /// one, in the quotation or in the document (the two halves of `don't`).
+    fn contracted_with(
+        &self,
+        next: &Edit,
+        quote: &QuoteWords,
+        text: &str,
+        words: &[Range<usize>],
+    ) -> bool {
+        let in_quote = match (&self.quote_words, &next.quote_words) {
+            (Some(this), Some(then)) => {
+                *this.end() + 1 == *then.start()
+                    && quote.contractions.iter().any(|(at, _)| at == this.end())
+            }
+            _ => false,
+        };
+        let in_document = match (&self.doc_words, &next.doc_words) {
+            (Some(this), Some(then)) => {
+                *this.end() + 1 == *then.start()
+                    && is_apostrophe(&text[words[*this.end()].end..words[*then.start()].start])
+            }
+            _ => false,
+        };
+        in_quote || in_document
+    }
+
+    /// Takes `next` into this difference, one of a contraction: another word in the place
+    /// of the quotation's, unless one side has no words.
+    fn absorb(&mut self, next: Edit) {
+        self.quote_words = join(self.quote_words.take(), next.quote_words);
+        self.doc_words = join(self.doc_words.take(), next.doc_words);
+        self.found_range = match (self.found_range.is_empty(), next.found_range.is_empty()) {
+            (false, false) => self.found_range.start..next.found_range.end,
+            (true, false) => next.found_range,
+            _ => self.found_range.clone(),
+        };
+        self.kind = match (&self.quote_words, &self.doc_words) {
+            (Some(_), Some(_)) => DifferenceKind::Changed,
+            (Some(_), None) => DifferenceKind::Missing,
+            _ => DifferenceKind::Added,
+        };
+    }
+}
+
+fn join(
+    a: Option<RangeInclusive<usize>>,
+    b: Option<RangeInclusive<usize>>,
+) -> Option<RangeInclusive<usize>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(*a.start()..=*b.end()),
+        (a, b) => a.or(b),
     }
 }

@@ -25,6 +25,10 @@ pub struct QuoteWords {
     /// Hyphenated compounds (`so-called`): the `i` of their first word, and the hyphen
     /// as written (see [`hyphenated_compounds`]).
     pub compounds: Vec<(usize, String)>,
+    /// Words joined to the next by an apostrophe (`don't`, two words to the analyzer): the
+    /// `i` of the first, and the apostrophe as written, so that a difference in the pair is
+    /// shown as one.
+    pub contractions: Vec<(usize, String)>,
 }
 
 impl QuoteWords {
@@ -54,8 +58,35 @@ impl QuoteWords {
                 .map(|piece| shift(piece.start)..shift(piece.end))
                 .collect(),
             compounds,
+            contractions: self
+                .contractions
+                .iter()
+                .map(|(at, apostrophe)| (shift(*at), apostrophe.clone()))
+                .collect(),
         }
     }
+}
+
+impl QuoteWords {
+    /// Words `range` of the quotation as written: apart by a space, or by the apostrophe
+    /// that joins a contraction.
+    pub fn written(&self, range: std::ops::RangeInclusive<usize>) -> String {
+        let mut written = String::new();
+        for i in range {
+            if !written.is_empty() {
+                let joined = self.contractions.iter().find(|(at, _)| *at + 1 == i);
+                written.push_str(joined.map_or(" ", |(_, apostrophe)| apostrophe.as_str()));
+            }
+            written.push_str(&self.originals[i]);
+        }
+        written
+    }
+}
+
+/// Whether `between`, the text between two words, joins them into one written word by an
+/// apostrophe (`don't`, `don’t`).
+pub fn is_apostrophe(between: &str) -> bool {
+    matches!(between, "'" | "’" | "ʼ")
 }
 
 /// Reads a pasted quotation: outer quotation marks go, an ellipsis (`…`, `...`, `[...]`,
@@ -92,6 +123,12 @@ fn parse(text: &str, insertions: bool) -> QuoteWords {
             for i in hyphenated_compounds(segment, &ranges) {
                 let hyphen = &segment[ranges[i].end..ranges[i + 1].start];
                 parsed.compounds.push((first + i, hyphen.to_string()));
+            }
+            for (i, pair) in ranges.windows(2).enumerate() {
+                let between = &segment[pair[0].end..pair[1].start];
+                if is_apostrophe(between) {
+                    parsed.contractions.push((first + i, between.to_string()));
+                }
             }
             if parsed.words.len() > first {
                 parsed.gap_before[first] = *gap;
