@@ -349,3 +349,214 @@ fn devanagari_words_keep_their_vowel_signs() {
         assert_eq!(marked, [word], "{word}");
     }
 }
+
+/// Real texts whose words carry the marks that people leave out when they type them: the
+/// Greek and Hebrew declarations (excerpts) and Genesis 1:1–5 with its points and
+/// cantillation (tests/data/languages/marks, see tests/data/languages/SOURCE.md), the
+/// Arabic declaration, which writes the short vowels of a few words, the Russian one, which
+/// writes ё as е, and a Russian news text that writes ё.
+fn marks_dossier() -> Dossier {
+    let dossier = Dossier::empty();
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/languages");
+    let own = [
+        "marks/el-udhr-excerpt.txt",
+        "marks/he-udhr-excerpt.txt",
+        "marks/he-genesis-1.txt",
+        "ru-lekciya-dmitrieva.txt",
+    ];
+    for name in own {
+        let from = data.join(name);
+        std::fs::copy(&from, dossier.corpus().join(from.file_name().unwrap())).unwrap();
+    }
+    for file in ["arb.html", "rus.html"] {
+        let from = shared_data(&format!("languages/udhr/{file}"));
+        std::fs::copy(from, dossier.corpus().join(file)).expect("copy the declaration");
+    }
+    let output = dossier.index_run();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    dossier
+}
+
+/// What a search highlights in the document `id`, as its text holds it at the highlights'
+/// byte offsets: the file's bytes for a text file, the passage's for another.
+fn marked_in(dossier: &Dossier, query: &str, id: &str) -> Vec<String> {
+    let results = dossier.search_json(query, &["-n", "20", "--passages", "10"]);
+    let file = dossier.corpus().join(format!("{id}.txt"));
+    let text = std::fs::read_to_string(file).ok();
+    let mut marked = Vec::new();
+    for passage in results
+        .hits
+        .iter()
+        .filter(|hit| hit.doc_id == id)
+        .flat_map(|hit| hit.passages.iter())
+    {
+        for [start, end] in &passage.highlights {
+            marked.push(match &text {
+                Some(text) => text[passage.start + start..passage.start + end].to_string(),
+                None => passage.text[*start..*end].to_string(),
+            });
+        }
+    }
+    marked
+}
+
+/// Greek is typed without its accents and in capitals, which lower-case letter by letter
+/// to a sigma that is not final (`ΟΔΟΣ` to `οδοσ`): the words are found, and the highlight
+/// is the word as the text writes it.
+#[test]
+fn greek_words_typed_without_accents_or_in_capitals_find_the_accented_word() {
+    let dossier = marks_dossier();
+    const GREEK: &str = "el-udhr-excerpt";
+    for query in [
+        "\"ανθρωπος\"",
+        "\"ΑΝΘΡΩΠΟΣ\"",
+        "\"Ανθρωπος\"",
+        "\"άνθρωπος\"",
+    ] {
+        assert_eq!(marked_in(&dossier, query, GREEK), ["άνθρωπος"], "{query}");
+    }
+    assert_eq!(marked_in(&dossier, "λαικη", GREEK), ["λαϊκή"]);
+    // The heading in capitals, written without accents as Greek capitals are, and the
+    // word in the text.
+    for query in ["\"διακηρυξη\"", "\"Διακήρυξη\""] {
+        assert_eq!(
+            marked_in(&dossier, query, GREEK),
+            ["ΔΙΑΚΗΡΥΞΗ", "Διακήρυξη"],
+            "{query}"
+        );
+    }
+    // Article 25 writes one `έχει` with a polytonic breathing.
+    let marked = marked_in(&dossier, "\"εχει\"", GREEK);
+    assert!(
+        marked.iter().any(|w| w == "Ἐχει") && marked.iter().any(|w| w == "έχει"),
+        "{marked:?}"
+    );
+}
+
+/// The Arabic declaration writes a few words with their short vowels (tanwin, damma,
+/// shadda) and most alefs with their hamza: a word typed without them finds them, and one
+/// typed with harakat finds the word written without.
+#[test]
+fn arabic_words_match_with_or_without_harakat_and_hamza_on_alef() {
+    let dossier = marks_dossier();
+    assert_eq!(marked_in(&dossier, "\"احرارا\"", "arb"), ["أحرارًا"]);
+    assert_eq!(marked_in(&dossier, "\"إلا\"", "arb"), ["إلاّ", "إلا"]);
+    for (query, written) in [("\"حُقُوق\"", "حقوق"), ("\"انسان\"", "إنسان")] {
+        let marked = marked_in(&dossier, query, "arb");
+        assert!(
+            !marked.is_empty() && marked.iter().all(|w| w == written),
+            "{query}: {marked:?}"
+        );
+    }
+}
+
+/// Hebrew is written without points, but the Bible, poetry and teaching texts point it: a
+/// word typed either way finds the other, the highlight covering the pointed word whole.
+#[test]
+fn hebrew_words_match_with_or_without_points_and_cantillation() {
+    let dossier = marks_dossier();
+    const GENESIS: &str = "he-genesis-1";
+    let unpointed = |word: &str| -> String {
+        word.chars()
+            .filter(|c| !('\u{0591}'..='\u{05C7}').contains(c))
+            .collect()
+    };
+    let marked = marked_in(&dossier, "\"אלהים\"", GENESIS);
+    assert_eq!(marked.len(), 6, "{marked:?}");
+    assert!(
+        marked
+            .iter()
+            .all(|w| w != "אלהים" && unpointed(w) == "אלהים"),
+        "{marked:?}"
+    );
+    assert_eq!(marked_in(&dossier, "\"השמים\"", GENESIS), ["הַשָּׁמַ֖יִם"]);
+    assert_eq!(
+        marked_in(&dossier, "\"אָדָם\"", "he-udhr-excerpt"),
+        ["אדם", "אדם"]
+    );
+}
+
+/// Russian is printed with е for ё, most of the time: either finds the other, and й is
+/// still not и.
+#[test]
+fn russian_yo_and_ye_are_one_letter() {
+    let dossier = marks_dossier();
+    assert_eq!(
+        marked_in(&dossier, "\"самолетом\"", "ru-lekciya-dmitrieva"),
+        ["самолётом"]
+    );
+    // The declaration writes `в своем достоинстве`.
+    assert_eq!(marked_in(&dossier, "\"своём\"", "rus"), ["своем", "своем"]);
+    assert!(marked_in(&dossier, "\"своеи\"", "rus").is_empty());
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct QuoteResults {
+    verbatim_count: usize,
+    matches: Vec<QuoteMatch>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct QuoteMatch {
+    verdict: String,
+    doc_id: String,
+    text: String,
+    highlights: Vec<[usize; 2]>,
+    differences: Vec<QuoteDifference>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct QuoteDifference {
+    kind: String,
+    found: Option<String>,
+}
+
+fn quote(dossier: &Dossier, quotation: &str) -> QuoteResults {
+    let output = dossier
+        .command(&["quote", quotation, "--json"])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {output:?}"))
+}
+
+/// `dossier quote` finds a quotation typed without the marks its document writes. Those a
+/// text may write or leave out (Hebrew points and cantillation, the dots of ё) leave it
+/// verbatim; Greek accents are the spelling, as Latin ones are, and are shown as such.
+#[test]
+fn a_quotation_typed_without_marks_is_found() {
+    let dossier = marks_dossier();
+    for (quotation, id) in [
+        ("בראשית ברא אלהים את השמים ואת הארץ", "he-genesis-1"),
+        (
+            "Почему за самолетом в небе тянется белый хвост?",
+            "ru-lekciya-dmitrieva",
+        ),
+    ] {
+        let results = quote(&dossier, quotation);
+        assert_eq!(results.verbatim_count, 1, "{quotation}: {results:?}");
+        assert_eq!(results.matches[0].doc_id, id);
+    }
+    let results = quote(&dossier, "Ολοι οι ανθρωποι γεννιουνται ελευθεροι και ισοι");
+    let found = &results.matches[0];
+    assert_eq!(
+        (found.verdict.as_str(), found.doc_id.as_str()),
+        ("near", "el-udhr-excerpt")
+    );
+    // The words spelt alike are marked as found; each of the others is a spelling of the
+    // word the quotation typed without its accent.
+    let marked: Vec<&str> = found
+        .highlights
+        .iter()
+        .map(|[s, e]| &found.text[*s..*e])
+        .collect();
+    assert_eq!(marked, ["οι", "και"]);
+    let spelt: Vec<(&str, Option<&str>)> = found
+        .differences
+        .iter()
+        .map(|d| (d.kind.as_str(), d.found.as_deref()))
+        .collect();
+    assert_eq!(
+        spelt,
+        ["Όλοι", "άνθρωποι", "γεννιούνται", "ελεύθεροι", "ίσοι"].map(|w| ("spelling", Some(w)))
+    );
+}

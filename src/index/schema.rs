@@ -1,9 +1,11 @@
 //! The tantivy schema, its analyzers, and the struct of field handles that travels with it.
 //!
 //! A text is analyzed once: `body_exact` keeps every word as written (only case and
-//! diacritics folded), with its positions, so a quoted phrase matches exactly those words in
-//! that order, and a keyword finds its inflections through the words of that field that
-//! share its stem ([`crate::query::stems`]). Titles, short, also have a stemmed field of their own.
+//! diacritics folded: Latin accents, and the marks of Greek, Arabic, Hebrew and Cyrillic
+//! that [`crate::text::folding`] names), with its positions, so a quoted phrase matches
+//! exactly those words in that order, and a keyword finds its inflections through the words
+//! of that field that share its stem ([`crate::query::stems`]). Titles, short, also have a
+//! stemmed field of their own.
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -12,10 +14,10 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, TextAnalyzer, TokenizerManager,
 };
 
-use crate::index::tokenizer::{EnglishStems, WordTokenizer};
+use crate::index::tokenizer::{EnglishStems, MarkFolding, WordTokenizer};
 
 /// Bumped whenever the schema or an analyzer changes, so an old index is rebuilt, not misread.
-pub const SCHEMA_VERSION: u32 = 19;
+pub const SCHEMA_VERSION: u32 = 20;
 
 pub const STEMMED_ANALYZER: &str = "dossier_stemmed";
 
@@ -149,6 +151,7 @@ fn exact_analysis(words: WordTokenizer) -> TextAnalyzer {
     TextAnalyzer::builder(words)
         .filter(RemoveLongFilter::limit(LONGEST_WORD_BYTES))
         .filter(LowerCaser)
+        .filter(MarkFolding)
         .filter(AsciiFoldingFilter)
         .build()
 }
@@ -160,6 +163,7 @@ fn exact_analysis(words: WordTokenizer) -> TextAnalyzer {
 pub fn exact_analyzer_keeping_long_words() -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::default())
         .filter(LowerCaser)
+        .filter(MarkFolding)
         .filter(AsciiFoldingFilter)
         .build()
 }
@@ -173,6 +177,7 @@ fn stemmed_analysis(words: WordTokenizer) -> TextAnalyzer {
     TextAnalyzer::builder(words)
         .filter(RemoveLongFilter::limit(LONGEST_WORD_BYTES))
         .filter(LowerCaser)
+        .filter(MarkFolding)
         .filter(AsciiFoldingFilter)
         .filter(EnglishStems)
         .build()

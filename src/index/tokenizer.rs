@@ -3,13 +3,15 @@
 //! marks, and except that a word hyphenated across a line end is one word,
 //! spelt without the hyphen and spanning both halves in the text (see
 //! [`rest_of_hyphenated_word`]), so that search, highlights and quotations find
-//! `negotiations` where a PDF has `nego-⏎tiations`. And the filter that stems those words
-//! in English ([`EnglishStems`]).
+//! `negotiations` where a PDF has `nego-⏎tiations`. And the filters that fold the marks of
+//! Greek, Arabic, Hebrew and Cyrillic out of those words ([`MarkFolding`]) and that stem
+//! them in English ([`EnglishStems`]).
 
 use std::str::CharIndices;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
+use crate::text::folding::fold_marks;
 use crate::text::language::{Language, LanguageStemmer};
 use crate::text::words::{is_word_char, rest_of_hyphenated_word};
 
@@ -177,6 +179,61 @@ impl WordStream<'_> {
     }
 }
 
+/// Each word with the marks of Greek, Arabic, Hebrew and Cyrillic folded ([`fold_marks`]),
+/// as `AsciiFoldingFilter` folds Latin accents. Words are expected folded to lower case. A
+/// word keeps its offsets: they are those of the word as the text writes it, which a
+/// highlight marks.
+#[derive(Clone, Copy)]
+pub struct MarkFolding;
+
+impl TokenFilter for MarkFolding {
+    type Tokenizer<T: Tokenizer> = MarkFoldingOf<T>;
+
+    fn transform<T: Tokenizer>(self, words: T) -> MarkFoldingOf<T> {
+        MarkFoldingOf { words }
+    }
+}
+
+#[derive(Clone)]
+pub struct MarkFoldingOf<T> {
+    words: T,
+}
+
+pub struct MarkFoldingStream<S> {
+    words: S,
+}
+
+impl<T: Tokenizer> Tokenizer for MarkFoldingOf<T> {
+    type TokenStream<'a> = MarkFoldingStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        MarkFoldingStream {
+            words: self.words.token_stream(text),
+        }
+    }
+}
+
+impl<S: TokenStream> TokenStream for MarkFoldingStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.words.advance() {
+            return false;
+        }
+        let token = self.words.token_mut();
+        if let Some(folded) = fold_marks(&token.text) {
+            token.text = folded;
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.words.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.words.token_mut()
+    }
+}
+
 /// Each word replaced by its English Snowball stem, by the stemmer dossier stems every
 /// language with (tantivy's own `Stemmer` would link a second copy of the Snowball tables,
 /// which the loader relocates at every start). Words are expected folded to lower case.
@@ -287,6 +344,20 @@ mod tests {
             ]
         );
         assert!(half(MAX_HALVES) <= u32::MAX as usize);
+    }
+
+    #[test]
+    fn folded_marks_keep_the_offsets_of_the_word_as_written() {
+        let mut analyzer = TextAnalyzer::builder(WordTokenizer::default())
+            .filter(tantivy::tokenizer::LowerCaser)
+            .filter(MarkFolding)
+            .build();
+        let text = "ΟΔΟΣ Ελλάδα, أحرارًا אֱלֹהִ֑ים Самолётом";
+        let words = tokens_of(&mut analyzer, text);
+        let folded: Vec<&str> = words.iter().map(|(_, word, _, _)| word.as_str()).collect();
+        assert_eq!(folded, ["οδος", "ελλαδα", "احرارا", "אלהים", "самолетом"]);
+        let written: Vec<&str> = words.iter().map(|w| &text[w.2..w.3]).collect();
+        assert_eq!(written, ["ΟΔΟΣ", "Ελλάδα", "أحرارًا", "אֱלֹהִ֑ים", "Самолётом"]);
     }
 
     #[test]

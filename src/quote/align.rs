@@ -11,6 +11,7 @@ use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
 
 use crate::highlight::matches::Word;
+use crate::text::folding::is_optional_mark;
 
 use super::parse::QuoteWords;
 
@@ -357,17 +358,21 @@ pub(super) fn best_alignments(
 }
 
 /// Whether a quotation's word, as the user wrote it, is the document's word as written, but
-/// for case and what stands between its letters (a hyphen at a line's end, an apostrophe):
-/// the alignment compares words with their accents folded away, and an accent can make
-/// another word (`Würde`, dignity; `wurde`, became). Compared in compatibility form, so a
-/// composed or decomposed accent, or a ligature, is the same letters.
+/// for case and what stands between its letters (a hyphen at a line's end, an apostrophe),
+/// and for the marks a text may write or leave out ([`is_optional_mark`]: Arabic short
+/// vowels, Hebrew points) and the dots of ё, which Russian print leaves out: the alignment
+/// compares words with their accents folded away, and an accent can make another word
+/// (`Würde`, dignity; `wurde`, became; Greek `πότε`, when; `ποτέ`, never). Compared in
+/// compatibility form, so a composed or decomposed accent, or a ligature, is the same
+/// letters; lower-cased as a word, so `ΟΔΟΣ` is `οδος`, its last sigma final.
 fn same_letters(quoted: &str, found: &str) -> bool {
     use unicode_normalization::UnicodeNormalization;
     let letters = |word: &str| -> String {
-        word.nfkc()
-            .filter(|&c| crate::text::words::is_word_char(c))
-            .flat_map(char::to_lowercase)
-            .collect()
+        let letters: String = word
+            .nfkc()
+            .filter(|&c| crate::text::words::is_word_char(c) && !is_optional_mark(c))
+            .collect();
+        letters.to_lowercase().replace('ё', "е")
     };
     quoted == found || letters(quoted) == letters(found)
 }
@@ -438,6 +443,18 @@ mod tests {
         let quote = words(quote);
         let doc: Vec<&str> = doc.split_whitespace().collect();
         align(&quote, &doc, &vec![false; quote.len()], &|_, _| false).expect("an alignment")
+    }
+
+    #[test]
+    fn letters_are_the_same_whatever_their_case_and_optional_marks_not_their_accents() {
+        assert!(same_letters("ΟΔΟΣ", "οδος"));
+        assert!(same_letters("مـحـمـد", "محمد"));
+        assert!(same_letters("أحرارا", "أحرارًا"));
+        assert!(same_letters("אלהים", "אֱלֹהִ֑ים"));
+        assert!(same_letters("Самолетом", "самолётом"));
+        assert!(!same_letters("Wurde", "Würde"));
+        assert!(!same_letters("ελλαδα", "Ελλάδα"));
+        assert!(!same_letters("احرارا", "أحرارًا"));
     }
 
     #[test]

@@ -13,10 +13,10 @@ use any_ascii::any_ascii_char;
 const FEWEST_KEYED_LETTERS: usize = 4;
 
 /// The name key of `word`, a word as the exact analyzer folds it (lowercase; Latin diacritics
-/// folded; Cyrillic/Greek/Arabic kept as written), or None when the word is too short to be
-/// key-matched (fewer than 4 letters), has no letters, holds a digit, or is written in a
-/// script whose romanisation depends on the language (Chinese, Japanese, Korean, Indic) or
-/// that leaves vowels out (Arabic, Hebrew).
+/// and the marks of [`crate::text::folding`] folded, so ё is е), or None when the word is
+/// too short to be key-matched (fewer than 4 letters), has no letters, holds a digit, or is
+/// written in a script whose romanisation depends on the language (Chinese, Japanese,
+/// Korean, Indic) or that leaves vowels out (Arabic, Hebrew).
 pub fn name_key(word: &str) -> Option<String> {
     let latin = transliterate(word)?;
     Some(key_of_reading(&latin, 0).0)
