@@ -934,14 +934,17 @@ fn quotations_of_any_text_parse_consistently() {
 
 #[test]
 fn quote_normalization_keeps_every_other_character() {
+    let kept = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !"\"'\\“”„‟«»＂〝〞「」『』‘’‚‛".contains(*c))
+            .collect()
+    };
+    // Found by a run of the property below: 「 is a quotation mark too.
+    for query in ["「 ", "『talks』 don’t"] {
+        assert_eq!(kept(query), kept(&normalize_quotes(query)), "{query}");
+    }
     check("quote normalization", 1024, query(), |query| {
-        let normalized = normalize_quotes(&query);
-        let kept = |s: &str| -> String {
-            s.chars()
-                .filter(|c| !"\"'\\“”„‟«»＂〝〞‘’‚‛".contains(*c))
-                .collect()
-        };
-        prop_assert_eq!(kept(&query), kept(&normalized));
+        prop_assert_eq!(kept(&query), kept(&normalize_quotes(&query)));
         Ok(())
     });
 }
