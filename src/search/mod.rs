@@ -31,7 +31,7 @@ use crate::text::dates::format_date;
 const LOCATE_FROM_BYTES: usize = 4 * 1024;
 
 /// How many hits past the limit are looked at for documents that score the same as the last
-/// one within it, which may take its place (see `within_limit`).
+/// one within it, which may take its place (see `within_limit`); more when they all do.
 const TIE_ROOM: usize = 16;
 
 /// A search as asked: the query as the user typed it and what to return. The one type every
@@ -158,8 +158,6 @@ pub(crate) fn search_collecting(
     // `--limit 18446744073709551615` overflowed it.
     let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
     let through = options.request.offset.saturating_add(options.request.limit);
-    let top = TopDocs::with_limit(through.saturating_add(TIE_ROOM).min(documents).max(1))
-        .order_by_score();
     let restricted;
     let runnable: &dyn tantivy::query::Query = if options.request.filters.is_empty() {
         query.query.as_ref()
@@ -172,20 +170,38 @@ pub(crate) fn search_collecting(
         )?;
         restricted.as_ref()
     };
-    let collector = (Count, top);
     let weight = runnable
         .weight(EnableScoring::enabled_from_searcher(&searcher))
         .map_err(|e| index.error(e))?;
-    let segments: Vec<(SegmentOrdinal, &SegmentReader)> =
-        (0..).zip(searcher.segment_readers()).collect();
-    let fruits = map_shared(
-        segments,
-        |(_, segment)| u64::from(segment.max_doc()),
-        sharing,
-        |(ordinal, segment)| collector.collect_segment(weight.as_ref(), ordinal, segment),
-    )
-    .map_err(|e| index.error(e))?;
-    let (total_hits, top_docs) = collector.merge_fruits(fruits).map_err(|e| index.error(e))?;
+    let collect = |wanted: usize| -> Result<(usize, Vec<(f32, DocAddress)>)> {
+        let collector = (Count, TopDocs::with_limit(wanted).order_by_score());
+        let segments: Vec<(SegmentOrdinal, &SegmentReader)> =
+            (0..).zip(searcher.segment_readers()).collect();
+        let fruits = map_shared(
+            segments,
+            |(_, segment)| u64::from(segment.max_doc()),
+            sharing,
+            |(ordinal, segment)| collector.collect_segment(weight.as_ref(), ordinal, segment),
+        )
+        .map_err(|e| index.error(e))?;
+        collector.merge_fruits(fruits).map_err(|e| index.error(e))
+    };
+    let mut room = through.saturating_add(TIE_ROOM);
+    let (total_hits, top_docs) = loop {
+        let wanted = room.min(documents).max(1);
+        let (total_hits, top_docs) = collect(wanted)?;
+        // Documents of the score at the list's edge that run on past those collected: which
+        // of them tantivy kept is the index's order, not their IDs'. Collect them all.
+        let edge = through.checked_sub(1).and_then(|last| top_docs.get(last));
+        let ties_cut = total_hits > top_docs.len()
+            && edge
+                .zip(top_docs.last())
+                .is_some_and(|(edge, last)| edge.0 == last.0);
+        if !ties_cut || wanted == documents {
+            break (total_hits, top_docs);
+        }
+        room = room.saturating_mul(4);
+    };
     let top_docs = within_limit(&searcher, top_docs, through);
     let top_docs = past_offset(&searcher, top_docs, options.request.offset);
     let keywords: Vec<(String, Vec<String>)> = query
@@ -242,7 +258,8 @@ pub(crate) fn search_collecting(
 /// The first `limit` of `top` (best first). When documents of equal score stand on both
 /// sides of the limit, those within it are the ones of the first IDs, not those the index
 /// happens to hold first, which changes with a rebuild: a list of hits cited must not.
-/// (`top` reaches `TIE_ROOM` past the limit for this; `ranked_hits` orders the ties within.)
+/// (`top` reaches past the limit through every document tied at its edge; `ranked_hits`
+/// orders the ties within.)
 fn within_limit(
     searcher: &Searcher,
     mut top: Vec<(f32, DocAddress)>,
