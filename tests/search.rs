@@ -622,6 +622,16 @@ fn a_page_of_results_is_the_same_stretch_of_the_whole_list() {
         format!("document {total} of {total} matching shown")
     );
     assert_eq!(
+        footer(&["search", "pressure", "--offset", "5", "--limit", "0"]),
+        format!("0 of {total} matching documents shown; --limit shows more")
+    );
+    let nothing = dossier
+        .command(&["search", "zzzqqq", "--offset", "5"])
+        .output()
+        .unwrap();
+    assert_eq!(nothing.status.code(), Some(1));
+    assert!(nothing.stdout.is_empty(), "no footer when nothing matches");
+    assert_eq!(
         footer(&["search", "pressure", "--offset", "900"]),
         format!(
             "no document shown: --offset 900 is past the last of the {total} matching documents"

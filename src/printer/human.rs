@@ -20,12 +20,14 @@ pub fn print(out: &mut dyn WriteColor, results: &SearchResults) -> std::io::Resu
     }
     let shown = results.hits.len();
     let after = results.offset + shown;
-    let footer = if shown == 0 && results.offset > 0 {
+    let footer = if results.total_hits == 0 {
+        None
+    } else if shown == 0 && results.offset >= results.total_hits {
         Some(format!(
             "no document shown: --offset {} is past the last of the {} matching documents",
             results.offset, results.total_hits
         ))
-    } else if results.offset > 0 {
+    } else if results.offset > 0 && shown > 0 {
         let next = if after < results.total_hits {
             format!("; --offset {after} shows the next")
         } else {
