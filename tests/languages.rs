@@ -425,6 +425,14 @@ fn greek_words_typed_without_accents_or_in_capitals_find_the_accented_word() {
             "{query}"
         );
     }
+    // A prefix that ends in a sigma finds the words it begins, as the phrase ending in one.
+    for query in ["ρουχισ*", "ΡΟΥΧΙΣ*", "\"τροφη ρουχισ\"*"] {
+        let marked = marked_in(&dossier, query, GREEK);
+        assert!(
+            marked.iter().any(|w| w.ends_with("ρουχισμό")),
+            "{query}: {marked:?}"
+        );
+    }
     // Article 25 writes one `έχει` with a polytonic breathing.
     let marked = marked_in(&dossier, "\"εχει\"", GREEK);
     assert!(

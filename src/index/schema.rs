@@ -17,7 +17,7 @@ use tantivy::tokenizer::{
 use crate::index::tokenizer::{EnglishStems, MarkFolding, WordTokenizer};
 
 /// Bumped whenever the schema or an analyzer changes, so an old index is rebuilt, not misread.
-pub const SCHEMA_VERSION: u32 = 20;
+pub const SCHEMA_VERSION: u32 = 21;
 
 pub const STEMMED_ANALYZER: &str = "dossier_stemmed";
 

@@ -5,8 +5,9 @@
 //! [`fold_marks`] takes a word already lower-cased, and folds:
 //! - **Greek**: every accent and breathing (tonos, dialytika, the polytonic marks and the
 //!   iota subscript), so `Ελλάδα`, `ΕΛΛΑΔΑ` and `ελλαδα` are one word, `λαϊκή` is `λαικη`;
-//!   and sigma to its final form at the end of the word and the other one inside it, since
-//!   a word in capitals lower-cases letter by letter to `οδοσ`, not `οδος`.
+//!   and the final sigma ς to σ, since a word in capitals lower-cases letter by letter to
+//!   `οδοσ`, not `οδος`, and a prefix typed (`ανθρωπισ*`) ends in σ where the word it
+//!   begins has σ.
 //! - **Arabic**: the short vowels, shadda, sukun and tanwin (harakat), the superscript alef
 //!   and the Quranic reading marks, which most texts leave out and a few write on some
 //!   words; tatweel, which only stretches a word; and the hamza or madda on an alef (أ إ آ,
@@ -47,10 +48,6 @@ pub fn fold_marks(word: &str) -> Option<String> {
             }),
             c => folded.push(c),
         }
-    }
-    if folded.ends_with('σ') && folded.chars().nth(1).is_some() {
-        folded.truncate(folded.len() - 'σ'.len_utf8());
-        folded.push('ς');
     }
     (folded != word).then_some(folded)
 }
@@ -121,20 +118,22 @@ mod tests {
     #[test]
     fn greek_accents_and_final_sigma_are_folded() {
         // Tonos, in the text and typed without it; a word in capitals lower-cased letter
-        // by letter, its sigma not final; dialytika, with and without tonos.
+        // by letter, its sigma not final, is the word in small letters; dialytika, with and
+        // without tonos.
         assert_eq!(folded("ελλάδα"), "ελλαδα");
-        assert_eq!(folded("οδοσ"), "οδος");
-        assert_eq!(folded("άνθρωπος"), "ανθρωπος");
+        assert_eq!(folded("οδος"), "οδοσ");
+        assert_eq!(fold_marks("οδοσ"), None);
+        assert_eq!(folded("άνθρωπος"), "ανθρωποσ");
         assert_eq!(folded("λαϊκή"), "λαικη");
         assert_eq!(folded("διυλιστήριο"), "διυλιστηριο");
         assert_eq!(folded("ΐ"), "ι");
-        // A sigma inside a word is σ however written; a word of one letter keeps its own.
+        // A sigma is σ however written.
         assert_eq!(folded("ςυν"), "συν");
-        assert_eq!(folded("σ"), "σ");
+        assert_eq!(folded("ς"), "σ");
         // Polytonic: breathing, circumflex, iota subscript.
         assert_eq!(folded("ἐχει"), "εχει");
         assert_eq!(folded("τῇ"), "τη");
-        assert_eq!(fold_marks("ανθρωπος"), None);
+        assert_eq!(fold_marks("ανθρωποσ"), None);
     }
 
     #[test]
