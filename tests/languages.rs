@@ -456,6 +456,13 @@ fn arabic_words_match_with_or_without_harakat_and_hamza_on_alef() {
             "{query}: {marked:?}"
         );
     }
+    // The declaration decomposed (NFD), as some tools write it: the hamza after its alef.
+    use unicode_normalization::UnicodeNormalization;
+    let declaration = std::fs::read_to_string(shared_data("languages/udhr/arb.html")).unwrap();
+    let decomposed: String = declaration.nfd().collect();
+    dossier.write("arb-nfd.html", &decomposed);
+    let marked = marked_in(&dossier, "\"احرارا\"", "arb-nfd");
+    assert_eq!(marked, ["أحرارًا".nfd().collect::<String>()]);
 }
 
 /// Hebrew is written without points, but the Bible, poetry and teaching texts point it: a

@@ -40,6 +40,8 @@ pub fn fold_marks(word: &str) -> Option<String> {
             'ς' => folded.push('σ'),
             TATWEEL => {}
             'آ' | 'أ' | 'إ' | 'ٱ' => folded.push('ا'),
+            // The same letters decomposed (NFD): the madda or hamza written after the alef.
+            '\u{0653}'..='\u{0655}' if folded.ends_with('ا') => {}
             c if is_arabic_vowel_or_reading_mark(c) || is_hebrew_point(c) => {}
             c if is_greek(c) || is_hebrew_presentation_form(c) => decompose_canonical(c, |part| {
                 if !is_greek_mark(part) && !is_hebrew_point(part) {
@@ -96,7 +98,8 @@ fn is_hebrew_presentation_form(c: char) -> bool {
 
 /// The harakat (fathatan to sukun, U+064B–U+0652), the other vowel signs after them, the
 /// superscript alef, and the small marks of Quranic text. Not the madda and hamza above
-/// and below (U+0653–U+0655), which are parts of letters written apart.
+/// and below (U+0653–U+0655), which are parts of letters written apart (on an alef they
+/// go, as the alef's own forms do).
 fn is_arabic_vowel_or_reading_mark(c: char) -> bool {
     matches!(c,
         '\u{0610}'..='\u{061A}'
@@ -147,8 +150,13 @@ mod tests {
         // Superscript alef, alef wasla.
         assert_eq!(folded("هٰذا"), "هذا");
         assert_eq!(folded("ٱلله"), "الله");
-        // Hamza on waw and yeh is a letter of its own.
+        // The same decomposed (NFD): alef, its vowel, then its hamza or madda.
+        assert_eq!(folded("\u{0627}\u{0654}حرار"), "احرار");
+        assert_eq!(folded("\u{0627}\u{064E}\u{0654}حمد"), "احمد");
+        assert_eq!(folded("القر\u{0627}\u{0653}ن"), "القران");
+        // Hamza on waw and yeh is a letter of its own, composed or not.
         assert_eq!(fold_marks("مسؤول"), None);
+        assert_eq!(fold_marks("مسو\u{0654}ول"), None);
         assert_eq!(fold_marks("رئيس"), None);
     }
 
