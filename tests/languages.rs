@@ -536,7 +536,8 @@ fn quote(dossier: &Dossier, quotation: &str) -> QuoteResults {
 
 /// `dossier quote` finds a quotation typed without the marks its document writes. Those a
 /// text may write or leave out (Hebrew points and cantillation, the dots of ё) leave it
-/// verbatim; Greek accents are the spelling, as Latin ones are, and are shown as such.
+/// verbatim; Greek accents are the spelling, as Latin ones are, and are shown as such,
+/// unless the quotation is in capitals, which Greek sets without accents.
 #[test]
 fn a_quotation_typed_without_marks_is_found() {
     let dossier = marks_dossier();
@@ -574,4 +575,9 @@ fn a_quotation_typed_without_marks_is_found() {
         spelt,
         ["Όλοι", "άνθρωποι", "γεννιούνται", "ελεύθεροι", "ίσοι"].map(|w| ("spelling", Some(w)))
     );
+    // Greek set in capitals carries no accents: quoted so, as a headline would, it is the
+    // text's own wording.
+    let results = quote(&dossier, "ΟΛΟΙ ΟΙ ΑΝΘΡΩΠΟΙ ΓΕΝΝΙΟΥΝΤΑΙ ΕΛΕΥΘΕΡΟΙ ΚΑΙ ΙΣΟΙ");
+    assert_eq!(results.verbatim_count, 1, "{results:?}");
+    assert_eq!(results.matches[0].doc_id, "el-udhr-excerpt");
 }

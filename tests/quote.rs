@@ -672,4 +672,15 @@ fn a_contraction_against_its_long_form_is_one_difference() {
             end: at + "won't".len(),
         }]
     );
+    // Words of the quotation apart, an ellipsis between them, stay two places.
+    let results = quote(
+        &dossier,
+        "a special safety factor alone will … not do the trick in the design",
+    );
+    let expected: Vec<Option<&str>> = only_near(&results, "834")
+        .differences
+        .iter()
+        .map(|d| d.expected.as_deref())
+        .collect();
+    assert_eq!(expected, [Some("will"), Some("not")]);
 }

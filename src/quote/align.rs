@@ -11,7 +11,7 @@ use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
 
 use crate::highlight::matches::Word;
-use crate::text::folding::is_optional_mark;
+use crate::text::folding::{fold_marks, is_optional_mark};
 
 use super::parse::QuoteWords;
 
@@ -364,7 +364,9 @@ pub(super) fn best_alignments(
 /// compares words with their accents folded away, and an accent can make another word
 /// (`Würde`, dignity; `wurde`, became; Greek `πότε`, when; `ποτέ`, never). Compared in
 /// compatibility form, so a composed or decomposed accent, or a ligature, is the same
-/// letters; lower-cased as a word, so `ΟΔΟΣ` is `οδος`, its last sigma final.
+/// letters; lower-cased as a word, so `ΟΔΟΣ` is `οδος`, its last sigma final. Greek
+/// written in capitals leaves its accents out (`ΑΝΘΡΩΠΟΣ` is how `άνθρωπος` is set in a
+/// heading), so a word in Greek capitals on either side is compared without them.
 fn same_letters(quoted: &str, found: &str) -> bool {
     use unicode_normalization::UnicodeNormalization;
     let letters = |word: &str| -> String {
@@ -374,7 +376,20 @@ fn same_letters(quoted: &str, found: &str) -> bool {
             .collect();
         letters.to_lowercase().replace('ё', "е")
     };
-    quoted == found || letters(quoted) == letters(found)
+    if quoted == found {
+        return true;
+    }
+    let (quoted_letters, found_letters) = (letters(quoted), letters(found));
+    if quoted_letters == found_letters {
+        return true;
+    }
+    let in_greek_capitals = |word: &str| {
+        word.chars().any(|c| ('\u{0370}'..='\u{03FF}').contains(&c))
+            && !word.chars().any(char::is_lowercase)
+    };
+    let unaccented = |word: String| fold_marks(&word).unwrap_or(word);
+    (in_greek_capitals(quoted) || in_greek_capitals(found))
+        && unaccented(quoted_letters) == unaccented(found_letters)
 }
 
 /// Words standing in an ellipsis or insertion beyond what it allows, or across a paragraph
@@ -454,6 +469,10 @@ mod tests {
         assert!(same_letters("Самолетом", "самолётом"));
         assert!(!same_letters("Wurde", "Würde"));
         assert!(!same_letters("ελλαδα", "Ελλάδα"));
+        // Greek capitals carry no accents, in the quotation or in the document.
+        assert!(same_letters("ΑΝΘΡΩΠΟΙ", "άνθρωποι"));
+        assert!(same_letters("άνθρωποι", "ΑΝΘΡΩΠΟΙ"));
+        assert!(!same_letters("Ανθρωποι", "άνθρωποι"));
         assert!(!same_letters("احرارا", "أحرارًا"));
     }
 

@@ -228,7 +228,15 @@ impl Edit {
             }
             _ => false,
         };
-        in_quote || in_document
+        // Quotation words apart (an ellipsis between them) are two places, whatever the
+        // document joins.
+        let apart_in_quote = match (&self.quote_words, &next.quote_words) {
+            (Some(this), Some(then)) => {
+                *this.end() + 1 != *then.start() || quote.gap_before[*then.start()] > 0
+            }
+            _ => false,
+        };
+        in_quote || (in_document && !apart_in_quote)
     }
 
     /// Takes `next` into this difference, one of a contraction: another word in the place
