@@ -684,3 +684,27 @@ fn a_contraction_against_its_long_form_is_one_difference() {
         .collect();
     assert_eq!(expected, [Some("will"), Some("not")]);
 }
+
+/// A possessive left out of a quotation (`Ukraine membership` for `Ukraine’s membership`)
+/// is the `s` added, not the quotation's first word changed into it: the word stays found.
+#[test]
+fn a_possessive_left_out_is_an_added_s_not_a_changed_word() {
+    let dossier = Dossier::shipped();
+    let results = quote(
+        &dossier,
+        "Ukraine membership, Ukrainian President Volodymyr Zelensky responded",
+    );
+    let best = only_near(&results, QUOTE_DOC);
+    let at = best.text.find("Ukraine’s").unwrap() + "Ukraine’".len();
+    assert_eq!(
+        best.differences,
+        [Difference {
+            kind: "added".into(),
+            expected: None,
+            found: Some("s".into()),
+            start: at,
+            end: at + 1,
+        }]
+    );
+    assert_eq!(best.highlighted()[0], "Ukraine");
+}

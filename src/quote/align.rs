@@ -213,7 +213,14 @@ impl<'a> Aligner<'a> {
             let close = |a: f32, b: f32| (a - b).abs() < 1e-4;
             if j > 0 {
                 let (step_cost, step) = self.substitute(&doc, i, j);
-                if close(here, cost[at(i - 1, j - 1)] + step_cost) {
+                let diagonal = close(here, cost[at(i - 1, j - 1)] + step_cost);
+                // Of a changed word and an added one that cost the same, the added one: the
+                // quotation's word then stands as the same word before it (`Ukraine bid`
+                // in `Ukraine's bid`: the `s` added, not `Ukraine` changed into it).
+                let added_instead = matches!(step, Step::Changed { .. })
+                    && !free_gap(i)
+                    && close(here, cost[at(i, j - 1)] + CHANGE_COST);
+                if diagonal && !added_instead {
                     steps.push(step);
                     i -= 1;
                     j -= 1;
