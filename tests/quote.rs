@@ -630,7 +630,8 @@ fn an_accent_makes_a_quotation_near_and_its_forms_do_not() {
 
 /// A contraction is one written word: `doesn't` quoted where the document says `does not`
 /// (or the other way round, in a real Cranfield abstract) is one difference, the two
-/// wordings whole, not two halves (`[-doesn-]{+does+} [-t-]{+not+}`).
+/// wordings whole, not two halves (`[-doesn-]{+does+} [-t-]{+not+}`), and counts as a
+/// close spelling.
 #[test]
 fn a_contraction_against_its_long_form_is_one_difference() {
     let dossier = Dossier::shipped();
@@ -671,6 +672,15 @@ fn a_contraction_against_its_long_form_is_one_difference() {
             start: at,
             end: at + "won't".len(),
         }]
+    );
+    // And it costs the quotation as one close spelling, not two changed words: 8 words,
+    // half a difference.
+    let results = quote(&dossier, "safety factor alone will not do the trick");
+    let best = only_near(&results, "834");
+    assert!(
+        (best.similarity - (1.0 - 0.5 / 8.0)).abs() < 0.01,
+        "{}",
+        best.similarity
     );
     // Words of the quotation apart, an ellipsis between them, stay two places.
     let results = quote(

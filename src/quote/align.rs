@@ -8,12 +8,12 @@
 //! paragraph break, count as added words.
 
 use foldhash::{HashMap, HashMapExt};
-use std::ops::Range;
+use std::ops::{Range, RangeInclusive};
 
 use crate::highlight::matches::Word;
 use crate::text::folding::{fold_marks, is_optional_mark};
 
-use super::parse::QuoteWords;
+use super::parse::{QuoteWords, is_apostrophe};
 
 /// One step of an alignment: which quotation word (`quote`) meets which document word (`doc`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +33,78 @@ pub enum Step {
     Swapped { quote: usize, doc: usize },
     /// A document word standing where the quotation left words out (ellipsis, brackets).
     Gap { doc: usize },
+}
+
+impl Step {
+    /// The quotation's words this step covers (by their numbers), if any.
+    pub fn quote_words(&self) -> Option<RangeInclusive<usize>> {
+        match *self {
+            Step::Same { quote, .. }
+            | Step::Spelling { quote, .. }
+            | Step::Changed { quote, .. }
+            | Step::Missing { quote, .. } => Some(quote..=quote),
+            Step::Swapped { quote, .. } => Some(quote..=quote + 1),
+            Step::Added { .. } | Step::Gap { .. } => None,
+        }
+    }
+
+    /// The document's words this step covers (by their numbers), if any.
+    pub fn doc_words(&self) -> Option<RangeInclusive<usize>> {
+        match *self {
+            Step::Same { doc, .. }
+            | Step::Spelling { doc, .. }
+            | Step::Changed { doc, .. }
+            | Step::Added { doc }
+            | Step::Gap { doc } => Some(doc..=doc),
+            Step::Swapped { doc, .. } => Some(doc..=doc + 1),
+            Step::Missing { .. } => None,
+        }
+    }
+
+    /// What the step costs the alignment.
+    fn cost(&self) -> f32 {
+        match self {
+            Step::Same { .. } | Step::Gap { .. } => 0.0,
+            Step::Spelling { .. } => SPELLING_COST,
+            Step::Changed { .. }
+            | Step::Missing { .. }
+            | Step::Added { .. }
+            | Step::Swapped { .. } => CHANGE_COST,
+        }
+    }
+}
+
+/// Whether `first` and `second`, steps of an alignment one after the other, one of them at
+/// least a difference, cover the two halves of one written word joined by an apostrophe
+/// (`don't`, which the analyzer reads as `don` and `t`) in the quotation or in the
+/// document: one difference of spelling (`do not` for `don't`, `I am` for `I'm`), not
+/// words changed. Quotation words apart (an ellipsis between them) stay two places,
+/// whatever the document joins.
+pub(super) fn one_contraction(
+    first: &Step,
+    second: &Step,
+    quote: &QuoteWords,
+    doc_words_joined: &dyn Fn(usize) -> bool,
+) -> bool {
+    let same = |step: &Step| matches!(step, Step::Same { .. });
+    let gap = |step: &Step| matches!(step, Step::Gap { .. });
+    if gap(first) || gap(second) || (same(first) && same(second)) {
+        return false;
+    }
+    let (quote_a, quote_b) = (first.quote_words(), second.quote_words());
+    if let (Some(a), Some(b)) = (&quote_a, &quote_b) {
+        let next = *a.end() + 1 == *b.start();
+        if next && quote.contractions.iter().any(|(at, _)| at == a.end()) {
+            return true;
+        }
+        if !next || quote.gap_before[*b.start()] > 0 {
+            return false;
+        }
+    }
+    match (first.doc_words(), second.doc_words()) {
+        (Some(a), Some(b)) => *a.end() + 1 == *b.start() && doc_words_joined(*a.end()),
+        _ => false,
+    }
 }
 
 /// The best alignment found, its cost and the stretch of the document it covers.
@@ -356,6 +428,20 @@ pub(super) fn best_alignments(
             {
                 *step = Step::Spelling { quote: q, doc };
                 alignment.cost += SPELLING_COST;
+            }
+        }
+        // A contraction against its long form (`didn't`, `did not`) is one word spelt
+        // otherwise, not two changed.
+        let joined = |doc: usize| {
+            words
+                .get(doc + 1)
+                .is_some_and(|next| is_apostrophe(&text[words[doc].end..next.start]))
+        };
+        let mut pairs = alignment.steps.windows(2);
+        while let Some([first, second]) = pairs.next() {
+            if one_contraction(first, second, quote, &joined) {
+                alignment.cost -= (first.cost() + second.cost() - SPELLING_COST).max(0.0);
+                pairs.next();
             }
         }
         let verbatim = alignment.cost == 0.0;

@@ -10,7 +10,7 @@ use crate::highlight::passage::{Highlight, Passage, passage_around};
 use crate::index::stored::StoredDocument;
 use crate::text::lines::Lines;
 
-use super::align::{Alignment, Step};
+use super::align::{Alignment, Step, one_contraction};
 use super::parse::{QuoteWords, is_apostrophe};
 
 /// Whether a document quotes the quotation word for word, or nearly.
@@ -120,46 +120,53 @@ pub(super) fn describe(found: &Found) -> QuoteMatch {
     // Kept to the pages of the whole quotation, differences before its first match
     // included.
     passage.place_citing(document, Some(span_start..span_end));
-    // Each difference with the quotation's words and the document's it covers.
+    // Each difference with the quotation's words and the document's it covers; the halves
+    // of a contraction as one.
+    let joined = |doc: usize| {
+        words
+            .get(doc + 1)
+            .is_some_and(|next| is_apostrophe(&text[words[doc].end..next.start]))
+    };
+    let missing_at = |doc: usize| {
+        words
+            .get(doc)
+            .map_or(span_end, |w| w.start.max(span_start))
+            .min(span_end)
+    };
     let mut edits: Vec<Edit> = Vec::new();
+    let mut previous: Option<&Step> = None;
     for step in &alignment.steps {
-        let (kind, quote_words, doc_words) = match *step {
-            Step::Changed { quote: q, doc } => {
-                (DifferenceKind::Changed, Some(q..=q), Some(doc..=doc))
+        let kind = match *step {
+            Step::Changed { .. } => DifferenceKind::Changed,
+            Step::Spelling { .. } => DifferenceKind::Spelling,
+            Step::Added { .. } => DifferenceKind::Added,
+            Step::Swapped { .. } => DifferenceKind::Swapped,
+            Step::Missing { .. } => DifferenceKind::Missing,
+            Step::Same { .. } | Step::Gap { .. } => {
+                previous = None;
+                continue;
             }
-            Step::Spelling { quote: q, doc } => {
-                (DifferenceKind::Spelling, Some(q..=q), Some(doc..=doc))
-            }
-            Step::Added { doc } => (DifferenceKind::Added, None, Some(doc..=doc)),
-            Step::Swapped { quote: q, doc } => (
-                DifferenceKind::Swapped,
-                Some(q..=q + 1),
-                Some(doc..=doc + 1),
-            ),
-            Step::Missing { quote: q, .. } => (DifferenceKind::Missing, Some(q..=q), None),
-            Step::Same { .. } | Step::Gap { .. } => continue,
         };
-        let missing_at = |step: &Step| match *step {
-            Step::Missing { doc, .. } => words
-                .get(doc)
-                .map_or(span_end, |w| w.start.max(span_start))
-                .min(span_end),
-            _ => span_end,
+        let found_range = match (step.doc_words(), *step) {
+            (Some(d), _) => words[*d.start()].start..words[*d.end()].end,
+            (None, Step::Missing { doc, .. }) => missing_at(doc)..missing_at(doc),
+            (None, _) => span_end..span_end,
         };
-        let found_range = doc_words
-            .clone()
-            .map_or(missing_at(step)..missing_at(step), |d| {
-                words[*d.start()].start..words[*d.end()].end
-            });
         let edit = Edit {
             kind,
-            quote_words,
-            doc_words,
+            quote_words: step.quote_words(),
+            doc_words: step.doc_words(),
             found_range,
         };
-        match edits.last_mut() {
-            Some(last) if last.contracted_with(&edit, quote, text, words) => last.absorb(edit),
-            _ => edits.push(edit),
+        match (edits.last_mut(), previous) {
+            (Some(last), Some(before)) if one_contraction(before, step, quote, &joined) => {
+                last.absorb(edit);
+                previous = None;
+            }
+            _ => {
+                edits.push(edit);
+                previous = Some(step);
+            }
         }
     }
     let differences = edits
@@ -205,40 +212,6 @@ struct Edit {
 }
 
 impl Edit {
-    /// Whether `next`, the difference after this one, is in the same written word as this
-    /// one, in the quotation or in the document (the two halves of `don't`).
-    fn contracted_with(
-        &self,
-        next: &Edit,
-        quote: &QuoteWords,
-        text: &str,
-        words: &[Range<usize>],
-    ) -> bool {
-        let in_quote = match (&self.quote_words, &next.quote_words) {
-            (Some(this), Some(then)) => {
-                *this.end() + 1 == *then.start()
-                    && quote.contractions.iter().any(|(at, _)| at == this.end())
-            }
-            _ => false,
-        };
-        let in_document = match (&self.doc_words, &next.doc_words) {
-            (Some(this), Some(then)) => {
-                *this.end() + 1 == *then.start()
-                    && is_apostrophe(&text[words[*this.end()].end..words[*then.start()].start])
-            }
-            _ => false,
-        };
-        // Quotation words apart (an ellipsis between them) are two places, whatever the
-        // document joins.
-        let apart_in_quote = match (&self.quote_words, &next.quote_words) {
-            (Some(this), Some(then)) => {
-                *this.end() + 1 != *then.start() || quote.gap_before[*then.start()] > 0
-            }
-            _ => false,
-        };
-        in_quote || (in_document && !apart_in_quote)
-    }
-
     /// Takes `next` into this difference, one of a contraction: another word in the place
     /// of the quotation's, unless one side has no words.
     fn absorb(&mut self, next: Edit) {
