@@ -280,15 +280,30 @@ fn within_limit(
         .iter()
         .position(|&(score, _)| score == edge)
         .unwrap_or(limit);
+    let room = limit - first;
     let mut ids = DocumentIds::new(searcher);
-    let mut tied: Vec<(String, (f32, DocAddress))> = top[first..]
+    // Within a segment, IDs are in the order of their numbers in its dictionary: only the
+    // first `room` of each segment can be within the limit, and only theirs are read.
+    let mut tied: Vec<(u32, Option<u64>, (f32, DocAddress))> = top[first..]
         .iter()
         .take_while(|&&(score, _)| score == edge)
-        .map(|&entry| (ids.of(entry.1), entry))
+        .map(|&entry| (entry.1.segment_ord, ids.number(entry.1), entry))
         .collect();
-    tied.sort_by(|a, b| a.0.cmp(&b.0));
+    tied.sort_by_key(|&(segment, number, _)| (segment, number));
+    let mut candidates: Vec<(String, (f32, DocAddress))> = Vec::new();
+    let mut in_segment = (u32::MAX, 0);
+    for &(segment, _, entry) in &tied {
+        if in_segment.0 != segment {
+            in_segment = (segment, 0);
+        }
+        in_segment.1 += 1;
+        if in_segment.1 <= room {
+            candidates.push((ids.of(entry.1), entry));
+        }
+    }
+    candidates.sort_by(|a, b| a.0.cmp(&b.0));
     top.truncate(first);
-    top.extend(tied.into_iter().map(|(_, entry)| entry).take(limit - first));
+    top.extend(candidates.into_iter().map(|(_, entry)| entry).take(room));
     top
 }
 
@@ -332,22 +347,33 @@ impl<'a> DocumentIds<'a> {
         }
     }
 
+    /// The column of IDs of a segment, opened at its first use.
+    fn column(&mut self, segment: SegmentOrdinal) -> Option<&StrColumn> {
+        let searcher = self.searcher;
+        self.columns
+            .get_mut(segment as usize)?
+            .get_or_insert_with(|| {
+                let segment = searcher.segment_reader(segment);
+                segment.fast_fields().str("id").ok().flatten()
+            })
+            .as_ref()
+    }
+
+    /// The number of the ID of the document at `address` in its segment's dictionary,
+    /// whose order is the IDs' (read without reading the ID).
+    fn number(&mut self, address: DocAddress) -> Option<u64> {
+        self.column(address.segment_ord)?
+            .ords()
+            .first(address.doc_id)
+    }
+
     /// The ID of the document at `address`; empty if it cannot be read.
     fn of(&mut self, address: DocAddress) -> String {
         let mut id = String::new();
-        let searcher = self.searcher;
-        let Some(column) = self.columns.get_mut(address.segment_ord as usize) else {
-            return id;
-        };
-        let column = column.get_or_insert_with(|| {
-            let segment = searcher.segment_reader(address.segment_ord);
-            segment.fast_fields().str("id").ok().flatten()
-        });
-        if let Some(ids) = column
-            && let Some(ord) = ids.ords().first(address.doc_id)
-        {
+        let number = self.number(address);
+        if let (Some(ids), Some(number)) = (self.column(address.segment_ord), number) {
             // A failed read leaves the ID empty: the document keeps the index's order.
-            let _ = ids.ord_to_str(ord, &mut id);
+            let _ = ids.ord_to_str(number, &mut id);
         }
         id
     }
