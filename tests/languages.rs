@@ -463,6 +463,11 @@ fn arabic_words_match_with_or_without_harakat_and_hamza_on_alef() {
     dossier.write("arb-nfd.html", &decomposed);
     let marked = marked_in(&dossier, "\"احرارا\"", "arb-nfd");
     assert_eq!(marked, ["أحرارًا".nfd().collect::<String>()]);
+    // There the hamza on waw and yeh is written apart too: still the letters ؤ and ئ.
+    for word in ["الشؤون", "جنائية"] {
+        let marked = marked_in(&dossier, &format!("\"{word}\""), "arb-nfd");
+        assert_eq!(marked, [word.nfd().collect::<String>()], "{word}");
+    }
 }
 
 /// Hebrew is written without points, but the Bible, poetry and teaching texts point it: a

@@ -21,6 +21,7 @@
 //! Nothing else: the vowel signs and viramas of Devanagari, Bengali or Thai are letters of
 //! their words, and a combining mark after a Latin letter is the tokenizer's to leave out.
 
+use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::decompose_canonical;
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
@@ -33,15 +34,22 @@ pub fn fold_marks(word: &str) -> Option<String> {
     if word.is_ascii() || !word.chars().any(may_fold) {
         return None;
     }
+    // A hamza or madda written apart (NFD) is composed with its letter first: on an alef
+    // it then goes with the alef's other forms, on waw and yeh it stays their letter.
+    let composed: String;
+    let letters = if word.chars().any(|c| matches!(c, '\u{0653}'..='\u{0655}')) {
+        composed = word.nfc().collect();
+        composed.as_str()
+    } else {
+        word
+    };
     let mut folded = String::with_capacity(word.len());
-    for c in word.chars() {
+    for c in letters.chars() {
         match c {
             'ё' => folded.push('е'),
             'ς' => folded.push('σ'),
             TATWEEL => {}
             'آ' | 'أ' | 'إ' | 'ٱ' => folded.push('ا'),
-            // The same letters decomposed (NFD): the madda or hamza written after the alef.
-            '\u{0653}'..='\u{0655}' if folded.ends_with('ا') => {}
             c if is_arabic_vowel_or_reading_mark(c) || is_hebrew_point(c) => {}
             c if is_greek(c) || is_hebrew_presentation_form(c) => decompose_canonical(c, |part| {
                 if !is_greek_mark(part) && !is_hebrew_point(part) {
@@ -156,7 +164,8 @@ mod tests {
         assert_eq!(folded("القر\u{0627}\u{0653}ن"), "القران");
         // Hamza on waw and yeh is a letter of its own, composed or not.
         assert_eq!(fold_marks("مسؤول"), None);
-        assert_eq!(fold_marks("مسو\u{0654}ول"), None);
+        assert_eq!(folded("مسو\u{0654}ول"), "مسؤول");
+        assert_eq!(folded("ر\u{064A}\u{0654}يس"), "رئيس");
         assert_eq!(fold_marks("رئيس"), None);
     }
 
