@@ -642,7 +642,7 @@ fn a_contraction_against_its_long_form_is_one_difference() {
     assert_eq!(
         best.differences,
         [Difference {
-            kind: "changed".into(),
+            kind: "spelling".into(),
             expected: Some("doesn't".into()),
             found: Some("does not".into()),
             start: at,
@@ -666,7 +666,7 @@ fn a_contraction_against_its_long_form_is_one_difference() {
     assert_eq!(
         best.differences,
         [Difference {
-            kind: "changed".into(),
+            kind: "spelling".into(),
             expected: Some("will not".into()),
             found: Some("won't".into()),
             start: at,
@@ -682,6 +682,12 @@ fn a_contraction_against_its_long_form_is_one_difference() {
         "{}",
         best.similarity
     );
+    // A long form the contraction does not stand for is two words changed: `did not` is
+    // not `won't`.
+    let results = quote(&dossier, "safety factor alone did not do the trick");
+    let best = only_near(&results, "834");
+    assert!((best.similarity - 0.75).abs() < 0.01, "{}", best.similarity);
+    assert_eq!(best.differences.len(), 2, "{:?}", best.differences);
     // Words of the quotation apart, an ellipsis between them, stay two places.
     let results = quote(
         &dossier,

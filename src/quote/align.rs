@@ -75,34 +75,83 @@ impl Step {
 }
 
 /// Whether `first` and `second`, steps of an alignment one after the other, one of them at
-/// least a difference, cover the two halves of one written word joined by an apostrophe
-/// (`don't`, which the analyzer reads as `don` and `t`) in the quotation or in the
-/// document: one difference of spelling (`do not` for `don't`, `I am` for `I'm`), not
-/// words changed. Quotation words apart (an ellipsis between them) stay two places,
-/// whatever the document joins.
+/// least a difference, cover an English contraction, two halves of a word joined by an
+/// apostrophe (`didn't`, which the analyzer reads as `didn` and `t`), in the quotation or
+/// in the document, and its long form on the other side (`did not`): one difference of
+/// spelling, not words changed. Also a possessive or `'s` left out (`Ukraine bid` for
+/// `Ukraine's bid`). Quotation words apart (an ellipsis between them) stay two places,
+/// whatever the document joins. `doc_word(j)` is where document word `j` stands in `text`.
 pub(super) fn one_contraction(
     first: &Step,
     second: &Step,
     quote: &QuoteWords,
-    doc_words_joined: &dyn Fn(usize) -> bool,
+    text: &str,
+    doc_word: &dyn Fn(usize) -> Range<usize>,
 ) -> bool {
     let same = |step: &Step| matches!(step, Step::Same { .. });
     let gap = |step: &Step| matches!(step, Step::Gap { .. });
     if gap(first) || gap(second) || (same(first) && same(second)) {
         return false;
     }
-    let (quote_a, quote_b) = (first.quote_words(), second.quote_words());
-    if let (Some(a), Some(b)) = (&quote_a, &quote_b) {
+    let mut quote_joined = false;
+    if let (Some(a), Some(b)) = (first.quote_words(), second.quote_words()) {
         let next = *a.end() + 1 == *b.start();
-        if next && quote.contractions.iter().any(|(at, _)| at == a.end()) {
-            return true;
-        }
-        if !next || quote.gap_before[*b.start()] > 0 {
+        quote_joined = next && quote.contractions.iter().any(|(at, _)| at == a.end());
+        if !quote_joined && (!next || quote.gap_before[*b.start()] > 0) {
             return false;
         }
     }
-    match (first.doc_words(), second.doc_words()) {
-        (Some(a), Some(b)) => *a.end() + 1 == *b.start() && doc_words_joined(*a.end()),
+    let doc_joined = match (first.doc_words(), second.doc_words()) {
+        (Some(a), Some(b)) => {
+            *a.end() + 1 == *b.start()
+                && is_apostrophe(&text[doc_word(*a.end()).end..doc_word(*b.start()).start])
+        }
+        _ => false,
+    };
+    let quoted: Vec<String> = [first, second]
+        .into_iter()
+        .filter_map(Step::quote_words)
+        .flatten()
+        .map(|q| quote.words[q].clone())
+        .collect();
+    let found: Vec<String> = [first, second]
+        .into_iter()
+        .filter_map(Step::doc_words)
+        .flatten()
+        .map(|j| text[doc_word(j)].to_lowercase())
+        .collect();
+    (quote_joined && is_contraction_of(&quoted, &found))
+        || (doc_joined && is_contraction_of(&found, &quoted))
+}
+
+/// Whether `contracted`, the two halves of an English contraction (`didn`, `t`), stands
+/// for `long` (`did`, `not`), or for its first word alone when it is a possessive (`'s`).
+fn is_contraction_of(contracted: &[String], long: &[String]) -> bool {
+    let [head, tail] = contracted else {
+        return false;
+    };
+    match long {
+        [word] => (tail == "s" && word == head) || (tail == "t" && *word == format!("{head}not")),
+        [first, second] => {
+            let tail_stands_for = match tail.as_str() {
+                "t" => &["not"][..],
+                "s" => &["is", "has", "us", "does"],
+                "re" => &["are"],
+                "ve" => &["have"],
+                "ll" => &["will", "shall"],
+                "d" => &["would", "had", "did"],
+                "m" => &["am"],
+                _ => &[],
+            };
+            let head_stands_for_first = head == first
+                || (tail == "t"
+                    && (*head == format!("{first}n")
+                        || matches!(
+                            (head.as_str(), first.as_str()),
+                            ("won", "will") | ("shan", "shall") | ("ca", "can")
+                        )));
+            tail_stands_for.contains(&second.as_str()) && head_stands_for_first
+        }
         _ => false,
     }
 }
@@ -432,14 +481,10 @@ pub(super) fn best_alignments(
         }
         // A contraction against its long form (`didn't`, `did not`) is one word spelt
         // otherwise, not two changed.
-        let joined = |doc: usize| {
-            words
-                .get(doc + 1)
-                .is_some_and(|next| is_apostrophe(&text[words[doc].end..next.start]))
-        };
+        let doc_word = |j: usize| words[j].start..words[j].end;
         let mut pairs = alignment.steps.windows(2);
         while let Some([first, second]) = pairs.next() {
-            if one_contraction(first, second, quote, &joined) {
+            if one_contraction(first, second, quote, text, &doc_word) {
                 alignment.cost -= (first.cost() + second.cost() - SPELLING_COST).max(0.0);
                 pairs.next();
             }

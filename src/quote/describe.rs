@@ -11,7 +11,7 @@ use crate::index::stored::StoredDocument;
 use crate::text::lines::Lines;
 
 use super::align::{Alignment, Step, one_contraction};
-use super::parse::{QuoteWords, is_apostrophe};
+use super::parse::QuoteWords;
 
 /// Whether a document quotes the quotation word for word, or nearly.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -122,11 +122,7 @@ pub(super) fn describe(found: &Found) -> QuoteMatch {
     passage.place_citing(document, Some(span_start..span_end));
     // Each difference with the quotation's words and the document's it covers; the halves
     // of a contraction as one.
-    let joined = |doc: usize| {
-        words
-            .get(doc + 1)
-            .is_some_and(|next| is_apostrophe(&text[words[doc].end..next.start]))
-    };
+    let doc_word = |j: usize| words[j].clone();
     let missing_at = |doc: usize| {
         words
             .get(doc)
@@ -134,8 +130,12 @@ pub(super) fn describe(found: &Found) -> QuoteMatch {
             .min(span_end)
     };
     let mut edits: Vec<Edit> = Vec::new();
+    // The step before, unless it was paired with the one before it: as the alignment's
+    // cost pairs them (see `one_contraction`).
     let mut previous: Option<&Step> = None;
     for step in &alignment.steps {
+        let contracted =
+            previous.is_some_and(|before| one_contraction(before, step, quote, text, &doc_word));
         let kind = match *step {
             Step::Changed { .. } => DifferenceKind::Changed,
             Step::Spelling { .. } => DifferenceKind::Spelling,
@@ -143,7 +143,12 @@ pub(super) fn describe(found: &Found) -> QuoteMatch {
             Step::Swapped { .. } => DifferenceKind::Swapped,
             Step::Missing { .. } => DifferenceKind::Missing,
             Step::Same { .. } | Step::Gap { .. } => {
-                previous = None;
+                // A difference and the same word, halves of one contraction: the
+                // difference is one of spelling.
+                if contracted && let Some(last) = edits.last_mut() {
+                    last.spelt_otherwise();
+                }
+                previous = (!contracted).then_some(step);
                 continue;
             }
         };
@@ -152,22 +157,24 @@ pub(super) fn describe(found: &Found) -> QuoteMatch {
             (None, Step::Missing { doc, .. }) => missing_at(doc)..missing_at(doc),
             (None, _) => span_end..span_end,
         };
-        let edit = Edit {
+        let mut edit = Edit {
             kind,
             quote_words: step.quote_words(),
             doc_words: step.doc_words(),
             found_range,
         };
-        match (edits.last_mut(), previous) {
-            (Some(last), Some(before)) if one_contraction(before, step, quote, &joined) => {
-                last.absorb(edit);
-                previous = None;
-            }
+        let after_a_difference =
+            previous.is_some_and(|before| !matches!(before, Step::Same { .. } | Step::Gap { .. }));
+        match edits.last_mut() {
+            Some(last) if contracted && after_a_difference => last.absorb(edit),
             _ => {
+                if contracted {
+                    edit.spelt_otherwise();
+                }
                 edits.push(edit);
-                previous = Some(step);
             }
         }
+        previous = (!contracted).then_some(step);
     }
     let differences = edits
         .into_iter()
@@ -212,8 +219,8 @@ struct Edit {
 }
 
 impl Edit {
-    /// Takes `next` into this difference, one of a contraction: another word in the place
-    /// of the quotation's, unless one side has no words.
+    /// Takes `next` into this difference, one of a contraction: a spelling of the
+    /// quotation's words, unless one side has no words.
     fn absorb(&mut self, next: Edit) {
         self.quote_words = join(self.quote_words.take(), next.quote_words);
         self.doc_words = join(self.doc_words.take(), next.doc_words);
@@ -223,10 +230,18 @@ impl Edit {
             _ => self.found_range.clone(),
         };
         self.kind = match (&self.quote_words, &self.doc_words) {
-            (Some(_), Some(_)) => DifferenceKind::Changed,
+            (Some(_), Some(_)) => DifferenceKind::Spelling,
             (Some(_), None) => DifferenceKind::Missing,
             _ => DifferenceKind::Added,
         };
+    }
+
+    /// A changed word that is half of a contraction whose other half is the same word (`am`
+    /// for the `m` of `I'm`): a difference of spelling, as it costs.
+    fn spelt_otherwise(&mut self) {
+        if self.kind == DifferenceKind::Changed {
+            self.kind = DifferenceKind::Spelling;
+        }
     }
 }
 
