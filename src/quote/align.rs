@@ -504,7 +504,7 @@ pub(super) fn best_alignments(
 /// compatibility form, so a composed or decomposed accent, or a ligature, is the same
 /// letters; lower-cased as a word, so `ΟΔΟΣ` is `οδος`, its last sigma final. Greek
 /// written in capitals leaves its accents out (`ΑΝΘΡΩΠΟΣ` is how `άνθρωπος` is set in a
-/// heading), so a word in Greek capitals on either side is compared without them.
+/// heading), so a word in unaccented Greek capitals on either side is compared without them.
 fn same_letters(quoted: &str, found: &str) -> bool {
     use unicode_normalization::UnicodeNormalization;
     let letters = |word: &str| -> String {
@@ -521,9 +521,12 @@ fn same_letters(quoted: &str, found: &str) -> bool {
     if quoted_letters == found_letters {
         return true;
     }
+    // Capitals written with an accent (`ΠΌΤΕ`) say which word they are, and are compared
+    // with it.
     let in_greek_capitals = |word: &str| {
         word.chars().any(|c| ('\u{0370}'..='\u{03FF}').contains(&c))
             && !word.chars().any(char::is_lowercase)
+            && !word.nfd().any(|c| ('\u{0300}'..='\u{036F}').contains(&c))
     };
     let unaccented = |word: String| fold_marks(&word).unwrap_or(word);
     (in_greek_capitals(quoted) || in_greek_capitals(found))
@@ -611,6 +614,8 @@ mod tests {
         assert!(same_letters("ΑΝΘΡΩΠΟΙ", "άνθρωποι"));
         assert!(same_letters("άνθρωποι", "ΑΝΘΡΩΠΟΙ"));
         assert!(!same_letters("Ανθρωποι", "άνθρωποι"));
+        assert!(!same_letters("ΠΌΤΕ", "ποτέ"));
+        assert!(same_letters("ΠΌΤΕ", "πότε"));
         assert!(!same_letters("احرارا", "أحرارًا"));
     }
 
