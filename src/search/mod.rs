@@ -307,26 +307,42 @@ fn within_limit(
     top
 }
 
-/// `top` (best first) without its first `offset`, in the order hits are ranked in (equal
-/// scores by ID), so that only the documents returned are read and their passages built.
+/// `top` (best first) without its first `offset`, as hits are ranked (equal scores by ID),
+/// so that only the documents returned are read and their passages built. Only documents
+/// tied with the first after the offset can stand on either side of it: only their IDs are
+/// read.
 fn past_offset(
     searcher: &Searcher,
-    top: Vec<(f32, DocAddress)>,
+    mut top: Vec<(f32, DocAddress)>,
     offset: usize,
 ) -> Vec<(f32, DocAddress)> {
-    if offset == 0 {
-        return top;
+    if offset == 0 || offset >= top.len() {
+        return top.split_off(offset.min(top.len()));
     }
+    let edge = top[offset].0;
+    if top[offset - 1].0 != edge {
+        return top.split_off(offset);
+    }
+    // Scores only fall, so the documents at the edge's score stand together.
+    let first = top
+        .iter()
+        .position(|&(score, _)| score == edge)
+        .unwrap_or(offset);
+    let end = top[first..]
+        .iter()
+        .position(|&(score, _)| score != edge)
+        .map_or(top.len(), |after| first + after);
     let mut ids = DocumentIds::new(searcher);
-    let mut ranked: Vec<(String, (f32, DocAddress))> = top
-        .into_iter()
-        .map(|entry| (ids.of(entry.1), entry))
+    let mut tied: Vec<(String, (f32, DocAddress))> = top[first..end]
+        .iter()
+        .map(|&entry| (ids.of(entry.1), entry))
         .collect();
-    ranked.sort_by(|(a_id, (a, _)), (b_id, (b, _))| b.total_cmp(a).then_with(|| a_id.cmp(b_id)));
-    ranked
-        .into_iter()
-        .skip(offset)
+    tied.sort_by(|a, b| a.0.cmp(&b.0));
+    let after = top.split_off(end);
+    tied.into_iter()
+        .skip(offset - first)
         .map(|(_, entry)| entry)
+        .chain(after)
         .collect()
 }
 
