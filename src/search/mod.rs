@@ -275,18 +275,14 @@ fn within_limit(
         top.truncate(limit);
         return top;
     }
-    // Scores only fall, so the documents at the edge's score stand together.
-    let first = top
-        .iter()
-        .position(|&(score, _)| score == edge)
-        .unwrap_or(limit);
+    let tie = tie_at(&top, limit - 1);
+    let first = tie.start;
     let room = limit - first;
     let mut ids = DocumentIds::new(searcher);
     // Within a segment, IDs are in the order of their numbers in its dictionary: only the
     // first `room` of each segment can be within the limit, and only theirs are read.
-    let mut tied: Vec<(u32, Option<u64>, (f32, DocAddress))> = top[first..]
+    let mut tied: Vec<(u32, Option<u64>, (f32, DocAddress))> = top[tie]
         .iter()
-        .take_while(|&&(score, _)| score == edge)
         .map(|&entry| (entry.1.segment_ord, ids.number(entry.1), entry))
         .collect();
     tied.sort_by_key(|&(segment, number, _)| (segment, number));
@@ -307,6 +303,21 @@ fn within_limit(
     top
 }
 
+/// Where in `top` (best first) the documents of the score of `top[at]` stand: together,
+/// since scores only fall.
+fn tie_at(top: &[(f32, DocAddress)], at: usize) -> std::ops::Range<usize> {
+    let edge = top[at].0;
+    let first = top[..at]
+        .iter()
+        .rposition(|&(score, _)| score != edge)
+        .map_or(0, |before| before + 1);
+    let end = top[at..]
+        .iter()
+        .position(|&(score, _)| score != edge)
+        .map_or(top.len(), |after| at + after);
+    first..end
+}
+
 /// `top` (best first) without its first `offset`, as hits are ranked (equal scores by ID),
 /// so that only the documents returned are read and their passages built. Only documents
 /// tied with the first after the offset can stand on either side of it: only their IDs are
@@ -323,17 +334,10 @@ fn past_offset(
     if top[offset - 1].0 != edge {
         return top.split_off(offset);
     }
-    // Scores only fall, so the documents at the edge's score stand together.
-    let first = top
-        .iter()
-        .position(|&(score, _)| score == edge)
-        .unwrap_or(offset);
-    let end = top[first..]
-        .iter()
-        .position(|&(score, _)| score != edge)
-        .map_or(top.len(), |after| first + after);
+    let tie = tie_at(&top, offset);
+    let (first, end) = (tie.start, tie.end);
     let mut ids = DocumentIds::new(searcher);
-    let mut tied: Vec<(String, (f32, DocAddress))> = top[first..end]
+    let mut tied: Vec<(String, (f32, DocAddress))> = top[tie]
         .iter()
         .map(|&entry| (ids.of(entry.1), entry))
         .collect();
