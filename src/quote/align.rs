@@ -108,6 +108,9 @@ pub(super) fn one_contraction(
         }
         _ => false,
     };
+    if !quote_joined && !doc_joined {
+        return false;
+    }
     let quoted: Vec<String> = [first, second]
         .into_iter()
         .filter_map(Step::quote_words)
